@@ -1,0 +1,67 @@
+# skimd build. `make` builds build/skimd; `make run` installs, builds and
+# serves on 127.0.0.1:8080; `make test` installs, builds and runs every test.
+# SANITIZER=address,undefined (or `make asan`) builds into build-asan/.
+
+CC       ?= cc
+PKGS     := libmicrohttpd jansson libcurl libxml-2.0 icu-uc icu-i18n sqlite3 friso
+WARN     := -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
+            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+OPT      ?= -O2 -g
+CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
+CFLAGS   += -std=c11 $(OPT) $(WARN) -pthread $(shell pkg-config --cflags $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lstemmer -lpthread -lm
+
+ifdef SANITIZER
+BUILD    ?= build-asan
+CFLAGS   += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=$(SANITIZER)
+else
+BUILD    ?= build
+endif
+
+SRC_DIRS := server handlers storage ingest analyze
+LIB_SRC  := $(filter-out server/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run test unit-test api-test asan asan-test clean bench eval eval-analysis eval-tags fuzz
+all: $(BUILD)/skimd
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libskimd.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/skimd: $(BUILD)/server/main.o $(BUILD)/libskimd.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libskimd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libskimd.a $(LDLIBS) -lcmocka
+
+run: deps all
+	./$(BUILD)/skimd serve --listen 127.0.0.1:8080 --db ./skimd.db
+
+# Every test, in order: unit tests, then API tests against a running daemon.
+test: deps all $(UNIT_BIN)
+	@BUILD=$(BUILD) ./tests/run-all.sh
+
+asan:
+	$(MAKE) SANITIZER=address,undefined all
+
+asan-test:
+	$(MAKE) SANITIZER=address,undefined test
+
+clean:
+	rm -rf build build-asan
+
+# Feature fragments (evaluation, benchmarks, fuzzing) add their own rules.
+-include mk/*.mk
+-include $(LIB_OBJ:.o=.d) $(BUILD)/server/main.d

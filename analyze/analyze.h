@@ -1,0 +1,52 @@
+/* analyze.h -- the analysis stage: extracted text to record fields.
+ *
+ * An analyze_ctx holds what is loaded once per process and shared by all
+ * workers (lexicons, taxonomy, word lists); it is read-only after
+ * analyze_ctx_new(), so analyze_article() may run on many threads at once.
+ */
+#ifndef SKIMD_ANALYZE_H
+#define SKIMD_ANALYZE_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+typedef struct analyze_config {
+    const char *data_dir;        /* folder with word lists etc.; "data" */
+    const char *taxonomy_path;   /* taxonomy file; NULL = data_dir/taxonomy.json */
+    int summary_sentences;       /* target summary length; 0 = default */
+} analyze_config;
+
+typedef struct analyze_ctx analyze_ctx;
+
+typedef struct analyze_input {
+    const char *title;           /* may be NULL */
+    const char *text;            /* main text, "\n\n" between blocks; may be NULL */
+    const char *declared_language; /* page's own claim, a hint; may be NULL */
+    const char *published_at;    /* ISO 8601, anchors relative dates; may be NULL */
+    const char *url;             /* may be NULL */
+} analyze_input;
+
+/* Load shared resources. On failure returns -1 and writes a message naming
+ * the file (and line) at fault into err. *out is freed with
+ * analyze_ctx_free(). */
+int analyze_ctx_new(const analyze_config *cfg, analyze_ctx **out,
+                    char *err, size_t errlen);
+void analyze_ctx_free(analyze_ctx *ctx);
+
+/* Analyse one article and set, on `record` (borrowed), the fields
+ * "language" (string or null), "summary" (string), "keywords" (array of
+ * strings), "tags" (object: facet -> array of labels), "tag_evidence"
+ * (object: facet -> array of {"id","label","score","terms"}) and "events"
+ * (array of {"text","date","actors"}). Returns 0, or -1 when out of memory. */
+int analyze_article(const analyze_ctx *ctx, const analyze_input *in,
+                    json_t *record);
+
+/* Resolve a tag as a client writes it ("LLM", "大语言模型",
+ * "industry:互联网") to taxonomy ids. Writes up to `cap` ids (borrowed
+ * from ctx, valid while ctx lives) and their facets into ids/facets and
+ * returns how many; 0 when the taxonomy does not know the tag. */
+size_t analyze_resolve_tag(const analyze_ctx *ctx, const char *facet,
+                           const char *tag, const char **ids,
+                           const char **facets, size_t cap);
+
+#endif

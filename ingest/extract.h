@@ -1,0 +1,49 @@
+/* extract.h -- HTML page to article: main text and metadata.
+ *
+ * Input is UTF-8 HTML (see decode.h). Output is an extract_article whose
+ * string fields are malloc'd UTF-8 or NULL when the page does not give
+ * them: absent is NULL, never a guess.
+ */
+#ifndef SKIMD_EXTRACT_H
+#define SKIMD_EXTRACT_H
+
+#include <stddef.h>
+
+typedef struct extract_article {
+    char *title;          /* headline, site-name suffix removed */
+    char *text;           /* main text; blocks separated by "\n\n" */
+    char *author;         /* author(s), comma separated */
+    char *published_at;  /* ISO 8601 */
+    char *modified_at;    /* ISO 8601 */
+    char *site_name;
+    char *language;       /* declared language (ISO 639-1), if any */
+    char *canonical_url;  /* absolute */
+    char *image_url;      /* lead image, absolute */
+    char *description;
+    long word_count;      /* words of text; each CJK character counts one */
+} extract_article;
+
+typedef enum extract_status {
+    EXTRACT_OK = 0,
+    EXTRACT_NOT_HTML,     /* the bytes are not an HTML document */
+    EXTRACT_EMPTY,        /* HTML, but no readable text in it */
+    EXTRACT_NOMEM,
+    EXTRACT_BADARG
+} extract_status;
+
+/* Extract the article from `len` bytes of UTF-8 HTML.
+ * page_url: where the page came from (to make links absolute); may be NULL.
+ * On EXTRACT_OK *out holds the article, release it with
+ * extract_article_release(). On any other status *out is left zeroed. */
+extract_status extract_article_from_html(const char *html, size_t len,
+                                         const char *page_url,
+                                         extract_article *out);
+
+/* Free every field of `a` and zero it. Accepts NULL. */
+void extract_article_release(extract_article *a);
+
+/* Number of words in UTF-8 `text`: runs of letters/digits for alphabetic
+ * scripts, one per CJK character. */
+long extract_count_words(const char *text);
+
+#endif

@@ -1,0 +1,387 @@
+/* fetch.c -- libcurl fetching with our own redirect loop and the guard.
+ *
+ * Owns: name resolution for the guard, address pinning (CURLOPT_RESOLVE
+ * plus a check in the open-socket callback), body size cap, timeouts,
+ * mapping curl errors to failure codes. Does not decode or parse pages.
+ */
+#include "ingest/fetch.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <curl/curl.h>
+
+#include "ingest/guard.h"
+#include "ingest/url.h"
+
+/* State of one hop, shared with libcurl's callbacks. */
+typedef struct hop_ctx {
+    char *buf;            /* body so far */
+    size_t len;
+    size_t cap;           /* allocated */
+    size_t max_bytes;     /* refuse beyond this */
+    int too_large;        /* set by the write callback */
+    int guard_on;         /* check addresses in the open-socket callback */
+    int refused;          /* the open-socket callback refused an address */
+    char refused_why[128];
+} hop_ctx;
+
+static void set_err(fetch_error *err, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(fetch_error *err, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err)
+        return;
+    snprintf(err->code, sizeof err->code, "%s", code);
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+}
+
+int fetch_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void fetch_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
+void fetch_result_release(fetch_result *r)
+{
+    if (!r)
+        return;
+    free(r->body);
+    free(r->content_type);
+    free(r->final_url);
+    memset(r, 0, sizeof *r);
+}
+
+static int host_allowed(const fetch_options *opt, const char *host, long port)
+{
+    char want[300];
+    int n = snprintf(want, sizeof want, "%s:%ld", host, port);
+    if (n < 0 || (size_t)n >= sizeof want)
+        return 0;
+    for (size_t i = 0; i < opt->n_allow_hosts; i++)
+        if (opt->allow_hosts[i] && !strcasecmp(opt->allow_hosts[i], want))
+            return 1;
+    return 0;
+}
+
+/* Resolve host and classify every address. On FETCH_CHECK_OK and when
+ * pin is not NULL, writes "host:port:addr,addr" for CURLOPT_RESOLVE
+ * (empty for IP literals, which cannot be rebound). */
+static fetch_check resolve_and_check(const char *host, long port, char *pin,
+                                     size_t pin_cap, char *why, size_t why_cap)
+{
+    struct addrinfo hints, *res = NULL;
+    guard_class cls;
+    char portstr[16];
+    size_t w = 0;
+
+    if (pin && pin_cap)
+        pin[0] = '\0';
+    if (guard_classify_literal(host, &cls) == 0) {
+        if (cls != GUARD_PUBLIC) {
+            if (why)
+                snprintf(why, why_cap, "%s is a %s address", host, guard_class_name(cls));
+            return FETCH_CHECK_REFUSED;
+        }
+        return FETCH_CHECK_OK;
+    }
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(portstr, sizeof portstr, "%ld", port);
+    if (getaddrinfo(host, portstr, &hints, &res) != 0 || !res) {
+        if (why)
+            snprintf(why, why_cap, "could not resolve host %s", host);
+        return FETCH_CHECK_UNRESOLVED;
+    }
+    if (pin && pin_cap) {
+        int n = snprintf(pin, pin_cap, "%s:%ld:", host, port);
+        w = n > 0 ? (size_t)n : 0;
+    }
+    fetch_check rc = FETCH_CHECK_OK;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        char text[INET6_ADDRSTRLEN + 2] = "";
+        cls = guard_classify_sockaddr(ai->ai_addr);
+        if (ai->ai_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr,
+                      text, sizeof text);
+        else if (ai->ai_family == AF_INET6) {
+            char v6[INET6_ADDRSTRLEN];
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr,
+                      v6, sizeof v6);
+            snprintf(text, sizeof text, "[%s]", v6);
+        }
+        if (cls != GUARD_PUBLIC) {
+            if (why)
+                snprintf(why, why_cap, "%s resolves to %s, a %s address", host, text,
+                         guard_class_name(cls));
+            rc = FETCH_CHECK_REFUSED;
+            break;
+        }
+        if (pin && pin_cap && text[0] && !strstr(pin, text)) {
+            int n = snprintf(pin + w, pin_cap - w, "%s%s",
+                             pin[w - 1] == ':' ? "" : ",", text);
+            if (n > 0 && (size_t)n < pin_cap - w)
+                w += (size_t)n;
+        }
+    }
+    freeaddrinfo(res);
+    return rc;
+}
+
+fetch_check fetch_check_url(const char *url, const fetch_options *opt,
+                            char *why, size_t why_cap)
+{
+    char host[256], scheme[16];
+    long port;
+    if (!url || !opt)
+        return FETCH_CHECK_REFUSED;
+    if (url_host_port(url, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
+        if (why)
+            snprintf(why, why_cap, "url has no usable host");
+        return FETCH_CHECK_REFUSED;
+    }
+    if (opt->allow_private || host_allowed(opt, host, port))
+        return FETCH_CHECK_OK;
+    return resolve_and_check(host, port, NULL, 0, why, why_cap);
+}
+
+static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
+{
+    hop_ctx *h = userp;
+    size_t n = size * nmemb;
+    if (h->len + n > h->max_bytes) {
+        h->too_large = 1;
+        return 0;                       /* abort the transfer */
+    }
+    if (h->len + n + 1 > h->cap) {
+        size_t nc = h->cap ? h->cap : 65536;
+        while (nc < h->len + n + 1)
+            nc *= 2;
+        char *nb = realloc(h->buf, nc);
+        if (!nb)
+            return 0;
+        h->buf = nb;
+        h->cap = nc;
+    }
+    memcpy(h->buf + h->len, data, n);
+    h->len += n;
+    h->buf[h->len] = '\0';
+    return n;
+}
+
+/* Last line of defence: whatever libcurl is about to connect to, the
+ * guard sees it first (covers literals, pinned names, anything missed). */
+static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose,
+                                    struct curl_sockaddr *addr)
+{
+    hop_ctx *h = clientp;
+    if (purpose != CURLSOCKTYPE_IPCXN)
+        return CURL_SOCKET_BAD;
+    if (h->guard_on) {
+        guard_class cls = guard_classify_sockaddr(&addr->addr);
+        if (cls != GUARD_PUBLIC) {
+            h->refused = 1;
+            snprintf(h->refused_why, sizeof h->refused_why,
+                     "connection to a %s address refused", guard_class_name(cls));
+            return CURL_SOCKET_BAD;
+        }
+    }
+    return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void map_curl_error(CURLcode cc, const hop_ctx *h, const fetch_options *opt,
+                           const char *url, fetch_error *err)
+{
+    if (h->refused) {
+        set_err(err, "refused_address", "%s", h->refused_why);
+    } else if (h->too_large || cc == CURLE_FILESIZE_EXCEEDED) {
+        set_err(err, "too_large", "the page is larger than %zu bytes", opt->max_bytes);
+    } else if (cc == CURLE_OPERATION_TIMEDOUT) {
+        set_err(err, "fetch_timeout", "no complete answer within %ld s", opt->timeout_s);
+    } else if (cc == CURLE_COULDNT_RESOLVE_HOST) {
+        set_err(err, "dns", "could not resolve the host of %.180s", url);
+    } else if (cc == CURLE_COULDNT_CONNECT) {
+        set_err(err, "connect", "could not connect to %.180s", url);
+    } else if (cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_PEER_FAILED_VERIFICATION ||
+               cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CIPHER ||
+               cc == CURLE_SSL_CACERT_BADFILE) {
+        set_err(err, "tls", "TLS failed: %s", curl_easy_strerror(cc));
+    } else if (cc == CURLE_BAD_CONTENT_ENCODING) {
+        set_err(err, "bad_encoding", "the page's content encoding is broken");
+    } else {
+        set_err(err, "fetch_error", "%s", curl_easy_strerror(cc));
+    }
+}
+
+int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
+              fetch_error *err)
+{
+    CURL *curl = NULL;
+    struct curl_slist *pins = NULL;
+    hop_ctx hop = {0};
+    char *current = NULL;
+    int rc = -1;
+    double deadline;
+
+    if (!url || !opt || !out) {
+        set_err(err, "internal", "bad arguments to fetch_url");
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    deadline = now_s() + (double)opt->timeout_s;
+    current = strdup(url);
+    curl = curl_easy_init();
+    if (!current || !curl) {
+        set_err(err, "internal", "out of memory");
+        goto done;
+    }
+
+    for (int hops = 0;; hops++) {
+        char host[256], scheme[16], pin[1024], why[256];
+        long port, status = 0;
+        char *ctype = NULL, *location = NULL;
+
+        if (url_host_port(current, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
+            set_err(err, hops ? "bad_redirect" : "bad_url", "cannot parse %.200s", current);
+            goto done;
+        }
+        if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+            set_err(err, "refused_address", "%s: URLs are not fetched (redirect to %.150s)",
+                    scheme, current);
+            goto done;
+        }
+        hop.guard_on = !opt->allow_private && !host_allowed(opt, host, port);
+        pin[0] = '\0';
+        if (hop.guard_on) {
+            fetch_check fc = resolve_and_check(host, port, pin, sizeof pin, why, sizeof why);
+            if (fc == FETCH_CHECK_REFUSED) {
+                set_err(err, "refused_address", "%s", why);
+                goto done;
+            }
+            if (fc == FETCH_CHECK_UNRESOLVED) {
+                set_err(err, "dns", "%s", why);
+                goto done;
+            }
+        }
+        double left = deadline - now_s();
+        if (left <= 0) {
+            set_err(err, "fetch_timeout", "no complete answer within %ld s", opt->timeout_s);
+            goto done;
+        }
+
+        curl_easy_reset(curl);
+        curl_slist_free_all(pins);
+        pins = NULL;
+        if (pin[0]) {
+            pins = curl_slist_append(NULL, pin);
+            if (!pins) {
+                set_err(err, "internal", "out of memory");
+                goto done;
+            }
+            curl_easy_setopt(curl, CURLOPT_RESOLVE, pins);
+        }
+        hop.len = 0;
+        hop.too_large = 0;
+        hop.refused = 0;
+        hop.max_bytes = opt->max_bytes;
+        long ms = (long)(left * 1000.0);
+        curl_easy_setopt(curl, CURLOPT_URL, current);
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ms);
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ms < 10000 ? ms : 10000L);
+        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(curl, CURLOPT_USERAGENT,
+                         opt->user_agent ? opt->user_agent : "Mozilla/5.0 (compatible; skimd)");
+        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)opt->max_bytes);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &hop);
+        curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+        curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &hop);
+        /* A proxy from the environment would bypass the pinning. */
+        curl_easy_setopt(curl, CURLOPT_PROXY, "");
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+
+        CURLcode cc = curl_easy_perform(curl);
+        if (cc != CURLE_OK) {
+            map_curl_error(cc, &hop, opt, current, err);
+            goto done;
+        }
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 300 && status < 400 && status != 304) {
+            curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+            if (!location || !*location) {
+                set_err(err, "bad_redirect", "HTTP %ld without a usable Location", status);
+                goto done;
+            }
+            if (hops + 1 > FETCH_MAX_REDIRECTS) {
+                set_err(err, "too_many_redirects", "more than %d redirects",
+                        FETCH_MAX_REDIRECTS);
+                goto done;
+            }
+            char *next = strdup(location);
+            if (!next) {
+                set_err(err, "internal", "out of memory");
+                goto done;
+            }
+            free(current);
+            current = next;
+            out->redirects = hops + 1;
+            continue;
+        }
+        if (status >= 400 || status < 200) {
+            set_err(err, "", "the server answered HTTP %ld", status);
+            snprintf(err->code, sizeof err->code, "http_%ld", status);
+            goto done;
+        }
+        curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ctype);
+        out->http_status = status;
+        out->content_type = ctype ? strdup(ctype) : NULL;
+        out->final_url = current;
+        current = NULL;
+        if (!hop.buf) {
+            hop.buf = malloc(1);
+            if (!hop.buf) {
+                set_err(err, "internal", "out of memory");
+                goto done;
+            }
+            hop.buf[0] = '\0';
+        }
+        out->body = hop.buf;
+        out->len = hop.len;
+        hop.buf = NULL;
+        rc = 0;
+        break;
+    }
+done:
+    if (rc != 0)
+        fetch_result_release(out);
+    free(hop.buf);
+    free(current);
+    curl_slist_free_all(pins);
+    curl_easy_cleanup(curl);
+    return rc;
+}

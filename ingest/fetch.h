@@ -1,0 +1,68 @@
+/* fetch.h -- fetch a page over http(s) with libcurl, behind the SSRF guard.
+ *
+ * Redirects are followed here, not by libcurl, so that every hop is
+ * checked: scheme http/https, every resolved address public (guard.h)
+ * unless the hop's HOST:PORT is allowed, at most FETCH_MAX_REDIRECTS hops.
+ * Connections are pinned to the addresses that were checked, so a DNS
+ * answer that changes between check and connect (rebinding) cannot slip
+ * through.
+ */
+#ifndef SKIMD_FETCH_H
+#define SKIMD_FETCH_H
+
+#include <stddef.h>
+
+#define FETCH_MAX_REDIRECTS 5
+
+typedef struct fetch_options {
+    long timeout_s;               /* whole fetch, all hops */
+    size_t max_bytes;             /* largest decoded body */
+    int allow_private;            /* 1 = guard off */
+    const char *const *allow_hosts; /* "host:port" let through; borrowed */
+    size_t n_allow_hosts;
+    const char *user_agent;       /* borrowed */
+} fetch_options;
+
+typedef struct fetch_result {
+    char *body;                   /* malloc'd, NUL-terminated; may hold NULs */
+    size_t len;
+    char *content_type;           /* malloc'd or NULL */
+    char *final_url;              /* malloc'd: the URL the body came from */
+    long http_status;
+    int redirects;                /* hops followed */
+} fetch_result;
+
+/* Why a fetch failed: a stable code (fetch_timeout, dns, connect,
+ * refused_address, too_large, too_many_redirects, bad_redirect, tls,
+ * http_404, ...) and a sentence. */
+typedef struct fetch_error {
+    char code[32];
+    char message[256];
+} fetch_error;
+
+typedef enum fetch_check {
+    FETCH_CHECK_OK = 0,
+    FETCH_CHECK_REFUSED,          /* resolves to a refused address */
+    FETCH_CHECK_UNRESOLVED        /* name did not resolve (now) */
+} fetch_check;
+
+/* Call once at start-up, before threads (wraps curl_global_init). */
+int fetch_global_init(void);
+void fetch_global_cleanup(void);
+
+/* Check the host of `url` against the guard without connecting.
+ * `why` (may be NULL) receives a sentence when refused. */
+fetch_check fetch_check_url(const char *url, const fetch_options *opt,
+                            char *why, size_t why_cap);
+
+/* Fetch `url`. Returns 0 with *out filled (release with
+ * fetch_result_release()) for any HTTP status below 400; otherwise -1 with
+ * *err filled and *out zeroed. Thread-safe; blocks for at most about
+ * opt->timeout_s seconds. */
+int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
+              fetch_error *err);
+
+/* Free the fields of r and zero it. Accepts NULL. */
+void fetch_result_release(fetch_result *r);
+
+#endif

@@ -1,0 +1,13 @@
+/* cli.h -- the command-line subcommands other than `serve`. */
+#ifndef SKIMD_CLI_H
+#define SKIMD_CLI_H
+
+#include "server/config.h"
+
+/* `skimd analyze FILE|URL [--url URL]`: print the record of one page.
+ * page_url may be NULL. Returns the process exit code: 0 ready,
+ * 2 the page failed (the record with its error is still printed),
+ * 1 on usage or system errors. */
+int cli_analyze(const srv_config *cfg, const char *source, const char *page_url);
+
+#endif

@@ -1,0 +1,93 @@
+/* pipeline.c -- runs decode, extract and analyze for one page.
+ *
+ * Owns the mapping from stage results to record fields and failure codes.
+ * Does not fetch (see ingest/fetch.c) and does not store.
+ */
+#include "server/pipeline.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/decode.h"
+#include "ingest/extract.h"
+
+void pipeline_error_set(pipeline_error *err, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err)
+        return;
+    snprintf(err->code, sizeof err->code, "%s", code ? code : "error");
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+}
+
+/* Set key to a string, or to null when s is NULL. */
+static int set_string_or_null(json_t *obj, const char *key, const char *s)
+{
+    json_t *v = s ? json_string(s) : json_null();
+    if (!v)   /* invalid UTF-8 cannot happen after decode; be safe */
+        v = json_null();
+    return json_object_set_new(obj, key, v);
+}
+
+int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len,
+                          const char *content_type, const char *url,
+                          json_t *record, pipeline_error *err)
+{
+    char *utf8 = NULL;
+    size_t utf8_len = 0;
+    extract_article art = {0};
+    int rc = -1;
+
+    if (!actx || !record || (!bytes && len)) {
+        pipeline_error_set(err, "internal", "bad arguments to the pipeline");
+        return -1;
+    }
+    if (decode_to_utf8(bytes, len, content_type, &utf8, &utf8_len, NULL, 0) != 0) {
+        pipeline_error_set(err, "internal", "out of memory while decoding the page");
+        goto done;
+    }
+    switch (extract_article_from_html(utf8, utf8_len, url, &art)) {
+    case EXTRACT_OK:
+        break;
+    case EXTRACT_NOT_HTML:
+        pipeline_error_set(err, "not_html", "the page is not an HTML document");
+        goto done;
+    case EXTRACT_EMPTY:
+        pipeline_error_set(err, "empty", "the page has no readable text");
+        goto done;
+    default:
+        pipeline_error_set(err, "internal", "out of memory while extracting the page");
+        goto done;
+    }
+
+    if (set_string_or_null(record, "title", art.title) ||
+        set_string_or_null(record, "site_name", art.site_name) ||
+        set_string_or_null(record, "author", art.author) ||
+        set_string_or_null(record, "published_at", art.published_at) ||
+        set_string_or_null(record, "modified_at", art.modified_at) ||
+        set_string_or_null(record, "canonical_url", art.canonical_url) ||
+        set_string_or_null(record, "image_url", art.image_url) ||
+        set_string_or_null(record, "description", art.description) ||
+        set_string_or_null(record, "content", art.text) ||
+        json_object_set_new(record, "word_count", json_integer(art.word_count))) {
+        pipeline_error_set(err, "internal", "out of memory while building the record");
+        goto done;
+    }
+    analyze_input in = {
+        .title = art.title, .text = art.text, .declared_language = art.language,
+        .published_at = art.published_at, .url = url,
+    };
+    if (analyze_article(actx, &in, record) != 0) {
+        pipeline_error_set(err, "internal", "out of memory while analysing the page");
+        goto done;
+    }
+    rc = 0;
+done:
+    extract_article_release(&art);
+    free(utf8);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/* pipeline.h -- one page through decode -> extract -> analyze.
+ *
+ * The single place that runs the reading stages in order; the job workers
+ * and `skimd analyze` both call it, so the daemon and the command line
+ * produce the same record from the same bytes.
+ */
+#ifndef SKIMD_PIPELINE_H
+#define SKIMD_PIPELINE_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include "analyze/analyze.h"
+
+/* Why a page could not be read: a stable code for machines
+ * ("not_html", "empty", ...) and a sentence for people. */
+typedef struct pipeline_error {
+    char code[32];
+    char message[256];
+} pipeline_error;
+
+/* Read the page in `bytes` (as fetched: any charset) and set the article
+ * fields on `record` (borrowed): title, site_name, author, published_at,
+ * modified_at, canonical_url, image_url, description, word_count, content,
+ * and the analysis fields of analyze_article().
+ * content_type and url may be NULL. Returns 0, or -1 with *err filled. */
+int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len,
+                          const char *content_type, const char *url,
+                          json_t *record, pipeline_error *err);
+
+/* Fill *err; used by every stage that reports a failure. */
+void pipeline_error_set(pipeline_error *err, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
