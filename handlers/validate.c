@@ -94,7 +94,7 @@ int hdl_submit_parse(const char *content_type, const char *body, size_t len,
     if (hdl_json_depth(body, len) > HDL_MAX_JSON_DEPTH)
         return invalid(why, 400, "invalid-json", "Malformed JSON",
                        "the JSON nests deeper than %d levels", HDL_MAX_JSON_DEPTH);
-    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES,
+    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
                              &jerr);
     if (!doc) {
         int dup = strstr(jerr.text, "duplicate") != NULL;
