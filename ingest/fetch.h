@@ -21,6 +21,8 @@ typedef struct fetch_options {
     const char *const *allow_hosts; /* "host:port" let through; borrowed */
     size_t n_allow_hosts;
     const char *user_agent;       /* borrowed */
+    const volatile int *cancel;   /* when it becomes non-zero the fetch
+                                     stops with code "cancelled"; may be NULL */
 } fetch_options;
 
 typedef struct fetch_result {
