@@ -5,7 +5,7 @@
 // loopback port, and every non-http scheme.
 import { test } from './lib/runner.mjs';
 import { eq, ok } from './lib/assert.mjs';
-import { sharedDaemon, newFixture, unique } from './lib/shared.mjs';
+import { sharedDaemon, mainDaemon, newFixture, unique } from './lib/shared.mjs';
 import { expectProblem, expectRecord } from './lib/check.mjs';
 
 let counting = null;   // must never be reached
@@ -40,6 +40,21 @@ async function expectRefused(d, url, what) {
   eq(rec.error?.code, 'refused_address', `${what} error.code (${rec.error?.message})`);
   return rec;
 }
+
+test('ssrf control: the counting server listens on 127.0.0.1 and 127.0.0.2 (and ::1 when the host has it) and counts', async () => {
+  const c = await counter();
+  ok(c.hosts.includes('127.0.0.1') && c.hosts.includes('127.0.0.2'), `listening on ${c.hosts}`);
+  // A second server with the same addresses, fetched by a guard-off daemon:
+  // proves that a request to each address would have been counted.
+  const probe = await newFixture(['127.0.0.2', '::1']);
+  const d = await mainDaemon();
+  for (const h of probe.hosts) {
+    const slug = unique('probe');
+    const r = await d.post('/articles?wait=10', { url: probe.url(`/gen/${slug}`, h) });
+    ok(r.status === 201 && r.json().status === 'ready', `guard-off fetch via ${h}: ${r.status} ${r.json().status}`);
+    eq(probe.hitCount(`/gen/${slug}`), 1, `hit counted via ${h}`);
+  }
+});
 
 const HOSTS = [
   '127.0.0.1', '127.0.0.2', '127.1', '0.0.0.0', '[::1]', '[::]', '[::ffff:127.0.0.1]', 'localhost',
