@@ -12,7 +12,9 @@ const KEY2 = 'k2-' + 'Pm3w'.repeat(8);
 const ORIGIN = 'http://app.skimd.test';
 const OTHER = 'http://evil.skimd.test';
 const ad = () => sharedDaemon('auth-cors', {
-  workers: 1, args: ['--api-key', KEY1, '--api-key', KEY2, '--cors-origin', ORIGIN, '--cors-origin', 'http://second.skimd.test'],
+  workers: 1,
+  args: ['--api-key', KEY1, '--api-key', KEY2, '--cors-origin', ORIGIN, '--cors-origin', 'http://second.skimd.test',
+    '--max-body-bytes', '4096'],
 });
 let rec = null;
 
@@ -59,6 +61,19 @@ for (const [n, headers] of WRONG_AUTH) {
     eq(after.dump, before.dump, 'database dump unchanged');
   });
 }
+
+test('--max-body-bytes 4096: a 5000-byte body -> 413, a 3000-byte body -> 201', async () => {
+  const d = await ad();
+  const before = await d.snapshot();
+  const big = { url: `http://127.0.0.1:9/${unique('big')}`, html: 'x'.repeat(5000) };
+  expectProblem(await d.post('/articles', big, { headers: bearer(KEY1) }), 413, 'body-too-large', '5000 bytes');
+  const after = await d.snapshot();
+  eq(after.dump, before.dump, 'database unchanged');
+  const slug = unique('small');
+  const small = { url: `http://127.0.0.1:9/${slug}`, html: articlePage(slug).slice(0, 2500) + '</p></article></body></html>' };
+  ok(JSON.stringify(small).length < 4096, 'small body under the cap');
+  eq((await d.post('/articles?wait=10', small, { headers: bearer(KEY1) })).status, 201, 'small body');
+});
 
 test('auth: reads stay open without a key', async () => {
   const d = await ad();
