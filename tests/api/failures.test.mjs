@@ -87,9 +87,9 @@ test('refresh of a failed record re-queues it and it fails again with its reason
   const rec = await submitAndWait(`/missing?k=${unique('rf')}`);
   expectFailed(rec, 'http_404');
   const q = expectRecord(await d.post(`/articles/${rec.id}/refresh`), 202, 'refresh');
-  eq(q.status, 'queued', 'queued');
-  eq(q.error, null, 'error cleared while queued');
   expectFailed(await d.waitStatus(rec.id), 'http_404');
+  eq(q.status, 'queued', 'status in the 202 answer');
+  eq(q.error, null, 'error cleared while queued');
 });
 
 test('GET /metrics -> text/plain; version=0.0.4 with the four metric families', async () => {
