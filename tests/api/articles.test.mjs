@@ -261,6 +261,7 @@ test('POST /articles without wait -> 202 + Location + queued record; Location is
   eq(rec.title, null, 'title unknown yet');
   eq(rec.keywords, [], 'keywords');
   eq(rec.events, [], 'events');
+  eq(rec.tags, {}, 'tags');
   eq(rec.word_count, null, 'word_count');
   const g = expectRecord(await d.get(r.headers.location), 200, 'GET Location');
   eq(g.id, rec.id, 'same id');

@@ -23,6 +23,9 @@ function expectFailed(rec, code) {
   ok(rec.error && typeof rec.error === 'object', 'error object');
   eq(rec.error.code, code, `error.code for ${rec.url} (message: ${rec.error.message})`);
   ok(typeof rec.error.message === 'string' && rec.error.message.length > 0, 'error.message');
+  eq(rec.title, null, 'title of a failed record');
+  eq(rec.word_count, null, 'word_count of a failed record');
+  eq(rec.tags, {}, 'tags of a failed record (no client tags given)');
   eq(rec.keywords, [], 'keywords of a failed record');
   eq(rec.events, [], 'events of a failed record');
 }

@@ -2,7 +2,7 @@
 // (405 + Allow), OPTIONS without Origin.
 import YAML from 'yaml';
 import { test } from './lib/runner.mjs';
-import { eq, ok } from './lib/assert.mjs';
+import { eq, ok, sleep } from './lib/assert.mjs';
 import { mainDaemon } from './lib/shared.mjs';
 import { expectProblem } from './lib/check.mjs';
 import { specText } from './lib/spec.mjs';
@@ -84,3 +84,29 @@ for (const [p, allow] of OPTIONS) {
     ok(!r.headers['access-control-allow-origin'], 'no CORS header without --cors-origin');
   });
 }
+
+test('the daemon logs JSON lines on stderr, one per request with method, path, status and ms', async () => {
+  const d = await mainDaemon();
+  await d.get('/healthz?logprobe=1');
+  await d.get('/no-such-path-logprobe');
+  // The line is written after the answer: give it a moment to arrive.
+  for (let i = 0; i < 50 && !d.stderrLines().some((l) => l.includes('no-such-path-logprobe')); i++) await sleep(20);
+  const lines = d.stderrLines();
+  ok(lines.length > 0, 'stderr has lines');
+  const docs = [];
+  for (const l of lines) {
+    try {
+      docs.push(JSON.parse(l));
+    } catch {
+      throw new Error(`stderr line is not JSON: ${l.slice(0, 200)}`);
+    }
+  }
+  const req = docs.filter((x) => x && typeof x === 'object' && 'method' in x && 'status' in x);
+  ok(req.length > 0, 'request log lines exist');
+  for (const x of req) {
+    ok(typeof x.method === 'string' && typeof x.path === 'string', `method/path in ${JSON.stringify(x)}`);
+    ok(Number.isInteger(x.status), `integer status in ${JSON.stringify(x)}`);
+    ok(typeof x.ms === 'number' && x.ms >= 0, `ms in ${JSON.stringify(x)}`);
+  }
+  ok(req.some((x) => x.path.startsWith('/no-such-path-logprobe') && x.status === 404), 'the 404 request is logged');
+});

@@ -40,6 +40,7 @@ export class Daemon {
     this.proc = null;
     this.port = 0;
     this.output = [];
+    this.stderr = [];
     this.outputBytes = 0;
     this.crashed = null;
     this.stopping = false;
@@ -56,13 +57,19 @@ export class Daemon {
     return f.concat(o.args || []);
   }
 
-  #capture(stream) {
+  #capture(stream, also) {
     stream.setEncoding('utf8');
     stream.on('data', (d) => {
       if (this.outputBytes > 4 << 20) return;
       this.outputBytes += d.length;
       this.output.push(d);
+      if (also) also.push(d);
     });
+  }
+
+  /** stderr so far, as lines. */
+  stderrLines() {
+    return this.stderr.join('').split('\n').filter((l) => l.trim() !== '');
   }
 
   logText() {
@@ -82,7 +89,7 @@ export class Daemon {
       const p = spawn(SKIMD_BIN, this.flags(), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       this.proc = p;
       this.#capture(p.stdout);
-      this.#capture(p.stderr);
+      this.#capture(p.stderr, this.stderr);
       p.exitInfo = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
       p.exitInfo.then((info) => {
         this.exits.push(info);
