@@ -195,6 +195,23 @@ test('dedupe: same URL with utm_* parameters and a #fragment -> 200, same id, no
   eq(f.hitCount('/seed.html'), hits, 'nothing fetched');
 });
 
+test('dedupe also matches the canonical URL of a stored page', async () => {
+  const d = await mainDaemon();
+  const f = await fixture();
+  const slug = unique('canon');
+  const canonical = f.url(`/canonical/${slug}`);
+  const page = articlePage(slug).replace('</head>', `<link rel="canonical" href="${canonical}"></head>`);
+  f.page(`/amp/${slug}`, { body: page });
+  f.page(`/canonical/${slug}`, { body: page });
+  const rec = expectRecord(await d.post('/articles?wait=10', { url: f.url(`/amp/${slug}?utm_campaign=x`) }), 201, 'first');
+  eq(rec.status, 'ready', 'ready');
+  eq(rec.canonical_url, canonical, 'canonical_url');
+  const again = await d.post('/articles', { url: canonical });
+  const r2 = expectRecord(again, 200, 'canonical URL submitted');
+  eq(r2.id, rec.id, 'same record');
+  eq(f.hitCount(`/canonical/${slug}`), 0, 'canonical URL not fetched');
+});
+
 test('dedupe keeps distinct query parameters distinct', async () => {
   const d = await mainDaemon();
   const f = await fixture();
