@@ -444,7 +444,7 @@ static void log_request(srv_request *r, double ms)
         return;
     json_t *p = json_string(r->path ? r->path : "");
     json_object_set_new(line, "path", p ? p : json_string("(not utf-8)"));
-    char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     if (s)
         fprintf(stderr, "%s\n", s);
     free(s);

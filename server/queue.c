@@ -55,7 +55,7 @@ static void log_job(int64_t id, const char *status, const char *code, double ms)
 {
     json_t *line = json_pack("{s:s, s:I, s:s, s:s?, s:f}", "event", "job", "id",
                              (json_int_t)id, "status", status, "error", code, "ms", (double)(long)(ms * 1000.0) / 1000.0);
-    char *s = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    char *s = line ? json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
     if (s)
         fprintf(stderr, "%s\n", s);
     free(s);
