@@ -21,6 +21,7 @@
 
 #include "handlers/handlers.h"
 #include "server/metrics.h"
+#include "server/ratelimit.h"
 #include "storage/store.h"
 
 #define MAX_REPLY_HEADERS 8
@@ -68,6 +69,7 @@ struct srv_http {
     int stopping;
     pthread_t timer;
     int timer_started;
+    srv_ratelimit *limiter;          /* NULL = no per-client rate limit */
 };
 
 /* The srv_http the job-done callback reaches (one daemon per process). */
@@ -535,6 +537,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->status = 500;
         r->route_name = match_route(r);
         *req_cls = r;
+        /* Health checks and scrapes are never rate limited. */
+        if (h->limiter && strcmp(url, "/healthz") != 0 && strcmp(url, "/metrics") != 0) {
+            const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+            unsigned wait = srv_ratelimit_take(h->limiter, ci ? ci->client_addr : NULL,
+                                               r->started);
+            if (wait > 0) {
+                char secs[16];
+                snprintf(secs, sizeof secs, "%u", wait);
+                srv_reply_problem(r, 429, "rate-limited", "Too many requests",
+                                  "more than %u requests per second from this client; "
+                                  "retry after %u s", h->app->cfg->rate_limit, wait);
+                srv_reply_header(r, "Retry-After", secs);
+                return send_reply(r);
+            }
+        }
         /* Refuse a declared oversized body before reading it. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -650,6 +668,7 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
         return -1;
     }
     h->app = app;
+    h->limiter = srv_ratelimit_new(app->cfg->rate_limit, app->cfg->rate_limit * 2);
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->tick, NULL);
     if (pthread_create(&h->timer, NULL, timer_main, h) != 0) {
@@ -664,6 +683,7 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
         MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->http_threads,
         MHD_OPTION_CONNECTION_LIMIT, app->cfg->conn_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->cfg->per_ip_conn_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, app->cfg->conn_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
@@ -699,5 +719,6 @@ void srv_http_stop(srv_http *h)
         the_http = NULL;
     pthread_cond_destroy(&h->tick);
     pthread_mutex_destroy(&h->lock);
+    srv_ratelimit_free(h->limiter);
     free(h);
 }
