@@ -207,9 +207,9 @@ static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose,
 static int on_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
                        curl_off_t ultotal, curl_off_t ulnow)
 {
-    const volatile int *cancel = clientp;
+    const atomic_int *cancel = clientp;
     (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
-    return cancel && *cancel ? 1 : 0;
+    return cancel && atomic_load(cancel) ? 1 : 0;
 }
 
 static double now_s(void)

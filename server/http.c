@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "storage/store.h"
 
 #define MAX_REPLY_HEADERS 8
+#define STOP_GRACE_S 5.0
 #define PROBLEM_TYPE_PREFIX "urn:skimd:problem:"
 
 typedef void (*handler_fn)(srv_request *r);
@@ -70,6 +72,7 @@ struct srv_http {
     pthread_t timer;
     int timer_started;
     srv_ratelimit *limiter;          /* NULL = no per-client rate limit */
+    atomic_int live_requests;        /* allocated and not yet completed */
 };
 
 /* The srv_http the job-done callback reaches (one daemon per process). */
@@ -529,6 +532,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r = calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
+        atomic_fetch_add(&h->live_requests, 1);
         r->conn = conn;
         r->http = h;
         r->method = method;
@@ -608,12 +612,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+    srv_http *h = cls;
     srv_request *r = *req_cls;
-    (void)cls;
     (void)conn;
     (void)toe;
     if (!r)
         return;
+    atomic_fetch_sub(&h->live_requests, 1);
     reply_clear(r);
     free(r->param);
     free(r->body);
@@ -686,7 +691,7 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->cfg->per_ip_conn_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, app->cfg->conn_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
         MHD_OPTION_END);
     if (!h->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address of this host)",
@@ -710,9 +715,15 @@ void srv_http_stop(srv_http *h)
     if (h->timer_started)
         pthread_join(h->timer, NULL);
     if (h->daemon) {
-        /* parked requests answer now, with what is known */
-        resume_where(h, pick_all, NULL);
+        /* Stop accepting; parked requests answer now with what is known;
+         * give in-flight answers up to STOP_GRACE_S to go out. */
         MHD_quiesce_daemon(h->daemon);
+        resume_where(h, pick_all, NULL);
+        double until = mono_now() + STOP_GRACE_S;
+        while (atomic_load(&h->live_requests) > 0 && mono_now() < until) {
+            struct timespec pause = {0, 10 * 1000000L};
+            nanosleep(&pause, NULL);
+        }
         MHD_stop_daemon(h->daemon);
     }
     if (the_http == h)
