@@ -9,6 +9,7 @@
 #include "server/queue.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ struct srv_queue {
     pthread_mutex_t lock;           /* guards pending */
     pthread_cond_t wake;
     int pending;                    /* notifications not yet consumed */
-    volatile int stopping;          /* read by fetches to cancel */
+    atomic_int stopping;            /* read by fetches to cancel */
 };
 
 /* Media types we read; a missing type is sniffed by the extractor. */
@@ -55,7 +56,7 @@ static void log_job(int64_t id, const char *status, const char *code, double ms)
 {
     json_t *line = json_pack("{s:s, s:I, s:s, s:s?, s:f}", "event", "job", "id",
                              (json_int_t)id, "status", status, "error", code, "ms", (double)(long)(ms * 1000.0) / 1000.0);
-    char *s = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    char *s = line ? json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
     if (s)
         fprintf(stderr, "%s\n", s);
     free(s);
@@ -160,7 +161,7 @@ static void *worker_main(void *arg)
                 err);
         return NULL;
     }
-    while (!q->stopping) {
+    while (!atomic_load(&q->stopping)) {
         store_job job;
         store_rc rc = store_job_claim(st, &job);
         if (rc == STORE_OK) {
@@ -170,7 +171,7 @@ static void *worker_main(void *arg)
         }
         /* Queue empty (or the database busy): sleep until notified. */
         pthread_mutex_lock(&q->lock);
-        if (!q->stopping && q->pending == 0) {
+        if (!atomic_load(&q->stopping) && q->pending == 0) {
             struct timespec until;
             clock_gettime(CLOCK_REALTIME, &until);
             until.tv_sec += 1;
@@ -230,7 +231,7 @@ void srv_queue_stop(srv_queue *q)
     if (!q)
         return;
     pthread_mutex_lock(&q->lock);
-    q->stopping = 1;
+    atomic_store(&q->stopping, 1);
     pthread_cond_broadcast(&q->wake);
     pthread_mutex_unlock(&q->lock);
     for (int i = 0; i < q->n_threads; i++)

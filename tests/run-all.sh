@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run every test suite and print one closing line "N passed, N failed".
 #   unit: every $BUILD/tests/test_* (cmocka), run from the repository root
-#   api:  tests/api/run.sh against a daemon it starts ($BUILD/skimd)
+#   end-to-end: every tests/<suite>/run.sh (api, security, robustness, ...),
+#         each against daemons it starts ($BUILD/skimd)
 # Exits non-zero when anything failed (a crashed binary counts as a failure).
 set -u
 BUILD=${BUILD:-build}
@@ -32,8 +33,12 @@ for t in "$BUILD"/tests/test_*; do
     fail=$((fail + f))
 done
 
-if [ -x tests/api/run.sh ]; then
-    SKIMD_BIN=${SKIMD_BIN:-$BUILD/skimd} tests/api/run.sh >"$log" 2>&1
+# End-to-end suites: each tests/<suite>/run.sh starts what it needs and
+# prints its own "N passed, N failed" closing line.
+for suite in tests/*/run.sh; do
+    [ -x "$suite" ] || continue
+    echo "---- $suite"
+    SKIMD_BIN=${SKIMD_BIN:-$BUILD/skimd} "$suite" >"$log" 2>&1
     rc=$?
     cat "$log"
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
@@ -46,7 +51,7 @@ if [ -x tests/api/run.sh ]; then
     fi
     pass=$((pass + p))
     fail=$((fail + f))
-fi
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
