@@ -158,6 +158,8 @@ export function checkResponse(method, pathname, res) {
     }
     if (hdr.schema?.pattern && !new RegExp(hdr.schema.pattern).test(hv))
       errs.push(`header ${name}: ${JSON.stringify(hv)} does not match ${hdr.schema.pattern}`);
+    if (hdr.schema?.type === 'integer' && (!/^[0-9]+$/.test(hv) || Number(hv) < (hdr.schema.minimum ?? 0)))
+      errs.push(`header ${name}: ${JSON.stringify(hv)} is not an integer >= ${hdr.schema.minimum ?? 0}`);
   }
   if (!resp.content) {
     if (res.body.length !== 0) errs.push(`${res.status} should have no body, got ${res.body.length} bytes`);
