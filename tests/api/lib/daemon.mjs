@@ -13,6 +13,11 @@ import { sleep } from './assert.mjs';
 
 export const SKIMD_BIN = path.resolve(REPO_ROOT, process.env.SKIMD_BIN || 'build/skimd');
 export const TMP = mkdtempSync(path.join(os.tmpdir(), 'skimd-api-'));
+// Optional command put in front of the daemon, e.g.
+// SKIMD_WRAPPER="valgrind --leak-check=full --errors-for-leak-kinds=definite
+// --error-exitcode=99" (then raise
+// SKIMD_TEST_TIMEOUT_SCALE): a non-zero exit at SIGTERM fails the suite.
+export const WRAPPER = (process.env.SKIMD_WRAPPER || '').split(/\s+/).filter(Boolean);
 
 /** A port nobody listens on right now (bound then released). */
 export function freePort() {
@@ -69,7 +74,8 @@ export class Daemon {
 
   /** stderr so far, as lines. */
   stderrLines() {
-    return this.stderr.join('').split('\n').filter((l) => l.trim() !== '');
+    // (valgrind's own "==PID==" lines are not the daemon's)
+    return this.stderr.join('').split('\n').filter((l) => l.trim() !== '' && !/^==[0-9]+==/.test(l));
   }
 
   logText() {
@@ -86,7 +92,8 @@ export class Daemon {
       this.port = await freePort();
       this.stopping = false;
       this.crashed = null;
-      const p = spawn(SKIMD_BIN, this.flags(), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const argv = [...WRAPPER, SKIMD_BIN, ...this.flags()];
+      const p = spawn(argv[0], argv.slice(1), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       this.proc = p;
       this.#capture(p.stdout);
       this.#capture(p.stderr, this.stderr);
