@@ -27,7 +27,7 @@ test('restart: a ready record is still there after SIGTERM and a start on the sa
 
 test('restart: jobs left queued behind a busy worker finish after the restart', async () => {
   const f = await newFixture();
-  const d = await daemon({ name: 'restart-b', workers: 1, fetchTimeout: 4 });
+  const d = await daemon({ name: 'restart-b', workers: 1, fetchTimeout: 8 });
   const slow = expectRecord(await d.post('/articles', { url: f.url(`/slow?ms=30000&k=${unique('s')}`) }), 202, 'slow');
   // Let the single worker pick up the slow job.
   for (let i = 0; i < 50; i++) {
