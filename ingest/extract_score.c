@@ -18,6 +18,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,6 +84,31 @@ static int comment_word(const char *w)
            strstr(w, "replies") || strstr(w, "cmt");
 }
 
+/* Does any pattern of list occur in w? Checked position by position with a
+ * first-byte filter: class names are short, the lists are long. */
+static int contains_any(const char *w, size_t wl, const char *const *list,
+                        const uint8_t *first)
+{
+    for (size_t i = 0; i < wl; i++) {
+        if (!first[(unsigned char)w[i]])
+            continue;
+        for (int k = 0; list[k]; k++)
+            if (list[k][0] == w[i] && !strncmp(w + i, list[k], strlen(list[k])))
+                return 1;
+    }
+    return 0;
+}
+
+static uint8_t neg_first[256], pos_first[256];
+
+static void init_first(void)
+{
+    for (int i = 0; strong_neg[i]; i++)
+        neg_first[(unsigned char)strong_neg[i][0]] = 1;
+    for (int i = 0; pos_words[i]; i++)
+        pos_first[(unsigned char)pos_words[i][0]] = 1;
+}
+
 /* Classify class+id: returns a weight (+25/-25 Readability-style) and sets
  * *boiler to 1 when a strong negative matched, 2 for comment sections. */
 static float class_weight(const ex_node *n, int *boiler)
@@ -108,16 +134,12 @@ static float class_weight(const ex_node *n, int *boiler)
             word[m] = '\0';
             s += k;
             int state = state_prefix(word);
-            for (int i = 0; pos_words[i]; i++)
-                if (strstr(word, pos_words[i])) { pos = 1; break; }
+            if (!pos && contains_any(word, m, pos_words, pos_first))
+                pos = 1;
             if (state)
                 continue;
-            for (int i = 0; strong_neg[i]; i++)
-                if (strstr(word, strong_neg[i])) {
-                    if (strong < 2)
-                        strong = comment_word(word) ? 2 : 1;
-                    break;
-                }
+            if (strong < 2 && contains_any(word, m, strong_neg, neg_first))
+                strong = comment_word(word) ? 2 : 1;
             for (int i = 0; !neg && word_neg[i]; i++)
                 if (has_word(word, m, word_neg[i]))
                     neg = 1;
@@ -280,8 +302,10 @@ static void raw_sizes(ex_doc *doc)
  * give paragraph scores to ancestors: one iterative walk. */
 static void mark_and_score(ex_doc *doc, scorer *sc)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     ex_node *root = doc->root, *n = root->first;
     uint32_t page_raw;
+    pthread_once(&once, init_first);
     raw_sizes(doc);
     page_raw = doc->body ? doc->body->raw : root->raw;
     while (n) {
