@@ -41,7 +41,7 @@ static const char *const strong_neg[] = {
     "relate", "author-info", "author-box", "authorbox", "follow", "banner",
     "print-only", "screen-reader", "sr-only", "visually-hidden", "report",
     "byline", "dateline", "disclaimer", "tooltip", "overlay", "lightbox", "post-meta", "entry-meta", "article-meta",
-    "meta-data", "widget", "promo", "teaser", "carousel", "slider",
+    "meta-data", "promo", "teaser", "carousel", "slider",
     NULL };
 /* Negative class names matched as whole words (split on - _ space). */
 static const char *const word_neg[] = {
@@ -225,11 +225,87 @@ static void text_stats(ex_node *t)
     t->punct = punct;
 }
 
+#define KNOWN_RANKS 6
+
 typedef struct scorer {
     ex_node **cands;         /* nodes that received a score */
     size_t n, cap;
     int nomem;
+    ex_node *known[KNOWN_RANKS]; /* first container of each known kind */
 } scorer;
+
+/* Containers that content management systems name for the article body,
+ * in trafilatura's order of trust (rank 0 best). Substring matches on a
+ * lower-cased class name or id. */
+static const char *const known1[] = {
+    "post-text", "post_text", "post-body", "post_body", "post-entry", "postentry",
+    "post-content", "post_content", "postcontent", "article-text", "articletext",
+    "entry-content", "article-content", "article_content", "article__content",
+    "article-body", "article_body", "article__body", "articlebody", "articlecontent",
+    "text-content", "body-text", "article__container", "art-content", "artibody",
+    "rich_media_content", "news_txt", "rm_txt_con", "trs_editor", "content-article",
+    "article-detail", "article_detail", "detail-content", "news-content", "news_content",
+    "newstext", "news-text", "story-body", "storybody", NULL };
+static const char *const known3[] = {
+    "post-bodycopy", "storycontent", "story-content", "postarea", "art-postcontent",
+    "theme-content", "blog-content", "section-content", "single-content",
+    "main-column", "wpb_text_column", "field-body", "fulltext", "field--name-body",
+    "field-name-body", "blog-post", "blogpost", NULL };
+static const char *const known4[] = {
+    "content-main", "content_main", "content-body", "contentbody", "content__body",
+    "main-content", "maincontent", "main_content", "page-content", "page_content", NULL };
+
+static int word_has(const char *v, const char *const *list, int exact_only,
+                    const char *const *exact)
+{
+    char w[128];
+    while (v && *v) {
+        while (*v == ' ' || *v == '\t' || *v == '\n')
+            v++;
+        size_t k = 0;
+        while (v[k] && v[k] != ' ' && v[k] != '\t' && v[k] != '\n')
+            k++;
+        if (!k)
+            break;
+        size_t m = k < sizeof w - 1 ? k : sizeof w - 1;
+        for (size_t i = 0; i < m; i++)
+            w[i] = (char)tolower((unsigned char)v[i]);
+        w[m] = '\0';
+        v += k;
+        for (int i = 0; exact && exact[i]; i++)
+            if (!strcmp(w, exact[i]))
+                return 1;
+        for (int i = 0; !exact_only && list && list[i]; i++)
+            if (strstr(w, list[i]))
+                return 1;
+    }
+    return 0;
+}
+
+static int known_rank(const ex_node *n)
+{
+    static const char *const exact1[] = { "post", "entry", NULL };
+    static const char *const exact3[] = { "story", "text", "article", NULL };
+    static const char *const exact4[] = { "content", NULL };
+    const char *cls = ex_attr_get(n, "class"), *id = ex_attr_get(n, "id");
+    const char *ip = ex_attr_get(n, "itemprop");
+    int block = n->tag == T_DIV || n->tag == T_SECTION || n->tag == T_ARTICLE ||
+                n->tag == T_MAIN;
+    if (ip && strcasestr(ip, "articlebody"))
+        return 0;
+    if (block && (word_has(cls, known1, 0, exact1) || word_has(id, known1, 0, NULL)))
+        return 1;
+    if (n->tag == T_ARTICLE)
+        return 2;
+    if (block && (word_has(cls, known3, 0, exact3) || word_has(id, known3, 0, exact3) ||
+                  attr_is(n, "role", "article")))
+        return 3;
+    if (block && (word_has(cls, known4, 0, exact4) || word_has(id, known4, 0, exact4)))
+        return 4;
+    if (n->tag == T_MAIN || attr_is(n, "role", "main"))
+        return 5;
+    return -1;
+}
 
 static void add_cand(scorer *sc, ex_node *n)
 {
@@ -341,10 +417,15 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
                     boiler = 1;
                 if (boiler == 1 && n->raw * 2 > page_raw)
                     boiler = 0;   /* a wrapper of most of the page */
-                if (boiler && n != doc->body && n != doc->html)
+                if (boiler && n != doc->body && n != doc->html) {
                     n->flags |= NF_BOILER;
-                else
+                } else {
                     descend = n->first != NULL;
+                    int r = n->attrs || n->tag == T_ARTICLE || n->tag == T_MAIN
+                                ? known_rank(n) : -1;
+                    if (r >= 0 && !sc->known[r])
+                        sc->known[r] = n;
+                }
             }
         }
         if (descend) {
@@ -603,7 +684,14 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
         goto done;
     }
     ex_node *top = pick_top(&sc);
-    if (top) {
+    ex_node *known = NULL;
+    for (int r = 0; r < KNOWN_RANKS && !known; r++)
+        if (sc.known[r] && sc.known[r]->wchars >= 100)
+            known = sc.known[r];
+    if (known && (!top || top->wchars <= known->wchars * 3)) {
+        known->flags |= NF_KEEP;
+        emit(&e, known, known);
+    } else if (top) {
         mark_siblings(top);
         if (top->parent) {
             for (ex_node *s = top->parent->first; s; s = s->next)
