@@ -74,7 +74,9 @@ static int state_prefix(const char *s)
     return !strncmp(s, "no-", 3) || !strncmp(s, "has-", 4) || !strncmp(s, "with-", 5) ||
            !strncmp(s, "is-", 3) || !strncmp(s, "show-", 5) || !strncmp(s, "hide-", 5) ||
            !strncmp(s, "without-", 8) || !strncmp(s, "page-", 5) || !strncmp(s, "single", 6) ||
-           !strncmp(s, "template-", 9) || !strncmp(s, "layout", 6);
+           !strncmp(s, "template-", 9) || !strncmp(s, "layout", 6) || !strncmp(s, "tag-", 4) ||
+           !strncmp(s, "category-", 9) || !strncmp(s, "format-", 7) ||
+           !strncmp(s, "status-", 7) || !strncmp(s, "type-", 5) || !strncmp(s, "postid-", 7);
 }
 
 /* Comment sections stay boilerplate even when they outweigh the article. */
@@ -415,7 +417,8 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
                                 attr_is(n, "role", "complementary") ||
                                 attr_is(n, "role", "contentinfo") || attr_is(n, "role", "banner")))
                     boiler = 1;
-                if (boiler == 1 && n->raw * 2 > page_raw)
+                if (boiler == 1 && (n->raw * 2 > page_raw ||
+                                    (n->weight >= 0 && n->raw * 4 > page_raw)))
                     boiler = 0;   /* a wrapper of most of the page */
                 if (boiler && n != doc->body && n != doc->html) {
                     n->flags |= NF_BOILER;
@@ -611,6 +614,7 @@ typedef struct emitter {
     ex_buf b;
     size_t block_start;      /* where the current block began in b */
     const char *title;
+    int all;                 /* last resort: ignore boilerplate marks */
 } emitter;
 
 static void end_block(emitter *e)
@@ -638,8 +642,9 @@ static void emit(emitter *e, ex_node *root, const ex_node *top)
         int descend = 0;
         if (n->flags & NF_TEXT) {
             ex_buf_put_text(&e->b, n->text, n->len);
-        } else if (!(n->flags & (NF_HIDDEN | NF_BOILER)) && !(ex_tag_flags[n->tag] & TF_SKIP) &&
-                   n->tag != T_TITLE && !drop_container(n, top)) {
+        } else if (!(n->flags & NF_HIDDEN) && !(ex_tag_flags[n->tag] & TF_SKIP) &&
+                   n->tag != T_TITLE &&
+                   (e->all || (!(n->flags & NF_BOILER) && !drop_container(n, top)))) {
             if (ex_tag_flags[n->tag] & TF_BLOCK)
                 end_block(e);
             else if (n->tag == T_BR)
@@ -706,6 +711,10 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
         e.b.len = 0;
         e.block_start = 0;
         emit(&e, body, body);
+        if (e.b.len == 0 && !e.b.failed) {
+            e.all = 1;
+            emit(&e, body, body);
+        }
     }
     if (e.b.failed) {
         if (e.b.len + 65536 < TEXT_CAP)
