@@ -100,6 +100,8 @@ extract_status extract_article_from_html(const char *html, size_t len,
         goto done;
     }
     out->word_count = extract_count_words(out->text);
+    if (!out->language)
+        out->language = ex_guess_language(out->text);
 done:
     ex_doc_release(&doc);
     if (st != EXTRACT_OK)

@@ -127,6 +127,9 @@ int ex_metadata(ex_doc *doc, const char *page_url, extract_article *out);
 /* Dates (extract_date.c): ISO 8601 from a machine or visible date; NULL
  * when s holds no complete date. */
 char *ex_date_iso(const char *s, size_t n);
+/* Language of a text from its script and common words ("en", "zh" ...),
+ * malloc'd, or NULL when unsure. */
+char *ex_guess_language(const char *text);
 
 /* UTF-8 decode one code point at s (n bytes available); *adv its length. */
 uint32_t ex_utf8_next(const char *s, size_t n, size_t *adv);
