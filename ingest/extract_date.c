@@ -129,7 +129,12 @@ static int month_name(const char *s, size_t n, size_t i, size_t *len)
         NULL };
     int best = 0;
     size_t best_len = 0;
+    if (i >= n || (i > 0 && (((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z'))) ||
+        (s[i] | 0x20) < 'a' || (s[i] | 0x20) > 'z')
+        return 0;           /* not at the start of a word */
     for (int k = 0; names[k]; k++) {
+        if ((names[k][0] | 0x20) != (s[i] | 0x20))
+            continue;
         size_t l = strlen(names[k]);
         if (i + l <= n && !strncasecmp(s + i, names[k], l) && l > best_len) {
             best = k % 12 + 1;
@@ -144,8 +149,6 @@ static int month_name(const char *s, size_t n, size_t i, size_t *len)
         e++;
     if (e < n && s[e] == '.')
         e++;
-    if (i > 0 && (((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z')))
-        return 0;           /* inside a word */
     *len = e - i;
     return best;
 }
@@ -277,8 +280,15 @@ char *ex_date_iso(const char *s, size_t n)
         n = 4096;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+        int digit = c >= '0' && c <= '9', alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+        if (!digit && !alpha)
             continue;
+        if (i > 0) {   /* only where a number or a word starts */
+            unsigned char pc = (unsigned char)s[i - 1];
+            if ((digit && pc >= '0' && pc <= '9') ||
+                (alpha && (pc | 0x20) >= 'a' && (pc | 0x20) <= 'z'))
+                continue;
+        }
         if (try_at(s, n, i, &p))
             return format(&p);
     }

@@ -381,9 +381,10 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
             put(m, &m->ld_title, ex_node_text(n, META_TEXT_CAP), 2);
         }
     }
-    const char *rel = ex_attr_get(n, "rel");
-    if ((n->tag == T_A && rel && !strcasecmp(rel, "author")) ||
+    const char *rel = n->tag == T_A ? ex_attr_get(n, "rel") : NULL;
+    if ((rel && !strcasecmp(rel, "author")) ||
         (n->tag != T_BODY && n->tag != T_ARTICLE && n->tag != T_DIV && n->tag != T_SECTION &&
+         class_has(n, "name") &&
          (class_has(n, "author-name") || class_has(n, "author_name") ||
           class_has(n, "byline__name") || class_has(n, "authorname")))) {
         char *t = ex_node_text(n, 200);

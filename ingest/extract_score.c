@@ -91,12 +91,19 @@ static int comment_word(const char *w)
 static int contains_any(const char *w, size_t wl, const char *const *list,
                         const uint8_t *first)
 {
-    for (size_t i = 0; i < wl; i++) {
+    for (size_t i = 0; i + 1 < wl; i++) {
         if (!first[(unsigned char)w[i]])
             continue;
-        for (int k = 0; list[k]; k++)
-            if (list[k][0] == w[i] && !strncmp(w + i, list[k], strlen(list[k])))
+        for (int k = 0; list[k]; k++) {
+            const char *p = list[k];
+            if (p[0] != w[i] || p[1] != w[i + 1])
+                continue;
+            size_t j = 2;
+            while (p[j] && i + j < wl && p[j] == w[i + j])
+                j++;
+            if (!p[j])
                 return 1;
+        }
     }
     return 0;
 }
@@ -229,11 +236,24 @@ static void text_stats(ex_node *t)
 
 #define KNOWN_RANKS 6
 
+#define CLASS_CACHE 512
+
+/* What a class attribute (without id) says; pages repeat the same class
+ * strings hundreds of times, so each is analysed once per page. */
+typedef struct class_memo {
+    const char *cls;         /* arena string (NULL: empty slot) */
+    float weight;
+    int8_t boiler;
+    int8_t rank;             /* known_rank, or -1 */
+    uint16_t tag;            /* known_rank depends on the tag */
+} class_memo;
+
 typedef struct scorer {
     ex_node **cands;         /* nodes that received a score */
     size_t n, cap;
     int nomem;
     ex_node *known[KNOWN_RANKS]; /* first container of each known kind */
+    class_memo *memo;        /* CLASS_CACHE slots, or NULL (no caching) */
 } scorer;
 
 /* Containers that content management systems name for the article body,
@@ -376,6 +396,37 @@ static void raw_sizes(ex_doc *doc)
     }
 }
 
+/* class_weight and known_rank of n, memoised for class-only elements. */
+static float classify(scorer *sc, const ex_node *n, int *boiler, int *rank)
+{
+    const char *cls = ex_attr_get(n, "class");
+    class_memo *slot = NULL;
+    int only_class = cls && !ex_attr_get(n, "id") && !ex_attr_get(n, "itemprop") &&
+                     !ex_attr_get(n, "role");
+    if (only_class && sc->memo) {
+        uint32_t h = 2166136261u;
+        for (const char *p = cls; *p; p++)
+            h = (h ^ (unsigned char)*p) * 16777619u;
+        h = (h ^ n->tag) * 16777619u;
+        slot = &sc->memo[h % CLASS_CACHE];
+        if (slot->cls && slot->tag == n->tag && !strcmp(slot->cls, cls)) {
+            *boiler = slot->boiler;
+            *rank = slot->rank;
+            return slot->weight;
+        }
+    }
+    float w = class_weight(n, boiler);
+    *rank = known_rank(n);
+    if (slot) {
+        slot->cls = cls;
+        slot->tag = n->tag;
+        slot->weight = w;
+        slot->boiler = (int8_t)*boiler;
+        slot->rank = (int8_t)*rank;
+    }
+    return w;
+}
+
 /* Mark hidden and boilerplate subtrees, compute statistics bottom-up and
  * give paragraph scores to ancestors: one iterative walk. */
 static void mark_and_score(ex_doc *doc, scorer *sc)
@@ -407,8 +458,11 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
             else if (is_hidden(n))
                 n->flags |= NF_HIDDEN;
             else {
+                int rank = -1;
                 if (n->attrs)
-                    n->weight = class_weight(n, &boiler);
+                    n->weight = classify(sc, n, &boiler, &rank);
+                else if (n->tag == T_ARTICLE || n->tag == T_MAIN)
+                    rank = known_rank(n);
                 if ((n->tag == T_ARTICLE || n->tag == T_MAIN) && boiler == 1)
                     boiler = 0;
                 if (!boiler && (tag_boiler(n->tag) || (n->tag == T_HEADER && !under_article(n))))
@@ -424,10 +478,8 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
                     n->flags |= NF_BOILER;
                 } else {
                     descend = n->first != NULL;
-                    int r = n->attrs || n->tag == T_ARTICLE || n->tag == T_MAIN
-                                ? known_rank(n) : -1;
-                    if (r >= 0 && !sc->known[r])
-                        sc->known[r] = n;
+                    if (rank >= 0 && !sc->known[rank])
+                        sc->known[rank] = n;
                 }
             }
         }
@@ -683,6 +735,7 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     *nomem = 0;
     if (!doc->root)
         return NULL;
+    sc.memo = calloc(CLASS_CACHE, sizeof *sc.memo);   /* NULL: just slower */
     mark_and_score(doc, &sc);
     if (sc.nomem) {
         *nomem = 1;
@@ -726,5 +779,6 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
 done:
     free(e.b.buf);
     free(sc.cands);
+    free(sc.memo);
     return out;
 }
