@@ -725,6 +725,16 @@ static void emit(emitter *e, ex_node *root, const ex_node *top)
     }
 }
 
+/* Does a container named like an article body agree with the scorer?
+ * It may hold the best-scored block, sit inside it with a fair share of
+ * its text, or stand apart with as much text. */
+static int agrees(const ex_node *k, const ex_node *top)
+{
+    if (!top)
+        return 1;
+    return top->wchars <= k->wchars * 3;
+}
+
 char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
 {
     scorer sc = {0};
@@ -744,9 +754,9 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     ex_node *top = pick_top(&sc);
     ex_node *known = NULL;
     for (int r = 0; r < KNOWN_RANKS && !known; r++)
-        if (sc.known[r] && sc.known[r]->wchars >= 100)
+        if (sc.known[r] && sc.known[r]->wchars >= 100 && agrees(sc.known[r], top))
             known = sc.known[r];
-    if (known && (!top || top->wchars <= known->wchars * 3)) {
+    if (known) {
         known->flags |= NF_KEEP;
         emit(&e, known, known);
     } else if (top) {
