@@ -25,6 +25,8 @@
 
 #define ANCESTOR_LEVELS 5
 #define TEXT_CAP (8u << 20)     /* main text never exceeds 8 MiB */
+#define TAIL_BLOCKS 8           /* trailing non-sentences cut at most */
+#define TAIL_SHORT 80           /* bytes: a longer block is kept */
 
 /* ---- class/id analysis ---- */
 
@@ -123,7 +125,7 @@ static void init_first(void)
 static float class_weight(const ex_node *n, int *boiler)
 {
     const char *vals[2] = { ex_attr_get(n, "class"), ex_attr_get(n, "id") };
-    int neg = 0, pos = 0, strong = 0;
+    int neg = 0, pos = 0, pure_pos = 0, strong = 0;
     char word[128];
     for (int v = 0; v < 2; v++) {
         const char *s = vals[v];
@@ -143,17 +145,25 @@ static float class_weight(const ex_node *n, int *boiler)
             word[m] = '\0';
             s += k;
             int state = state_prefix(word);
-            if (!pos && contains_any(word, m, pos_words, pos_first))
-                pos = 1;
+            int wpos = contains_any(word, m, pos_words, pos_first);
+            pos |= wpos;
             if (state)
                 continue;
-            if (strong < 2 && contains_any(word, m, strong_neg, neg_first))
+            int wstrong = contains_any(word, m, strong_neg, neg_first);
+            if (wstrong && strong < 2)
                 strong = comment_word(word) ? 2 : 1;
+            if (wpos && !wstrong)
+                pure_pos = 1;
             for (int i = 0; !neg && word_neg[i]; i++)
                 if (has_word(word, m, word_neg[i]))
                     neg = 1;
         }
     }
+    /* "article-content sticky-sidebar": a class name that says content
+     * outweighs another that says sidebar (Readability's "maybe" rule);
+     * one name saying both ("related-articles") does not. */
+    if (strong == 1 && pure_pos)
+        strong = 0;
     *boiler = strong;
     return (float)((pos ? 25 : 0) - (neg || strong ? 25 : 0));
 }
@@ -735,6 +745,52 @@ static int agrees(const ex_node *k, const ex_node *top)
     return top->wchars <= k->wchars * 3;
 }
 
+/* Does a block end like a sentence? */
+static int ends_sentence(const char *s, size_t n)
+{
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '"' || s[n - 1] == ')'))
+        n--;
+    if (n == 0)
+        return 0;
+    char c = s[n - 1];
+    if (c == '.' || c == '!' || c == '?' || c == ':' || c == ';')
+        return 1;
+    if (n >= 3) {
+        const unsigned char *u = (const unsigned char *)s + n - 3;
+        /* 。！？”」 */
+        if (u[0] == 0xE3 && u[1] == 0x80 && (u[2] == 0x82 || u[2] == 0x8D))
+            return 1;
+        if (u[0] == 0xEF && u[1] == 0xBC && (u[2] == 0x81 || u[2] == 0x9F))
+            return 1;
+        if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x9D || u[2] == 0x99))
+            return 1;
+    }
+    return 0;
+}
+
+/* Cut short trailing blocks that are no sentences: share prompts, tags,
+ * "Mehr aus dem Channel", credits. A long text keeps its last real
+ * paragraph; at most a few blocks go. */
+static void trim_tail(ex_buf *b)
+{
+    for (int k = 0; k < TAIL_BLOCKS && b->len > 0; k++) {
+        ex_buf_trim(b);
+        char *last = NULL;
+        for (size_t i = b->len; i >= 2; i--)
+            if (b->buf[i - 1] == '\n' && b->buf[i - 2] == '\n') {
+                last = b->buf + i;
+                break;
+            }
+        if (!last)
+            return;
+        size_t n = b->len - (size_t)(last - b->buf);
+        if (n >= TAIL_SHORT || ends_sentence(last, n))
+            return;
+        b->len = (size_t)(last - b->buf);
+        b->buf[b->len] = '\0';
+    }
+}
+
 char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
 {
     scorer sc = {0};
@@ -785,6 +841,7 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
         else
             e.b.failed = 0;   /* capped: keep the first 8 MiB */
     }
+    trim_tail(&e.b);
     out = ex_buf_take(&e.b);
 done:
     free(e.b.buf);
