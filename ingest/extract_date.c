@@ -126,6 +126,8 @@ static int month_name(const char *s, size_t n, size_t i, size_t *len)
         "september", "oktober", "november", "dezember", "janv", "f\xC3\xA9vr", "mars",
         "avr", "mai", "juin", "juil", "ao\xC3\xBBt", "sept", "oct", "nov", "d\xC3\xA9" "c",
         "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
+        "gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic",
+        "sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "pa\xC5\xBA", "lis", "gru",
         NULL };
     int best = 0;
     size_t best_len = 0;

@@ -195,7 +195,7 @@ static int is_hidden(const ex_node *n)
 static int tag_boiler(int tag)
 {
     return tag == T_NAV || tag == T_ASIDE || tag == T_FOOTER || tag == T_MENU ||
-           tag == T_DIALOG;
+           tag == T_DIALOG || tag == T_FIGCAPTION;
 }
 
 static int under_article(const ex_node *n)
@@ -641,6 +641,8 @@ static int drop_container(const ex_node *n, const ex_node *top)
     return 0;
 }
 
+static int ends_sentence(const char *s, size_t n);
+
 /* Lines that end or decorate an article without being part of it. */
 static const char *const junk_prefix[] = {
     "责任编辑", "责编", "编辑：", "编辑:", "举报", "声明：", "免责声明", "版权所有",
@@ -653,10 +655,28 @@ static const char *const junk_prefix[] = {
     "Click here", "Print this", "Teilen", "Anzeige", "Werbung", "Mehr zum Thema",
     NULL };
 
+/* Photo credits and captions: "Foto: dpa", "(Bild: Stefan Müller)". */
+static const char *const credit_marks[] = {
+    "Foto:", "Fotos:", "Foto :", "Bild:", "Bilder:", "Photo:", "photo:", "Photo :", "Photos:",
+    "Image:", "Credit:", "Credits:", "Quelle:", "Kuva:", "Imagen:", "Fuente:", "Cr\xC3\xA9" "dit",
+    "(Foto", "(Bild", "(Photo", "(REUTERS", "(AFP", "(AP Photo", "Getty Images", "\xC2\xA9",
+    "Vergr\xC3\xB6\xC3\x9F" "ern", NULL };
+
 static int junk_block(const char *s, size_t n, const char *title)
 {
     if (n == 0)
         return 0;
+    if (n < 250) {
+        for (int i = 0; credit_marks[i]; i++)
+            if (memmem(s, n, credit_marks[i], strlen(credit_marks[i])))
+                return 1;
+    }
+    if (n < 90 && !ends_sentence(s, n)) {
+        char *d = ex_date_iso(s, n);    /* a dateline: "Aktualisiert: 11.04.2020" */
+        free(d);
+        if (d)
+            return 1;
+    }
     if (title && strlen(title) == n && !memcmp(s, title, n))
         return 1;
     if (n > 300)
