@@ -1,0 +1,763 @@
+/* keywords.c -- keyword extraction for one text_doc (see keywords.h).
+ *
+ * Owns the background IDF tables (kw_model), candidate generation (single
+ * words and runs of adjacent content words), the filters (bylines, speaker
+ * labels, site names, numbers) and the ranking (TF x IDF, TextRank over a
+ * co-occurrence window, first-position and title boosts). Does not own
+ * segmentation (text.c) or the record (analyze.c).
+ */
+#include "analyze/keywords.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kw_model {
+    text_map *df[2];      /* 0: zh, 1: en; word -> document frequency */
+    double ndocs[2];      /* documents behind each table */
+};
+
+static int table_of(const char *lang)
+{
+    if (lang && !strcmp(lang, "zh"))
+        return 0;
+    if (lang && !strcmp(lang, "en"))
+        return 1;
+    return -1;
+}
+
+static int load_table(const char *dir, const char *name, text_map **out, double *ndocs,
+                      char *err, size_t errlen)
+{
+    char path[1024], line[512];
+    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        snprintf(err, errlen, "keywords: path too long");
+        return -1;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;   /* no table: flat IDF */
+    text_map *m = text_map_new();
+    int rc = -1;
+    long lineno = 0;
+    if (!m) {
+        snprintf(err, errlen, "keywords: out of memory");
+        goto done;
+    }
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t l = strlen(line);
+        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+            line[--l] = '\0';
+        if (!l)
+            continue;
+        if (line[0] == '#') {
+            const char *p = strstr(line, "docs ");
+            if (p) {
+                char *end;
+                errno = 0;
+                double d = strtod(p + 5, &end);
+                if (!errno && d > 0)
+                    *ndocs = d;
+            }
+            continue;
+        }
+        char *tab = strchr(line, '\t');
+        char *end = NULL;
+        errno = 0;
+        long df = tab ? strtol(tab + 1, &end, 10) : -1;
+        if (!tab || tab == line || errno || df < 1 || (end && *end)) {
+            snprintf(err, errlen, "keywords: %s:%ld: expected WORD<TAB>COUNT", path, lineno);
+            goto done;
+        }
+        uint32_t id = text_map_put(m, line, (size_t)(tab - line), NULL);
+        if (id == TEXT_MAP_NONE) {
+            snprintf(err, errlen, "keywords: out of memory reading %s", path);
+            goto done;
+        }
+        text_map_set_value(m, id, (double)df);
+    }
+    if (*ndocs <= 0) {
+        snprintf(err, errlen, "keywords: %s: no '# docs N' header", path);
+        goto done;
+    }
+    *out = m;
+    m = NULL;
+    rc = 0;
+done:
+    text_map_free(m);
+    fclose(f);
+    return rc;
+}
+
+int kw_model_load(const char *data_dir, kw_model **out, char *err, size_t errlen)
+{
+    kw_model *m = calloc(1, sizeof *m);
+    if (!m || !out || !data_dir) {
+        snprintf(err, errlen, "keywords: %s", m ? "bad arguments" : "out of memory");
+        free(m);
+        return -1;
+    }
+    if (load_table(data_dir, "idf-zh.tsv", &m->df[0], &m->ndocs[0], err, errlen) ||
+        load_table(data_dir, "idf-en.tsv", &m->df[1], &m->ndocs[1], err, errlen)) {
+        kw_model_free(m);
+        return -1;
+    }
+    *out = m;
+    return 0;
+}
+
+void kw_model_free(kw_model *m)
+{
+    if (!m)
+        return;
+    text_map_free(m->df[0]);
+    text_map_free(m->df[1]);
+    free(m);
+}
+
+size_t kw_model_bytes(const kw_model *m)
+{
+    return m ? text_map_bytes(m->df[0]) + text_map_bytes(m->df[1]) : 0;
+}
+
+double kw_idf(const kw_model *m, const char *lang, const char *norm)
+{
+    int t = table_of(lang);
+    if (!m || t < 0 || !m->df[t] || !norm)
+        return 1.0;
+    uint32_t id = text_map_get(m->df[t], norm, strlen(norm));
+    double df = id == TEXT_MAP_NONE ? 0.0 : text_map_value(m->df[t], id);
+    return log((m->ndocs[t] + 1.0) / (df + 1.0)) + 1.0;
+}
+
+/* ---- filters ---- */
+
+#define MAX_BANS 48
+typedef struct bans {
+    char s[MAX_BANS][64];   /* lower-cased names and labels */
+    size_t n;
+} bans;
+
+static void ban_add(bans *b, const char *s, size_t len)
+{
+    if (b->n >= MAX_BANS || len < 2 || len >= sizeof b->s[0])
+        return;
+    for (size_t i = 0; i < len; i++)
+        b->s[b->n][i] = (char)tolower((unsigned char)s[i]);
+    b->s[b->n][len] = '\0';
+    for (size_t i = 0; i < b->n; i++)
+        if (!strcmp(b->s[i], b->s[b->n]))
+            return;
+    b->n++;
+}
+
+static int is_banned(const bans *b, const char *norm)
+{
+    size_t nl = strlen(norm);
+    for (size_t i = 0; i < b->n; i++)
+        if (strstr(b->s[i], norm) || (nl >= 4 && strstr(norm, b->s[i])))
+            return 1;
+    return 0;
+}
+
+static int name_char(uint32_t c)
+{
+    return text_is_han(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == 0xB7;
+}
+
+/* The name run after position p: up to 8 code points of Han/Latin. */
+static size_t name_after(const char *t, size_t len, size_t p, size_t *start)
+{
+    size_t i = p;
+    while (i < len) {
+        size_t k = i;
+        uint32_t c = text_utf8_next(t, len, &k);
+        if (c == ' ' || c == ':' || c == 0xFF1A || c == '|' || c == 0xFF5C || c == 0x4E28 ||
+            c == '/' || c == 0x3000)
+            i = k;
+        else
+            break;
+    }
+    *start = i;
+    size_t n = 0;
+    while (i < len && n < 8) {
+        size_t k = i;
+        uint32_t c = text_utf8_next(t, len, &k);
+        if (!name_char(c))
+            break;
+        i = k;
+        n++;
+    }
+    return n >= 2 ? i - *start : 0;
+}
+
+static const char *const zh_markers[] = {
+    "文|", "文丨", "文/", "文｜", "作者", "记者", "编辑", "责编", "来源", "撰文", "摄影",
+    "供图", "通讯员", "出品", "策划", "审核", "校对", "图/", "图|", NULL };
+
+static void find_bylines(const text_doc *doc, bans *b)
+{
+    const char *t = doc->text;
+    size_t len = doc->len;
+    /* markers near the start, the end, or at a sentence start / after "(" */
+    for (size_t s = 0; s < doc->n_sents; s++) {
+        const text_sentence *se = &doc->sents[s];
+        int edge = se->start < 300 || se->end + 300 > len;
+        for (size_t p = se->start; p < se->end;) {
+            size_t at = p;
+            uint32_t c = text_utf8_next(t, se->end, &p);
+            int here = edge || at == se->start || c == 0xFF08 || c == '(';
+            if (!here)
+                continue;
+            size_t q = (c == 0xFF08 || c == '(') ? p : at;
+            for (size_t m = 0; zh_markers[m]; m++) {
+                size_t ml = strlen(zh_markers[m]);
+                if (q + ml > se->end || memcmp(t + q, zh_markers[m], ml))
+                    continue;
+                size_t pos = q + ml, st;
+                for (int k = 0; k < 3; k++) {   /* "记者 张三 李四" */
+                    size_t nl = name_after(t, se->end, pos, &st);
+                    if (!nl)
+                        break;
+                    ban_add(b, t + st, nl);
+                    pos = st + nl;
+                }
+            }
+        }
+        /* English credit lines and bylines: ban their capitalised words */
+        char low[160];
+        size_t sl = se->end - se->start < sizeof low - 1 ? se->end - se->start : sizeof low - 1;
+        for (size_t i = 0; i < sl; i++)
+            low[i] = (char)tolower((unsigned char)t[se->start + i]);
+        low[sl] = '\0';
+        int credit = strstr(low, "reporting by") || strstr(low, "editing by") ||
+                     strstr(low, "writing by") || strstr(low, "photo:") ||
+                     strstr(low, "photograph:") || strstr(low, "credit:") ||
+                     strstr(low, "image caption") || strstr(low, "follow us") ||
+                     (!strncmp(low, "by ", 3) && se->tok_end - se->tok_begin <= 8);
+        if (!credit)
+            continue;
+        for (size_t i = se->tok_begin; i < se->tok_end; i++) {
+            const text_token *tk = &doc->toks[i];
+            if (tk->kind == TEXT_TOK_WORD && isupper((unsigned char)t[tk->start]) &&
+                !(tk->flags & TEXT_TF_STOP))
+                ban_add(b, t + tk->start, tk->end - tk->start);
+        }
+    }
+}
+
+/* Interview and chat transcripts: "白马商评：", "Q:" at sentence starts. */
+static void find_speakers(const text_doc *doc, bans *b)
+{
+    text_map *labels = text_map_new();
+    if (!labels)
+        return;
+    const char *t = doc->text;
+    for (size_t s = 0; s < doc->n_sents; s++) {
+        const text_sentence *se = &doc->sents[s];
+        size_t p = se->start, n = 0;
+        while (p < se->end && n <= 8) {
+            size_t at = p;
+            uint32_t c = text_utf8_next(t, se->end, &p);
+            if ((c == 0xFF1A || c == ':') && n >= 1) {
+                uint32_t id = text_map_put(labels, t + se->start, at - se->start, NULL);
+                if (id != TEXT_MAP_NONE)
+                    text_map_set_value(labels, id, text_map_value(labels, id) + 1);
+                break;
+            }
+            if (!name_char(c) && c != ' ')
+                break;
+            n++;
+        }
+    }
+    for (uint32_t id = 0; id < text_map_size(labels); id++)
+        if (text_map_value(labels, id) >= 2) {
+            const char *k = text_map_key(labels, id);
+            ban_add(b, k, strlen(k));
+        }
+    text_map_free(labels);
+}
+
+/* "Title - Site", "标题_新浪网": the tail is the site; also the URL's host. */
+static void find_site(const text_doc *doc, const char *url, bans *b)
+{
+    static const char *const seps[] = { " - ", " | ", " — ", "_", "｜", " – ", "|", "-", NULL };
+    const char *title = doc->title;
+    for (size_t i = 0; seps[i]; i++) {
+        const char *p = NULL, *q = title;
+        while ((q = strstr(q, seps[i])) != NULL) {
+            p = q;
+            q += strlen(seps[i]);
+        }
+        if (!p)
+            continue;
+        const char *tail = p + strlen(seps[i]);
+        while (*tail == ' ')
+            tail++;
+        size_t tl = strlen(tail);
+        if (tl && text_utf8_chars(tail, tl) <= 16 && (size_t)(p - title) > tl)
+            ban_add(b, tail, tl);
+        break;
+    }
+    if (url) {
+        const char *h = strstr(url, "://");
+        h = h ? h + 3 : url;
+        size_t hl = strcspn(h, "/:?#");
+        /* the label before the public suffix: news.bbc.co.uk -> bbc */
+        const char *labels[8];
+        size_t lens[8], nl = 0, st = 0;
+        for (size_t i = 0; i <= hl && nl < 8; i++)
+            if (i == hl || h[i] == '.') {
+                labels[nl] = h + st;
+                lens[nl++] = i - st;
+                st = i + 1;
+            }
+        for (size_t i = nl; i-- > 0;) {
+            if (lens[i] <= 3 && i + 1 >= nl - 1 && i > 0)
+                continue;   /* com, co, uk, cn */
+            if (i + 1 < nl && lens[i] >= 3 && strncmp(labels[i], "www", 3))
+                ban_add(b, labels[i], lens[i]);
+            break;
+        }
+    }
+}
+
+/* 两年, 三个, 几百, 六七万: a Chinese number with a measure word. */
+static int cjk_number(const char *w)
+{
+    static const char *const num = "零一二三四五六七八九十百千万亿两几半数";
+    static const char *const meas = "个年月日天周岁次位名元张家种批条多亿万千百十号期届";
+    size_t len = strlen(w), i = 0;
+    int nums = 0;
+    while (i < len) {
+        size_t k = i;
+        text_utf8_next(w, len, &k);
+        char ch[8];
+        memcpy(ch, w + i, k - i);
+        ch[k - i] = '\0';
+        if (strstr(num, ch) && !(nums == 0 && 0))
+            nums++;
+        else if (!(nums && strstr(meas, ch)))
+            return 0;
+        i = k;
+    }
+    return nums > 0;
+}
+
+/* May this token stand as a keyword (single) / sit inside a phrase? */
+static int single_ok(const text_doc *doc, const text_token *t)
+{
+    const text_term *tm = &doc->terms[t->term];
+    if (tm->stop || t->kind == TEXT_TOK_NUM)
+        return 0;
+    if (t->kind == TEXT_TOK_CJK)
+        return tm->chars >= 2 && !cjk_number(tm->norm);
+    return tm->chars >= 2;
+}
+
+static int inner_ok(const text_doc *doc, const text_token *t)
+{
+    const text_term *tm = &doc->terms[t->term];
+    if (tm->stop)
+        return 0;
+    if (t->kind == TEXT_TOK_NUM)
+        return doc->cjk ? 0 : 0;
+    if (t->kind == TEXT_TOK_CJK)
+        return !cjk_number(tm->norm);
+    return tm->chars >= 2;
+}
+
+/* ---- candidates ---- */
+
+typedef struct cand {
+    uint32_t stems[KW_MAX_TERMS]; /* key: stem ids */
+    uint32_t terms[KW_MAX_TERMS]; /* term ids of the chosen surface */
+    uint32_t n;
+    uint32_t count;
+    uint32_t first_sent;
+    uint32_t surf_tok;    /* first token of the occurrence shown */
+    int surf_initial;     /* that occurrence starts a sentence */
+    int in_title;
+    double score;
+    char norm[KW_TEXT_MAX];
+} cand;
+
+typedef struct cands {
+    cand *v;
+    size_t n, cap;
+    text_map *map;        /* binary stem-id key -> index */
+} cands;
+
+static cand *cand_get(cands *c, const uint32_t *stems, uint32_t n, int create)
+{
+    uint32_t id = text_map_get(c->map, (const char *)stems, n * sizeof *stems);
+    if (id != TEXT_MAP_NONE)
+        return &c->v[id];
+    if (!create)
+        return NULL;
+    id = text_map_put(c->map, (const char *)stems, n * sizeof *stems, NULL);
+    if (id == TEXT_MAP_NONE)
+        return NULL;
+    if (id >= c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        cand *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        c->v = v;
+        c->cap = cap;
+    }
+    cand *k = &c->v[id];
+    memset(k, 0, sizeof *k);
+    memcpy(k->stems, stems, n * sizeof *stems);
+    k->n = n;
+    k->first_sent = UINT32_MAX;
+    c->n = id + 1;
+    return k;
+}
+
+/* Join the norms of terms into out (CJK: no space between CJK words). */
+static int join_norm(const text_doc *doc, const uint32_t *terms, uint32_t n, char *out, size_t cap)
+{
+    size_t l = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const text_term *tm = &doc->terms[terms[i]];
+        size_t wl = strlen(tm->norm);
+        int space = i > 0 && !(doc->cjk && (tm->kind == TEXT_TOK_CJK ||
+                                            doc->terms[terms[i - 1]].kind == TEXT_TOK_CJK));
+        if (l + wl + (size_t)space + 1 > cap)
+            return -1;
+        if (space)
+            out[l++] = ' ';
+        memcpy(out + l, tm->norm, wl);
+        l += wl;
+    }
+    out[l] = '\0';
+    return 0;
+}
+
+static int collect(const text_doc *doc, const bans *b, cands *c)
+{
+    const text_token *tk = doc->toks;
+    for (size_t i = 0; i < doc->n_toks; i++) {
+        uint32_t stems[KW_MAX_TERMS];
+        for (uint32_t n = 1; n <= KW_MAX_TERMS && i + n <= doc->n_toks; n++) {
+            const text_token *t = &tk[i + n - 1];
+            if (n > 1 && (t->flags & TEXT_TF_BREAK))
+                break;
+            if (n == 1 ? !inner_ok(doc, t) : !inner_ok(doc, t))
+                break;
+            stems[n - 1] = doc->terms[t->term].stem_id;
+            if (n == 1 && !single_ok(doc, t))
+                continue;
+            if (n > 1) {
+                /* a phrase may only end in a single CJK character when it is
+                 * the whole run (百模大战 yes, 模大战 no) */
+                int edge_single = (tk[i].flags & TEXT_TF_SINGLE) || (t->flags & TEXT_TF_SINGLE);
+                int maximal = (i == 0 || (tk[i].flags & TEXT_TF_BREAK) || !inner_ok(doc, &tk[i - 1])) &&
+                              (i + n >= doc->n_toks || (tk[i + n].flags & TEXT_TF_BREAK) ||
+                               !inner_ok(doc, &tk[i + n]));
+                if (edge_single && !maximal)
+                    continue;
+            }
+            cand *k = cand_get(c, stems, n, 1);
+            if (!k)
+                return -1;
+            if (k->count == 0) {
+                uint32_t terms[KW_MAX_TERMS];
+                for (uint32_t j = 0; j < n; j++)
+                    terms[j] = tk[i + j].term;
+                if (join_norm(doc, terms, n, k->norm, sizeof k->norm) != 0) {
+                    k->norm[0] = '\0';
+                } else if (is_banned(b, k->norm)) {
+                    k->norm[0] = '\0';
+                }
+                memcpy(k->terms, terms, sizeof terms);
+                k->first_sent = t->sent;
+                k->surf_tok = (uint32_t)i;
+                k->surf_initial = doc->sents[tk[i].sent].tok_begin == i;
+            } else if (k->surf_initial && doc->sents[tk[i].sent].tok_begin != i) {
+                for (uint32_t j = 0; j < n; j++)
+                    k->terms[j] = tk[i + j].term;
+                k->surf_tok = (uint32_t)i;
+                k->surf_initial = 0;
+            }
+            k->count++;
+        }
+    }
+    /* title occurrences */
+    const text_token *tt = doc->title_toks;
+    for (size_t i = 0; i < doc->n_title_toks; i++) {
+        uint32_t stems[KW_MAX_TERMS];
+        for (uint32_t n = 1; n <= KW_MAX_TERMS && i + n <= doc->n_title_toks; n++) {
+            if (n > 1 && (tt[i + n - 1].flags & TEXT_TF_BREAK))
+                break;
+            stems[n - 1] = doc->terms[tt[i + n - 1].term].stem_id;
+            cand *k = cand_get(c, stems, n, 0);
+            if (k)
+                k->in_title = 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- TextRank over stems ---- */
+
+static double *textrank(const text_doc *doc)
+{
+    size_t n = doc->n_stems;
+    double *rank = calloc(n ? n : 1, sizeof *rank);
+    double *next = calloc(n ? n : 1, sizeof *next);
+    double *deg = calloc(n ? n : 1, sizeof *deg);
+    text_map *edges = text_map_new();
+    uint32_t *ea = NULL, *eb = NULL;
+    double *ew = NULL;
+    if (!rank || !next || !deg || !edges)
+        goto fail;
+    const text_token *tk = doc->toks;
+    for (size_t i = 0; i < doc->n_toks; i++) {
+        if (!single_ok(doc, &tk[i]))
+            continue;
+        for (size_t j = i + 1; j < doc->n_toks && j <= i + 4 && tk[j].sent == tk[i].sent; j++) {
+            if (!single_ok(doc, &tk[j]))
+                continue;
+            uint32_t a = doc->terms[tk[i].term].stem_id, bb = doc->terms[tk[j].term].stem_id;
+            if (a == bb)
+                continue;
+            uint32_t key[2] = { a < bb ? a : bb, a < bb ? bb : a };
+            uint32_t id = text_map_put(edges, (const char *)key, sizeof key, NULL);
+            if (id == TEXT_MAP_NONE)
+                goto fail;
+            text_map_set_value(edges, id, text_map_value(edges, id) + 1);
+        }
+    }
+    size_t ne = text_map_size(edges);
+    ea = malloc((ne ? ne : 1) * sizeof *ea);
+    eb = malloc((ne ? ne : 1) * sizeof *eb);
+    ew = malloc((ne ? ne : 1) * sizeof *ew);
+    if (!ea || !eb || !ew)
+        goto fail;
+    for (uint32_t e = 0; e < ne; e++) {
+        uint32_t key[2];
+        memcpy(key, text_map_key(edges, e), sizeof key);
+        ea[e] = key[0];
+        eb[e] = key[1];
+        ew[e] = text_map_value(edges, e);
+        deg[key[0]] += ew[e];
+        deg[key[1]] += ew[e];
+    }
+    size_t nodes = 0;
+    for (size_t v = 0; v < n; v++)
+        if (deg[v] > 0)
+            nodes++;
+    for (size_t v = 0; v < n; v++)
+        rank[v] = deg[v] > 0 ? 1.0 / (double)nodes : 0;
+    for (int it = 0; it < 25 && nodes; it++) {
+        for (size_t v = 0; v < n; v++)
+            next[v] = deg[v] > 0 ? 0.15 / (double)nodes : 0;
+        for (size_t e = 0; e < ne; e++) {
+            next[eb[e]] += 0.85 * rank[ea[e]] * ew[e] / deg[ea[e]];
+            next[ea[e]] += 0.85 * rank[eb[e]] * ew[e] / deg[eb[e]];
+        }
+        double *tmp = rank;
+        rank = next;
+        next = tmp;
+    }
+    for (size_t v = 0; v < n; v++)   /* mean 1 over the graph's nodes */
+        rank[v] *= (double)nodes;
+    free(next);
+    free(deg);
+    free(ea);
+    free(eb);
+    free(ew);
+    text_map_free(edges);
+    return rank;
+fail:
+    free(rank);
+    free(next);
+    free(deg);
+    free(ea);
+    free(eb);
+    free(ew);
+    text_map_free(edges);
+    return NULL;
+}
+
+/* ---- ranking ---- */
+
+static int by_score(const void *a, const void *b)
+{
+    const cand *x = *(const cand *const *)a, *y = *(const cand *const *)b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return x->first_sent < y->first_sent ? -1 : x->first_sent > y->first_sent;
+}
+
+/* The text of the chosen occurrence, possessive dropped. */
+static int surface(const text_doc *doc, const cand *k, char *out, size_t cap)
+{
+    const text_token *a = &doc->toks[k->surf_tok], *z = &doc->toks[k->surf_tok + k->n - 1];
+    size_t len = z->end - a->start;
+    const char *s = doc->text + a->start;
+    if (len > 2 && s[len - 2] == '\'' && s[len - 1] == 's')
+        len -= 2;
+    else if (len > 4 && !memcmp(s + len - 4, "\xE2\x80\x99s", 4))
+        len -= 4;
+    if (len + 1 > cap)
+        return -1;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    for (size_t i = 0; i < len; i++)   /* "New\nYork" -> "New York" */
+        if (out[i] == '\n' || out[i] == '\t')
+            out[i] = ' ';
+    return 0;
+}
+
+static size_t select_top(const text_doc *doc, cand **order, size_t n, kw_item *out, size_t cap)
+{
+    size_t got = 0;
+    for (size_t i = 0; i < n && got < cap; i++) {
+        cand *k = order[i];
+        if (k->score <= 0 || !k->norm[0])
+            continue;
+        int skip = 0;
+        for (size_t j = 0; j < got && !skip; j++) {
+            if (!strcmp(out[j].norm, k->norm))
+                skip = 1;
+            /* a part of a better keyword, unless it also stands alone */
+            else if (strstr(out[j].norm, k->norm) && k->count < out[j].count * 2 + 2)
+                skip = 1;
+        }
+        if (skip)
+            continue;
+        kw_item *it = &out[got];
+        memset(it, 0, sizeof *it);
+        if (surface(doc, k, it->text, sizeof it->text) != 0)
+            continue;
+        snprintf(it->norm, sizeof it->norm, "%s", k->norm);
+        it->score = k->score;
+        it->n_terms = k->n;
+        memcpy(it->terms, k->terms, sizeof it->terms);
+        it->count = k->count;
+        got++;
+    }
+    return got;
+}
+
+size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
+                  kw_item *out, size_t cap)
+{
+    cands c = {0};
+    bans *b = NULL;
+    double *tr = NULL;
+    cand **order = NULL;
+    size_t got = 0;
+    if (!doc || !out || !cap || !doc->n_toks)
+        return 0;
+    b = calloc(1, sizeof *b);
+    c.map = text_map_new();
+    if (!b || !c.map)
+        goto done;
+    find_bylines(doc, b);
+    find_speakers(doc, b);
+    find_site(doc, url, b);
+    if (collect(doc, b, &c) != 0)
+        goto done;
+    tr = textrank(doc);
+    if (!tr)
+        goto done;
+    /* per-stem IDF, from the first term carrying the stem */
+    double ns = (double)(doc->n_sents ? doc->n_sents : 1);
+    for (size_t i = 0; i < c.n; i++) {
+        cand *k = &c.v[i];
+        if (!k->norm[0] || (k->n > 1 && k->count < 2 && !k->in_title)) {
+            k->score = 0;
+            continue;
+        }
+        double idf = 0, trs = 0;
+        for (uint32_t j = 0; j < k->n; j++) {
+            idf += kw_idf(m, doc->lang, doc->terms[k->terms[j]].norm);
+            trs += tr[k->stems[j]];
+        }
+        trs /= k->n;
+        double tf = (double)k->count;
+        double s = tf * idf * (0.5 + 0.5 * sqrt(trs > 0 ? trs : 0));
+        if (k->n > 1)
+            s *= 0.6;
+        if ((double)k->first_sent < 1 + ns * 0.1)
+            s *= 1.3;
+        if (k->in_title)
+            s *= 1.6;
+        k->score = s;
+    }
+    order = malloc((c.n ? c.n : 1) * sizeof *order);
+    if (!order)
+        goto done;
+    for (size_t i = 0; i < c.n; i++)
+        order[i] = &c.v[i];
+    qsort(order, c.n, sizeof *order, by_score);
+    got = select_top(doc, order, c.n, out, cap);
+done:
+    free(order);
+    free(tr);
+    free(c.v);
+    text_map_free(c.map);
+    free(b);
+    return got;
+}
+
+size_t kw_baseline_tfidf(const kw_model *m, const text_doc *doc, kw_item *out, size_t cap)
+{
+    cands c = {0};
+    cand **order = NULL;
+    size_t got = 0;
+    if (!doc || !out || !cap || !doc->n_toks)
+        return 0;
+    c.map = text_map_new();
+    if (!c.map)
+        goto done;
+    for (size_t i = 0; i < doc->n_toks; i++) {
+        const text_token *t = &doc->toks[i];
+        const text_term *tm = &doc->terms[t->term];
+        if (tm->stop || t->kind == TEXT_TOK_NUM || tm->chars < 2)
+            continue;
+        uint32_t key = t->term;
+        cand *k = cand_get(&c, &key, 1, 1);
+        if (!k)
+            goto done;
+        if (!k->count) {
+            k->terms[0] = t->term;
+            k->surf_tok = (uint32_t)i;
+            snprintf(k->norm, sizeof k->norm, "%s", tm->norm);
+        }
+        k->count++;
+    }
+    for (size_t i = 0; i < c.n; i++)
+        c.v[i].score = c.v[i].count * kw_idf(m, doc->lang, c.v[i].norm);
+    order = malloc((c.n ? c.n : 1) * sizeof *order);
+    if (!order)
+        goto done;
+    for (size_t i = 0; i < c.n; i++)
+        order[i] = &c.v[i];
+    qsort(order, c.n, sizeof *order, by_score);
+    for (size_t i = 0; i < c.n && got < cap; i++) {
+        kw_item *it = &out[got];
+        memset(it, 0, sizeof *it);
+        snprintf(it->text, sizeof it->text, "%s", order[i]->norm);
+        snprintf(it->norm, sizeof it->norm, "%s", order[i]->norm);
+        it->score = order[i]->score;
+        it->terms[0] = order[i]->terms[0];
+        it->n_terms = 1;
+        it->count = order[i]->count;
+        got++;
+    }
+done:
+    free(order);
+    free(c.v);
+    text_map_free(c.map);
+    return got;
+}
