@@ -480,7 +480,14 @@ static int collect(const text_doc *doc, const bans *b, cands *c)
                 k->first_sent = t->sent;
                 k->surf_tok = (uint32_t)i;
                 k->surf_initial = doc->sents[tk[i].sent].tok_begin == i;
-            } else if (k->surf_initial && doc->sents[tk[i].sent].tok_begin != i) {
+            } else if (n == 1 && tk[i].term != k->terms[0] &&
+                       doc->terms[tk[i].term].count > doc->terms[k->terms[0]].count) {
+                /* show the commonest form of the stem (film vs films) */
+                k->terms[0] = tk[i].term;
+                k->surf_tok = (uint32_t)i;
+                k->surf_initial = doc->sents[tk[i].sent].tok_begin == i;
+            } else if (k->surf_initial && doc->sents[tk[i].sent].tok_begin != i &&
+                       (n > 1 || tk[i].term == k->terms[0])) {
                 for (uint32_t j = 0; j < n; j++)
                     k->terms[j] = tk[i + j].term;
                 k->surf_tok = (uint32_t)i;
@@ -684,14 +691,13 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
             trs += tr[k->stems[j]];
         }
         trs /= k->n;
-        double tf = (double)k->count;
-        double s = tf * idf * (0.5 + 0.5 * sqrt(trs > 0 ? trs : 0));
+        /* weights tuned on the dev sets (docs/analysis.md) */
+        double s = pow((double)k->count, 1.2) * idf * (0.8 + 0.2 * sqrt(trs > 0 ? trs : 0));
         if (k->n > 1)
             s *= 0.6;
-        if ((double)k->first_sent < 1 + ns * 0.1)
-            s *= 1.3;
+        s *= 1 + 0.6 * exp(-(double)k->first_sent / (1 + ns * 0.4));
         if (k->in_title)
-            s *= 1.6;
+            s *= 2.5;
         k->score = s;
     }
     order = malloc((c.n ? c.n : 1) * sizeof *order);

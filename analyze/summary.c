@@ -25,7 +25,7 @@ static int cmp_u32(const void *a, const void *b)
 static int content(const text_doc *doc, const text_token *t)
 {
     const text_term *tm = &doc->terms[t->term];
-    return !tm->stop && t->kind != TEXT_TOK_NUM;
+    return !tm->stop && t->kind != TEXT_TOK_NUM && !(t->flags & TEXT_TF_SINGLE);
 }
 
 static double cosine(const svec *a, const svec *b)
@@ -98,6 +98,15 @@ static int eligible(const text_doc *doc, size_t si)
             return 0;
     if (!doc->cjk && s->end - s->start > 3 && !memcmp(t + s->start, "By ", 3) && words < 12)
         return 0;
+    /* the headline repeated in the body, or a line cut short with "..." */
+    size_t sl = s->end - s->start;
+    if (sl >= 3 && !memcmp(t + s->end - 3, "...", 3))
+        return 0;
+    if (doc->title && sl <= strlen(doc->title)) {
+        for (const char *q = doc->title; (q = strchr(q, t[s->start])) != NULL; q++)
+            if (!strncmp(q, t + s->start, sl))
+                return 0;
+    }
     /* a sentence opening with a closing quote continues a quotation */
     size_t p = s->start;
     uint32_t c = text_utf8_next(t, s->end, &p);
@@ -140,9 +149,9 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
     /* sentence vectors (tf x idf over stems) and the centroid */
     for (size_t s = 0; s < ns; s++) {
         const text_sentence *se = &doc->sents[s];
-        size_t k = 0;
+        size_t k = 0, body = se->start + label_len(doc, se);
         for (size_t i = se->tok_begin; i < se->tok_end; i++)
-            if (content(doc, &doc->toks[i]))
+            if (doc->toks[i].start >= body && content(doc, &doc->toks[i]))
                 buf[k++] = doc->terms[doc->toks[i].term].stem_id;
         qsort(buf, k, sizeof *buf, cmp_u32);
         vec[s].stem = malloc((k ? k : 1) * sizeof *vec[s].stem);
@@ -166,6 +175,29 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
         vec[s].norm = sqrt(nn);
         ok[s] = (unsigned char)eligible(doc, s);
     }
+    /* the headline says what the article is about */
+    svec tv = {0};
+    size_t tk = 0;
+    for (size_t i = 0; i < doc->n_title_toks && tk < doc->n_toks; i++)
+        if (content(doc, &doc->title_toks[i]))
+            buf[tk++] = doc->terms[doc->title_toks[i].term].stem_id;
+    qsort(buf, tk, sizeof *buf, cmp_u32);
+    tv.stem = malloc((tk ? tk : 1) * sizeof *tv.stem);
+    tv.w = malloc((tk ? tk : 1) * sizeof *tv.w);
+    if (!tv.stem || !tv.w) {
+        free(tv.stem);
+        free(tv.w);
+        goto done;
+    }
+    for (size_t i = 0; i < tk; i++) {
+        if (tv.n && tv.stem[tv.n - 1] == buf[i])
+            continue;
+        tv.stem[tv.n] = buf[i];
+        tv.w[tv.n] = idf[buf[i]];
+        tv.norm += tv.w[tv.n] * tv.w[tv.n];
+        tv.n++;
+    }
+    tv.norm = sqrt(tv.norm);
     double cn = 0;
     for (size_t i = 0; i < doc->n_stems; i++)
         cn += cen[i] * cen[i];
@@ -178,9 +210,12 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
         if (!ok[s])
             continue;
         n_ok++;
+        /* leave-one-out centroid: what the rest of the article says */
         double dot = 0;
-        for (size_t i = 0; i < vec[s].n; i++)
-            dot += vec[s].w[i] * cen[vec[s].stem[i]];
+        for (size_t i = 0; i < vec[s].n; i++) {
+            double c = cen[vec[s].stem[i]] - vec[s].w[i];
+            dot += vec[s].w[i] * c;
+        }
         double central = vec[s].norm > 0 && cn > 0 ? dot / (vec[s].norm * cn) : 0;
         double cover = 0;
         const text_sentence *se = &doc->sents[s];
@@ -197,12 +232,14 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
             }
         }
         double len = doc->cjk ? se->chars / 20.0 : (se->tok_end - se->tok_begin) / 10.0;
-        cover /= sqrt(1.0 + len);
-        double lead = s == 0 ? 0.25 : (double)s < (double)ns * 0.2 ? 0.1 : 0;
-        rel[s] = central + 0.5 * cover + lead;
+        cover /= 1.0 + len;   /* keyword density, not length */
+        double lead = s == 0 ? 0.15 : (double)s < (double)ns * 0.2 ? 0.05 : 0;
+        rel[s] = central + cover + lead + 0.5 * cosine(&vec[s], &tv);
         if (rel[s] > best)
             best = rel[s];
     }
+    free(tv.stem);
+    free(tv.w);
     if (!n_ok) {   /* nothing clean: fall back to the first sentence with words */
         for (size_t s = 0; s < ns; s++)
             if (doc->sents[s].tok_end > doc->sents[s].tok_begin &&
@@ -219,8 +256,13 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
         limit = cap;
     if (limit > SUM_MAX_PICK)
         limit = SUM_MAX_PICK;
-    size_t total = 0;
+    size_t total = 0, whole = 0;
     size_t budget = doc->cjk ? (size_t)zh_chars : (size_t)en_words;
+    for (size_t s = 0; s < ns; s++)
+        whole += doc->cjk ? doc->sents[s].chars : doc->sents[s].tok_end - doc->sents[s].tok_begin;
+    size_t ceiling = budget + budget / 4;   /* at most about a third of the article */
+    if (ceiling > whole / 3)
+        ceiling = whole / 3;
     while (got < limit) {
         double bv = -1e9;
         size_t bs = ns;
@@ -233,7 +275,7 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
                 if (c > red)
                     red = c;
             }
-            double v = 0.7 * rel[s] / (best > 0 ? best : 1) - 0.3 * red;
+            double v = 0.7 * rel[s] / (best > 0 ? best : 1) - 0.3 * red;   /* MMR */
             if (v > bv) {
                 bv = v;
                 bs = s;
@@ -243,7 +285,7 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
             break;
         const text_sentence *se = &doc->sents[bs];
         size_t size = doc->cjk ? se->chars : se->tok_end - se->tok_begin;
-        if (got && total + size > budget + budget / 4) {
+        if (got && total + size > ceiling) {
             picked[bs] = 1;   /* too long to add: try a shorter one */
             continue;
         }
@@ -279,8 +321,23 @@ char *sum_join(const text_doc *doc, const uint32_t *idx, size_t n)
         size_t a = s->start + label_len(doc, s);
         if (l && !doc->cjk)
             out[l++] = ' ';
-        for (size_t k = a; k < s->end; k++)
+        size_t b = s->end;
+        int semi = 0;   /* a clause cut at a semicolon ends the summary's sentence */
+        if (b - a > 3 && !memcmp(doc->text + b - 3, "\xEF\xBC\x9B", 3)) {
+            b -= 3;
+            semi = 1;
+        } else if (b - a > 1 && doc->text[b - 1] == ';') {
+            b -= 1;
+            semi = 2;
+        }
+        for (size_t k = a; k < b; k++)
             out[l++] = doc->text[k] == '\n' ? ' ' : doc->text[k];
+        if (semi == 1) {
+            memcpy(out + l, "\xE3\x80\x82", 3);   /* 。 */
+            l += 3;
+        } else if (semi == 2) {
+            out[l++] = '.';
+        }
     }
     out[l] = '\0';
     return out;
