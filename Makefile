@@ -21,7 +21,7 @@ endif
 
 SRC_DIRS := server handlers storage ingest analyze
 LIB_SRC  := $(filter-out server/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -34,6 +34,20 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# The contract is embedded in the binary, so GET /openapi.yaml always
+# describes the daemon that serves it.
+$(BUILD)/gen/openapi_data.c: openapi.yaml
+	@mkdir -p $(dir $@)
+	@{ echo 'extern const char srv_openapi_yaml[];'; \
+	   echo 'extern const unsigned long srv_openapi_yaml_len;'; \
+	   echo 'const char srv_openapi_yaml[] = {'; \
+	   od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo '0x00};'; \
+	   echo 'const unsigned long srv_openapi_yaml_len = sizeof srv_openapi_yaml - 1;'; } > $@
+
+$(BUILD)/gen/openapi_data.o: $(BUILD)/gen/openapi_data.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libskimd.a: $(LIB_OBJ)
 	@rm -f $@
