@@ -32,6 +32,7 @@ struct text_ctx {
     text_map *stop_zh;      /* Chinese stop words */
     text_map *stop_en;      /* English stop words */
     size_t extra_terms;     /* words we added to the lexicon */
+    text_map *compounds;    /* lexicon words friso may still cut (生成式ai), lower-cased */
 };
 
 /* ---- context ---- */
@@ -105,7 +106,8 @@ int text_ctx_new(const char *data_dir, const char *friso_ini, text_ctx **out,
     ctx->fcfg = friso_new_config();
     ctx->stop_zh = text_map_new();
     ctx->stop_en = text_map_new();
-    if (!ctx->friso || !ctx->fcfg || !ctx->stop_zh || !ctx->stop_en) {
+    ctx->compounds = text_map_new();
+    if (!ctx->friso || !ctx->fcfg || !ctx->stop_zh || !ctx->stop_en || !ctx->compounds) {
         snprintf(err, errlen, "text: out of memory");
         goto fail;
     }
@@ -162,6 +164,7 @@ void text_ctx_free(text_ctx *ctx)
         friso_free_config(ctx->fcfg);
     text_map_free(ctx->stop_zh);
     text_map_free(ctx->stop_en);
+    text_map_free(ctx->compounds);
     free(ctx);
 }
 
@@ -176,6 +179,10 @@ int text_ctx_add_term(text_ctx *ctx, const char *term)
     char w[MAX_WORD_BYTES];
     for (size_t i = 0; i <= len; i++)
         w[i] = (term[i] >= 'A' && term[i] <= 'Z') ? (char)(term[i] | 0x20) : term[i];
+    /* Mixed words (生成式ai) friso cuts whatever its lexicon says: they are
+     * glued back after segmentation; so are words it cuts otherwise. */
+    if (text_map_put(ctx->compounds, w, len, NULL) == TEXT_MAP_NONE)
+        return -1;
     if (friso_dic_match(ctx->friso->dic, __LEX_CJK_WORDS__, w))
         return 0;
     char *copy = strdup(w);   /* the dictionary frees it */
@@ -199,7 +206,8 @@ int text_is_stopword(const text_ctx *ctx, const char *lang, const char *norm)
 
 size_t text_ctx_bytes(const text_ctx *ctx)
 {
-    return ctx ? text_map_bytes(ctx->stop_zh) + text_map_bytes(ctx->stop_en) : 0;
+    return ctx ? text_map_bytes(ctx->stop_zh) + text_map_bytes(ctx->stop_en) +
+                 text_map_bytes(ctx->compounds) : 0;
 }
 
 /* ---- tokens ---- */
@@ -415,6 +423,47 @@ static int segment(const text_ctx *ctx, text_doc *doc, const char *s, size_t len
     return segment_icu(doc, s, len, out, term_cap);
 }
 
+/* Glue runs of 2-4 adjacent tokens that spell a lexicon word. */
+static int glue_compounds(const text_ctx *ctx, text_doc *doc, tok_buf *b, size_t *term_cap)
+{
+    if (!text_map_size(ctx->compounds))
+        return 0;
+    char key[4 * MAX_WORD_BYTES];
+    text_token *v = b->v;
+    size_t w = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        text_token t = v[i];
+        size_t kl = 0;
+        for (size_t n = 1; n <= 4 && i + n <= b->n; n++) {
+            const text_token *u = &v[i + n - 1];
+            if (n > 1 && (u->flags & TEXT_TF_BREAK))
+                break;
+            const char *nm = doc->terms[u->term].norm;
+            size_t l = strlen(nm);
+            if (kl + l >= sizeof key)
+                break;
+            memcpy(key + kl, nm, l);
+            kl += l;
+            if (n > 1 && text_map_get(ctx->compounds, key, kl) != TEXT_MAP_NONE) {
+                uint32_t id = intern(doc, key, kl, term_cap);
+                if (id == TEXT_MAP_NONE)
+                    return -1;
+                t.term = id;
+                t.end = u->end;
+                t.kind = TEXT_TOK_CJK;
+                t.flags &= (uint8_t)~TEXT_TF_SINGLE;
+                t.sent = (uint32_t)n;   /* tokens consumed; reset below */
+            }
+        }
+        size_t used = t.term != v[i].term ? t.sent : 1;
+        t.sent = 0;
+        v[w++] = t;
+        i += used - 1;
+    }
+    b->n = w;
+    return 0;
+}
+
 /* Glue runs of 2-3 adjacent Chinese tokens, one of them a single
  * character, that repeat (3+ times, or 2+ and in the title): names and
  * terms the lexicon does not know (周+鸿+祎, 白马+商+评). */
@@ -594,7 +643,9 @@ int text_doc_build(const text_ctx *ctx, const char *title, const char *text,
     if (segment(ctx, doc, doc->text, doc->len, &body, &term_cap) ||
         segment(ctx, doc, doc->title, strlen(doc->title), &head, &term_cap))
         goto fail;
-    if (doc->cjk && glue_pieces(ctx, doc, &body, &term_cap))
+    if (doc->cjk && (glue_compounds(ctx, doc, &body, &term_cap) ||
+                     glue_compounds(ctx, doc, &head, &term_cap) ||
+                     glue_pieces(ctx, doc, &body, &term_cap)))
         goto fail;
     doc->toks = body.v;
     doc->n_toks = body.n;

@@ -339,12 +339,15 @@ static void push(sent_out *so, size_t a, size_t b, uint8_t extra)
 static void emit(sent_out *so, size_t a, size_t b)
 {
     const char *t = so->text;
+    size_t raw_end = b;
     for (size_t i = so->last_end; i < a && i < so->len; i++)
         if (t[i] == '\n') {
             if (so->n > 0)
                 so->para++;
             break;
         }
+    if (a > so->last_end)
+        so->last_end = a;
     while (a < b) {
         size_t i = a;
         if (!is_space_cp(text_utf8_next(t, b, &i)))
@@ -360,8 +363,10 @@ static void emit(sent_out *so, size_t a, size_t b)
             break;
         b = k;
     }
-    if (a >= b)
+    if (a >= b) {
+        so->last_end = raw_end;   /* a blank line: counted once */
         return;
+    }
     so->last_end = b;
     uint8_t cut = 0;
     while (a < b) {
@@ -404,6 +409,29 @@ static int dot_is_abbrev(const char *t, size_t p)
     for (size_t i = 0; ab[i]; i++)
         if (strlen(ab[i]) == n && !strncmp(t + k, ab[i], n))
             return 1;
+    return 0;
+}
+
+/* Does t[a..b) end (spaces aside) with an abbreviation that is never the
+ * end of a sentence in news text: titles before a name, U.S., U.K.? */
+static int ends_with_title_abbrev(const char *t, size_t a, size_t b)
+{
+    static const char *const ab[] = { "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "Gen.",
+        "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Capt.", "Sgt.", "Rev.", "Hon.", "Mt.",
+        "U.S.", "U.K.", "U.N.", "E.U.", "No.", "vs.", "Jan.", "Feb.", "Aug.", "Sept.",
+        "Oct.", "Nov.", "Dec.", NULL };
+    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+        b--;
+    for (size_t i = 0; ab[i]; i++) {
+        size_t l = strlen(ab[i]);
+        if (b - a < l || memcmp(t + b - l, ab[i], l))
+            continue;
+        if (b - a == l)
+            return 1;
+        char c = t[b - l - 1];
+        if (c == ' ' || c == '(' || c == '"' || c == '\n')
+            return 1;
+    }
     return 0;
 }
 
@@ -497,6 +525,8 @@ static void split_icu(sent_out *so, const char *lang)
         goto fallback;
     int32_t prev = ubrk_first(bi);
     for (int32_t b = ubrk_next(bi); b != UBRK_DONE; b = ubrk_next(bi)) {
+        if (b < ulen && ends_with_title_abbrev(t, map[prev], map[b]))
+            continue;   /* "Dr. | Smith": ICU's own exception list misses some */
         emit(so, map[prev], map[b]);
         prev = b;
     }
