@@ -196,6 +196,21 @@ static size_t name_after(const char *t, size_t len, size_t p, size_t *start)
     return n >= 2 ? i - *start : 0;
 }
 
+static int has_bytes(const char *t, size_t a, size_t b, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (size_t i = a; i + nl <= b; i++)
+        if (!memcmp(t + i, needle, nl))
+            return 1;
+    return 0;
+}
+
+/* Does sentence s open a paragraph? */
+static int at_para_start(const text_doc *doc, size_t s)
+{
+    return s == 0 || doc->sents[s - 1].para != doc->sents[s].para;
+}
+
 static const char *const zh_markers[] = {
     "文|", "文丨", "文/", "文｜", "作者", "记者", "编辑", "责编", "来源", "撰文", "摄影",
     "供图", "通讯员", "出品", "策划", "审核", "校对", "图/", "图|", NULL };
@@ -227,6 +242,27 @@ static void find_bylines(const text_doc *doc, bans *b)
                     ban_add(b, t + st, nl);
                     pos = st + nl;
                 }
+            }
+        }
+        /* a wire dateline: "新华社北京3月5日电" -> ban the agency (and place) */
+        if (se->start < 300 || at_para_start(doc, s)) {
+            size_t p = se->start, hs = 0, n = 0;
+            while (p < se->end && n < 12) {
+                size_t k = p;
+                if (!text_is_han(text_utf8_next(t, se->end, &k)))
+                    break;
+                p = k;
+                n++;
+            }
+            hs = p;
+            if (n >= 2 && hs < se->end && t[hs] >= '0' && t[hs] <= '9') {
+                size_t q = hs;
+                while (q < se->end && q < hs + 16 && t[q] != '\xE7')
+                    q++;
+                /* 电 (E7 94 B5) or 讯 (E8 AE AF) within a few bytes of the date */
+                if (has_bytes(t, hs, se->end < hs + 24 ? se->end : hs + 24, "\xE7\x94\xB5") ||
+                    has_bytes(t, hs, se->end < hs + 24 ? se->end : hs + 24, "\xE8\xAE\xAF"))
+                    ban_add(b, t + se->start, hs - se->start);
             }
         }
         /* English credit lines and bylines: ban their capitalised words */
@@ -681,7 +717,11 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
     double ns = (double)(doc->n_sents ? doc->n_sents : 1);
     for (size_t i = 0; i < c.n; i++) {
         cand *k = &c.v[i];
-        if (!k->norm[0] || (k->n > 1 && k->count < 2 && !k->in_title)) {
+        /* a phrase must repeat, or be a short one the headline uses too */
+        int phrase_ok = k->n == 1 || k->count >= 2 || (k->in_title && k->n <= 3);
+        if (doc->cjk && k->n > 1 && text_utf8_chars(k->norm, strlen(k->norm)) > 10)
+            phrase_ok = 0;
+        if (!k->norm[0] || !phrase_ok) {
             k->score = 0;
             continue;
         }

@@ -107,10 +107,11 @@ static int eligible(const text_doc *doc, size_t si)
             if (!strncmp(q, t + s->start, sl))
                 return 0;
     }
-    /* a sentence opening with a closing quote continues a quotation */
+    /* a sentence opening with a closing quote or in lower case continues
+     * another one (a quotation, a cut paragraph) */
     size_t p = s->start;
     uint32_t c = text_utf8_next(t, s->end, &p);
-    if (c == 0x201D || c == 0x300D || c == 0x2019)
+    if (c == 0x201D || c == 0x300D || c == 0x2019 || (c >= 'a' && c <= 'z'))
         return 0;
     return 1;
 }

@@ -247,15 +247,14 @@ static const char *snowball_name(const char *lang)
 
 static uint8_t kind_of(const char *w, size_t len)
 {
-    int digit = 0;
+    if (len && ((w[0] >= '0' && w[0] <= '9') || (w[0] == '.' && len > 1 && w[1] >= '0' && w[1] <= '9')))
+        return TEXT_TOK_NUM;   /* 3.5, 2025年, 11月, 100% */
     for (size_t i = 0; i < len;) {
         uint32_t c = text_utf8_next(w, len, &i);
         if (text_is_han(c) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7AF))
             return TEXT_TOK_CJK;
-        if (i == 1 && c >= '0' && c <= '9')
-            digit = 1;
     }
-    return digit ? TEXT_TOK_NUM : TEXT_TOK_WORD;
+    return TEXT_TOK_WORD;
 }
 
 /* Intern norm[0..len) as a term of doc; returns its id or TEXT_MAP_NONE. */

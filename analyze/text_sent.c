@@ -311,11 +311,13 @@ static void push(sent_out *so, size_t a, size_t b, uint8_t extra)
         s->flags = extra;
         /* flags from the sentence's own characters */
         uint32_t last = 0, lastreal = 0;
-        int open = 0, close = 0, first_close = -1;
+        int open = 0, close = 0, first_close = -1, ascii_q = 0;
         for (size_t i = a; i < b;) {
             uint32_t c = text_utf8_next(so->text, b, &i);
             if (first_close < 0 && !is_space_cp(c))
                 first_close = is_close_quote(c);
+            if (c == '"')
+                ascii_q++;
             if (c == 0x201C || c == 0x300C || c == 0x300E)
                 open++;
             else if (c == 0x201D || c == 0x300D || c == 0x300F)
@@ -329,7 +331,7 @@ static void push(sent_out *so, size_t a, size_t b, uint8_t extra)
             s->flags |= TEXT_SF_QUESTION;
         if (!(is_terminator(lastreal) || lastreal == '.' || lastreal == 0x3002))
             s->flags |= TEXT_SF_NOEND;
-        if (open != close || first_close == 1)
+        if (open != close || first_close == 1 || (ascii_q & 1))
             s->flags |= TEXT_SF_QUOTE;
     }
     so->n++;
