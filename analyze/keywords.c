@@ -266,6 +266,8 @@ static void find_bylines(const text_doc *doc, bans *b)
             }
         }
         /* English credit lines and bylines: ban their capitalised words */
+        if (doc->cjk)
+            continue;
         char low[160];
         size_t sl = se->end - se->start < sizeof low - 1 ? se->end - se->start : sizeof low - 1;
         for (size_t i = 0; i < sl; i++)

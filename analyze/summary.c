@@ -87,13 +87,13 @@ static int eligible(const text_doc *doc, size_t si)
     size_t head = s->start + 40 < s->end ? s->start + 40 : s->end;
     static const char *const zh_marks[] = { "记者", "编辑", "来源：", "原标题", "图片来源", "摄影", "供图",
                                             "文|", "文丨", "作者：", "电（", "讯（", NULL };
-    for (size_t i = 0; zh_marks[i]; i++)
+    for (size_t i = 0; doc->cjk && zh_marks[i]; i++)
         if (has(t, s->start, head, zh_marks[i]))
             return 0;
     static const char *const en_marks[] = { "(Reuters)", "(AP)", "(AFP)", "Photo:", "Image caption",
                                             "Reporting by", "Editing by", "Copyright", "Getty Images",
                                             "Click here", "Read more", "Follow us", NULL };
-    for (size_t i = 0; en_marks[i]; i++)
+    for (size_t i = 0; !doc->cjk && en_marks[i]; i++)
         if (has(t, s->start, s->end, en_marks[i]))
             return 0;
     if (!doc->cjk && s->end - s->start > 3 && !memcmp(t + s->start, "By ", 3) && words < 12)

@@ -568,9 +568,17 @@ static char *dup_text(const char *s)
     char *d = malloc(n + 1);
     if (!d)
         return NULL;
-    for (size_t i = 0; i < n; i++)   /* CR and NUL-free copy */
+    for (size_t i = 0; i < n; i++)   /* CR -> LF */
         d[i] = s[i] == '\r' ? '\n' : s[i];
     d[n] = '\0';
+    /* Invalid UTF-8 becomes '?', byte for byte (offsets stay): friso trusts
+     * lead bytes and would read past the end. */
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        text_utf8_next(d, n, &i);
+        if (i == at + 1 && (unsigned char)d[at] >= 0x80)
+            d[at] = '?';
+    }
     return d;
 }
 
