@@ -478,10 +478,21 @@ static int join_norm(const text_doc *doc, const uint32_t *terms, uint32_t n, cha
     return 0;
 }
 
+/* A short line without sentence punctuation: a menu, a share widget, a
+ * caption; its words do not count. */
+static int junk_line(const text_doc *doc, const text_sentence *s)
+{
+    if (!(s->flags & TEXT_SF_NOEND))
+        return 0;
+    return doc->cjk ? s->chars < 16 : s->tok_end - s->tok_begin < 6;
+}
+
 static int collect(const text_doc *doc, const bans *b, cands *c)
 {
     const text_token *tk = doc->toks;
     for (size_t i = 0; i < doc->n_toks; i++) {
+        if (junk_line(doc, &doc->sents[tk[i].sent]))
+            continue;
         uint32_t stems[KW_MAX_TERMS];
         for (uint32_t n = 1; n <= KW_MAX_TERMS && i + n <= doc->n_toks; n++) {
             const text_token *t = &tk[i + n - 1];
@@ -565,7 +576,7 @@ static double *textrank(const text_doc *doc)
         goto fail;
     const text_token *tk = doc->toks;
     for (size_t i = 0; i < doc->n_toks; i++) {
-        if (!single_ok(doc, &tk[i]))
+        if (!single_ok(doc, &tk[i]) || junk_line(doc, &doc->sents[tk[i].sent]))
             continue;
         for (size_t j = i + 1; j < doc->n_toks && j <= i + 4 && tk[j].sent == tk[i].sent; j++) {
             if (!single_ok(doc, &tk[j]))
@@ -721,7 +732,7 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
         cand *k = &c.v[i];
         /* a phrase must repeat, or be a short one the headline uses too */
         int phrase_ok = k->n == 1 || k->count >= 2 || (k->in_title && k->n <= 3);
-        if (doc->cjk && k->n > 1 && text_utf8_chars(k->norm, strlen(k->norm)) > 10)
+        if (doc->cjk && k->n > 1 && text_utf8_chars(k->norm, strlen(k->norm)) > 8)
             phrase_ok = 0;
         if (!k->norm[0] || !phrase_ok) {
             k->score = 0;

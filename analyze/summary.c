@@ -84,15 +84,17 @@ static int eligible(const text_doc *doc, size_t si)
     if (doc->cjk ? s->chars < 10 : words < 5)
         return 0;
     /* datelines, bylines, credits */
-    size_t head = s->start + 40 < s->end ? s->start + 40 : s->end;
+    size_t head = s->start + 60 < s->end ? s->start + 60 : s->end;
     static const char *const zh_marks[] = { "记者", "编辑", "来源：", "原标题", "图片来源", "摄影", "供图",
-                                            "文|", "文丨", "作者：", "电（", "讯（", NULL };
+                                            "文|", "文丨", "作者：", "电（", "讯（", "网友评论", "不代表",
+                                            "仅代表", "免责声明", "版权所有", "未经授权", "转载", NULL };
     for (size_t i = 0; doc->cjk && zh_marks[i]; i++)
         if (has(t, s->start, head, zh_marks[i]))
             return 0;
     static const char *const en_marks[] = { "(Reuters)", "(AP)", "(AFP)", "Photo:", "Image caption",
                                             "Reporting by", "Editing by", "Copyright", "Getty Images",
-                                            "Click here", "Read more", "Follow us", NULL };
+                                            "Click here", "Read more", "Follow us", "All rights reserved",
+                                            "Terms of use", "Sign up", NULL };
     for (size_t i = 0; !doc->cjk && en_marks[i]; i++)
         if (has(t, s->start, s->end, en_marks[i]))
             return 0;
