@@ -378,7 +378,7 @@ static int cjk_number(const char *w)
         char ch[8];
         memcpy(ch, w + i, k - i);
         ch[k - i] = '\0';
-        if (strstr(num, ch) && !(nums == 0 && 0))
+        if (strstr(num, ch))
             nums++;
         else if (!(nums && strstr(meas, ch)))
             return 0;
@@ -404,7 +404,7 @@ static int inner_ok(const text_doc *doc, const text_token *t)
     if (tm->stop)
         return 0;
     if (t->kind == TEXT_TOK_NUM)
-        return doc->cjk ? 0 : 0;
+        return 0;
     if (t->kind == TEXT_TOK_CJK)
         return !cjk_number(tm->norm);
     return tm->chars >= 2;
@@ -498,7 +498,7 @@ static int collect(const text_doc *doc, const bans *b, cands *c)
             const text_token *t = &tk[i + n - 1];
             if (n > 1 && (t->flags & TEXT_TF_BREAK))
                 break;
-            if (n == 1 ? !inner_ok(doc, t) : !inner_ok(doc, t))
+            if (!inner_ok(doc, t))
                 break;
             stems[n - 1] = doc->terms[t->term].stem_id;
             if (n == 1 && !single_ok(doc, t))

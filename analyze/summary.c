@@ -118,6 +118,25 @@ static int eligible(const text_doc *doc, size_t si)
     return 1;
 }
 
+/* Does the sentence lean on the one before (他…, 但…, However, It …)?
+ * Out of context such an opener reads badly in a summary. */
+static int leans_back(const text_doc *doc, const text_sentence *s)
+{
+    static const char *const zh[] = { "他", "她", "它", "这", "那", "其", "此", "但", "不过", "而", "所以",
+        "因此", "因而", "此外", "同时", "另外", "然而", "于是", "对此", "该", "如今", "后来", "随后", NULL };
+    static const char *const en[] = { "He ", "She ", "It ", "They ", "This ", "That ", "These ", "Those ",
+        "But ", "However", "And ", "So ", "Also", "Meanwhile", "His ", "Her ", "Their ", "Its ", NULL };
+    const char *t = doc->text + s->start + label_len(doc, s);
+    size_t len = doc->text + s->end - t;
+    const char *const *list = doc->cjk ? zh : en;
+    for (size_t i = 0; list[i]; i++) {
+        size_t l = strlen(list[i]);
+        if (len > l && !memcmp(t, list[i], l))
+            return 1;
+    }
+    return 0;
+}
+
 static void svec_free(svec *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
@@ -237,7 +256,8 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
         double len = doc->cjk ? se->chars / 20.0 : (se->tok_end - se->tok_begin) / 10.0;
         cover /= 1.0 + len;   /* keyword density, not length */
         double lead = s == 0 ? 0.15 : (double)s < (double)ns * 0.2 ? 0.05 : 0;
-        rel[s] = central + cover + lead + 0.5 * cosine(&vec[s], &tv);
+        /* weights tuned on the dev sets (docs/analysis.md) */
+        rel[s] = central + cover + lead + 0.5 * cosine(&vec[s], &tv) - (leans_back(doc, se) ? 0.2 : 0);
         if (rel[s] > best)
             best = rel[s];
     }
