@@ -258,7 +258,7 @@ static uint8_t kind_of(const char *w, size_t len)
 }
 
 /* Intern norm[0..len) as a term of doc; returns its id or TEXT_MAP_NONE. */
-static uint32_t intern(text_doc *doc, const char *norm, size_t len, size_t *term_cap)
+static uint32_t intern(const text_ctx *ctx, text_doc *doc, const char *norm, size_t len, size_t *term_cap)
 {
     int added = 0;
     uint32_t id = text_map_put(doc->term_map, norm, len, &added);
@@ -278,6 +278,7 @@ static uint32_t intern(text_doc *doc, const char *norm, size_t len, size_t *term
     t->first = UINT32_MAX;
     t->kind = kind_of(norm, len);
     t->chars = (uint32_t)text_utf8_chars(norm, len);
+    t->stop = (uint8_t)text_is_stopword(ctx, doc->lang, t->norm);
     doc->n_terms = id + 1;
     return id;
 }
@@ -317,7 +318,7 @@ static int segment_friso(const text_ctx *ctx, text_doc *doc, const char *s, size
         if (k == wlen && !(c0 >= '0' && c0 <= '9') && !(c0 >= 'a' && c0 <= 'z') &&
             !text_is_han(c0) && c0 < 0x3040)
             continue;   /* a lone symbol */
-        uint32_t id = intern(doc, ft->word, wlen, term_cap);
+        uint32_t id = intern(ctx, doc, ft->word, wlen, term_cap);
         if (id == TEXT_MAP_NONE) {
             rc = -1;
             break;
@@ -338,7 +339,7 @@ static int segment_friso(const text_ctx *ctx, text_doc *doc, const char *s, size
     return rc;
 }
 
-static int segment_icu(text_doc *doc, const char *s, size_t len, tok_buf *out, size_t *term_cap)
+static int segment_icu(const text_ctx *ctx, text_doc *doc, const char *s, size_t len, tok_buf *out, size_t *term_cap)
 {
     UChar *u = NULL;
     uint32_t *map = NULL;
@@ -389,7 +390,7 @@ static int segment_icu(text_doc *doc, const char *s, size_t len, tok_buf *out, s
             wl -= 2;
         else if (wl > 5 && !memcmp(w + wl - 4, "\xE2\x80\x99s", 4))
             wl -= 4;
-        uint32_t id = intern(doc, w, (size_t)wl, term_cap);
+        uint32_t id = intern(ctx, doc, w, (size_t)wl, term_cap);
         if (id == TEXT_MAP_NONE)
             goto done;
         size_t start = map[a], end = map[b];
@@ -419,7 +420,7 @@ static int segment(const text_ctx *ctx, text_doc *doc, const char *s, size_t len
         return 0;
     if (doc->cjk)
         return segment_friso(ctx, doc, s, len, out, term_cap);
-    return segment_icu(doc, s, len, out, term_cap);
+    return segment_icu(ctx, doc, s, len, out, term_cap);
 }
 
 /* Glue runs of 2-4 adjacent tokens that spell a lexicon word. */
@@ -444,7 +445,7 @@ static int glue_compounds(const text_ctx *ctx, text_doc *doc, tok_buf *b, size_t
             memcpy(key + kl, nm, l);
             kl += l;
             if (n > 1 && text_map_get(ctx->compounds, key, kl) != TEXT_MAP_NONE) {
-                uint32_t id = intern(doc, key, kl, term_cap);
+                uint32_t id = intern(ctx, doc, key, kl, term_cap);
                 if (id == TEXT_MAP_NONE)
                     return -1;
                 t.term = id;
@@ -486,8 +487,7 @@ static int glue_pieces(const text_ctx *ctx, text_doc *doc, tok_buf *b, size_t *t
                 for (size_t k = 0; k < n && ok; k++) {
                     const text_token *t = &v[i + k];
                     const text_term *tm = &doc->terms[t->term];
-                    if (t->kind != TEXT_TOK_CJK || (k && (t->flags & TEXT_TF_BREAK)) ||
-                        text_is_stopword(ctx, doc->lang, tm->norm)) {
+                    if (t->kind != TEXT_TOK_CJK || (k && (t->flags & TEXT_TF_BREAK)) || tm->stop) {
                         ok = 0;
                         break;
                     }
@@ -526,7 +526,7 @@ static int glue_pieces(const text_ctx *ctx, text_doc *doc, tok_buf *b, size_t *t
                     memcpy(key + kl, nm, l);
                     kl += l;
                 }
-                uint32_t id = intern(doc, key, kl, term_cap);
+                uint32_t id = intern(ctx, doc, key, kl, term_cap);
                 if (id == TEXT_MAP_NONE)
                     goto done;
                 t.term = id;
@@ -686,8 +686,6 @@ int text_doc_build(const text_ctx *ctx, const char *title, const char *text,
     }
     for (size_t i = 0; i < doc->n_title_toks; i++)
         doc->terms[doc->title_toks[i].term].title_count++;
-    for (size_t i = 0; i < doc->n_terms; i++)
-        doc->terms[i].stop = (uint8_t)text_is_stopword(ctx, doc->lang, doc->terms[i].norm);
     for (size_t i = 0; i < doc->n_toks; i++)
         if (doc->terms[doc->toks[i].term].stop)
             doc->toks[i].flags |= TEXT_TF_STOP;
