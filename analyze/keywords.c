@@ -482,6 +482,8 @@ static int join_norm(const text_doc *doc, const uint32_t *terms, uint32_t n, cha
  * caption; its words do not count. */
 static int junk_line(const text_doc *doc, const text_sentence *s)
 {
+    if (s >= doc->sents + doc->n_body_sents)
+        return 1;   /* comments, related links after the article */
     if (!(s->flags & TEXT_SF_NOEND))
         return 0;
     return doc->cjk ? s->chars < 16 : s->tok_end - s->tok_begin < 6;

@@ -149,7 +149,7 @@ static void svec_free(svec *v, size_t n)
 size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, size_t n_kw,
                   const sum_options *opts, uint32_t *idx, size_t cap)
 {
-    size_t ns = doc ? doc->n_sents : 0, got = 0;
+    size_t ns = doc ? doc->n_body_sents : 0, got = 0;   /* the article, not what follows it */
     if (!ns || !idx || !cap)
         return 0;
     int max_sent = opts && opts->sentences > 0 ? opts->sentences : 3;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <friso/friso.h>
@@ -547,6 +548,28 @@ done:
 
 /* ---- the doc ---- */
 
+/* First sentence that is a heading of what follows an article (comments,
+ * related links, hot lists) in the later three quarters of the text; the
+ * extractor may leave these in. n_sents when there is none. */
+static size_t find_body_end(const text_doc *doc)
+{
+    static const char *const heads[] = { "评论", "网友评论", "热门评论", "最新评论", "相关推荐",
+        "相关阅读", "相关新闻", "相关文章", "延伸阅读", "热搜榜", "热门推荐", "猜你喜欢", "推荐阅读",
+        "举报/反馈", "Comments", "Related", "Related articles", "Related stories", "Related content",
+        "More on this story", "Read more", "You may also like", "Most read", "Most popular",
+        "Share this article", NULL };
+    for (size_t s = 0; s < doc->n_sents; s++) {
+        const text_sentence *se = &doc->sents[s];
+        if (se->start * 4 < doc->len || se->chars > 24)
+            continue;
+        size_t l = se->end - se->start;
+        for (size_t i = 0; heads[i]; i++)
+            if (strlen(heads[i]) == l && !strncasecmp(doc->text + se->start, heads[i], l))
+                return s;
+    }
+    return doc->n_sents;
+}
+
 void text_doc_release(text_doc *doc)
 {
     if (!doc)
@@ -645,6 +668,8 @@ int text_doc_build(const text_ctx *ctx, const char *title, const char *text,
         free(doc->sents);
         cap = doc->n_sents;
     }
+
+    doc->n_body_sents = find_body_end(doc);
 
     /* words */
     if (segment(ctx, doc, doc->text, doc->len, &body, &term_cap) ||

@@ -103,6 +103,8 @@ typedef struct text_doc {
     char lang[8];          /* ISO 639-1, "" when unknown */
     int cjk;               /* segmented with friso (zh) */
     text_sentence *sents; size_t n_sents;
+    size_t n_body_sents;   /* sentences before a tail section ("评论", "相关推荐",
+                            * "Related stories" ...); analyzers read only these */
     text_token *toks; size_t n_toks;         /* body tokens */
     text_token *title_toks; size_t n_title_toks; /* spans in doc->title */
     text_term *terms; size_t n_terms;

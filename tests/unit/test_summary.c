@@ -159,6 +159,28 @@ static void test_never_quote_fragment_dateline_caption(void **state)
     free(s);
 }
 
+static void test_comments_after_article_ignored(void **state)
+{
+    (void)state;
+    size_t n;
+    const char *t =
+        "新能源汽车销量今年继续增长。新能源汽车的电池成本下降了两成。\n\n"
+        "多家车企表示，新能源汽车的价格还会继续下调。充电设施的建设也在加快。\n\n"
+        "分析人士认为，新能源汽车市场的竞争将更加激烈。\n\n评论\n\n网友8265\n\n"
+        "新能源汽车太好了，新能源汽车电池便宜，新能源汽车价格下调，点赞！\n\n相关推荐\n\n"
+        "新能源汽车降价潮来了";
+    char *s = summarize("新能源汽车销量继续增长", t, &n, NULL);
+    assert_true(n >= 1);
+    assert_null(strstr(s, "点赞"));
+    assert_null(strstr(s, "降价潮"));
+    free(s);
+    text_doc d;
+    assert_int_equal(text_doc_build(ctx, NULL, t, NULL, &d), 0);
+    assert_int_equal(d.n_body_sents, 5);   /* "评论" is the sixth */
+    assert_true(d.n_sents > d.n_body_sents);
+    text_doc_release(&d);
+}
+
 static void test_degenerate(void **state)
 {
     (void)state;
@@ -192,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_short_post_gets_one_sentence),
         cmocka_unit_test(test_english_length),
         cmocka_unit_test(test_never_quote_fragment_dateline_caption),
+        cmocka_unit_test(test_comments_after_article_ignored),
         cmocka_unit_test(test_degenerate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
