@@ -12,6 +12,7 @@
 #include "analyze/analyze.h"
 #include "analyze/keywords.h"
 #include "analyze/text.h"
+#include "server/pipeline.h"
 
 static text_ctx *ctx;
 static kw_model *model;
@@ -211,6 +212,52 @@ static void test_through_analyze_article(void **state)
     analyze_ctx_free(ac);
 }
 
+/* The seed page (UTF-8 and GBK) through decode, extract and analyze: the
+ * same keywords, 大模型 first, no byline; a summary without comments. */
+static void test_seed_pages_through_pipeline(void **state)
+{
+    (void)state;
+    analyze_config cfg = { .data_dir = "data" };
+    analyze_ctx *ac = NULL;
+    char err[256];
+    assert_int_equal(analyze_ctx_new(&cfg, &ac, err, sizeof err), 0);
+    const char *pages[] = { "tests/fixtures/seed.html", "tests/fixtures/seed-gbk.html" };
+    char *first = NULL;
+    for (size_t p = 0; p < 2; p++) {
+        FILE *f = fopen(pages[p], "rb");
+        assert_non_null(f);
+        static char buf[1 << 20];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        json_t *rec = json_object();
+        pipeline_error pe;
+        assert_int_equal(pipeline_process_page(ac, buf, n, NULL,
+                         "https://baijiahao.baidu.com/s?id=1770461794592856916", rec, &pe), 0);
+        json_t *kw = json_object_get(rec, "keywords");
+        assert_string_equal(json_string_value(json_array_get(kw, 0)), "大模型");
+        for (size_t i = 0; i < json_array_size(kw); i++) {
+            const char *k = json_string_value(json_array_get(kw, i));
+            assert_null(strstr(k, "白马"));
+            assert_null(strstr(k, "商评"));
+            assert_string_not_equal(k, "文");
+        }
+        const char *sum = json_string_value(json_object_get(rec, "summary"));
+        assert_non_null(sum);
+        assert_non_null(strstr(sum, "大模型"));
+        assert_null(strstr(sum, "点赞"));
+        char *dump = json_dumps(kw, 0);
+        if (!first)
+            first = dump;
+        else {
+            assert_string_equal(first, dump);   /* GBK page: same keywords */
+            free(dump);
+        }
+        json_decref(rec);
+    }
+    free(first);
+    analyze_ctx_free(ac);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_substring_standing_alone_kept),
         cmocka_unit_test(test_degenerate_inputs),
         cmocka_unit_test(test_through_analyze_article),
+        cmocka_unit_test(test_seed_pages_through_pipeline),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
