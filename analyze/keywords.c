@@ -749,7 +749,7 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
         /* weights tuned on the dev sets (docs/analysis.md) */
         double s = pow((double)k->count, 1.2) * idf * (0.8 + 0.2 * sqrt(trs > 0 ? trs : 0));
         if (k->n > 1)
-            s *= 0.6;
+            s *= 0.45;
         s *= 1 + 0.6 * exp(-(double)k->first_sent / (1 + ns * 0.4));
         if (k->in_title)
             s *= 2.5;

@@ -30,4 +30,4 @@ eval-analysis: $(BUILD)/tools/eval_analysis
 	$(BUILD)/tools/eval_analysis --data data --corpus $(CORPUS)
 
 bench:: $(BUILD)/tools/bench_analysis
-	$(BUILD)/tools/bench_analysis --data data --seed ../shared/examples/seed/expected.json
+	$(BUILD)/tools/bench_analysis --data data --corpus $(CORPUS)
