@@ -1,5 +1,6 @@
 /* test_keywords.c -- keyword ranking and filtering (analyze/keywords),
  * the seed article end to end. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -258,6 +259,64 @@ static void test_seed_pages_through_pipeline(void **state)
     analyze_ctx_free(ac);
 }
 
+/* One shared analyze_ctx, four threads at once: every result equals the
+ * single-threaded one (friso's dictionary and config are only read). */
+typedef struct job {
+    const analyze_ctx *ac;
+    const char *title, *text;
+    char *out;   /* keywords + summary as JSON */
+} job;
+
+static void *run_job(void *arg)
+{
+    job *j = arg;
+    char *acc = NULL;
+    for (int r = 0; r < 3; r++) {
+        json_t *rec = json_object();
+        analyze_input in = { .title = j->title, .text = j->text };
+        if (analyze_article(j->ac, &in, rec) == 0) {
+            json_t *pick = json_pack("{s:O, s:O}", "k", json_object_get(rec, "keywords"),
+                                     "s", json_object_get(rec, "summary"));
+            char *d = pick ? json_dumps(pick, JSON_SORT_KEYS) : NULL;
+            json_decref(pick);
+            if (acc && d && strcmp(acc, d))
+                d[0] = '!';   /* differs between rounds */
+            free(acc);
+            acc = d;
+        }
+        json_decref(rec);
+    }
+    j->out = acc;
+    return NULL;
+}
+
+static void test_shared_ctx_threads(void **state)
+{
+    (void)state;
+    char *title, *text = read_seed(&title);
+    analyze_config cfg = { .data_dir = "data" };
+    analyze_ctx *ac = NULL;
+    char err[256];
+    assert_int_equal(analyze_ctx_new(&cfg, &ac, err, sizeof err), 0);
+    job one = { ac, title, text, NULL };
+    run_job(&one);
+    assert_non_null(one.out);
+    job jobs[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (job){ ac, title, text, NULL };
+        assert_int_equal(pthread_create(&th[i], NULL, run_job, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_non_null(jobs[i].out);
+        assert_string_equal(jobs[i].out, one.out);
+        free(jobs[i].out);
+    }
+    free(one.out);
+    analyze_ctx_free(ac);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_degenerate_inputs),
         cmocka_unit_test(test_through_analyze_article),
         cmocka_unit_test(test_seed_pages_through_pipeline),
+        cmocka_unit_test(test_shared_ctx_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
