@@ -423,6 +423,34 @@ static int surface(const text_doc *doc, const cand *k, char *out, size_t cap)
     return 0;
 }
 
+/* Is `small` a part of `big`: a substring (CJK) or whole words of it? */
+static int part_of(const char *big, const char *small, int cjk)
+{
+    size_t sl = strlen(small);
+    for (const char *p = big; (p = strstr(p, small)) != NULL; p++) {
+        if (cjk)
+            return 1;
+        if ((p == big || p[-1] == ' ') && (p[sl] == '\0' || p[sl] == ' '))
+            return 1;
+    }
+    return 0;
+}
+
+static int fill_item(const text_doc *doc, const cand *k, kw_item *it)
+{
+    kw_item tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (surface(doc, k, tmp.text, sizeof tmp.text) != 0)
+        return -1;
+    snprintf(tmp.norm, sizeof tmp.norm, "%s", k->norm);
+    tmp.score = k->score;
+    tmp.n_terms = k->n;
+    memcpy(tmp.terms, k->terms, sizeof tmp.terms);
+    tmp.count = k->count;
+    *it = tmp;
+    return 0;
+}
+
 static size_t select_top(const text_doc *doc, cand **order, size_t n, kw_item *out, size_t cap)
 {
     size_t got = 0;
@@ -435,22 +463,43 @@ static size_t select_top(const text_doc *doc, cand **order, size_t n, kw_item *o
             if (!strcmp(out[j].norm, k->norm))
                 skip = 1;
             /* a part of a better keyword, unless it also stands alone */
-            else if (strstr(out[j].norm, k->norm) && k->count < out[j].count * 2 + 2)
+            else if (part_of(out[j].norm, k->norm, doc->cjk) && k->count < out[j].count * 2 + 2)
                 skip = 1;
         }
         if (skip)
             continue;
-        kw_item *it = &out[got];
-        memset(it, 0, sizeof *it);
-        if (surface(doc, k, it->text, sizeof it->text) != 0)
+        /* a better keyword that never occurs outside a name (Domecq in
+         * Allied Domecq) gives its place to the name; only for capitalised
+         * names: elsewhere, and in Chinese (神经网络 in 卷积神经网络), the
+         * part is usually a keyword of its own */
+        size_t at = got;
+        int name = !doc->cjk && k->n > 1;
+        for (uint32_t w = 0; name && w < k->n; w++) {
+            char c = doc->text[doc->toks[k->surf_tok + w].start];
+            name = c >= 'A' && c <= 'Z';
+        }
+        for (size_t j = 0; j < got && name; j++) {
+            if (!part_of(k->norm, out[j].norm, doc->cjk) || out[j].count > k->count)
+                continue;
+            if (at == got) {
+                at = j;
+            } else {
+                memmove(&out[j], &out[j + 1], (got - j - 1) * sizeof *out);
+                got--;
+                j--;
+            }
+        }
+        if (fill_item(doc, k, &out[at]) != 0)
             continue;
-        snprintf(it->norm, sizeof it->norm, "%s", k->norm);
-        it->score = k->score;
-        it->n_terms = k->n;
-        memcpy(it->terms, k->terms, sizeof it->terms);
-        it->count = k->count;
-        got++;
+        if (at == got)
+            got++;
+        else
+            out[at].score = at > 0 && out[at - 1].score < out[at].score ? out[at - 1].score : out[at].score;
     }
+    /* keep scores non-increasing after replacements */
+    for (size_t j = 1; j < got; j++)
+        if (out[j].score > out[j - 1].score)
+            out[j].score = out[j - 1].score;
     return got;
 }
 

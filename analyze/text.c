@@ -307,18 +307,41 @@ static int segment_friso(const text_ctx *ctx, text_doc *doc, const char *s, size
     friso_config_t cfg = ctx->fcfg;
     while (cfg->next_token(ctx->friso, cfg, task)) {
         friso_token_t ft = task->token;
-        if (ft->type == __LEX_PUNC_WORDS__ || ft->offset < 0)
-            continue;
         size_t wlen = strnlen(ft->word, sizeof ft->word);
-        size_t start = (size_t)ft->offset, end = start + ft->rlen;
-        if (!wlen || end > len || start < prev_end)
+        if (!wlen)
             continue;
-        uint32_t c0;
         size_t k = 0;
-        c0 = text_utf8_next(ft->word, wlen, &k);
-        if (k == wlen && !(c0 >= '0' && c0 <= '9') && !(c0 >= 'a' && c0 <= 'z') &&
-            !text_is_han(c0) && c0 < 0x3040)
+        uint32_t c0 = text_utf8_next(ft->word, wlen, &k);
+        int han = text_is_han(c0);
+        /* friso reports a Han character missing from its lexicon as
+         * punctuation: it is a word to us */
+        if (ft->type == __LEX_PUNC_WORDS__ && !(han && k == wlen))
+            continue;
+        if (k == wlen && !(c0 >= '0' && c0 <= '9') && !(c0 >= 'a' && c0 <= 'z') && !han &&
+            c0 < 0x3040)
             continue;   /* a lone symbol */
+        /* friso writes a word's offset into the shared dictionary entry
+         * and reads it back (next_mmseg_token): with several threads it
+         * may read another thread's. Chinese words are verbatim bytes of
+         * the text, so we find them ourselves; Latin words are built per
+         * task and their offsets are safe. */
+        size_t start, end;
+        const char *hit = NULL;
+        if (c0 >= 0x80) {
+            size_t window = len - prev_end < 256 + wlen ? len - prev_end : 256 + wlen;
+            hit = memmem(s + prev_end, window, ft->word, wlen);
+        }
+        if (hit) {
+            start = (size_t)(hit - s);
+            end = start + wlen;
+        } else {
+            if (ft->offset < 0)
+                continue;
+            start = (size_t)ft->offset;
+            end = start + ft->rlen;
+            if (end > len || start < prev_end || end <= start)
+                continue;
+        }
         uint32_t id = intern(ctx, doc, ft->word, wlen, term_cap);
         if (id == TEXT_MAP_NONE) {
             rc = -1;
