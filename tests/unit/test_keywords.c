@@ -162,6 +162,19 @@ static void test_english_phrases_and_sites(void **state)
         assert_false(contains(k, n, "language model"));
 }
 
+static void test_name_replaces_its_part(void **state)
+{
+    (void)state;
+    kw_item k[KW_MAX];
+    const char *t =
+        "Shares in Allied Domecq rose on Monday. Traders said Allied Domecq could attract a bid. "
+        "A rival bid for Allied Domecq would value the drinks group highly. "
+        "The drinks group makes whisky and gin.";
+    size_t n = run("Bid talk lifts drinks group", t, NULL, k);
+    assert_true(contains(k, n, "Allied Domecq"));
+    assert_false(contains(k, n, "Domecq"));
+}
+
 static void test_substring_standing_alone_kept(void **state)
 {
     (void)state;
@@ -324,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_bylines_and_boilerplate_dropped),
         cmocka_unit_test(test_speaker_labels_dropped),
         cmocka_unit_test(test_english_phrases_and_sites),
+        cmocka_unit_test(test_name_replaces_its_part),
         cmocka_unit_test(test_substring_standing_alone_kept),
         cmocka_unit_test(test_degenerate_inputs),
         cmocka_unit_test(test_through_analyze_article),
