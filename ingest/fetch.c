@@ -273,13 +273,14 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         long port, status = 0;
         char *ctype = NULL, *location = NULL;
 
-        if (url_host_port(current, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
-            set_err(err, hops ? "bad_redirect" : "bad_url", "cannot parse %.200s", current);
+        /* The scheme first: file:///etc/passwd has no host to parse. */
+        if (strncasecmp(current, "http://", 7) != 0 && strncasecmp(current, "https://", 8) != 0) {
+            set_err(err, "refused_address", "only http and https are fetched (%s %.150s)",
+                    hops ? "redirect to" : "url", current);
             goto done;
         }
-        if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-            set_err(err, "refused_address", "%s: URLs are not fetched (redirect to %.150s)",
-                    scheme, current);
+        if (url_host_port(current, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
+            set_err(err, hops ? "bad_redirect" : "bad_url", "cannot parse %.200s", current);
             goto done;
         }
         hop.guard_on = !opt->allow_private && !host_allowed(opt, host, port);

@@ -21,7 +21,7 @@
 #include "storage/store.h"
 
 /* The contract, embedded at build time from openapi.yaml. */
-extern const char srv_openapi_yaml[];
+extern const unsigned char srv_openapi_yaml[];
 extern const unsigned long srv_openapi_yaml_len;
 
 static void log_line(const char *event, const char *detail)
@@ -84,7 +84,7 @@ int srv_serve(const srv_config *cfg)
     }
     srv_app app = {
         .cfg = cfg, .actx = actx, .queue = queue,
-        .openapi = srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
+        .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
     };
     if (srv_http_start(&http, &app, err, sizeof err) != 0) {
         log_line("error", err);

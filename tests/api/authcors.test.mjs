@@ -2,7 +2,7 @@
 // WWW-Authenticate, database unchanged, keys never logged) and
 // --cors-origin (ACAO + Vary for listed origins only, preflight 204).
 import { test } from './lib/runner.mjs';
-import { eq, ok } from './lib/assert.mjs';
+import { eq, ok, sleep } from './lib/assert.mjs';
 import { sharedDaemon, unique } from './lib/shared.mjs';
 import { expectProblem, expectRecord } from './lib/check.mjs';
 import { articlePage } from './lib/fixture.mjs';
@@ -12,7 +12,9 @@ const KEY2 = 'k2-' + 'Pm3w'.repeat(8);
 const ORIGIN = 'http://app.skimd.test';
 const OTHER = 'http://evil.skimd.test';
 const ad = () => sharedDaemon('auth-cors', {
-  workers: 1, args: ['--api-key', KEY1, '--api-key', KEY2, '--cors-origin', ORIGIN, '--cors-origin', 'http://second.skimd.test'],
+  workers: 1,
+  args: ['--api-key', KEY1, '--api-key', KEY2, '--cors-origin', ORIGIN, '--cors-origin', 'http://second.skimd.test',
+    '--max-body-bytes', '4096'],
 });
 let rec = null;
 
@@ -60,6 +62,19 @@ for (const [n, headers] of WRONG_AUTH) {
   });
 }
 
+test('--max-body-bytes 4096: a 5000-byte body -> 413, a 3000-byte body -> 201', async () => {
+  const d = await ad();
+  const before = await d.snapshot();
+  const big = { url: `http://127.0.0.1:9/${unique('big')}`, html: 'x'.repeat(5000) };
+  expectProblem(await d.post('/articles', big, { headers: bearer(KEY1) }), 413, 'body-too-large', '5000 bytes');
+  const after = await d.snapshot();
+  eq(after.dump, before.dump, 'database unchanged');
+  const slug = unique('small');
+  const small = { url: `http://127.0.0.1:9/${slug}`, html: articlePage(slug).slice(0, 2500) + '</p></article></body></html>' };
+  ok(JSON.stringify(small).length < 4096, 'small body under the cap');
+  eq((await d.post('/articles?wait=10', small, { headers: bearer(KEY1) })).status, 201, 'small body');
+});
+
 test('auth: reads stay open without a key', async () => {
   const d = await ad();
   if (!rec) throw new Error('setup failed');
@@ -78,7 +93,8 @@ test('auth: refresh and DELETE with a key work', async () => {
 
 test('auth: the keys never appear in the daemon log', async () => {
   const d = await ad();
-  const log = d.logText();
+  // (lines a wrapper such as valgrind prints, "==PID== Command: ...", are not the daemon's)
+  const log = d.logText().split('\n').filter((l) => !/^==[0-9]+==/.test(l)).join('\n');
   ok(log.length > 0, 'the daemon logged something');
   ok(!log.includes(KEY1) && !log.includes(KEY2), 'an API key appears in the log');
   ok(!log.includes(KEY1.slice(3, 19)), 'a part of an API key appears in the log');
@@ -145,3 +161,22 @@ test('cors: OPTIONS without Origin -> 204 with Allow', async () => {
   eq(r.status, 204, 'status');
   ok(/GET/.test(r.headers.allow || '') && /POST/.test(r.headers.allow || ''), `Allow "${r.headers.allow}"`);
 });
+
+test('--rate-limit 2: a burst gets 429 rate-limited + Retry-After; /healthz and /metrics never; a later request passes', async () => {
+  const d = await sharedDaemon('ratelimit', { workers: 1, args: ['--rate-limit', '2'] });
+  const answers = [];
+  for (let i = 0; i < 12; i++) answers.push(await d.get('/tags'));
+  const limited = answers.filter((r) => r.status === 429);
+  ok(limited.length > 0, `no 429 among ${answers.map((r) => r.status)}`);
+  ok(answers.every((r) => r.status === 200 || r.status === 429), `statuses ${answers.map((r) => r.status)}`);
+  const doc = expectProblem(limited[0], 429, 'rate-limited', 'burst');
+  ok(/^[1-9][0-9]*$/.test(limited[0].headers['retry-after'] || ''), `Retry-After "${limited[0].headers['retry-after']}"`);
+  ok(doc.detail.length > 0, 'detail');
+  for (let i = 0; i < 10; i++) {
+    eq((await d.get('/healthz')).status, 200, 'healthz never limited');
+    eq((await d.get('/metrics')).status, 200, 'metrics never limited');
+  }
+  const wait = Number(limited.at(-1).headers['retry-after']);
+  await sleep(wait * 1000 + 200);
+  eq((await d.get('/tags')).status, 200, `after waiting Retry-After (${wait} s)`);
+}, { timeout: 30000 });

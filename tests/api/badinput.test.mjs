@@ -134,6 +134,7 @@ bad('tags not an array', (d) => d.post('/articles', { url: target(), tags: 'x' }
 bad('tags with 21 items', (d) => d.post('/articles', { url: target(), tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }), 400, 'invalid-body', /tags/);
 bad('a tag that is empty', (d) => d.post('/articles', { url: target(), tags: ['ok', ''] }), 400, 'invalid-body', /tag/);
 bad('a tag of 65 chars', (d) => d.post('/articles', { url: target(), tags: ['x'.repeat(65)] }), 400, 'invalid-body', /tag/);
+bad('a tag of 65 CJK characters', (d) => d.post('/articles', { url: target(), tags: ['模'.repeat(65)] }), 400, 'invalid-body', /tag/);
 bad('a tag that is not a string', (d) => d.post('/articles', { url: target(), tags: [1] }), 400, 'invalid-body', /tag/);
 
 // --- content type and body size

@@ -23,6 +23,9 @@ function expectFailed(rec, code) {
   ok(rec.error && typeof rec.error === 'object', 'error object');
   eq(rec.error.code, code, `error.code for ${rec.url} (message: ${rec.error.message})`);
   ok(typeof rec.error.message === 'string' && rec.error.message.length > 0, 'error.message');
+  eq(rec.title, null, 'title of a failed record');
+  eq(rec.word_count, null, 'word_count of a failed record');
+  eq(rec.tags, {}, 'tags of a failed record (no client tags given)');
   eq(rec.keywords, [], 'keywords of a failed record');
   eq(rec.events, [], 'events of a failed record');
 }
@@ -87,9 +90,9 @@ test('refresh of a failed record re-queues it and it fails again with its reason
   const rec = await submitAndWait(`/missing?k=${unique('rf')}`);
   expectFailed(rec, 'http_404');
   const q = expectRecord(await d.post(`/articles/${rec.id}/refresh`), 202, 'refresh');
-  eq(q.status, 'queued', 'queued');
-  eq(q.error, null, 'error cleared while queued');
   expectFailed(await d.waitStatus(rec.id), 'http_404');
+  eq(q.status, 'queued', 'status in the 202 answer');
+  eq(q.error, null, 'error cleared while queued');
 });
 
 test('GET /metrics -> text/plain; version=0.0.4 with the four metric families', async () => {

@@ -159,6 +159,26 @@ test('allow-host: a two-hop chain (allowed -> allowed -> loopback B) is refused 
   eq(c.totalHits(), 0, 'counting server hits');
 }, { timeout: 20000 });
 
+test('ssrf: a record submitted with html for a loopback URL cannot be refreshed into a fetch', async () => {
+  const d = await guarded();
+  const c = await counter();
+  const slug = unique('html');
+  const url = `http://127.0.0.1:${c.port}/given/${slug}`;
+  const html = `<html><head><title>Given ${slug}</title></head><body><article><p>${'Some words here. '.repeat(40)}</p></article></body></html>`;
+  const r = await d.post('/articles?wait=8', { url, html });
+  if (r.status === 422) {
+    expectProblem(r, 422, 'refused-address', 'html with a loopback URL');
+  } else {
+    const rec = expectRecord(r, 201, 'html with a loopback URL');
+    const q = await d.post(`/articles/${rec.id}/refresh`);
+    eq(q.status, 202, 'refresh accepted');
+    const end = await d.waitStatus(rec.id, ['ready', 'failed'], 10000);
+    ok(end.status === 'ready' || end.error?.code === 'refused_address',
+      `after refresh: ${end.status} ${JSON.stringify(end.error)}`);
+  }
+  eq(c.totalHits(), 0, 'counting server hits');
+}, { timeout: 25000 });
+
 test('ssrf: the guard daemons stayed healthy', async () => {
   for (const d of [await guarded(), await allowHost()]) eq((await d.get('/healthz')).status, 200, d.name);
 });

@@ -2,7 +2,7 @@
 // (405 + Allow), OPTIONS without Origin.
 import YAML from 'yaml';
 import { test } from './lib/runner.mjs';
-import { eq, ok } from './lib/assert.mjs';
+import { eq, ok, sleep } from './lib/assert.mjs';
 import { mainDaemon } from './lib/shared.mjs';
 import { expectProblem } from './lib/check.mjs';
 import { specText } from './lib/spec.mjs';
@@ -84,3 +84,73 @@ for (const [p, allow] of OPTIONS) {
     ok(!r.headers['access-control-allow-origin'], 'no CORS header without --cors-origin');
   });
 }
+
+test('the daemon logs JSON lines on stderr, one per request with method, path, status and ms', async () => {
+  const d = await mainDaemon();
+  await d.get('/healthz?logprobe=1');
+  await d.get('/no-such-path-logprobe');
+  // The line is written after the answer: give it a moment to arrive.
+  for (let i = 0; i < 50 && !d.stderrLines().some((l) => l.includes('no-such-path-logprobe')); i++) await sleep(20);
+  const lines = d.stderrLines();
+  ok(lines.length > 0, 'stderr has lines');
+  const docs = [];
+  for (const l of lines) {
+    try {
+      docs.push(JSON.parse(l));
+    } catch {
+      throw new Error(`stderr line is not JSON: ${l.slice(0, 200)}`);
+    }
+  }
+  const req = docs.filter((x) => x && typeof x === 'object' && 'method' in x && 'status' in x);
+  ok(req.length > 0, 'request log lines exist');
+  for (const x of req) {
+    ok(typeof x.method === 'string' && typeof x.path === 'string', `method/path in ${JSON.stringify(x)}`);
+    ok(Number.isInteger(x.status), `integer status in ${JSON.stringify(x)}`);
+    ok(typeof x.ms === 'number' && x.ms >= 0, `ms in ${JSON.stringify(x)}`);
+  }
+  ok(req.some((x) => x.path.startsWith('/no-such-path-logprobe') && x.status === 404), 'the 404 request is logged');
+});
+
+// Every method on every path: whatever the answer, it must be one the spec
+// documents (the client checks it), never a 5xx, and the daemon stays up.
+const MATRIX_PATHS = ['/articles', '/articles/987654', '/articles/987654/refresh', '/tags', '/healthz',
+  '/metrics', '/openapi.yaml'];
+const MATRIX_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
+test(`every method on every path (${MATRIX_PATHS.length * MATRIX_METHODS.length} requests) answers per openapi.yaml, no 5xx`, async () => {
+  const d = await mainDaemon();
+  for (const p of MATRIX_PATHS) {
+    for (const m of MATRIX_METHODS) {
+      const body = ['POST', 'PUT', 'PATCH'].includes(m) ? '{"url": 5}' : undefined;
+      const r = await d.req({ method: m, path: p, body, headers: body ? { 'Content-Type': 'application/json' } : {} });
+      ok(r.status < 500, `${m} ${p} -> ${r.status}`);
+    }
+  }
+  eq((await d.get('/healthz')).status, 200, 'alive');
+});
+
+test('openapi.yaml: every example validates against its schema', async () => {
+  const { spec: doc, validateAgainst } = await import('./lib/spec.mjs');
+  let n = 0;
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [m, op] of Object.entries(item)) {
+      if (!op || typeof op !== 'object' || !op.responses) continue;
+      for (const [code, resp] of Object.entries(op.responses)) {
+        for (const [ct, media] of Object.entries(resp.content || {})) {
+          if (media.example === undefined) continue;
+          const err = validateAgainst(media.schema, media.example);
+          ok(!err, `${m.toUpperCase()} ${p} ${code} ${ct} example: ${err}`);
+          n++;
+        }
+      }
+    }
+  }
+  for (const [name, r] of Object.entries(doc.components.responses)) {
+    for (const [ct, media] of Object.entries(r.content || {})) {
+      if (media.example === undefined) continue;
+      const err = validateAgainst(media.schema, media.example);
+      ok(!err, `response ${name} ${ct} example: ${err}`);
+      n++;
+    }
+  }
+  ok(n >= 4, `examples checked: ${n}`);
+});

@@ -13,6 +13,11 @@ import { sleep } from './assert.mjs';
 
 export const SKIMD_BIN = path.resolve(REPO_ROOT, process.env.SKIMD_BIN || 'build/skimd');
 export const TMP = mkdtempSync(path.join(os.tmpdir(), 'skimd-api-'));
+// Optional command put in front of the daemon, e.g.
+// SKIMD_WRAPPER="valgrind --leak-check=full --errors-for-leak-kinds=definite
+// --error-exitcode=99" (then raise
+// SKIMD_TEST_TIMEOUT_SCALE): a non-zero exit at SIGTERM fails the suite.
+export const WRAPPER = (process.env.SKIMD_WRAPPER || '').split(/\s+/).filter(Boolean);
 
 /** A port nobody listens on right now (bound then released). */
 export function freePort() {
@@ -28,6 +33,21 @@ export function freePort() {
 
 let seq = 0;
 
+// Daemons still running when the suite exits (a crash of the runner, ^C)
+// are killed so that none outlives it.
+const live = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try {
+      p.kill('SIGKILL');
+    } catch { /* already gone */ }
+  }
+  try {
+    rmSync(TMP, { recursive: true, force: true });
+  } catch { /* best effort */ }
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
+
 export class Daemon {
   /**
    * opts: name, db (path; default a new temp file), workers (2),
@@ -40,6 +60,7 @@ export class Daemon {
     this.proc = null;
     this.port = 0;
     this.output = [];
+    this.stderr = [];
     this.outputBytes = 0;
     this.crashed = null;
     this.stopping = false;
@@ -56,13 +77,20 @@ export class Daemon {
     return f.concat(o.args || []);
   }
 
-  #capture(stream) {
+  #capture(stream, also) {
     stream.setEncoding('utf8');
     stream.on('data', (d) => {
       if (this.outputBytes > 4 << 20) return;
       this.outputBytes += d.length;
       this.output.push(d);
+      if (also) also.push(d);
     });
+  }
+
+  /** stderr so far, as lines. */
+  stderrLines() {
+    // (valgrind's own "==PID==" lines are not the daemon's)
+    return this.stderr.join('').split('\n').filter((l) => l.trim() !== '' && !/^==[0-9]+==/.test(l));
   }
 
   logText() {
@@ -79,11 +107,16 @@ export class Daemon {
       this.port = await freePort();
       this.stopping = false;
       this.crashed = null;
-      const p = spawn(SKIMD_BIN, this.flags(), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const argv = [...WRAPPER, SKIMD_BIN, ...this.flags()];
+      const p = spawn(argv[0], argv.slice(1), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       this.proc = p;
       this.#capture(p.stdout);
-      this.#capture(p.stderr);
-      p.exitInfo = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
+      this.#capture(p.stderr, this.stderr);
+      live.add(p);
+      p.exitInfo = new Promise((resolve) => p.on('exit', (code, signal) => {
+        live.delete(p);
+        resolve({ code, signal });
+      }));
       p.exitInfo.then((info) => {
         this.exits.push(info);
         if (!this.stopping) this.crashed = info;

@@ -52,6 +52,12 @@ export function schemaErrors(name, value) {
   return ajv.errorsText(v.errors, { dataVar: name });
 }
 
+/** Validate `value` against an inline schema (refs into components); error text or null. */
+export function validateAgainst(schema, value) {
+  const v = validatorFor(schema);
+  return v(value) ? null : ajv.errorsText(v.errors);
+}
+
 export function assertSchema(name, value) {
   const e = schemaErrors(name, value);
   if (e) throw new Error(`response does not match schema ${name}: ${e}\n${JSON.stringify(value).slice(0, 600)}`);
@@ -87,7 +93,7 @@ function mediaBase(ct) {
   return (ct || '').split(';')[0].trim().toLowerCase();
 }
 
-function checkProblem(res, errs) {
+function checkProblem(res, errs, pathname) {
   if (mediaBase(res.headers['content-type']) !== 'application/problem+json') {
     errs.push(`status ${res.status}: content type ${res.headers['content-type']}, want application/problem+json`);
     return;
@@ -102,6 +108,23 @@ function checkProblem(res, errs) {
   const e = schemaErrors('Problem', doc);
   if (e) errs.push(e);
   else if (doc.status !== res.status) errs.push(`problem status ${doc.status} != HTTP ${res.status}`);
+  checkInstance(doc, pathname, errs);
+}
+
+// "instance" is optional; when present it is the request path.
+function checkInstance(doc, pathname, errs) {
+  if (pathname && pathname.includes('%00')) return; // C strings end at the NUL
+  if (doc && typeof doc.instance === 'string' && pathname !== undefined && doc.instance !== pathname &&
+      doc.instance !== decodeURIComponentSafe(pathname))
+    errs.push(`problem instance ${JSON.stringify(doc.instance)} is not the request path ${pathname}`);
+}
+
+function decodeURIComponentSafe(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /**
@@ -114,7 +137,7 @@ export function checkResponse(method, pathname, res) {
   const route = findRoute(pathname);
   if (!route) {
     if (res.status !== 404) errs.push(`unknown path ${pathname} answered ${res.status}, want 404`);
-    if (m !== 'head') checkProblem(res, errs);
+    if (m !== 'head') checkProblem(res, errs, pathname);
     return errs;
   }
   const op = route.item[m];
@@ -123,13 +146,13 @@ export function checkResponse(method, pathname, res) {
     // A method the path does not serve: 405 + Allow, problem document.
     if (res.status !== 405) errs.push(`${method} ${route.tpl} is not in the spec; answered ${res.status}, want 405`);
     if (!res.headers.allow) errs.push('405 without an Allow header');
-    checkProblem(res, errs);
+    checkProblem(res, errs, pathname);
     return errs;
   }
   const resp = deref(op.responses[String(res.status)]);
   if (!resp) {
     errs.push(`status ${res.status} is not documented for ${method} ${route.tpl}`);
-    if (res.status >= 400) checkProblem(res, errs);
+    if (res.status >= 400) checkProblem(res, errs, pathname);
     return errs;
   }
   for (const [name, h] of Object.entries(resp.headers || {})) {
@@ -141,6 +164,8 @@ export function checkResponse(method, pathname, res) {
     }
     if (hdr.schema?.pattern && !new RegExp(hdr.schema.pattern).test(hv))
       errs.push(`header ${name}: ${JSON.stringify(hv)} does not match ${hdr.schema.pattern}`);
+    if (hdr.schema?.type === 'integer' && (!/^[0-9]+$/.test(hv) || Number(hv) < (hdr.schema.minimum ?? 0)))
+      errs.push(`header ${name}: ${JSON.stringify(hv)} is not an integer >= ${hdr.schema.minimum ?? 0}`);
   }
   if (!resp.content) {
     if (res.body.length !== 0) errs.push(`${res.status} should have no body, got ${res.body.length} bytes`);
@@ -168,6 +193,7 @@ export function checkResponse(method, pathname, res) {
     if (!v(doc)) errs.push(`body does not match the ${method} ${route.tpl} ${res.status} schema: ` +
       ajv.errorsText(v.errors) + '\n' + res.text.slice(0, 600));
     if (res.status >= 400 && doc.status !== res.status) errs.push(`problem status ${doc.status} != HTTP ${res.status}`);
+    if (res.status >= 400) checkInstance(doc, pathname, errs);
   }
   return errs;
 }
