@@ -31,3 +31,19 @@ eval-analysis: $(BUILD)/tools/eval_analysis
 
 bench:: $(BUILD)/tools/bench_analysis
 	$(BUILD)/tools/bench_analysis --data data --corpus $(CORPUS)
+
+# Fuzzing the text stages (clang + libFuzzer): make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 60
+TEXT_FUZZ_SRC := analyze/text.c analyze/text_sent.c analyze/text_map.c analyze/keywords.c \
+                 analyze/kw_filter.c analyze/summary.c
+
+build-fuzz/fuzz_text: tools/fuzz_text.c $(TEXT_FUZZ_SRC) $(wildcard analyze/*.h)
+	@mkdir -p $(dir $@)
+	clang -I. -D_GNU_SOURCE -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
+	    $(shell pkg-config --cflags icu-uc icu-i18n friso) -o $@ tools/fuzz_text.c $(TEXT_FUZZ_SRC) \
+	    $(shell pkg-config --libs icu-uc icu-i18n friso) -lstemmer -lm
+
+fuzz:: build-fuzz/fuzz_text
+	@mkdir -p build-fuzz/corpus-text
+	build-fuzz/fuzz_text -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -rss_limit_mb=1024 \
+	    build-fuzz/corpus-text tests/fuzz/text
