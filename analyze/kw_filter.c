@@ -120,15 +120,16 @@ static void find_bylines(const text_doc *doc, kw_bans *b)
                 n++;
             }
             hs = p;
-            if (n >= 2 && hs < se->end && t[hs] >= '0' && t[hs] <= '9') {
-                size_t q = hs;
-                while (q < se->end && q < hs + 16 && t[q] != '\xE7')
-                    q++;
-                /* 电 (E7 94 B5) or 讯 (E8 AE AF) within a few bytes of the date */
-                if (has_bytes(t, hs, se->end < hs + 24 ? se->end : hs + 24, "\xE7\x94\xB5") ||
-                    has_bytes(t, hs, se->end < hs + 24 ? se->end : hs + 24, "\xE8\xAE\xAF"))
-                    ban_add(b, t + se->start, hs - se->start);
-            }
+            /* 电 (E7 94 B5) or 讯 (E8 AE AF) within a few bytes of the date */
+            if (n >= 2 && hs < se->end && t[hs] >= '0' && t[hs] <= '9' &&
+                (has_bytes(t, hs, se->end < hs + 24 ? se->end : hs + 24, "\xE7\x94\xB5") ||
+                 has_bytes(t, hs, se->end < hs + 24 ? se->end : hs + 24, "\xE8\xAE\xAF")))
+                ban_add(b, t + se->start, hs - se->start);
+            /* "新浪体育讯　": the run ends in 讯 before a space or a bracket */
+            if (n >= 3 && hs - se->start >= 6 && !memcmp(t + hs - 3, "\xE8\xAE\xAF", 3) &&
+                hs < se->end && (t[hs] == ' ' || t[hs] == '(' || has_bytes(t, hs, hs + 3, "\xE3\x80\x80") ||
+                                 has_bytes(t, hs, hs + 3, "\xEF\xBC\x88")))
+                ban_add(b, t + se->start, hs - se->start - 3);
         }
         /* English credit lines and bylines: ban their capitalised words */
         if (doc->cjk)

@@ -64,6 +64,70 @@ static size_t label_len(const text_doc *doc, const text_sentence *s)
     return 0;
 }
 
+/* Length of a leading wire dateline, 0 when none: "新浪体育讯　",
+ * "新华社北京3月5日电（记者 王小明）", "LONDON (Reuters) - ". */
+static size_t dateline_len(const text_doc *doc, const text_sentence *s)
+{
+    const char *t = doc->text;
+    size_t p = s->start, n = 0, end = 0;
+    int day = 0;
+    while (p < s->end && n < 24) {
+        size_t at = p;
+        uint32_t c = text_utf8_next(t, s->end, &p);
+        n++;
+        if (c == 0x65E5)   /* 日 */
+            day = 1;
+        if ((c == 0x8BAF || (c == 0x7535 && day)) && p < s->end) {   /* 讯, 日电 */
+            size_t q = p;
+            uint32_t d = text_utf8_next(t, s->end, &q);
+            if (d == ' ' || d == 0x3000 || d == 0xFF08 || d == '(' || d == 0xFF1A) {
+                end = p;
+                break;
+            }
+        }
+        if (!(text_is_han(c) || (c >= '0' && c <= '9') || c == ' ' || c == 0x3000))
+            break;
+        (void)at;
+    }
+    if (!end && !doc->cjk) {   /* "LONDON (Reuters) - " */
+        const char *dash = NULL;
+        for (size_t i = s->start; i + 2 < s->end && i < s->start + 60; i++)
+            if (!memcmp(t + i, ") - ", 4) || !memcmp(t + i, ") \xE2\x80\x94 ", 6)) {
+                dash = t + i;
+                break;
+            }
+        if (dash) {
+            size_t i = (size_t)(dash - t);
+            end = i + (t[i + 2] == '-' ? 4 : 6);
+        }
+        return end > s->start && end < s->end ? end - s->start : 0;
+    }
+    if (!end)
+        return 0;
+    /* then "（记者 王小明）" */
+    size_t q = end;
+    while (q < s->end && (t[q] == ' ' || !memcmp(t + q, "\xE3\x80\x80", 3) ))
+        q += t[q] == ' ' ? 1 : 3;
+    if (q + 3 <= s->end && (!memcmp(t + q, "\xEF\xBC\x88", 3) || t[q] == '(')) {
+        size_t close = q;
+        while (close < s->end && close < q + 90 && memcmp(t + close, "\xEF\xBC\x89", 3) && t[close] != ')')
+            close++;
+        if (close < s->end && close < q + 90)
+            end = close + (t[close] == ')' ? 1 : 3);
+    }
+    while (end < s->end && (t[end] == ' ' || !memcmp(t + end, "\xE3\x80\x80", 3)))
+        end += t[end] == ' ' ? 1 : 3;
+    return end < s->end ? end - s->start : 0;
+}
+
+/* Where the sentence's own words begin: after a speaker label or a
+ * dateline. */
+static size_t body_start(const text_doc *doc, const text_sentence *s)
+{
+    size_t l = label_len(doc, s);
+    return s->start + (l ? l : dateline_len(doc, s));
+}
+
 static int has(const char *t, size_t a, size_t b, const char *needle)
 {
     size_t nl = strlen(needle);
@@ -84,19 +148,20 @@ static int eligible(const text_doc *doc, size_t si)
     if (doc->cjk ? s->chars < 10 : words < 5)
         return 0;
     /* datelines, bylines, credits */
-    size_t head = s->start + 60 < s->end ? s->start + 60 : s->end;
+    size_t from = body_start(doc, s);
+    size_t head = from + 60 < s->end ? from + 60 : s->end;
     static const char *const zh_marks[] = { "记者", "编辑", "来源：", "原标题", "图片来源", "摄影", "供图",
                                             "文|", "文丨", "作者：", "电（", "讯（", "网友评论", "不代表",
                                             "仅代表", "免责声明", "版权所有", "未经授权", "转载", NULL };
     for (size_t i = 0; doc->cjk && zh_marks[i]; i++)
-        if (has(t, s->start, head, zh_marks[i]))
+        if (has(t, from, head, zh_marks[i]))
             return 0;
     static const char *const en_marks[] = { "(Reuters)", "(AP)", "(AFP)", "Photo:", "Image caption",
                                             "Reporting by", "Editing by", "Copyright", "Getty Images",
                                             "Click here", "Read more", "Follow us", "All rights reserved",
                                             "Terms of use", "Sign up", NULL };
     for (size_t i = 0; !doc->cjk && en_marks[i]; i++)
-        if (has(t, s->start, s->end, en_marks[i]))
+        if (has(t, from, s->end, en_marks[i]))
             return 0;
     if (!doc->cjk && s->end - s->start > 3 && !memcmp(t + s->start, "By ", 3) && words < 12)
         return 0;
@@ -126,7 +191,7 @@ static int leans_back(const text_doc *doc, const text_sentence *s)
         "因此", "因而", "此外", "同时", "另外", "然而", "于是", "对此", "该", "如今", "后来", "随后", NULL };
     static const char *const en[] = { "He ", "She ", "It ", "They ", "This ", "That ", "These ", "Those ",
         "But ", "However", "And ", "So ", "Also", "Meanwhile", "His ", "Her ", "Their ", "Its ", NULL };
-    const char *t = doc->text + s->start + label_len(doc, s);
+    const char *t = doc->text + body_start(doc, s);
     size_t len = doc->text + s->end - t;
     const char *const *list = doc->cjk ? zh : en;
     for (size_t i = 0; list[i]; i++) {
@@ -171,7 +236,7 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
     /* sentence vectors (tf x idf over stems) and the centroid */
     for (size_t s = 0; s < ns; s++) {
         const text_sentence *se = &doc->sents[s];
-        size_t k = 0, body = se->start + label_len(doc, se);
+        size_t k = 0, body = body_start(doc, se);
         for (size_t i = se->tok_begin; i < se->tok_end; i++)
             if (doc->toks[i].start >= body && content(doc, &doc->toks[i]))
                 buf[k++] = doc->terms[doc->toks[i].term].stem_id;
@@ -341,7 +406,7 @@ char *sum_join(const text_doc *doc, const uint32_t *idx, size_t n)
     size_t l = 0;
     for (size_t i = 0; doc && i < n; i++) {
         const text_sentence *s = &doc->sents[idx[i]];
-        size_t a = s->start + label_len(doc, s);
+        size_t a = body_start(doc, s);
         if (l && !doc->cjk)
             out[l++] = ' ';
         size_t b = s->end;

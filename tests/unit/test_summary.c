@@ -159,6 +159,22 @@ static void test_never_quote_fragment_dateline_caption(void **state)
     free(s);
 }
 
+static void test_dateline_dropped(void **state)
+{
+    (void)state;
+    size_t n;
+    const char *t =
+        "新华社北京3月5日电（记者 王小明 李大海）国务院今天发布新能源汽车产业规划，新能源汽车销量将继续增长。\n"
+        "规划提出，到2025年新能源汽车销量占比达到20%左右。新能源汽车产业链将持续完善。\n"
+        "动力电池技术是新能源汽车的核心。充电设施将加快建设。电池回收也将规范。";
+    char *s = summarize("国务院发布新能源汽车产业规划", t, &n, NULL);
+    assert_true(n >= 1);
+    assert_null(strstr(s, "新华社"));
+    assert_null(strstr(s, "记者"));
+    assert_non_null(strstr(s, "国务院今天发布新能源汽车产业规划"));
+    free(s);
+}
+
 static void test_comments_after_article_ignored(void **state)
 {
     (void)state;
@@ -214,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_short_post_gets_one_sentence),
         cmocka_unit_test(test_english_length),
         cmocka_unit_test(test_never_quote_fragment_dateline_caption),
+        cmocka_unit_test(test_dateline_dropped),
         cmocka_unit_test(test_comments_after_article_ignored),
         cmocka_unit_test(test_degenerate),
     };
