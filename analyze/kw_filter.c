@@ -126,9 +126,10 @@ static void find_bylines(const text_doc *doc, kw_bans *b)
                  has_bytes(t, hs, se->end < hs + 24 ? se->end : hs + 24, "\xE8\xAE\xAF")))
                 ban_add(b, t + se->start, hs - se->start);
             /* "新浪体育讯　": the run ends in 讯 before a space or a bracket */
+            size_t he = se->end < hs + 3 ? se->end : hs + 3;
             if (n >= 3 && hs - se->start >= 6 && !memcmp(t + hs - 3, "\xE8\xAE\xAF", 3) &&
-                hs < se->end && (t[hs] == ' ' || t[hs] == '(' || has_bytes(t, hs, hs + 3, "\xE3\x80\x80") ||
-                                 has_bytes(t, hs, hs + 3, "\xEF\xBC\x88")))
+                hs < se->end && (t[hs] == ' ' || t[hs] == '(' || has_bytes(t, hs, he, "\xE3\x80\x80") ||
+                                 has_bytes(t, hs, he, "\xEF\xBC\x88")))
                 ban_add(b, t + se->start, hs - se->start - 3);
         }
         /* English credit lines and bylines: ban their capitalised words */

@@ -64,6 +64,26 @@ static size_t label_len(const text_doc *doc, const text_sentence *s)
     return 0;
 }
 
+/* Does t[i..end) start with the literal lit? */
+static int starts(const char *t, size_t i, size_t end, const char *lit)
+{
+    size_t l = strlen(lit);
+    return i + l <= end && !memcmp(t + i, lit, l);
+}
+
+/* Skip spaces and ideographic spaces from i. */
+static size_t skip_spaces(const char *t, size_t i, size_t end)
+{
+    for (;;) {
+        if (i < end && t[i] == ' ')
+            i++;
+        else if (starts(t, i, end, "\xE3\x80\x80"))
+            i += 3;
+        else
+            return i;
+    }
+}
+
 /* Length of a leading wire dateline, 0 when none: "新浪体育讯　",
  * "新华社北京3月5日电（记者 王小明）", "LONDON (Reuters) - ". */
 static size_t dateline_len(const text_doc *doc, const text_sentence *s)
@@ -72,7 +92,6 @@ static size_t dateline_len(const text_doc *doc, const text_sentence *s)
     size_t p = s->start, n = 0, end = 0;
     int day = 0;
     while (p < s->end && n < 24) {
-        size_t at = p;
         uint32_t c = text_utf8_next(t, s->end, &p);
         n++;
         if (c == 0x65E5)   /* 日 */
@@ -87,36 +106,35 @@ static size_t dateline_len(const text_doc *doc, const text_sentence *s)
         }
         if (!(text_is_han(c) || (c >= '0' && c <= '9') || c == ' ' || c == 0x3000))
             break;
-        (void)at;
     }
     if (!end && !doc->cjk) {   /* "LONDON (Reuters) - " */
-        const char *dash = NULL;
-        for (size_t i = s->start; i + 2 < s->end && i < s->start + 60; i++)
-            if (!memcmp(t + i, ") - ", 4) || !memcmp(t + i, ") \xE2\x80\x94 ", 6)) {
-                dash = t + i;
+        for (size_t i = s->start; i < s->end && i < s->start + 60; i++) {
+            if (starts(t, i, s->end, ") - "))
+                end = i + 4;
+            else if (starts(t, i, s->end, ") \xE2\x80\x94 "))
+                end = i + 6;
+            if (end)
                 break;
-            }
-        if (dash) {
-            size_t i = (size_t)(dash - t);
-            end = i + (t[i + 2] == '-' ? 4 : 6);
         }
         return end > s->start && end < s->end ? end - s->start : 0;
     }
     if (!end)
         return 0;
     /* then "（记者 王小明）" */
-    size_t q = end;
-    while (q < s->end && (t[q] == ' ' || !memcmp(t + q, "\xE3\x80\x80", 3) ))
-        q += t[q] == ' ' ? 1 : 3;
-    if (q + 3 <= s->end && (!memcmp(t + q, "\xEF\xBC\x88", 3) || t[q] == '(')) {
-        size_t close = q;
-        while (close < s->end && close < q + 90 && memcmp(t + close, "\xEF\xBC\x89", 3) && t[close] != ')')
-            close++;
-        if (close < s->end && close < q + 90)
-            end = close + (t[close] == ')' ? 1 : 3);
+    size_t q = skip_spaces(t, end, s->end);
+    if (starts(t, q, s->end, "\xEF\xBC\x88") || starts(t, q, s->end, "(")) {
+        for (size_t c = q; c < s->end && c < q + 90; c++) {
+            if (starts(t, c, s->end, "\xEF\xBC\x89")) {
+                end = c + 3;
+                break;
+            }
+            if (t[c] == ')') {
+                end = c + 1;
+                break;
+            }
+        }
     }
-    while (end < s->end && (t[end] == ' ' || !memcmp(t + end, "\xE3\x80\x80", 3)))
-        end += t[end] == ' ' ? 1 : 3;
+    end = skip_spaces(t, end, s->end);
     return end < s->end ? end - s->start : 0;
 }
 
