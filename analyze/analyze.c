@@ -10,8 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/events.h"
+#include "analyze/tagger.h"
+#include "analyze/taxonomy.h"
+
 struct analyze_ctx {
     int summary_sentences;   /* target summary length in sentences */
+    tag_taxonomy *taxonomy;  /* facet tags; loaded once, read-only */
 };
 
 int analyze_ctx_new(const analyze_config *cfg, analyze_ctx **out,
@@ -29,12 +34,29 @@ int analyze_ctx_new(const analyze_config *cfg, analyze_ctx **out,
         return -1;
     }
     ctx->summary_sentences = cfg->summary_sentences > 0 ? cfg->summary_sentences : 3;
+    char tpath[1024];
+    int n = cfg->taxonomy_path
+        ? snprintf(tpath, sizeof tpath, "%s", cfg->taxonomy_path)
+        : snprintf(tpath, sizeof tpath, "%s/taxonomy.json", cfg->data_dir ? cfg->data_dir : "data");
+    if (n < 0 || (size_t)n >= sizeof tpath) {
+        if (err && errlen)
+            snprintf(err, errlen, "analyze: taxonomy path too long");
+        analyze_ctx_free(ctx);
+        return -1;
+    }
+    if (tag_taxonomy_load(tpath, &ctx->taxonomy, err, errlen) != 0) {
+        analyze_ctx_free(ctx);
+        return -1;
+    }
     *out = ctx;
     return 0;
 }
 
 void analyze_ctx_free(analyze_ctx *ctx)
 {
+    if (!ctx)
+        return;
+    tag_taxonomy_free(ctx->taxonomy);
     free(ctx);
 }
 
@@ -45,10 +67,19 @@ int analyze_article(const analyze_ctx *ctx, const analyze_input *in, json_t *rec
     json_t *lang = in->declared_language ? json_string(in->declared_language) : json_null();
     if (json_object_set_new(record, "language", lang ? lang : json_null()) ||
         json_object_set_new(record, "summary", json_string("")) ||
-        json_object_set_new(record, "keywords", json_array()) ||
-        json_object_set_new(record, "tags", json_object()) ||
-        json_object_set_new(record, "tag_evidence", json_object()) ||
-        json_object_set_new(record, "events", json_array()))
+        json_object_set_new(record, "keywords", json_array()))
+        return -1;
+    int zh = tag_prefer_zh(in->declared_language, in->title, in->text);
+    json_t *tags = NULL, *evidence = NULL, *events = NULL;
+    if (tag_article(ctx->taxonomy, in->title, in->text, zh, &tags, &evidence) != 0 ||
+        event_extract(ctx->taxonomy, in->title, in->text, in->published_at, &events) != 0) {
+        json_decref(tags);
+        json_decref(evidence);
+        return -1;
+    }
+    if (json_object_set_new(record, "tags", tags) ||
+        json_object_set_new(record, "tag_evidence", evidence) ||
+        json_object_set_new(record, "events", events))
         return -1;
     return 0;
 }
@@ -57,6 +88,27 @@ size_t analyze_resolve_tag(const analyze_ctx *ctx, const char *facet,
                            const char *tag, const char **ids,
                            const char **facets, size_t cap)
 {
-    (void)ctx; (void)facet; (void)tag; (void)ids; (void)facets; (void)cap;
-    return 0;
+    int found[64];
+    if (!ctx || !tag || !ids || !facets)
+        return 0;
+    const char *colon = facet ? NULL : strchr(tag, ':');
+    char fbuf[64];
+    if (colon && (size_t)(colon - tag) < sizeof fbuf) {   /* "industry:互联网" */
+        memcpy(fbuf, tag, (size_t)(colon - tag));
+        fbuf[colon - tag] = '\0';
+        if (tag_facet_find(ctx->taxonomy, fbuf) >= 0) {
+            facet = fbuf;
+            tag = colon + 1;
+        }
+    }
+    int f = -1;
+    if (facet && (f = tag_facet_find(ctx->taxonomy, facet)) < 0)
+        return 0;
+    size_t n = tag_lookup(ctx->taxonomy, tag, f, found, cap < 64 ? cap : 64);
+    for (size_t i = 0; i < n; i++) {
+        const tag_def *d = tag_get(ctx->taxonomy, (size_t)found[i]);
+        ids[i] = d->id;
+        facets[i] = tag_facet_name(ctx->taxonomy, (size_t)d->facet);
+    }
+    return n;
 }

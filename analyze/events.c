@@ -1,0 +1,657 @@
+/* events.c -- key events: trigger clauses with actors and dates.
+ *
+ * Owns its own sentence and clause splitting (it does not depend on
+ * text.c), the trigger lexicon, actor patterns, filters (questions,
+ * hypotheticals, negation, opinions), trimming, merging and ranking.
+ * Dates come from dates.c. One pass:
+ *   1. split the text into sentences (。！？；!?; and ". " in English);
+ *   2. collect article-wide actor names (title + name, name + title,
+ *      …公司/集团/大学 …, capitalised Latin names);
+ *   3. for each clause holding a trigger, build a candidate: the clause,
+ *      a leading time/setting clause, a following quote or continuation,
+ *      trimmed to the cap; give it the sentence's date and the actors it
+ *      names; score it (trigger weight, actor, date, position);
+ *   4. drop duplicates, keep the best EVENT_MAX, best first.
+ */
+#include "analyze/events.h"
+#include "analyze/dates.h"
+#include "analyze/event_lex.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CANDS 400
+#define MAX_ACTORS 4
+#define MAX_ENTITIES 64
+#define MAX_TEXT (1u << 20)
+
+typedef struct span { size_t s, e; } span;
+
+typedef struct cand {
+    span text;                   /* event text in the article */
+    int trig;                    /* trigger index in the lexicon */
+    double score;
+    char date[24];               /* "" = none */
+    char actors[MAX_ACTORS][64];
+    int n_actors;
+    int dead;                    /* merged into another */
+} cand;
+
+typedef struct ev_state {
+    const char *t;               /* article text */
+    size_t len;
+    date_anchor anchor;
+    char ents[MAX_ENTITIES][64]; /* actor names found anywhere in the article */
+    int n_ents;
+    cand *c;
+    size_t n;
+} ev_state;
+
+/* ---- small UTF-8 helpers ---- */
+
+static size_t cp_len(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
+static int starts(const char *s, size_t len, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    return i + n <= len && !memcmp(s + i, w, n);
+}
+
+/* A CJK ideograph (U+3400..U+9FFF) at s[i]. */
+static int is_han(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    return c >= 0xE3 && c <= 0xE9 && i + 2 < len && !(c == 0xE3 && (unsigned char)s[i + 1] < 0x90);
+}
+
+static size_t count_chars(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static int any_of(const char *s, size_t len, size_t i, const char *const *list)
+{
+    for (size_t k = 0; list[k]; k++)
+        if (starts(s, len, i, list[k]))
+            return (int)strlen(list[k]);
+    return 0;
+}
+
+static int contains(const char *s, size_t a, size_t b, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = a; i + n <= b; i++)
+        if (!memcmp(s + i, w, n))
+            return 1;
+    return 0;
+}
+
+/* ---- splitting ---- */
+
+static const char *const SENT_END[] = {"。", "！", "？", "；", "!", "?", ";", "\n", NULL};
+static const char *const CLAUSE_END[] = {"，", "：", "、", ",", ":", NULL};
+static const char *const CLOSERS[] = {"”", "」", "』", "）", "\"", "'", ")", NULL};
+
+/* End of the sentence starting at i. */
+static size_t sentence_end(const char *t, size_t len, size_t i)
+{
+    while (i < len) {
+        int n = any_of(t, len, i, SENT_END);
+        if (!n && t[i] == '.' && (i + 1 == len || t[i + 1] == ' ' || t[i + 1] == '\n')) {
+            /* English full stop, unless after Mr/Dr/St or a single capital */
+            size_t w = i;
+            while (w > 0 && ((t[w - 1] >= 'a' && t[w - 1] <= 'z') || (t[w - 1] >= 'A' && t[w - 1] <= 'Z')))
+                w--;
+            size_t wl = i - w;
+            int abbr = (wl == 1 && t[w] >= 'A' && t[w] <= 'Z') ||
+                       (wl == 2 && (starts(t, len, w, "Mr") || starts(t, len, w, "Dr") || starts(t, len, w, "St") ||
+                                    starts(t, len, w, "Ms") || starts(t, len, w, "Jr") || starts(t, len, w, "No"))) ||
+                       (wl == 3 && (starts(t, len, w, "Mrs") || starts(t, len, w, "Inc") || starts(t, len, w, "Ltd")));
+            if (!abbr)
+                n = 1;
+        }
+        if (n) {
+            i += (size_t)n;
+            int m;
+            while (i < len && (m = any_of(t, len, i, CLOSERS)))
+                i += (size_t)m;
+            return i;
+        }
+        i += cp_len((unsigned char)t[i]);
+    }
+    return len;
+}
+
+/* ---- actors ---- */
+
+static const char *const STOP_CHARS[] = {
+    "的", "了", "在", "和", "与", "及", "是", "对", "向", "由", "被", "从", "将", "把", "为", "等", "就",
+    "也", "都", "已", "还", "据", "让", "给", "跟", "同", "于", "以", "而", "并", "又", "再", "其", "这",
+    "那", "该", "此", "每", "各", "有", "说", "称", "表", "示", "会", "要", "能", "可", "着", "过", "到",
+    "去", "来", "所", "里", "后", "前", "中", "时", "称", "认", "曾", "正", "才", "很", "最", "更", NULL};
+
+static const char *const ORG_SUFFIX[] = {
+    "公司", "集团", "银行", "研究院", "研究所", "实验室", "大学", "学院", "医院", "政府", "委员会", "法院",
+    "检察院", "公安局", "派出所", "消防支队", "消防大队", "消防中队", "协会", "基金会", "交易所", "俱乐部",
+    "电视台", "报社", "通讯社", "科技", "管理局", "监管局", "卫生局", "教育局", "气象局", "地震局", NULL};
+
+static const char *const TITLES[] = {
+    "首席执行官", "首席科学家", "首席分析师", "联合创始人", "创始人", "董事长", "总裁", "总经理", "CEO",
+    "CTO", "掌门人", "教授", "院士", "部长", "市长", "省长", "县长", "院长", "局长", "校长", "主席",
+    "总统", "总理", "首相", "发言人", "负责人", "主任", "书记", "主教练", "教练", "博士", "研究员",
+    "科学家", "分析师", "经理", "队长", "警官", "所长", "处长", "董事", NULL};
+
+static const char *const GROUP_ACTORS[] = {
+    "警方", "民警", "交警", "公安", "消防官兵", "消防队员", "消防员", "消防人员", "医护人员", "救援人员",
+    "救援队", "武警", "村民", "居民", "司机", "乘客", "伤者", "遇难者", "记者", "专家", "官员", "工作人员",
+    "有关部门", "相关部门", "当地政府", "市政府", "省政府", "国务院", "学生", "师生", "患者", "police",
+    NULL};
+
+static void add_entity(ev_state *st, const char *s, size_t n)
+{
+    if (n < 2 || n >= 64 || st->n_ents >= MAX_ENTITIES)
+        return;
+    for (int k = 0; k < st->n_ents; k++)
+        if (strlen(st->ents[k]) == n && !memcmp(st->ents[k], s, n))
+            return;
+    memcpy(st->ents[st->n_ents], s, n);
+    st->ents[st->n_ents++][n] = '\0';
+}
+
+/* A Chinese personal name at i (2-3 Han characters, or a transliterated
+ * name with ·); returns its byte length or 0. */
+static size_t name_after(const char *t, size_t len, size_t i)
+{
+    size_t j = i, chars = 0;
+    while (j < len && chars < 12) {
+        if (starts(t, len, j, "·") || starts(t, len, j, "•")) {
+            j += starts(t, len, j, "·") ? 2 : 3;
+            chars = 0;   /* a transliterated name: keep going */
+            continue;
+        }
+        if (!is_han(t, len, j) || (chars >= 2 && any_of(t, len, j, STOP_CHARS)))
+            break;
+        if (chars == 0 && any_of(t, len, j, STOP_CHARS))
+            return 0;
+        j += 3;
+        chars++;
+        if (chars == 3 && !contains(t, i, j, "·"))
+            break;
+    }
+    return chars >= 2 || contains(t, i, j, "·") ? j - i : 0;
+}
+
+/* Han run ending at e, at most max chars, stopping at stop chars. */
+static size_t han_run_before(const char *t, size_t len, size_t e, size_t max)
+{
+    size_t b = e, chars = 0;
+    while (b >= 3 && chars < max) {
+        size_t p = b - 3;
+        int latin = b > 0 && ((t[b - 1] >= 'A' && t[b - 1] <= 'Z') || (t[b - 1] >= 'a' && t[b - 1] <= 'z') ||
+                              (t[b - 1] >= '0' && t[b - 1] <= '9'));
+        if (latin) {
+            b--;
+            continue;
+        }
+        if (!is_han(t, len, p) || any_of(t, len, p, STOP_CHARS))
+            break;
+        b = p;
+        chars++;
+    }
+    return b;
+}
+
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_alnum(char c) { return (c >= 'a' && c <= 'z') || is_upper(c) || (c >= '0' && c <= '9'); }
+
+static const char *const EN_STOP[] = {
+    "The", "A", "An", "In", "On", "At", "But", "And", "It", "He", "She", "They", "We", "I", "This", "That",
+    "These", "Those", "If", "As", "For", "Of", "To", "By", "With", "His", "Her", "Their", "Its", "Our",
+    "When", "While", "After", "Before", "However", "There", "What", "Why", "How", "Who", "Some", "Many",
+    "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "So", "Also", "Now", "Last", "Next", "One", "Two", "More", "Most", "Under", NULL};
+
+static int en_stop(const char *s, size_t n)
+{
+    for (size_t k = 0; EN_STOP[k]; k++)
+        if (strlen(EN_STOP[k]) == n && !memcmp(EN_STOP[k], s, n))
+            return 1;
+    return 0;
+}
+
+/* Collect article-wide names. */
+static void find_entities(ev_state *st, const char *t, size_t len)
+{
+    for (size_t i = 0; i < len && st->n_ents < MAX_ENTITIES;) {
+        int n;
+        if ((n = any_of(t, len, i, TITLES))) {
+            size_t nl = name_after(t, len, i + (size_t)n);
+            if (nl)
+                add_entity(st, t + i + n, nl);
+            size_t b = han_run_before(t, len, i, 3);
+            if (i - b >= 6 && (i + (size_t)n >= len || !is_han(t, len, i + (size_t)n) ||
+                               any_of(t, len, i + (size_t)n, STOP_CHARS)))
+                add_entity(st, t + b, i - b);   /* 沈为教授 -> 沈为 */
+            i += (size_t)n;
+            continue;
+        }
+        if ((n = any_of(t, len, i, ORG_SUFFIX))) {
+            size_t b = han_run_before(t, len, i, 10);
+            size_t e = i + (size_t)n;
+            static const char *const vague[] = {"一家", "两家", "这家", "多家", "几家", "每家", "各家", NULL};
+            if (i - b >= 6 && !any_of(t, len, b, vague))
+                add_entity(st, t + b, e - b);
+            i = e;
+            continue;
+        }
+        if (is_upper(t[i]) && (i == 0 || !is_alnum(t[i - 1]))) {
+            /* capitalised words, joined by single spaces */
+            size_t j = i, last = i;
+            int words = 0;
+            while (j < len && is_upper(t[j])) {
+                size_t w = j;
+                while (j < len && (is_alnum(t[j]) || t[j] == '-' || t[j] == '.' || t[j] == '&'))
+                    j++;
+                while (j > w && (t[j - 1] == '.' || t[j - 1] == '-'))
+                    j--;
+                if (en_stop(t + w, j - w) && words == 0) {
+                    last = j;
+                    words = -1;
+                    break;
+                }
+                last = j;
+                words++;
+                if (j + 1 < len && t[j] == ' ' && is_upper(t[j + 1]))
+                    j++;
+                else
+                    break;
+            }
+            if (words > 0 && last - i >= 2)
+                add_entity(st, t + i, last - i);
+            i = last > i ? last : i + 1;
+            continue;
+        }
+        i += cp_len((unsigned char)t[i]);
+    }
+}
+
+static void cand_add_actor(cand *c, const char *s, size_t n)
+{
+    if (n == 0 || n >= 64 || c->n_actors >= MAX_ACTORS)
+        return;
+    for (int k = 0; k < c->n_actors; k++) {
+        size_t kl = strlen(c->actors[k]);
+        if (kl == n && !memcmp(c->actors[k], s, n))
+            return;
+        /* one name inside another: keep the longer */
+        if (kl > n && memmem(c->actors[k], kl, s, n))
+            return;
+        if (n > kl && memmem(s, n, c->actors[k], kl)) {
+            memcpy(c->actors[k], s, n);
+            c->actors[k][n] = '\0';
+            return;
+        }
+    }
+    memcpy(c->actors[c->n_actors], s, n);
+    c->actors[c->n_actors++][n] = '\0';
+}
+
+static void cand_actors(const ev_state *st, cand *c)
+{
+    const char *t = st->t;
+    for (int k = 0; k < st->n_ents; k++)
+        if (memmem(t + c->text.s, c->text.e - c->text.s, st->ents[k], strlen(st->ents[k])))
+            cand_add_actor(c, st->ents[k], strlen(st->ents[k]));
+    for (size_t k = 0; GROUP_ACTORS[k]; k++)
+        if (contains(t, c->text.s, c->text.e, GROUP_ACTORS[k]))
+            cand_add_actor(c, GROUP_ACTORS[k], strlen(GROUP_ACTORS[k]));
+}
+
+/* ---- candidates ---- */
+
+static int is_zh_span(const char *t, size_t a, size_t b)
+{
+    size_t han = 0, lat = 0;
+    for (size_t i = a; i < b; i++) {
+        if (((unsigned char)t[i] & 0xF0) == 0xE0)
+            han++;
+        else if ((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z')
+            lat++;
+    }
+    return han * 2 > lat / 4;
+}
+
+static const char *const HYPO_ZH[] = {"如果", "假如", "要是", "倘若", "一旦", "万一", "假设", "如若", "是否",
+                                      "会不会", "能否", "可能", "也许", "或许", "或将", "将会", "打算", "计划",
+                                      "准备", "希望", "应该", "需要", "必须", NULL};
+static const char *const HYPO_EN[] = {"if ", "If ", "would ", "could ", "might ", "may ", "whether ",
+                                      "will ", "should ", "plans to", "could be", NULL};
+static const char *const NEG_ZH[] = {"不", "没", "未", "无", "别", "莫", NULL};
+
+static int hypothetical(const char *t, size_t a, size_t b, int zh)
+{
+    const char *const *list = zh ? HYPO_ZH : HYPO_EN;
+    for (size_t k = 0; list[k]; k++)
+        if (contains(t, a, b, list[k]))
+            return 1;
+    return 0;
+}
+
+/* Trim [s, e) around trigger position tp to the cap for its language. */
+static span trim(const char *t, size_t len, span sp, size_t tp, int zh)
+{
+    (void)len;
+    if (zh) {
+        while (count_chars(t, sp.s, sp.e) > EVENT_MAX_ZH_CHARS) {
+            /* drop a clause at the far end from the trigger, else cut bytes */
+            size_t cut = sp.e;
+            for (size_t i = sp.e; i-- > tp + 3;)
+                if (any_of(t, sp.e, i, CLAUSE_END)) {
+                    cut = i;
+                    break;
+                }
+            if (cut < sp.e && cut > tp) {
+                sp.e = cut;
+                continue;
+            }
+            size_t i = sp.s, chars = 0;
+            while (i < sp.e && chars < EVENT_MAX_ZH_CHARS) {
+                i += cp_len((unsigned char)t[i]);
+                chars++;
+            }
+            if (tp >= i) {   /* keep the trigger: start later instead */
+                size_t s2 = sp.s;
+                while (count_chars(t, s2, sp.e) > EVENT_MAX_ZH_CHARS)
+                    s2 += cp_len((unsigned char)t[s2]);
+                sp.s = s2;
+            } else {
+                sp.e = i;
+            }
+            break;
+        }
+        return sp;
+    }
+    /* English: at most EVENT_MAX_EN_WORDS words, starting early enough to hold the trigger */
+    size_t words = 0, i = sp.s;
+    size_t starts_at[512];
+    size_t nw = 0;
+    while (i < sp.e && nw < 512) {
+        while (i < sp.e && t[i] == ' ')
+            i++;
+        if (i >= sp.e)
+            break;
+        starts_at[nw++] = i;
+        while (i < sp.e && t[i] != ' ')
+            i++;
+    }
+    words = nw;
+    if (words <= EVENT_MAX_EN_WORDS)
+        return sp;
+    size_t tw = 0;
+    while (tw + 1 < nw && starts_at[tw + 1] <= tp)
+        tw++;
+    size_t first = tw > EVENT_MAX_EN_WORDS / 3 ? tw - EVENT_MAX_EN_WORDS / 3 : 0;
+    if (first + EVENT_MAX_EN_WORDS > nw)
+        first = nw - EVENT_MAX_EN_WORDS;
+    if (first > tw)
+        first = tw;
+    sp.s = starts_at[first];
+    if (first + EVENT_MAX_EN_WORDS < nw) {
+        size_t e = starts_at[first + EVENT_MAX_EN_WORDS];
+        while (e > sp.s && t[e - 1] == ' ')
+            e--;
+        sp.e = e;
+    }
+    return sp;
+}
+
+/* Clause boundaries inside [ss, se): offsets where clauses start. */
+static size_t clause_starts(const char *t, size_t ss, size_t se, size_t *out, size_t cap)
+{
+    size_t n = 0;
+    out[n++] = ss;
+    int depth = 0;   /* inside “…”: commas do not split */
+    for (size_t i = ss; i < se && n < cap;) {
+        if (starts(t, se, i, "“") || starts(t, se, i, "「"))
+            depth++;
+        else if ((starts(t, se, i, "”") || starts(t, se, i, "」")) && depth > 0)
+            depth--;
+        int m = any_of(t, se, i, CLAUSE_END);
+        if (m && depth == 0 && i + (size_t)m < se) {
+            out[n++] = i + (size_t)m;
+            i += (size_t)m;
+            continue;
+        }
+        i += cp_len((unsigned char)t[i]);
+    }
+    return n;
+}
+
+/* Offset of an unclosed opening quote before p in [ss, p), or 0 when p is
+ * not inside a quotation. */
+static int inside_quote(const char *t, size_t ss, size_t p)
+{
+    int depth = 0;
+    for (size_t i = ss; i < p; i++) {
+        if (starts(t, p, i, "“") || starts(t, p, i, "「"))
+            depth++;
+        else if ((starts(t, p, i, "”") || starts(t, p, i, "」")) && depth > 0)
+            depth--;
+    }
+    return depth > 0;
+}
+
+static int negated(const char *t, size_t ss, size_t tp, int zh)
+{
+    if (zh) {
+        for (size_t back = 3; back <= 6 && tp >= ss + back; back += 3)
+            if (any_of(t, tp, tp - back, NEG_ZH))
+                return 1;
+        return 0;
+    }
+    static const char *const neg[] = {"not ", "n't ", "never ", "no "};
+    for (size_t k = 0; k < 4; k++) {
+        size_t l = strlen(neg[k]);
+        if (tp >= ss + l && !memcmp(t + tp - l, neg[k], l))
+            return 1;
+    }
+    return 0;
+}
+
+static void push(ev_state *st, const cand *c)
+{
+    if (st->n < MAX_CANDS)
+        st->c[st->n++] = *c;
+}
+
+static void sentence_events(ev_state *st, size_t ss, size_t se)
+{
+    const char *t = st->t;
+    int zh = is_zh_span(t, ss, se);
+    /* questions: the sentence ends with a question mark */
+    size_t q = se;
+    int m;
+    while (q > ss) {
+        size_t p = q - 1;
+        while (p > ss && ((unsigned char)t[p] & 0xC0) == 0x80)
+            p--;
+        if (any_of(t, q, p, CLOSERS) || t[p] == ' ' || t[p] == '\n') {
+            q = p;
+            continue;
+        }
+        break;
+    }
+    if (q > ss && (starts(t, q, q - 3 < ss ? ss : q - 3, "？") || t[q - 1] == '?' || starts(t, q, q >= 3 ? q - 3 : 0, "吗")))
+        return;
+    date_match sd;
+    int has_sd = date_find(t + ss, se - ss, &st->anchor, &sd) == 1;
+    size_t cs[64];
+    size_t nc = zh ? clause_starts(t, ss, se, cs, 64) : 1;
+    if (!zh)
+        cs[0] = ss;
+    for (size_t k = 0; k < nc; k++) {
+        size_t a = cs[k], b = k + 1 < nc ? cs[k + 1] : se, tp = 0;
+        int ti = event_find_trigger(t, a, b, zh, &tp);
+        if (ti < 0)
+            continue;
+        const event_trigger *tr = event_trigger_get(zh, ti);
+        if (negated(t, a, tp, zh) || hypothetical(t, zh ? a : ss, tp, zh) ||
+            (zh && inside_quote(t, ss, tp)))
+            continue;
+        span sp = {a, b};
+        /* a leading time or setting clause belongs to the event */
+        for (size_t back = k, steps = 0; back > 0 && steps < 2; back--, steps++) {
+            size_t pa = cs[back - 1], pb = cs[back];
+            date_match dm;
+            size_t dummy;
+            int short_clause = count_chars(t, pa, pb) <= 10;
+            int dated = date_find(t + pa, pb - pa, &st->anchor, &dm) == 1 ||
+                        contains(t, pa, pb, "后") || contains(t, pa, pb, "时");
+            if ((short_clause || dated) && event_find_trigger(t, pa, pb, zh, &dummy) < 0)
+                sp.s = pa;
+            else
+                break;
+        }
+        /* a statement pulls in what was said; an act its continuation */
+        if (zh && k + 1 < nc) {
+            size_t after = tp + strlen(tr->w);
+            while (after < b && (any_of(t, b, after, CLAUSE_END) || t[after] == ' '))
+                after += (size_t)(any_of(t, b, after, CLAUSE_END) ? any_of(t, b, after, CLAUSE_END) : 1);
+            size_t dummy;
+            if (tr->kind == EV_STATEMENT && after >= b)
+                sp.e = se;
+            else if (event_find_trigger(t, cs[k + 1], k + 2 < nc ? cs[k + 2] : se, zh, &dummy) < 0 &&
+                     count_chars(t, sp.s, k + 2 < nc ? cs[k + 2] : se) <= 60)
+                sp.e = k + 2 < nc ? cs[k + 2] : se;
+        }
+        /* no trailing comma or space */
+        while (sp.e > sp.s) {
+            size_t p = sp.e - 1;
+            while (p > sp.s && ((unsigned char)t[p] & 0xC0) == 0x80)
+                p--;
+            if (any_of(t, sp.e, p, CLAUSE_END) || t[p] == ' ' || t[p] == '\n')
+                sp.e = p;
+            else
+                break;
+        }
+        sp = trim(t, st->len, sp, tp, zh);
+        cand c;
+        memset(&c, 0, sizeof c);
+        c.text = sp;
+        c.trig = ti;
+        date_match dm;
+        if (date_find(t + sp.s, sp.e - sp.s, &st->anchor, &dm) == 1)
+            memcpy(c.date, dm.iso, sizeof c.date);
+        else if (has_sd && ss + sd.end <= sp.s)
+            memcpy(c.date, sd.iso, sizeof c.date);
+        cand_actors(st, &c);
+        if (tr->kind == EV_STATEMENT && c.n_actors == 0)
+            continue;
+        double pos = st->len ? (double)ss / (double)st->len : 0;
+        c.score = tr->weight + (c.n_actors ? 1.0 : 0) + (c.date[0] ? 0.7 : 0) + 1.2 * (1.0 - pos) +
+                  (tr->kind == EV_STATEMENT && !c.date[0] ? -0.5 : 0);
+        c.trig = zh ? ti : -1 - ti;
+        push(st, &c);
+        if (!zh)
+            break;
+        (void)m;
+    }
+}
+
+/* Character-bigram overlap of two spans (Dice), for duplicates. */
+static double overlap(const char *t, span x, span y)
+{
+    size_t inter = 0, nx = 0, ny = 0;
+    for (size_t i = x.s; i + 1 < x.e; i += cp_len((unsigned char)t[i])) {
+        size_t l = cp_len((unsigned char)t[i]);
+        size_t l2 = i + l < x.e ? cp_len((unsigned char)t[i + l]) : 0;
+        if (!l2 || i + l + l2 > x.e)
+            break;
+        nx++;
+        char bg[8];
+        memcpy(bg, t + i, l + l2);
+        if (memmem(t + y.s, y.e - y.s, bg, l + l2))
+            inter++;
+    }
+    for (size_t i = y.s; i + 1 < y.e; i += cp_len((unsigned char)t[i]))
+        ny++;
+    return nx + ny ? 2.0 * (double)inter / (double)(nx + ny) : 0;
+}
+
+static int by_score(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->text.s < y->text.s ? -1 : x->text.s > y->text.s;
+}
+
+int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
+                  const char *published_at, json_t **events)
+{
+    ev_state st;
+    json_t *arr = json_array();
+    int rc = -1;
+    (void)tx;
+    memset(&st, 0, sizeof st);
+    *events = NULL;
+    st.c = calloc(MAX_CANDS, sizeof *st.c);
+    if (!arr || !st.c)
+        goto done;
+    if (date_anchor_parse(published_at, &st.anchor) != 0)
+        st.anchor.y = 0;
+    st.t = text ? text : "";
+    st.len = strnlen(st.t, MAX_TEXT);
+    if (title)
+        find_entities(&st, title, strnlen(title, 4096));
+    find_entities(&st, st.t, st.len);
+    for (size_t i = 0; i < st.len;) {
+        while (i < st.len && (st.t[i] == ' ' || st.t[i] == '\n' || starts(st.t, st.len, i, "　")))
+            i += st.t[i] == ' ' || st.t[i] == '\n' ? 1 : 3;
+        if (i >= st.len)
+            break;
+        size_t e = sentence_end(st.t, st.len, i);
+        sentence_events(&st, i, e);
+        i = e;
+    }
+    /* duplicates: overlapping spans, or near-identical texts */
+    for (size_t i = 0; i < st.n; i++)
+        for (size_t j = 0; j < st.n; j++) {
+            cand *x = &st.c[i], *y = &st.c[j];
+            if (i == j || x->dead || y->dead || x->score < y->score || (x->score == y->score && i > j))
+                continue;
+            int ovl = x->text.s < y->text.e && y->text.s < x->text.e;
+            if (ovl || overlap(st.t, x->text, y->text) >= 0.6) {
+                y->dead = 1;
+                for (int k = 0; k < y->n_actors; k++)
+                    cand_add_actor(x, y->actors[k], strlen(y->actors[k]));
+            }
+        }
+    qsort(st.c, st.n, sizeof *st.c, by_score);
+    size_t kept = 0;
+    for (size_t i = 0; i < st.n && kept < EVENT_MAX; i++) {
+        cand *c = &st.c[i];
+        if (c->dead)
+            continue;
+        json_t *actors = json_array();
+        for (int k = 0; actors && k < c->n_actors; k++)
+            json_array_append_new(actors, json_string(c->actors[k]));
+        json_t *item = json_pack("{s:s%, s:o, s:o}", "text", st.t + c->text.s, c->text.e - c->text.s,
+                                 "date", c->date[0] ? json_string(c->date) : json_null(),
+                                 "actors", actors ? actors : json_array());
+        if (!item || json_array_append_new(arr, item))
+            goto done;
+        kept++;
+    }
+    *events = arr;
+    arr = NULL;
+    rc = 0;
+done:
+    json_decref(arr);
+    free(st.c);
+    return rc;
+}
