@@ -71,12 +71,15 @@ int analyze_article(const analyze_ctx *ctx, const analyze_input *in, json_t *rec
         return -1;
     int zh = tag_prefer_zh(in->declared_language, in->title, in->text);
     json_t *tags = NULL, *evidence = NULL, *events = NULL;
-    if (tag_article(ctx->taxonomy, in->title, in->text, zh, &tags, &evidence) != 0 ||
-        event_extract(ctx->taxonomy, in->title, in->text, in->published_at, &events) != 0) {
-        json_decref(tags);
-        json_decref(evidence);
+    char *ev_text = NULL;
+    if (event_extract(ctx->taxonomy, in->title, in->text, in->published_at, &events) != 0 ||
+        !(ev_text = event_join_texts(events)) ||
+        tag_article(ctx->taxonomy, in->title, in->text, ev_text, zh, &tags, &evidence) != 0) {
+        free(ev_text);
+        json_decref(events);
         return -1;
     }
+    free(ev_text);
     if (json_object_set_new(record, "tags", tags) ||
         json_object_set_new(record, "tag_evidence", evidence) ||
         json_object_set_new(record, "events", events))

@@ -214,6 +214,16 @@ static int try_zh(const char *s, size_t len, size_t i, const date_anchor *a, res
             continue;
         if (!have)
             return 0;
+        if (!strcmp(days[k].w, "今天")) {
+            /* bare 今天 often means "nowadays": only with a time of day */
+            static const char *const tod[] = {"上午", "下午", "凌晨", "早上", "中午", "晚上", "晚间",
+                                              "傍晚", "早晨", "清晨", "夜间", "零时", "一早"};
+            int ok = 0;
+            for (size_t t = 0; t < sizeof tod / sizeof *tod && !ok; t++)
+                ok = lit(s, len, i + n, tod[t]) > 0;
+            if (!ok)
+                return 0;
+        }
         *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n};
         civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
         return 1;

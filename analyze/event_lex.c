@@ -38,7 +38,7 @@ static const event_trigger ZH[] = {
     {"地震", 2.2, EV_HAPPENING}, {"袭击", 2.4, EV_HAPPENING}, {"中毒", 2.4, EV_HAPPENING},
     {"失踪", 2.2, EV_HAPPENING}, {"被困", 2.2, EV_HAPPENING}, {"爆发", 2.2, EV_HAPPENING},
     {"中断", 1.8, EV_HAPPENING}, {"出现", 1.6, EV_HAPPENING}, {"震感", 1.8, EV_HAPPENING},
-    {"引爆", 2, EV_HAPPENING}, {"住院", 1.8, EV_HAPPENING}, {"入院", 1.8, EV_HAPPENING},
+    {"住院", 1.8, EV_HAPPENING}, {"入院", 1.8, EV_HAPPENING},
     {"表示", 1.4, EV_STATEMENT}, {"对外称", 1.6, EV_STATEMENT}, {"声称", 1.4, EV_STATEMENT},
     {"指出", 1.4, EV_STATEMENT}, {"透露", 1.4, EV_STATEMENT}, {"回应", 1.6, EV_STATEMENT},
     {"声明", 1.8, EV_STATEMENT}, {"介绍", 1.2, EV_STATEMENT}, {"强调", 1.2, EV_STATEMENT},
@@ -121,4 +121,16 @@ int event_find_trigger(const char *t, size_t a, size_t b, int zh, size_t *pos)
         }
     }
     return best;
+}
+
+int event_trigger_at(const char *t, size_t i, size_t b, int zh)
+{
+    const event_trigger *lex = zh ? ZH : EN;
+    size_t n = zh ? sizeof ZH / sizeof *ZH : sizeof EN / sizeof *EN;
+    for (size_t k = 0; k < n; k++) {
+        size_t wl = strlen(lex[k].w);
+        if (i + wl <= b && !memcmp(t + i, lex[k].w, wl) && (wl > 3 || !zh))
+            return (int)k;
+    }
+    return -1;
 }

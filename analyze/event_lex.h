@@ -17,5 +17,7 @@ typedef struct event_trigger {
  * Returns its index (for event_trigger_get) or -1; *pos its offset. */
 int event_find_trigger(const char *t, size_t a, size_t b, int zh, size_t *pos);
 const event_trigger *event_trigger_get(int zh, int idx);
+/* A trigger of two or more characters starting exactly at t[i]: its index or -1. */
+int event_trigger_at(const char *t, size_t i, size_t b, int zh);
 
 #endif

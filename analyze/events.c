@@ -22,7 +22,7 @@
 
 #define MAX_CANDS 400
 #define MAX_ACTORS 4
-#define MAX_ENTITIES 64
+#define MAX_ENTITIES 256
 #define MAX_TEXT (1u << 20)
 
 typedef struct span { size_t s, e; } span;
@@ -92,7 +92,7 @@ static int contains(const char *s, size_t a, size_t b, const char *w)
 /* ---- splitting ---- */
 
 static const char *const SENT_END[] = {"。", "！", "？", "；", "!", "?", ";", "\n", NULL};
-static const char *const CLAUSE_END[] = {"，", "：", "、", ",", ":", NULL};
+static const char *const CLAUSE_END[] = {"，", "：", ",", ":", NULL};
 static const char *const CLOSERS[] = {"”", "」", "』", "）", "\"", "'", ")", NULL};
 
 /* End of the sentence starting at i. */
@@ -131,7 +131,7 @@ static const char *const STOP_CHARS[] = {
     "的", "了", "在", "和", "与", "及", "是", "对", "向", "由", "被", "从", "将", "把", "为", "等", "就",
     "也", "都", "已", "还", "据", "让", "给", "跟", "同", "于", "以", "而", "并", "又", "再", "其", "这",
     "那", "该", "此", "每", "各", "有", "说", "称", "表", "示", "会", "要", "能", "可", "着", "过", "到",
-    "去", "来", "所", "里", "后", "前", "中", "时", "称", "认", "曾", "正", "才", "很", "最", "更", NULL};
+    "去", "来", "所", "后", "前", "中", "时", "称", "认", "曾", "正", "才", "很", "最", "更", NULL};
 
 static const char *const ORG_SUFFIX[] = {
     "公司", "集团", "银行", "研究院", "研究所", "实验室", "大学", "学院", "医院", "政府", "委员会", "法院",
@@ -178,7 +178,7 @@ static size_t name_after(const char *t, size_t len, size_t i)
             return 0;
         j += 3;
         chars++;
-        if (chars == 3 && !contains(t, i, j, "·"))
+        if (chars == 3 && !contains(t, i, j, "·") && !starts(t, len, j, "·") && !starts(t, len, j, "•"))
             break;
     }
     return chars >= 2 || contains(t, i, j, "·") ? j - i : 0;
@@ -192,7 +192,7 @@ static size_t han_run_before(const char *t, size_t len, size_t e, size_t max)
         size_t p = b - 3;
         int latin = b > 0 && ((t[b - 1] >= 'A' && t[b - 1] <= 'Z') || (t[b - 1] >= 'a' && t[b - 1] <= 'z') ||
                               (t[b - 1] >= '0' && t[b - 1] <= '9'));
-        if (latin) {
+        if (latin && max > 4) {   /* organisations may hold Latin letters: 360公司 */
             b--;
             continue;
         }
@@ -232,9 +232,11 @@ static void find_entities(ev_state *st, const char *t, size_t len)
             size_t nl = name_after(t, len, i + (size_t)n);
             if (nl)
                 add_entity(st, t + i + n, nl);
-            size_t b = han_run_before(t, len, i, 3);
-            if (i - b >= 6 && (i + (size_t)n >= len || !is_han(t, len, i + (size_t)n) ||
-                               any_of(t, len, i + (size_t)n, STOP_CHARS)))
+            static const char *const after_name[] = {"教授", "院士", "博士", "先生", "女士", "老师", "医生", NULL};
+            size_t b = han_run_before(t, len, i, 4);
+            if (any_of(t, len, i, after_name) && i - b >= 6 && i - b <= 9 &&
+                (i + (size_t)n >= len || !is_han(t, len, i + (size_t)n) ||
+                 any_of(t, len, i + (size_t)n, STOP_CHARS)))
                 add_entity(st, t + b, i - b);   /* 沈为教授 -> 沈为 */
             i += (size_t)n;
             continue;
@@ -244,6 +246,28 @@ static void find_entities(ev_state *st, const char *t, size_t len)
             size_t e = i + (size_t)n;
             static const char *const vague[] = {"一家", "两家", "这家", "多家", "几家", "每家", "各家", NULL};
             if (i - b >= 6 && !any_of(t, len, b, vague))
+                add_entity(st, t + b, e - b);
+            i = e;
+            continue;
+        }
+        if ((starts(t, len, i, "·") || starts(t, len, i, "•")) && i >= 6) {
+            /* 史蒂夫·沃兹尼亚克: Han runs joined by a middle dot */
+            size_t b = han_run_before(t, len, i, 3);
+            size_t dl = starts(t, len, i, "·") ? 2 : 3;
+            size_t e = i + dl, chars = 0;
+            size_t tpos = 0;
+            while (e < len && chars < 5 && is_han(t, len, e) && !any_of(t, len, e, STOP_CHARS) &&
+                   !(chars >= 1 && event_find_trigger(t, e, e + 6 <= len ? e + 6 : len, 1, &tpos) >= 0 &&
+                     tpos == e)) {
+                e += 3;
+                chars++;
+            }
+            for (size_t x = b; x < i; x += 3) {   /* 联合创始人史蒂夫: the name starts after the title */
+                int tl = any_of(t, i, x, TITLES);
+                if (tl)
+                    b = x + (size_t)tl;
+            }
+            if (i - b >= 3 && chars >= 1)
                 add_entity(st, t + b, e - b);
             i = e;
             continue;
@@ -270,7 +294,12 @@ static void find_entities(ev_state *st, const char *t, size_t len)
                 else
                     break;
             }
-            if (words > 0 && last - i >= 2)
+            static const char *const not_names[] = {"AI", "IT", "TV", "PC", "VR", "AR", "UP", "OK", "APP",
+                                                    "CEO", "CTO", "GDP", "NPC", "MB", "GB", "PK", NULL};
+            int bad = 0;
+            for (size_t k = 0; not_names[k] && !bad; k++)
+                bad = strlen(not_names[k]) == last - i && !memcmp(t + i, not_names[k], last - i);
+            if (words > 0 && last - i >= 2 && !bad)
                 add_entity(st, t + i, last - i);
             i = last > i ? last : i + 1;
             continue;
@@ -300,15 +329,23 @@ static void cand_add_actor(cand *c, const char *s, size_t n)
     c->actors[c->n_actors++][n] = '\0';
 }
 
-static void cand_actors(const ev_state *st, cand *c)
+/* Actors: names that stand before the trigger (the subject side); for
+ * English statements ("..., said Mr Blair") also after it. */
+static void cand_actors(const ev_state *st, cand *c, size_t tp, int after_ok)
 {
     const char *t = st->t;
-    for (int k = 0; k < st->n_ents; k++)
-        if (memmem(t + c->text.s, c->text.e - c->text.s, st->ents[k], strlen(st->ents[k])))
-            cand_add_actor(c, st->ents[k], strlen(st->ents[k]));
-    for (size_t k = 0; GROUP_ACTORS[k]; k++)
-        if (contains(t, c->text.s, c->text.e, GROUP_ACTORS[k]))
-            cand_add_actor(c, GROUP_ACTORS[k], strlen(GROUP_ACTORS[k]));
+    size_t lim = after_ok ? c->text.e : tp;
+    for (int pass = 0; pass < 2 && c->n_actors == 0; pass++) {
+        for (int k = 0; k < st->n_ents; k++)
+            if (lim > c->text.s && memmem(t + c->text.s, lim - c->text.s, st->ents[k], strlen(st->ents[k])))
+                cand_add_actor(c, st->ents[k], strlen(st->ents[k]));
+        for (size_t k = 0; GROUP_ACTORS[k]; k++)
+            if (contains(t, c->text.s, lim, GROUP_ACTORS[k]))
+                cand_add_actor(c, GROUP_ACTORS[k], strlen(GROUP_ACTORS[k]));
+        lim = c->text.e;   /* second pass: passive voice, names after the trigger */
+        if (!after_ok)
+            break;
+    }
 }
 
 /* ---- candidates ---- */
@@ -416,9 +453,10 @@ static size_t clause_starts(const char *t, size_t ss, size_t se, size_t *out, si
     out[n++] = ss;
     int depth = 0;   /* inside “…”: commas do not split */
     for (size_t i = ss; i < se && n < cap;) {
-        if (starts(t, se, i, "“") || starts(t, se, i, "「"))
+        if (starts(t, se, i, "“") || starts(t, se, i, "「") || starts(t, se, i, "（") || t[i] == '(')
             depth++;
-        else if ((starts(t, se, i, "”") || starts(t, se, i, "」")) && depth > 0)
+        else if ((starts(t, se, i, "”") || starts(t, se, i, "」") || starts(t, se, i, "）") || t[i] == ')') &&
+                 depth > 0)
             depth--;
         int m = any_of(t, se, i, CLAUSE_END);
         if (m && depth == 0 && i + (size_t)m < se) {
@@ -468,13 +506,70 @@ static void push(ev_state *st, const cand *c)
         st->c[st->n++] = *c;
 }
 
+/* First date in [a, b) outside quotation marks. */
+static int date_outside_quotes(const ev_state *st, size_t ss, size_t a, size_t b, date_match *out)
+{
+    size_t from = a;
+    date_match dm;
+    while (from < b && date_find(st->t + from, b - from, &st->anchor, &dm) == 1) {
+        if (!inside_quote(st->t, ss, from + dm.start)) {
+            *out = dm;
+            out->start += from;
+            out->end += from;
+            return 1;
+        }
+        from += dm.end;
+    }
+    return 0;
+}
+
+/* A clause that only sets the time of the next one: "事故发生后", "到达现场时". */
+static int temporal_clause(const char *t, size_t a, size_t b)
+{
+    static const char *const ends[] = {"后", "时", "以来", "之后", "期间", "之际", "过程中", NULL};
+    for (size_t k = 0; ends[k]; k++) {
+        size_t n = strlen(ends[k]);
+        if (b >= a + n && !memcmp(t + b - n, ends[k], n))
+            return 1;
+    }
+    return 0;
+}
+
+/* Participants or times that are not names: "6人", "3名学生", "一辆货车",
+ * "下午3时", "凌晨". */
+static int has_argument(const char *t, size_t a, size_t b)
+{
+    static const char *const counters[] = {"人", "名", "辆", "具", "户", "位", "头", NULL};
+    static const char *const vague[] = {"上午", "下午", "凌晨", "晚上", "中午", "傍晚", "深夜", "夜间", "清晨",
+                                        "一辆", "一名", "一位", "一架", "一艘", "男子", "女子", "司机", "男孩",
+                                        "女孩", "老人", "学生", "村民", "群众", "工人", "人员", "游客", NULL};
+    for (size_t k = 0; vague[k]; k++)
+        if (contains(t, a, b, vague[k]))
+            return 1;
+    for (size_t i = a; i < b; i++) {
+        int digit = (t[i] >= '0' && t[i] <= '9') || (starts(t, b, i, "多") && i > a) ||
+                    ((unsigned char)t[i] == 0xEF && i + 2 < b && (unsigned char)t[i + 1] == 0xBC &&
+                     (unsigned char)t[i + 2] >= 0x90 && (unsigned char)t[i + 2] <= 0x99);
+        if (!digit)
+            continue;
+        size_t j = i + ((unsigned char)t[i] == 0xEF || starts(t, b, i, "多") ? 3 : 1);
+        if (j < b && any_of(t, b, j, counters))
+            return 1;
+    }
+    return 0;
+}
+
+static int ends_with_colon(const char *t, size_t a, size_t b)
+{
+    return (b >= a + 3 && starts(t, b, b - 3, "：")) || (b > a && t[b - 1] == ':');
+}
+
 static void sentence_events(ev_state *st, size_t ss, size_t se)
 {
     const char *t = st->t;
     int zh = is_zh_span(t, ss, se);
     /* questions: the sentence ends with a question mark */
     size_t q = se;
-    int m;
     while (q > ss) {
         size_t p = q - 1;
         while (p > ss && ((unsigned char)t[p] & 0xC0) == 0x80)
@@ -485,16 +580,19 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         }
         break;
     }
-    if (q > ss && (starts(t, q, q - 3 < ss ? ss : q - 3, "？") || t[q - 1] == '?' || starts(t, q, q >= 3 ? q - 3 : 0, "吗")))
+    if (q > ss && ((q >= ss + 3 && (starts(t, q, q - 3, "？") || starts(t, q, q - 3, "吗"))) || t[q - 1] == '?'))
         return;
     date_match sd;
-    int has_sd = date_find(t + ss, se - ss, &st->anchor, &sd) == 1;
-    size_t cs[64];
+    int has_sd = date_outside_quotes(st, ss, ss, se, &sd);
+    size_t cs[65], dummy;
     size_t nc = zh ? clause_starts(t, ss, se, cs, 64) : 1;
-    if (!zh)
-        cs[0] = ss;
+    cs[0] = ss;
+    cs[nc] = se;
+    size_t consumed_to = ss;   /* clauses already inside an earlier event */
     for (size_t k = 0; k < nc; k++) {
-        size_t a = cs[k], b = k + 1 < nc ? cs[k + 1] : se, tp = 0;
+        size_t a = cs[k], b = cs[k + 1], tp = 0;
+        if (a < consumed_to)
+            continue;
         int ti = event_find_trigger(t, a, b, zh, &tp);
         if (ti < 0)
             continue;
@@ -502,32 +600,68 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         if (negated(t, a, tp, zh) || hypothetical(t, zh ? a : ss, tp, zh) ||
             (zh && inside_quote(t, ss, tp)))
             continue;
+        if (zh && k + 1 < nc && temporal_clause(t, a, b))
+            continue;   /* "事故发生后，": the setting of the next clause */
+        if (zh && starts(t, b, a, "据") && count_chars(t, a, b) <= 8)
+            continue;   /* 据了解, 据初步调查: a source, not an event */
+        if (zh && tr->weight < 2.0 && tr->kind != EV_STATEMENT && k + 1 < nc) {
+            /* a weak happening right before a stronger act: let the act take it in */
+            size_t np = 0;
+            int nt = event_find_trigger(t, cs[k + 1], cs[k + 2], zh, &np);
+            if (nt >= 0 && event_trigger_get(zh, nt)->weight >= 2.0 &&
+                count_chars(t, a, cs[k + 2]) <= EVENT_MAX_ZH_CHARS)
+                continue;
+        }
+        double weight = tr->weight;
+        int act = ti;   /* the act this event reports, for merging */
         span sp = {a, b};
-        /* a leading time or setting clause belongs to the event */
+        /* leading clauses: a time or setting, or a weak happening without its own actor */
         for (size_t back = k, steps = 0; back > 0 && steps < 2; back--, steps++) {
             size_t pa = cs[back - 1], pb = cs[back];
             date_match dm;
-            size_t dummy;
-            int short_clause = count_chars(t, pa, pb) <= 10;
-            int dated = date_find(t + pa, pb - pa, &st->anchor, &dm) == 1 ||
-                        contains(t, pa, pb, "后") || contains(t, pa, pb, "时");
-            if ((short_clause || dated) && event_find_trigger(t, pa, pb, zh, &dummy) < 0)
+            size_t pp = 0;
+            if (pa < consumed_to || ends_with_colon(t, pa, pb) ||
+                count_chars(t, pa, sp.e) > EVENT_MAX_ZH_CHARS)
+                break;
+            int pt = event_find_trigger(t, pa, pb, zh, &pp);
+            int weak = pt >= 0 && event_trigger_get(zh, pt)->weight < 2.0;
+            (void)dm;
+            if (pt < 0 || weak || temporal_clause(t, pa, pb))
                 sp.s = pa;
             else
                 break;
         }
-        /* a statement pulls in what was said; an act its continuation */
-        if (zh && k + 1 < nc) {
+        if (zh) {
             size_t after = tp + strlen(tr->w);
             while (after < b && (any_of(t, b, after, CLAUSE_END) || t[after] == ' '))
                 after += (size_t)(any_of(t, b, after, CLAUSE_END) ? any_of(t, b, after, CLAUSE_END) : 1);
-            size_t dummy;
-            if (tr->kind == EV_STATEMENT && after >= b)
+            if (tr->kind == EV_STATEMENT && after >= b) {
+                /* a statement pulls in what was said; an act inside it lends its weight */
                 sp.e = se;
-            else if (event_find_trigger(t, cs[k + 1], k + 2 < nc ? cs[k + 2] : se, zh, &dummy) < 0 &&
-                     count_chars(t, sp.s, k + 2 < nc ? cs[k + 2] : se) <= 60)
-                sp.e = k + 2 < nc ? cs[k + 2] : se;
+                size_t qp = 0;
+                int qt = event_find_trigger(t, b, se, zh, &qp);
+                if (qt >= 0 && event_trigger_get(zh, qt)->kind == EV_ACT &&
+                    event_trigger_get(zh, qt)->weight - 0.5 > weight) {
+                    weight = event_trigger_get(zh, qt)->weight - 0.5;
+                    act = qt;
+                }
+            } else {
+                /* continuations: clauses without a trigger or starting with one (no new subject) */
+                for (size_t f = k + 1, n_app = 0; f < nc && n_app < 2; f++, n_app++) {
+                    size_t fp = 0;
+                    int ft = event_find_trigger(t, cs[f], cs[f + 1], zh, &fp);
+                    static const char *const conn[] = {"致使", "导致", "造成", "并", "随后", "然后", "后",
+                                                       "再", "又", "已", "还", "均", "才", "便", "即", NULL};
+                    int starts_with = event_trigger_at(t, cs[f], cs[f + 1], zh) >= 0 ||
+                                      any_of(t, cs[f + 1], cs[f], conn);
+                    if ((ft >= 0 && !starts_with) || count_chars(t, sp.s, cs[f + 1]) > EVENT_MAX_ZH_CHARS ||
+                        ends_with_colon(t, cs[f - 1], cs[f]))
+                        break;
+                    sp.e = cs[f + 1];
+                }
+            }
         }
+        consumed_to = sp.e;
         /* no trailing comma or space */
         while (sp.e > sp.s) {
             size_t p = sp.e - 1;
@@ -542,23 +676,22 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         cand c;
         memset(&c, 0, sizeof c);
         c.text = sp;
-        c.trig = ti;
         date_match dm;
-        if (date_find(t + sp.s, sp.e - sp.s, &st->anchor, &dm) == 1)
+        if (date_outside_quotes(st, ss, sp.s, sp.e, &dm))
             memcpy(c.date, dm.iso, sizeof c.date);
-        else if (has_sd && ss + sd.end <= sp.s)
+        else if (has_sd && sd.end <= sp.s)
             memcpy(c.date, sd.iso, sizeof c.date);
-        cand_actors(st, &c);
+        cand_actors(st, &c, tp, !zh && tr->kind == EV_STATEMENT);
         if (tr->kind == EV_STATEMENT && c.n_actors == 0)
             continue;
+        if (!c.n_actors && !c.date[0] && !has_argument(t, sp.s, sp.e))
+            continue;   /* who or when: an event needs one of them */
         double pos = st->len ? (double)ss / (double)st->len : 0;
-        c.score = tr->weight + (c.n_actors ? 1.0 : 0) + (c.date[0] ? 0.7 : 0) + 1.2 * (1.0 - pos) +
+        c.score = weight + (c.n_actors ? 1.0 : 0) + (c.date[0] ? 0.7 : 0) + 1.2 * (1.0 - pos) +
                   (tr->kind == EV_STATEMENT && !c.date[0] ? -0.5 : 0);
-        c.trig = zh ? ti : -1 - ti;
+        c.trig = zh ? act : -1 - act;
         push(st, &c);
-        if (!zh)
-            break;
-        (void)m;
+        (void)dummy;
     }
 }
 
@@ -625,7 +758,12 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
             if (i == j || x->dead || y->dead || x->score < y->score || (x->score == y->score && i > j))
                 continue;
             int ovl = x->text.s < y->text.e && y->text.s < x->text.e;
-            if (ovl || overlap(st.t, x->text, y->text) >= 0.6) {
+            int same_act = x->trig == y->trig && x->n_actors > 0 && y->n_actors > 0 &&
+                           !strcmp(x->actors[0], y->actors[0]) && strcmp(x->date, y->date) == 0;
+            if (same_act && event_trigger_get(x->trig >= 0, x->trig >= 0 ? x->trig : -1 - x->trig)->kind ==
+                                EV_STATEMENT)
+                same_act = 0;   /* two statements of one person are two events */
+            if (ovl || same_act || overlap(st.t, x->text, y->text) >= 0.6) {
                 y->dead = 1;
                 for (int k = 0; k < y->n_actors; k++)
                     cand_add_actor(x, y->actors[k], strlen(y->actors[k]));
@@ -654,4 +792,24 @@ done:
     json_decref(arr);
     free(st.c);
     return rc;
+}
+
+char *event_join_texts(const json_t *events)
+{
+    size_t len = 0, i;
+    json_t *e;
+    json_array_foreach(events, i, e)
+        len += strlen(json_string_value(json_object_get(e, "text")) ? json_string_value(json_object_get(e, "text")) : "") + 1;
+    char *out = malloc(len + 1), *w = out;
+    if (!out)
+        return NULL;
+    json_array_foreach(events, i, e) {
+        const char *s = json_string_value(json_object_get(e, "text"));
+        size_t n = s ? strlen(s) : 0;
+        memcpy(w, s ? s : "", n);
+        w += n;
+        *w++ = '\n';
+    }
+    *w = '\0';
+    return out;
 }

@@ -29,4 +29,9 @@
 int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
                   const char *published_at, json_t **events);
 
+/* The "text" of each event (borrowed array), joined with newlines, for
+ * the tagger. Returns a malloc'd string the caller frees; NULL when out
+ * of memory. */
+char *event_join_texts(const json_t *events);
+
 #endif

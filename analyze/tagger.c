@@ -6,10 +6,13 @@
  *   title   +1.5 when named in the title
  *   lead    +0.75 when named in the first part of the body
  *   spread  +0.4 per further quarter of the body it is named in
+ *   events  +2 when named in one of the key events (events.c)
  *   cues    2 * log2(1 + sum of weight * min(count, 3)) over its cue words
  *           (title cues count double)
  *   family  a parent gains 0.3 of its best child's own score; a child
  *           named at least once gains 0.3 of its parent's own score
+ * An ancestor with less evidence of its own than a kept descendant is
+ * left out: the most specific tag wins.
  * Kept: score >= TAG_MIN_SCORE and >= 0.25 of the facet's best, at most
  * TAG_MAX_PER_FACET per facet.
  */
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define EVENT_BONUS 2.0       /* named in one of the article's key events */
 #define MAX_TERMS 6           /* evidence terms shown per tag */
 #define LEAD_MIN_BYTES 300    /* the lead: the first 15% of the body, at least this */
 
@@ -26,6 +30,8 @@ typedef struct tag_acc {
     int names;                /* name occurrences in the body */
     int title;                /* named in the title */
     int lead;                 /* named in the lead */
+    int event;                /* named in a key event */
+    int suppressed;           /* an ancestor of a better-evidenced kept tag */
     unsigned quarters;        /* bit mask of body quarters with a name */
     double cue;               /* sum of cue weight * min(count, 3) */
     double own;               /* score from its own evidence */
@@ -61,8 +67,10 @@ static void add_term(tag_acc *a, const char *term)
         a->terms[a->n_terms++] = term;
 }
 
-/* Match `s` and add its hits to acc; in_title selects how they count. */
-static int collect(const tag_taxonomy *tx, const char *s, int in_title,
+enum { IN_BODY, IN_TITLE, IN_EVENTS };
+
+/* Match `s` and add its hits to acc; `where` (IN_*) selects how they count. */
+static int collect(const tag_taxonomy *tx, const char *s, int where,
                    tag_acc *acc, unsigned *cue_count)
 {
     size_t nlen = 0, nh = 0;
@@ -76,6 +84,12 @@ static int collect(const tag_taxonomy *tx, const char *s, int in_title,
         lead = LEAD_MIN_BYTES;
     for (size_t i = 0; i < nh; i++) {
         tag_acc *a = &acc[hits[i].tag];
+        int in_title = where == IN_TITLE;
+        if (where == IN_EVENTS) {
+            if (hits[i].kind == TAG_HIT_NAME)
+                a->event = 1;
+            continue;
+        }
         if (hits[i].kind == TAG_HIT_CUE) {
             unsigned *c = &cue_count[hits[i].pattern];
             if (*c < 3)
@@ -113,7 +127,7 @@ static json_t *terms_json(const tag_acc *a)
 }
 
 int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
-                int zh, json_t **tags, json_t **evidence)
+                const char *events, int zh, json_t **tags, json_t **evidence)
 {
     size_t nt = tag_count(tx);
     tag_acc *acc = calloc(nt + 1, sizeof *acc);
@@ -124,8 +138,9 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
     *tags = *evidence = NULL;
     if (!acc || !cue_count || !order || !jt || !je)
         goto done;
-    if ((title && collect(tx, title, 1, acc, cue_count)) ||
-        (text && collect(tx, text, 0, acc, cue_count)))
+    if ((title && collect(tx, title, IN_TITLE, acc, cue_count)) ||
+        (text && collect(tx, text, IN_BODY, acc, cue_count)) ||
+        (events && collect(tx, events, IN_EVENTS, acc, cue_count)))
         goto done;
     for (size_t i = 0; i < nt; i++) {
         tag_acc *a = &acc[i];
@@ -134,6 +149,8 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
             s += 1.0 + log2((double)a->names) + 0.4 * (popcount4(a->quarters) - 1) + 0.75 * a->lead;
         if (a->title)
             s += 1.5;
+        if (a->event && (a->names > 0 || a->title))
+            s += EVENT_BONUS;
         if (a->cue > 0)
             s += 2.0 * log2(1.0 + a->cue);
         a->own = a->score = s;
@@ -148,10 +165,20 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
         if (acc[i].names > 0 || acc[i].title)
             acc[i].score += 0.3 * acc[p].own;
     }
+    /* the most specific wins: an ancestor with less evidence of its own
+     * than a kept descendant is left out (ChatGPT without 生成式AI) */
+    for (size_t i = 0; i < nt; i++) {
+        if (acc[i].score < TAG_MIN_SCORE)
+            continue;
+        size_t steps = 0;
+        for (int p = tag_get(tx, i)->parent; p >= 0 && steps < nt; p = tag_get(tx, (size_t)p)->parent, steps++)
+            if (acc[p].own < acc[i].own)
+                acc[p].suppressed = 1;
+    }
     for (size_t f = 0; f < tag_facet_count(tx); f++) {
         size_t n = 0;
         for (size_t i = 0; i < nt; i++)
-            if (tag_get(tx, i)->facet == (int)f && acc[i].score >= TAG_MIN_SCORE)
+            if (tag_get(tx, i)->facet == (int)f && acc[i].score >= TAG_MIN_SCORE && !acc[i].suppressed)
                 order[n++] = (int)i;
         /* selection sort of the few candidates, best first; ties by taxonomy order */
         for (size_t a = 0; a < n; a++)

@@ -20,12 +20,13 @@
  * in title + text. */
 int tag_prefer_zh(const char *declared, const char *title, const char *text);
 
-/* Tag an article. title and text may be NULL. zh selects the label
+/* Tag an article. title, text and events (the key events' texts, one
+ * string; a tag named there counts more) may be NULL. zh selects the label
  * language. On success returns 0 and sets *tags (returns new: object
  * facet -> array of labels, best first) and *evidence (returns new:
  * object facet -> array of {"id","label","score","terms"}); facets
  * without tags are left out. Returns -1 when out of memory. */
 int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
-                int zh, json_t **tags, json_t **evidence);
+                const char *events, int zh, json_t **tags, json_t **evidence);
 
 #endif
