@@ -27,7 +27,7 @@ static const event_trigger ZH[] = {
     {"疏散", 2.2, EV_ACT}, {"救治", 2, EV_ACT}, {"抢救", 2, EV_ACT}, {"报警", 2.2, EV_ACT},
     {"接到", 1.8, EV_ACT}, {"展开", 1.8, EV_ACT}, {"开展", 1.8, EV_ACT}, {"成立了", 2.4, EV_ACT},
     {"控制", 1.6, EV_ACT}, {"出院", 2, EV_ACT}, {"带走", 2.2, EV_ACT}, {"指挥", 1.8, EV_ACT},
-    {"部署", 1.8, EV_ACT}, {"组织", 1.6, EV_ACT}, {"投入", 1.6, EV_ACT}, {"获得", 1.6, EV_ACT},
+    {"部署", 1.8, EV_ACT}, {"组织", 1.6, EV_ACT}, {"获得", 1.6, EV_ACT},
     {"对外宣布", 3, EV_ACT}, {"扑救", 2.2, EV_ACT}, {"前往", 1.8, EV_ACT}, {"探望", 1.8, EV_ACT},
     {"发生", 2.8, EV_HAPPENING}, {"造成", 2.4, EV_HAPPENING}, {"死亡", 2.6, EV_HAPPENING},
     {"身亡", 2.6, EV_HAPPENING}, {"遇难", 2.6, EV_HAPPENING}, {"丧生", 2.6, EV_HAPPENING},

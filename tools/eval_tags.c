@@ -31,7 +31,7 @@ static const map_row MAP[] = {
     {"房产", " realestate "},
     {"教育", " education "},
     {"游戏", " games "},
-    {"科技", " internet ai electronics software telecom semis ecommerce space biotech "},
+    {"科技", " internet ai electronics software telecom semis ecommerce space biotech science "},
     {"股票", " securities finance bank fintech "},
     {"business", " economy finance bank securities insurance fintech retail energy aviation auto manufacturing "
                  "steel mining food chemicals transport logistics tourism pharma advertising agriculture "
