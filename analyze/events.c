@@ -229,7 +229,18 @@ static void find_entities(ev_state *st, const char *t, size_t len)
     for (size_t i = 0; i < len && st->n_ents < MAX_ENTITIES;) {
         int n;
         if ((n = any_of(t, len, i, TITLES))) {
-            size_t nl = name_after(t, len, i + (size_t)n);
+            size_t nl = name_after(t, len, i + (size_t)n), tpos = 0;
+            /* the name stops before a trigger (林锐亲临 -> 林锐) and is no title itself */
+            for (size_t x = i + (size_t)n; nl && x < i + (size_t)n + nl; x += 3)
+                if (event_find_trigger(t, x, x + 6 <= len ? x + 6 : len, 1, &tpos) >= 0 && tpos == x) {
+                    nl = x - (i + (size_t)n);
+                    if (nl < 6)
+                        nl = 0;
+                    break;
+                }
+            static const char *const not_name[] = {"助理", "秘书", "副", "等", NULL};
+            if (nl && (any_of(t, len, i + (size_t)n, TITLES) || any_of(t, len, i + (size_t)n, not_name)))
+                nl = 0;
             if (nl)
                 add_entity(st, t + i + n, nl);
             static const char *const after_name[] = {"教授", "院士", "博士", "先生", "女士", "老师", "医生", NULL};
@@ -364,7 +375,8 @@ static int is_zh_span(const char *t, size_t a, size_t b)
 
 static const char *const HYPO_ZH[] = {"如果", "假如", "要是", "倘若", "一旦", "万一", "假设", "如若", "是否",
                                       "会不会", "能否", "可能", "也许", "或许", "或将", "将会", "打算", "计划",
-                                      "准备", "希望", "应该", "需要", "必须", NULL};
+                                      "准备", "希望", "应该", "需要", "必须", "不会", "没有", "无人员",
+                                      "防止", "避免", NULL};
 static const char *const HYPO_EN[] = {"if ", "If ", "would ", "could ", "might ", "may ", "whether ",
                                       "will ", "should ", "plans to", "could be", NULL};
 static const char *const NEG_ZH[] = {"不", "没", "未", "无", "别", "莫", NULL};
@@ -539,10 +551,15 @@ static int temporal_clause(const char *t, size_t a, size_t b)
  * "下午3时", "凌晨". */
 static int has_argument(const char *t, size_t a, size_t b)
 {
-    static const char *const counters[] = {"人", "名", "辆", "具", "户", "位", "头", NULL};
+    static const char *const counters[] = {"人", "名", "辆", "具", "户", "位", "头", "时", "点", "分", "日", "月",
+                                           "起", "架", "艘", NULL};
     static const char *const vague[] = {"上午", "下午", "凌晨", "晚上", "中午", "傍晚", "深夜", "夜间", "清晨",
                                         "一辆", "一名", "一位", "一架", "一艘", "男子", "女子", "司机", "男孩",
-                                        "女孩", "老人", "学生", "村民", "群众", "工人", "人员", "游客", NULL};
+                                        "女孩", "老人", "学生", "村民", "群众", "工人", "人员", "游客", "客车",
+                                        "货车", "轿车", "车辆", "大巴", "摩托车", "列车", "汽车", "卡车", "船",
+                                        "飞机", "伤者", "死者", "遇难者", "患者", "病人", "儿童", "市民", "目前",
+                                        "当时", "当天", "当日", "当晚", "随后", "同时", "近日", "日前", "昨日",
+                                        "昨天", "昨晚", "今天", "今日", "此前", NULL};
     for (size_t k = 0; vague[k]; k++)
         if (contains(t, a, b, vague[k]))
             return 1;
@@ -557,6 +574,39 @@ static int has_argument(const char *t, size_t a, size_t b)
             return 1;
     }
     return 0;
+}
+
+static int names_actor(const ev_state *st, size_t a, size_t b)
+{
+    for (int k = 0; k < st->n_ents; k++)
+        if (b > a && memmem(st->t + a, b - a, st->ents[k], strlen(st->ents[k])))
+            return 1;
+    for (size_t k = 0; GROUP_ACTORS[k]; k++)
+        if (contains(st->t, a, b, GROUP_ACTORS[k]))
+            return 1;
+    return 0;
+}
+
+/* "3人死亡、4人受伤": a clause listing events, each with its own
+ * trigger and participants, is split at the enumeration comma. cs holds
+ * nc clause starts and cs[nc] the end; returns the new count. */
+static size_t split_enumerations(const char *t, size_t *cs, size_t nc, size_t cap)
+{
+    for (size_t k = 0; k < nc && nc < cap; k++) {
+        size_t a = cs[k], b = cs[k + 1];
+        for (size_t i = a; i + 3 <= b; i += cp_len((unsigned char)t[i])) {
+            size_t p1 = 0, p2 = 0;
+            if (!starts(t, b, i, "、") || event_find_trigger(t, a, i, 1, &p1) < 0 ||
+                event_find_trigger(t, i + 3, b, 1, &p2) < 0 || !has_argument(t, a, i) ||
+                !has_argument(t, i + 3, b))
+                continue;
+            memmove(cs + k + 2, cs + k + 1, (nc - k) * sizeof *cs);
+            cs[k + 1] = i + 3;
+            nc++;
+            break;
+        }
+    }
+    return nc;
 }
 
 static int ends_with_colon(const char *t, size_t a, size_t b)
@@ -588,6 +638,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
     size_t nc = zh ? clause_starts(t, ss, se, cs, 64) : 1;
     cs[0] = ss;
     cs[nc] = se;
+    if (zh)
+        nc = split_enumerations(t, cs, nc, 64);
     size_t consumed_to = ss;   /* clauses already inside an earlier event */
     for (size_t k = 0; k < nc; k++) {
         size_t a = cs[k], b = cs[k + 1], tp = 0;
@@ -600,9 +652,11 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         if (negated(t, a, tp, zh) || hypothetical(t, zh ? a : ss, tp, zh) ||
             (zh && inside_quote(t, ss, tp)))
             continue;
+        if (zh && (contains(t, tp, b, "不明") || contains(t, tp, b, "不详") || contains(t, tp, b, "未知")))
+            continue;   /* "伤亡情况不明": nothing happened yet */
         if (zh && k + 1 < nc && temporal_clause(t, a, b))
             continue;   /* "事故发生后，": the setting of the next clause */
-        if (zh && starts(t, b, a, "据") && count_chars(t, a, b) <= 8)
+        if (zh && (starts(t, b, a, "据") || starts(t, b, a, "经")) && count_chars(t, a, b) <= 8)
             continue;   /* 据了解, 据初步调查: a source, not an event */
         if (zh && tr->weight < 2.0 && tr->kind != EV_STATEMENT && k + 1 < nc) {
             /* a weak happening right before a stronger act: let the act take it in */
@@ -654,7 +708,11 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
                                                        "再", "又", "已", "还", "均", "才", "便", "即", NULL};
                     int starts_with = event_trigger_at(t, cs[f], cs[f + 1], zh) >= 0 ||
                                       any_of(t, cs[f + 1], cs[f], conn);
-                    if ((ft >= 0 && !starts_with) || count_chars(t, sp.s, cs[f + 1]) > EVENT_MAX_ZH_CHARS ||
+                    /* a clause with its own trigger and participants is an event of its own */
+                    int own = ft >= 0 && (has_argument(t, cs[f], cs[f + 1]) || names_actor(st, cs[f], cs[f + 1]));
+                    size_t np2 = 0;
+                    int setting = ft < 0 && f + 1 < nc && event_find_trigger(t, cs[f + 1], cs[f + 2], zh, &np2) >= 0;
+                    if ((ft >= 0 && !starts_with) || own || setting || count_chars(t, sp.s, cs[f + 1]) > EVENT_MAX_ZH_CHARS ||
                         ends_with_colon(t, cs[f - 1], cs[f]))
                         break;
                     sp.e = cs[f + 1];

@@ -168,7 +168,7 @@ static int eval_events(const analyze_ctx *ctx, const char *path)
     FILE *f = fopen(path, "r");
     char *line = NULL;
     size_t cap = 0;
-    long gold = 0, matched = 0, ours = 0, ours_ok = 0, dated = 0, dated_ok = 0;
+    long gold = 0, matched = 0, ours = 0, ours_ok = 0, dated = 0, dated_ok = 0, hist[10] = {0};
     if (!f) {
         fprintf(stderr, "eval_tags: cannot open %s\n", path);
         return -1;
@@ -225,6 +225,7 @@ static int eval_events(const analyze_ctx *ctx, const char *path)
         }
         gold += ng;
         ours += no;
+        hist[no < 9 ? no : 9]++;
         free(adj);
         free(seen);
         free(match_g);
@@ -237,6 +238,10 @@ static int eval_events(const analyze_ctx *ctx, const char *path)
            "date accuracy %.3f (%ld/%ld)\n", path, gold ? (double)matched / (double)gold : 0.0, matched, gold,
            ours ? (double)ours_ok / (double)ours : 0.0, ours_ok, ours,
            dated ? (double)dated_ok / (double)dated : 0.0, dated_ok, dated);
+    printf("  articles by number of our events (0..8):");
+    for (int k = 0; k < 9; k++)
+        printf(" %ld", hist[k]);
+    printf("\n");
     return 0;
 }
 
