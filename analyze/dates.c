@@ -599,7 +599,7 @@ int date_anchor_parse(const char *s, date_anchor *a)
 {
     date_match m;
     a->y = a->m = a->d = 0;
-    if (!s || date_find(s, strnlen(s, 200), NULL, &m) != 1 || strlen(m.iso) != 10 || m.start > 4)
+    if (!s || date_find(s, strnlen(s, 200), NULL, &m) != 1 || strlen(m.iso) != 10)
         return -1;
     if (sscanf(m.iso, "%4d-%2d-%2d", &a->y, &a->m, &a->d) != 3) {
         a->y = 0;

@@ -148,6 +148,7 @@ static const char *const GROUP_ACTORS[] = {
     "警方", "民警", "交警", "公安", "消防官兵", "消防队员", "消防员", "消防人员", "医护人员", "救援人员",
     "救援队", "武警", "村民", "居民", "司机", "乘客", "伤者", "遇难者", "记者", "专家", "官员", "工作人员",
     "有关部门", "相关部门", "当地政府", "市政府", "省政府", "国务院", "学生", "师生", "患者", "police",
+    "目击者", "驾驶员", "肇事者", "嫌疑人", "歹徒", "恐怖分子", "武装分子", "医生", "护士", "交通部门",
     NULL};
 
 static void add_entity(ev_state *st, const char *s, size_t n)
@@ -243,7 +244,14 @@ static void find_entities(ev_state *st, const char *t, size_t len)
                 nl = 0;
             if (nl)
                 add_entity(st, t + i + n, nl);
-            static const char *const after_name[] = {"教授", "院士", "博士", "先生", "女士", "老师", "医生", NULL};
+            static const char *const after_name[] = {"教授", "院士", "博士", "老师", "医生", NULL};
+            static const char *const honorific[] = {"先生", "女士", "小姐", NULL};
+            int hn = any_of(t, len, i, honorific);
+            if (hn && i >= 3 && is_han(t, len, i - 3) && !any_of(t, len, i - 3, STOP_CHARS)) {
+                add_entity(st, t + i - 3, 3 + (size_t)hn);   /* 张先生 */
+                i += (size_t)hn;
+                continue;
+            }
             size_t b = han_run_before(t, len, i, 4);
             if (any_of(t, len, i, after_name) && i - b >= 6 && i - b <= 9 &&
                 (i + (size_t)n >= len || !is_han(t, len, i + (size_t)n) ||
@@ -670,7 +678,7 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         int act = ti;   /* the act this event reports, for merging */
         span sp = {a, b};
         /* leading clauses: a time or setting, or a weak happening without its own actor */
-        for (size_t back = k, steps = 0; back > 0 && steps < 2; back--, steps++) {
+        for (size_t back = k, steps = 0; back > 0 && steps < 3; back--, steps++) {
             size_t pa = cs[back - 1], pb = cs[back];
             date_match dm;
             size_t pp = 0;
