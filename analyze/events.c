@@ -136,7 +136,9 @@ static const char *const STOP_CHARS[] = {
 static const char *const ORG_SUFFIX[] = {
     "公司", "集团", "银行", "研究院", "研究所", "实验室", "大学", "学院", "医院", "政府", "委员会", "法院",
     "检察院", "公安局", "派出所", "消防支队", "消防大队", "消防中队", "协会", "基金会", "交易所", "俱乐部",
-    "电视台", "报社", "通讯社", "科技", "管理局", "监管局", "卫生局", "教育局", "气象局", "地震局", NULL};
+    "电视台", "报社", "通讯社", "科技", "管理局", "监管局", "卫生局", "教育局", "气象局", "地震局",
+    "办公室", "指挥部", "中心", "机构", "公安厅", "公安局", "交警大队", "支队", "大队", "委员会", "部门",
+    "政府", "部", "局", "署", "厅", "委", "网站", "航空", "铁路局", "医院", "学校", "小学", "中学", NULL};
 
 static const char *const TITLES[] = {
     "首席执行官", "首席科学家", "首席分析师", "联合创始人", "创始人", "董事长", "总裁", "总经理", "CEO",
@@ -717,7 +719,7 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
                     int starts_with = event_trigger_at(t, cs[f], cs[f + 1], zh) >= 0 ||
                                       any_of(t, cs[f + 1], cs[f], conn);
                     /* a clause with its own trigger and participants is an event of its own */
-                    int own = ft >= 0 && (has_argument(t, cs[f], cs[f + 1]) || names_actor(st, cs[f], cs[f + 1]));
+                    int own = ft >= 0 && (has_argument(t, cs[f], cs[f + 1]) || names_actor(st, cs[f], fp));
                     size_t np2 = 0;
                     int setting = ft < 0 && f + 1 < nc && event_find_trigger(t, cs[f + 1], cs[f + 2], zh, &np2) >= 0;
                     if ((ft >= 0 && !starts_with) || own || setting || count_chars(t, sp.s, cs[f + 1]) > EVENT_MAX_ZH_CHARS ||
@@ -830,6 +832,13 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
                                 EV_STATEMENT)
                 same_act = 0;   /* two statements of one person are two events */
             if (ovl || same_act || overlap(st.t, x->text, y->text) >= 0.6) {
+                if (!ovl && y->text.s < x->text.s) {
+                    /* the same event told twice: keep the first telling, with the better score */
+                    cand keep = *y;
+                    keep.score = x->score;
+                    *y = *x;
+                    *x = keep;
+                }
                 y->dead = 1;
                 for (int k = 0; k < y->n_actors; k++)
                     cand_add_actor(x, y->actors[k], strlen(y->actors[k]));
