@@ -151,6 +151,7 @@ static const char *const GROUP_ACTORS[] = {
     "救援队", "武警", "村民", "居民", "司机", "乘客", "伤者", "遇难者", "记者", "专家", "官员", "工作人员",
     "有关部门", "相关部门", "当地政府", "市政府", "省政府", "国务院", "学生", "师生", "患者", "police",
     "目击者", "驾驶员", "肇事者", "嫌疑人", "歹徒", "恐怖分子", "武装分子", "医生", "护士", "交通部门",
+    "官方", "相关人士", "知情人士", "负责人", "当局", "发言人", "军方", "消防部门", "卫生部门",
     NULL};
 
 static void add_entity(ev_state *st, const char *s, size_t n)
@@ -241,7 +242,8 @@ static void find_entities(ev_state *st, const char *t, size_t len)
                         nl = 0;
                     break;
                 }
-            static const char *const not_name[] = {"助理", "秘书", "副", "等", NULL};
+            static const char *const not_name[] = {"助理", "秘书", "副", "等", "马上", "立即", "迅速", "随即", "正在",
+                                                   "已经", "当即", "亲自", "一行", "们", "介绍", "透露", NULL};
             if (nl && (any_of(t, len, i + (size_t)n, TITLES) || any_of(t, len, i + (size_t)n, not_name)))
                 nl = 0;
             if (nl)
@@ -405,6 +407,20 @@ static span trim(const char *t, size_t len, span sp, size_t tp, int zh)
 {
     (void)len;
     if (zh) {
+        /* first drop whole leading clauses that come before the trigger's */
+        while (count_chars(t, sp.s, sp.e) > EVENT_MAX_ZH_CHARS) {
+            size_t next = 0;
+            for (size_t i = sp.s; i < tp; i += cp_len((unsigned char)t[i])) {
+                int m = any_of(t, tp, i, CLAUSE_END);
+                if (m) {
+                    next = i + (size_t)m;
+                    break;
+                }
+            }
+            if (!next || next >= tp)
+                break;
+            sp.s = next;
+        }
         while (count_chars(t, sp.s, sp.e) > EVENT_MAX_ZH_CHARS) {
             /* drop a clause at the far end from the trigger, else cut bytes */
             size_t cut = sp.e;
@@ -508,10 +524,12 @@ static int inside_quote(const char *t, size_t ss, size_t p)
 static int negated(const char *t, size_t ss, size_t tp, int zh)
 {
     if (zh) {
-        for (size_t back = 3; back <= 6 && tp >= ss + back; back += 3)
-            if (any_of(t, tp, tp - back, NEG_ZH))
-                return 1;
-        return 0;
+        static const char *const fine[] = {"不幸", "不久", "不断", "无辜", "未成年", NULL};
+        static const char *const neg2[] = {"没有", "并未", "尚未", "从未", "未能", "不会", "不能", "无法", NULL};
+        if (tp >= ss + 3 && any_of(t, tp, tp - 3, NEG_ZH) && !(tp >= ss + 6 && any_of(t, tp, tp - 6, fine)) &&
+            !any_of(t, tp + 6, tp - 3, fine))
+            return 1;
+        return tp >= ss + 6 && any_of(t, tp, tp - 6, neg2);
     }
     static const char *const neg[] = {"not ", "n't ", "never ", "no "};
     for (size_t k = 0; k < 4; k++) {
@@ -548,7 +566,7 @@ static int date_outside_quotes(const ev_state *st, size_t ss, size_t a, size_t b
 /* A clause that only sets the time of the next one: "事故发生后", "到达现场时". */
 static int temporal_clause(const char *t, size_t a, size_t b)
 {
-    static const char *const ends[] = {"后", "时", "以来", "之后", "期间", "之际", "过程中", NULL};
+    static const char *const ends[] = {"后", "时", "以来", "之后", "以后", "期间", "之际", "过程中", NULL};
     for (size_t k = 0; ends[k]; k++) {
         size_t n = strlen(ends[k]);
         if (b >= a + n && !memcmp(t + b - n, ends[k], n))
@@ -572,6 +590,11 @@ static int has_argument(const char *t, size_t a, size_t b)
                                         "昨天", "昨晚", "今天", "今日", "此前", NULL};
     for (size_t k = 0; vague[k]; k++)
         if (contains(t, a, b, vague[k]))
+            return 1;
+    static const char *const cn_num[] = {"一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百",
+                                         "几", "数", NULL};
+    for (size_t i = a; i + 6 <= b; i += cp_len((unsigned char)t[i]))
+        if (any_of(t, b, i, cn_num) && (starts(t, b, i + 3, "人") || starts(t, b, i + 3, "名")))
             return 1;
     for (size_t i = a; i < b; i++) {
         int digit = (t[i] >= '0' && t[i] <= '9') || (starts(t, b, i, "多") && i > a) ||
@@ -666,7 +689,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             continue;   /* "伤亡情况不明": nothing happened yet */
         if (zh && k + 1 < nc && temporal_clause(t, a, b))
             continue;   /* "事故发生后，": the setting of the next clause */
-        if (zh && (starts(t, b, a, "据") || starts(t, b, a, "经")) && count_chars(t, a, b) <= 8)
+        if (zh && (starts(t, b, a, "据") || starts(t, b, a, "经") || starts(t, b, a, "根据")) &&
+            count_chars(t, a, b) <= 10)
             continue;   /* 据了解, 据初步调查: a source, not an event */
         if (zh && tr->weight < 2.0 && tr->kind != EV_STATEMENT && k + 1 < nc) {
             /* a weak happening right before a stronger act: let the act take it in */
