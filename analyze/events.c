@@ -779,7 +779,7 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         if (!c.n_actors && !c.date[0] && !has_argument(t, sp.s, sp.e))
             continue;   /* who or when: an event needs one of them */
         double pos = st->len ? (double)ss / (double)st->len : 0;
-        c.score = weight + (c.n_actors ? 1.0 : 0) + (c.date[0] ? 0.7 : 0) + 1.2 * (1.0 - pos) +
+        c.score = weight + (c.n_actors ? 1.5 : 0) + (c.date[0] ? 1.0 : 0) + 1.2 * (1.0 - pos) +
                   (tr->kind == EV_STATEMENT && !c.date[0] ? -0.5 : 0);
         c.trig = zh ? act : -1 - act;
         push(st, &c);
