@@ -142,6 +142,10 @@ int event_find_trigger(const char *t, size_t a, size_t b, int zh, size_t *pos)
                 continue;
             if (zh && wl == 3 && !weak_zh_ok(t, a, b, i, lex[k].w))
                 continue;
+            /* 受伤的女子, 死亡者, 受伤人员: the word qualifies a noun, it is no predicate */
+            if (zh && i + wl + 3 <= b && (!memcmp(t + i + wl, "的", 3) || !memcmp(t + i + wl, "者", 3) ||
+                                         (i + wl + 6 <= b && !memcmp(t + i + wl, "人员", 6))))
+                continue;
             if (best < 0 || lex[k].weight > lex[best].weight) {
                 best = (int)k;
                 *pos = i;

@@ -685,6 +685,12 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         if (negated(t, a, tp, zh) || hypothetical(t, zh ? a : ss, tp, zh) ||
             (zh && inside_quote(t, ss, tp)))
             continue;
+        if (zh) {
+            /* 这是…事件: an evaluation, not an act */
+            if (starts(t, b, a, "这是") || starts(t, b, a, "这起") || starts(t, b, a, "此次"))
+                if (contains(t, a, tp, "是"))
+                    continue;
+        }
         if (zh && (contains(t, tp, b, "不明") || contains(t, tp, b, "不详") || contains(t, tp, b, "未知")))
             continue;   /* "伤亡情况不明": nothing happened yet */
         if (zh && k + 1 < nc && temporal_clause(t, a, b))
