@@ -217,7 +217,9 @@ static const char *const EN_STOP[] = {
     "When", "While", "After", "Before", "However", "There", "What", "Why", "How", "Who", "Some", "Many",
     "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "So", "Also", "Now", "Last", "Next", "One", "Two", "More", "Most", "Under", NULL};
+    "November", "December", "So", "Also", "Now", "Last", "Next", "One", "Two", "More", "Most", "Under",
+    "Since", "Yet", "Despite", "Although", "Meanwhile", "According", "Speaking", "Earlier", "Later", "Then",
+    "Both", "All", "Any", "Each", "Such", "Other", "Not", "No", "Yes", "Even", "Still", "Only", "Just", NULL};
 
 static int en_stop(const char *s, size_t n)
 {

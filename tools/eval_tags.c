@@ -32,7 +32,7 @@ static const map_row MAP[] = {
     {"教育", " education "},
     {"游戏", " games "},
     {"科技", " internet ai electronics software telecom semis ecommerce space biotech science "},
-    {"股票", " securities finance bank fintech "},
+    {"股票", " securities finance bank fintech economy "},
     {"business", " economy finance bank securities insurance fintech retail energy aviation auto manufacturing "
                  "steel mining food chemicals transport logistics tourism pharma advertising agriculture "
                  "realestate ecommerce "},
