@@ -9,6 +9,7 @@
  *   events  +2 when named in one of the key events (events.c)
  *   cues    2 * log2(1 + sum of weight * min(count, 3)) over its cue words
  *           (title cues count double)
+ *   title   the sum is multiplied by 1.5 when the title holds a name or cue
  *   family  a parent gains 0.3 of its best child's own score; a child
  *           named at least once gains 0.3 of its parent's own score
  * An ancestor with less evidence of its own than a kept descendant is
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TITLE_FACTOR 1.5      /* evidence in the title confirms the body */
 #define EVENT_BONUS 2.0       /* named in one of the article's key events */
 #define MAX_TERMS 6           /* evidence terms shown per tag */
 #define LEAD_MIN_BYTES 300    /* the lead: the first 15% of the body, at least this */
@@ -29,6 +31,7 @@
 typedef struct tag_acc {
     int names;                /* name occurrences in the body */
     int title;                /* named in the title */
+    int title_cue;            /* a cue word in the title */
     int lead;                 /* named in the lead */
     int event;                /* named in a key event */
     int suppressed;           /* an ancestor of a better-evidenced kept tag */
@@ -94,6 +97,8 @@ static int collect(const tag_taxonomy *tx, const char *s, int where,
             unsigned *c = &cue_count[hits[i].pattern];
             if (*c < 3)
                 a->cue += hits[i].weight * (in_title ? 2.0 : 1.0);
+            if (in_title)
+                a->title_cue = 1;
             (*c)++;
         } else if (in_title) {
             a->title = 1;
@@ -153,6 +158,8 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
             s += EVENT_BONUS;
         if (a->cue > 0)
             s += 2.0 * log2(1.0 + a->cue);
+        if (a->title || a->title_cue)
+            s *= TITLE_FACTOR;
         a->own = a->score = s;
     }
     for (size_t i = 0; i < nt; i++) {
