@@ -14,7 +14,7 @@
  *           named at least once gains 0.3 of its parent's own score
  * An ancestor with less evidence of its own than a kept descendant is
  * left out: the most specific tag wins.
- * Kept: score >= TAG_MIN_SCORE and >= 0.25 of the facet's best, at most
+ * Kept: score >= TAG_MIN_SCORE and >= 0.15 of the facet's best, at most
  * TAG_MAX_PER_FACET per facet.
  */
 #include "analyze/tagger.h"
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define RELATIVE_MIN 0.15      /* of the facet's best score */
 #define TITLE_FACTOR 1.5      /* evidence in the title confirms the body */
 #define EVENT_BONUS 2.0       /* named in one of the article's key events */
 #define MAX_TERMS 6           /* evidence terms shown per tag */
@@ -208,7 +209,7 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
         for (size_t k = 0; k < n && k < TAG_MAX_PER_FACET; k++) {
             const tag_def *d = tag_get(tx, (size_t)order[k]);
             const tag_acc *a = &acc[order[k]];
-            if (a->score < 0.25 * best)
+            if (a->score < RELATIVE_MIN * best)
                 break;
             const char *label = zh ? d->label_zh : d->label_en;
             json_t *item = json_pack("{s:s, s:s, s:f, s:o}", "id", d->id, "label", label,
