@@ -1,8 +1,10 @@
 /* analyze.c -- the analysis stage, service-core baseline.
  *
- * Until the analysis issues land, the record's analysis fields stay empty
- * ("", [], {}), never filled with made-up values; only the language the
- * page declares is passed through. Owns the analyze_ctx lifetime.
+ * Owns the analyze_ctx lifetime (the taxonomy is loaded here, once) and
+ * calls the analysis modules: events.c (key events), tagger.c (facet tags,
+ * which also weighs the events' texts). Fields whose module has not landed
+ * stay empty ("", []), never filled with made-up values; the language the
+ * page declares is passed through.
  */
 #include "analyze/analyze.h"
 
@@ -80,11 +82,10 @@ int analyze_article(const analyze_ctx *ctx, const analyze_input *in, json_t *rec
         return -1;
     }
     free(ev_text);
-    if (json_object_set_new(record, "tags", tags) ||
-        json_object_set_new(record, "tag_evidence", evidence) ||
-        json_object_set_new(record, "events", events))
-        return -1;
-    return 0;
+    int bad = json_object_set_new(record, "tags", tags);   /* each call steals its value */
+    bad |= json_object_set_new(record, "tag_evidence", evidence);
+    bad |= json_object_set_new(record, "events", events);
+    return bad ? -1 : 0;
 }
 
 size_t analyze_resolve_tag(const analyze_ctx *ctx, const char *facet,

@@ -16,13 +16,13 @@
 #include "analyze/events.h"
 #include "analyze/dates.h"
 #include "analyze/event_lex.h"
+#include "analyze/event_names.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_CANDS 400
 #define MAX_ACTORS 4
-#define MAX_ENTITIES 256
 #define MAX_TEXT (1u << 20)
 
 typedef struct span { size_t s, e; } span;
@@ -41,8 +41,7 @@ typedef struct ev_state {
     const char *t;               /* article text */
     size_t len;
     date_anchor anchor;
-    char ents[MAX_ENTITIES][64]; /* actor names found anywhere in the article */
-    int n_ents;
+    event_names names;           /* actor names found anywhere in the article */
     cand *c;
     size_t n;
 } ev_state;
@@ -55,13 +54,6 @@ static int starts(const char *s, size_t len, size_t i, const char *w)
 {
     size_t n = strlen(w);
     return i + n <= len && !memcmp(s + i, w, n);
-}
-
-/* A CJK ideograph (U+3400..U+9FFF) at s[i]. */
-static int is_han(const char *s, size_t len, size_t i)
-{
-    unsigned char c = (unsigned char)s[i];
-    return c >= 0xE3 && c <= 0xE9 && i + 2 < len && !(c == 0xE3 && (unsigned char)s[i + 1] < 0x90);
 }
 
 static size_t count_chars(const char *s, size_t a, size_t b)
@@ -125,214 +117,6 @@ static size_t sentence_end(const char *t, size_t len, size_t i)
     return len;
 }
 
-/* ---- actors ---- */
-
-static const char *const STOP_CHARS[] = {
-    "的", "了", "在", "和", "与", "及", "是", "对", "向", "由", "被", "从", "将", "把", "为", "等", "就",
-    "也", "都", "已", "还", "据", "让", "给", "跟", "同", "于", "以", "而", "并", "又", "再", "其", "这",
-    "那", "该", "此", "每", "各", "有", "说", "称", "表", "示", "会", "要", "能", "可", "着", "过", "到",
-    "去", "来", "所", "后", "前", "中", "时", "称", "认", "曾", "正", "才", "很", "最", "更", NULL};
-
-static const char *const ORG_SUFFIX[] = {
-    "公司", "集团", "银行", "研究院", "研究所", "实验室", "大学", "学院", "医院", "政府", "委员会", "法院",
-    "检察院", "公安局", "派出所", "消防支队", "消防大队", "消防中队", "协会", "基金会", "交易所", "俱乐部",
-    "电视台", "报社", "通讯社", "科技", "管理局", "监管局", "卫生局", "教育局", "气象局", "地震局",
-    "办公室", "指挥部", "中心", "机构", "公安厅", "公安局", "交警大队", "支队", "大队", "委员会", "部门",
-    "政府", "部", "局", "署", "厅", "委", "网站", "航空", "铁路局", "医院", "学校", "小学", "中学", NULL};
-
-static const char *const TITLES[] = {
-    "首席执行官", "首席科学家", "首席分析师", "联合创始人", "创始人", "董事长", "总裁", "总经理", "CEO",
-    "CTO", "掌门人", "教授", "院士", "部长", "市长", "省长", "县长", "院长", "局长", "校长", "主席",
-    "总统", "总理", "首相", "发言人", "负责人", "主任", "书记", "主教练", "教练", "博士", "研究员",
-    "科学家", "分析师", "经理", "队长", "警官", "所长", "处长", "董事", NULL};
-
-static const char *const GROUP_ACTORS[] = {
-    "警方", "民警", "交警", "公安", "消防官兵", "消防队员", "消防员", "消防人员", "医护人员", "救援人员",
-    "救援队", "武警", "村民", "居民", "司机", "乘客", "伤者", "遇难者", "记者", "专家", "官员", "工作人员",
-    "有关部门", "相关部门", "当地政府", "市政府", "省政府", "国务院", "学生", "师生", "患者", "police",
-    "目击者", "驾驶员", "肇事者", "嫌疑人", "歹徒", "恐怖分子", "武装分子", "医生", "护士", "交通部门",
-    "官方", "相关人士", "知情人士", "负责人", "当局", "发言人", "军方", "消防部门", "卫生部门",
-    NULL};
-
-static void add_entity(ev_state *st, const char *s, size_t n)
-{
-    if (n < 2 || n >= 64 || st->n_ents >= MAX_ENTITIES)
-        return;
-    for (int k = 0; k < st->n_ents; k++)
-        if (strlen(st->ents[k]) == n && !memcmp(st->ents[k], s, n))
-            return;
-    memcpy(st->ents[st->n_ents], s, n);
-    st->ents[st->n_ents++][n] = '\0';
-}
-
-/* A Chinese personal name at i (2-3 Han characters, or a transliterated
- * name with ·); returns its byte length or 0. */
-static size_t name_after(const char *t, size_t len, size_t i)
-{
-    size_t j = i, chars = 0;
-    while (j < len && chars < 12) {
-        if (starts(t, len, j, "·") || starts(t, len, j, "•")) {
-            j += starts(t, len, j, "·") ? 2 : 3;
-            chars = 0;   /* a transliterated name: keep going */
-            continue;
-        }
-        if (!is_han(t, len, j) || (chars >= 2 && any_of(t, len, j, STOP_CHARS)))
-            break;
-        if (chars == 0 && any_of(t, len, j, STOP_CHARS))
-            return 0;
-        j += 3;
-        chars++;
-        if (chars == 3 && !contains(t, i, j, "·") && !starts(t, len, j, "·") && !starts(t, len, j, "•"))
-            break;
-    }
-    return chars >= 2 || contains(t, i, j, "·") ? j - i : 0;
-}
-
-/* Han run ending at e, at most max chars, stopping at stop chars. */
-static size_t han_run_before(const char *t, size_t len, size_t e, size_t max)
-{
-    size_t b = e, chars = 0;
-    while (b >= 3 && chars < max) {
-        size_t p = b - 3;
-        int latin = b > 0 && ((t[b - 1] >= 'A' && t[b - 1] <= 'Z') || (t[b - 1] >= 'a' && t[b - 1] <= 'z') ||
-                              (t[b - 1] >= '0' && t[b - 1] <= '9'));
-        if (latin && max > 4) {   /* organisations may hold Latin letters: 360公司 */
-            b--;
-            continue;
-        }
-        if (!is_han(t, len, p) || any_of(t, len, p, STOP_CHARS))
-            break;
-        b = p;
-        chars++;
-    }
-    return b;
-}
-
-static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-static int is_alnum(char c) { return (c >= 'a' && c <= 'z') || is_upper(c) || (c >= '0' && c <= '9'); }
-
-static const char *const EN_STOP[] = {
-    "The", "A", "An", "In", "On", "At", "But", "And", "It", "He", "She", "They", "We", "I", "This", "That",
-    "These", "Those", "If", "As", "For", "Of", "To", "By", "With", "His", "Her", "Their", "Its", "Our",
-    "When", "While", "After", "Before", "However", "There", "What", "Why", "How", "Who", "Some", "Many",
-    "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "So", "Also", "Now", "Last", "Next", "One", "Two", "More", "Most", "Under",
-    "Since", "Yet", "Despite", "Although", "Meanwhile", "According", "Speaking", "Earlier", "Later", "Then",
-    "Both", "All", "Any", "Each", "Such", "Other", "Not", "No", "Yes", "Even", "Still", "Only", "Just", NULL};
-
-static int en_stop(const char *s, size_t n)
-{
-    for (size_t k = 0; EN_STOP[k]; k++)
-        if (strlen(EN_STOP[k]) == n && !memcmp(EN_STOP[k], s, n))
-            return 1;
-    return 0;
-}
-
-/* Collect article-wide names. */
-static void find_entities(ev_state *st, const char *t, size_t len)
-{
-    for (size_t i = 0; i < len && st->n_ents < MAX_ENTITIES;) {
-        int n;
-        if ((n = any_of(t, len, i, TITLES))) {
-            size_t nl = name_after(t, len, i + (size_t)n), tpos = 0;
-            /* the name stops before a trigger (林锐亲临 -> 林锐) and is no title itself */
-            for (size_t x = i + (size_t)n; nl && x < i + (size_t)n + nl; x += 3)
-                if (event_find_trigger(t, x, x + 6 <= len ? x + 6 : len, 1, &tpos) >= 0 && tpos == x) {
-                    nl = x - (i + (size_t)n);
-                    if (nl < 6)
-                        nl = 0;
-                    break;
-                }
-            static const char *const not_name[] = {"助理", "秘书", "副", "等", "马上", "立即", "迅速", "随即", "正在",
-                                                   "已经", "当即", "亲自", "一行", "们", "介绍", "透露", NULL};
-            if (nl && (any_of(t, len, i + (size_t)n, TITLES) || any_of(t, len, i + (size_t)n, not_name)))
-                nl = 0;
-            if (nl)
-                add_entity(st, t + i + n, nl);
-            static const char *const after_name[] = {"教授", "院士", "博士", "老师", "医生", NULL};
-            static const char *const honorific[] = {"先生", "女士", "小姐", NULL};
-            int hn = any_of(t, len, i, honorific);
-            if (hn && i >= 3 && is_han(t, len, i - 3) && !any_of(t, len, i - 3, STOP_CHARS)) {
-                add_entity(st, t + i - 3, 3 + (size_t)hn);   /* 张先生 */
-                i += (size_t)hn;
-                continue;
-            }
-            size_t b = han_run_before(t, len, i, 4);
-            if (any_of(t, len, i, after_name) && i - b >= 6 && i - b <= 9 &&
-                (i + (size_t)n >= len || !is_han(t, len, i + (size_t)n) ||
-                 any_of(t, len, i + (size_t)n, STOP_CHARS)))
-                add_entity(st, t + b, i - b);   /* 沈为教授 -> 沈为 */
-            i += (size_t)n;
-            continue;
-        }
-        if ((n = any_of(t, len, i, ORG_SUFFIX))) {
-            size_t b = han_run_before(t, len, i, 10);
-            size_t e = i + (size_t)n;
-            static const char *const vague[] = {"一家", "两家", "这家", "多家", "几家", "每家", "各家", NULL};
-            if (i - b >= 6 && !any_of(t, len, b, vague))
-                add_entity(st, t + b, e - b);
-            i = e;
-            continue;
-        }
-        if ((starts(t, len, i, "·") || starts(t, len, i, "•")) && i >= 6) {
-            /* 史蒂夫·沃兹尼亚克: Han runs joined by a middle dot */
-            size_t b = han_run_before(t, len, i, 3);
-            size_t dl = starts(t, len, i, "·") ? 2 : 3;
-            size_t e = i + dl, chars = 0;
-            size_t tpos = 0;
-            while (e < len && chars < 5 && is_han(t, len, e) && !any_of(t, len, e, STOP_CHARS) &&
-                   !(chars >= 1 && event_find_trigger(t, e, e + 6 <= len ? e + 6 : len, 1, &tpos) >= 0 &&
-                     tpos == e)) {
-                e += 3;
-                chars++;
-            }
-            for (size_t x = b; x < i; x += 3) {   /* 联合创始人史蒂夫: the name starts after the title */
-                int tl = any_of(t, i, x, TITLES);
-                if (tl)
-                    b = x + (size_t)tl;
-            }
-            if (i - b >= 3 && chars >= 1)
-                add_entity(st, t + b, e - b);
-            i = e;
-            continue;
-        }
-        if (is_upper(t[i]) && (i == 0 || !is_alnum(t[i - 1]))) {
-            /* capitalised words, joined by single spaces */
-            size_t j = i, last = i;
-            int words = 0;
-            while (j < len && is_upper(t[j])) {
-                size_t w = j;
-                while (j < len && (is_alnum(t[j]) || t[j] == '-' || t[j] == '.' || t[j] == '&'))
-                    j++;
-                while (j > w && (t[j - 1] == '.' || t[j - 1] == '-'))
-                    j--;
-                if (en_stop(t + w, j - w) && words == 0) {
-                    last = j;
-                    words = -1;
-                    break;
-                }
-                last = j;
-                words++;
-                if (j + 1 < len && t[j] == ' ' && is_upper(t[j + 1]))
-                    j++;
-                else
-                    break;
-            }
-            static const char *const not_names[] = {"AI", "IT", "TV", "PC", "VR", "AR", "UP", "OK", "APP",
-                                                    "CEO", "CTO", "GDP", "NPC", "MB", "GB", "PK", NULL};
-            int bad = 0;
-            for (size_t k = 0; not_names[k] && !bad; k++)
-                bad = strlen(not_names[k]) == last - i && !memcmp(t + i, not_names[k], last - i);
-            if (words > 0 && last - i >= 2 && !bad)
-                add_entity(st, t + i, last - i);
-            i = last > i ? last : i + 1;
-            continue;
-        }
-        i += cp_len((unsigned char)t[i]);
-    }
-}
-
 static void cand_add_actor(cand *c, const char *s, size_t n)
 {
     if (n == 0 || n >= 64 || c->n_actors >= MAX_ACTORS)
@@ -361,12 +145,12 @@ static void cand_actors(const ev_state *st, cand *c, size_t tp, int after_ok)
     const char *t = st->t;
     size_t lim = after_ok ? c->text.e : tp;
     for (int pass = 0; pass < 2 && c->n_actors == 0; pass++) {
-        for (int k = 0; k < st->n_ents; k++)
-            if (lim > c->text.s && memmem(t + c->text.s, lim - c->text.s, st->ents[k], strlen(st->ents[k])))
-                cand_add_actor(c, st->ents[k], strlen(st->ents[k]));
-        for (size_t k = 0; GROUP_ACTORS[k]; k++)
-            if (contains(t, c->text.s, lim, GROUP_ACTORS[k]))
-                cand_add_actor(c, GROUP_ACTORS[k], strlen(GROUP_ACTORS[k]));
+        for (int k = 0; k < st->names.n; k++)
+            if (lim > c->text.s && memmem(t + c->text.s, lim - c->text.s, st->names.name[k], strlen(st->names.name[k])))
+                cand_add_actor(c, st->names.name[k], strlen(st->names.name[k]));
+        for (size_t k = 0; EVENT_GROUP_ACTORS[k]; k++)
+            if (contains(t, c->text.s, lim, EVENT_GROUP_ACTORS[k]))
+                cand_add_actor(c, EVENT_GROUP_ACTORS[k], strlen(EVENT_GROUP_ACTORS[k]));
         lim = c->text.e;   /* second pass: passive voice, names after the trigger */
         if (!after_ok)
             break;
@@ -613,11 +397,11 @@ static int has_argument(const char *t, size_t a, size_t b)
 
 static int names_actor(const ev_state *st, size_t a, size_t b)
 {
-    for (int k = 0; k < st->n_ents; k++)
-        if (b > a && memmem(st->t + a, b - a, st->ents[k], strlen(st->ents[k])))
+    for (int k = 0; k < st->names.n; k++)
+        if (b > a && memmem(st->t + a, b - a, st->names.name[k], strlen(st->names.name[k])))
             return 1;
-    for (size_t k = 0; GROUP_ACTORS[k]; k++)
-        if (contains(st->t, a, b, GROUP_ACTORS[k]))
+    for (size_t k = 0; EVENT_GROUP_ACTORS[k]; k++)
+        if (contains(st->t, a, b, EVENT_GROUP_ACTORS[k]))
             return 1;
     return 0;
 }
@@ -829,7 +613,6 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
     ev_state st;
     json_t *arr = json_array();
     int rc = -1;
-    (void)tx;
     memset(&st, 0, sizeof st);
     *events = NULL;
     st.c = calloc(MAX_CANDS, sizeof *st.c);
@@ -840,8 +623,8 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
     st.t = text ? text : "";
     st.len = strnlen(st.t, MAX_TEXT);
     if (title)
-        find_entities(&st, title, strnlen(title, 4096));
-    find_entities(&st, st.t, st.len);
+        event_names_find(&st.names, tx, title, strnlen(title, 4096));
+    event_names_find(&st.names, tx, st.t, st.len);
     for (size_t i = 0; i < st.len;) {
         while (i < st.len && (st.t[i] == ' ' || st.t[i] == '\n' || starts(st.t, st.len, i, "　")))
             i += st.t[i] == ' ' || st.t[i] == '\n' ? 1 : 3;
