@@ -124,6 +124,20 @@ static int weak_zh_ok(const char *t, size_t a, size_t b, size_t i, const char *w
     return 1;
 }
 
+/* What follows a word that is then no predicate: 受伤的女子, 死亡者,
+ * 受伤人员, and names of bodies: 地震局, 消防部门, 地震台网. */
+static int qualifies_noun(const char *t, size_t i, size_t b)
+{
+    static const char *const next[] = {"的", "者", "人员", "局", "部门", "台", "站", "中心", "办", "队", "网",
+                                       "所", "科", NULL};
+    for (size_t k = 0; next[k]; k++) {
+        size_t n = strlen(next[k]);
+        if (i + n <= b && !memcmp(t + i, next[k], n))
+            return 1;
+    }
+    return 0;
+}
+
 int event_find_trigger(const char *t, size_t a, size_t b, int zh, size_t *pos)
 {
     const event_trigger *lex = zh ? ZH : EN;
@@ -142,9 +156,7 @@ int event_find_trigger(const char *t, size_t a, size_t b, int zh, size_t *pos)
                 continue;
             if (zh && wl == 3 && !weak_zh_ok(t, a, b, i, lex[k].w))
                 continue;
-            /* 受伤的女子, 死亡者, 受伤人员: the word qualifies a noun, it is no predicate */
-            if (zh && i + wl + 3 <= b && (!memcmp(t + i + wl, "的", 3) || !memcmp(t + i + wl, "者", 3) ||
-                                         (i + wl + 6 <= b && !memcmp(t + i + wl, "人员", 6))))
+            if (zh && qualifies_noun(t, i + wl, b))
                 continue;
             if (best < 0 || lex[k].weight > lex[best].weight) {
                 best = (int)k;

@@ -545,13 +545,13 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
                 }
             }
         }
-        consumed_to = sp.e;
+        size_t group_end = sp.e;   /* clauses this candidate covers, if it is kept */
         /* no trailing comma or space */
         while (sp.e > sp.s) {
             size_t p = sp.e - 1;
             while (p > sp.s && ((unsigned char)t[p] & 0xC0) == 0x80)
                 p--;
-            if (any_of(t, sp.e, p, CLAUSE_END) || t[p] == ' ' || t[p] == '\n')
+            if (any_of(t, sp.e, p, CLAUSE_END) || starts(t, sp.e, p, "、") || t[p] == ' ' || t[p] == '\n')
                 sp.e = p;
             else
                 break;
@@ -575,6 +575,7 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
                   (tr->kind == EV_STATEMENT && !c.date[0] ? -0.5 : 0);
         c.trig = zh ? act : -1 - act;
         push(st, &c);
+        consumed_to = group_end;
         (void)dummy;
     }
 }
