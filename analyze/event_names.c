@@ -252,6 +252,28 @@ static void scan_names(event_names *st, const char *t, size_t len)
 }
 
 
+/* Who speaks at the start of a clause: "王坚说，", "卫生局指出，". */
+static void scan_speakers(event_names *st, const char *t, size_t len)
+{
+    static const char *const says[] = {"说", "表示", "称", "指出", "透露", "强调", "介绍", NULL};
+    static const char *const not_people[] = {"报道", "消息", "声明", "公报", "数据", "资料", "文章", "报告",
+                                             "通报", "新闻", "信息", "有人", "他们", "她们", "我们", NULL};
+    for (size_t i = 6; i < len; i += cp_len((unsigned char)t[i])) {
+        if (!any_of(t, len, i, says))
+            continue;
+        size_t b = i, chars = 0;
+        while (b >= 3 && chars < 4 && is_han(t, len, b - 3) && !any_of(t, len, b - 3, EVENT_STOP_CHARS)) {
+            b -= 3;
+            chars++;
+        }
+        int at_start = b == 0 || t[b - 1] == ' ' || t[b - 1] == '\n' ||
+                       (b >= 3 && ((unsigned char)t[b - 3] == 0xEF || (unsigned char)t[b - 3] == 0xE3 ||
+                                   (unsigned char)t[b - 3] == 0xE2));   /* after CJK punctuation */
+        if (chars >= 2 && chars <= 3 && at_start && !any_of(t, len, b, not_people))
+            add_name(st, t + b, i - b);
+    }
+}
+
 /* Technologies are not actors: ChatGPT, Transformer, GPT-4. */
 static void drop_technologies(event_names *en, const tag_taxonomy *tx)
 {
@@ -270,6 +292,7 @@ void event_names_find(event_names *en, const tag_taxonomy *tx, const char *t, si
 {
     int before = en->n;
     scan_names(en, t, len);
+    scan_speakers(en, t, len);
     if (tx && en->n > before)
         drop_technologies(en, tx);
 }
