@@ -646,7 +646,8 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
                 continue;
             int ovl = x->text.s < y->text.e && y->text.s < x->text.e;
             int same_act = x->trig == y->trig && x->n_actors > 0 && y->n_actors > 0 &&
-                           !strcmp(x->actors[0], y->actors[0]) && strcmp(x->date, y->date) == 0;
+                           !strcmp(x->actors[0], y->actors[0]) && strcmp(x->date, y->date) == 0 &&
+                           overlap(st.t, x->text, y->text) >= 0.3;
             if (same_act && event_trigger_get(x->trig >= 0, x->trig >= 0 ? x->trig : -1 - x->trig)->kind ==
                                 EV_STATEMENT)
                 same_act = 0;   /* two statements of one person are two events */
