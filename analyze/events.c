@@ -35,6 +35,7 @@ typedef struct cand {
     char actors[MAX_ACTORS][64];
     int n_actors;
     int dead;                    /* merged into another */
+    int reported;                /* a statement that reports the events inside its span */
 } cand;
 
 typedef struct ev_state {
@@ -548,7 +549,10 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
                 }
             }
         }
-        size_t group_end = sp.e;   /* clauses this candidate covers, if it is kept */
+        /* clauses this candidate covers, if it is kept; what a statement
+         * reports stays open for events of its own */
+        int reports = zh && tr->kind == EV_STATEMENT && sp.e == se && b < se;
+        size_t group_end = reports ? b : sp.e;
         /* no trailing comma or space */
         while (sp.e > sp.s) {
             size_t p = sp.e - 1;
@@ -577,6 +581,7 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         c.score = weight + (c.n_actors ? 1.5 : 0) + (c.date[0] ? 1.0 : 0) + 1.2 * (1.0 - pos) +
                   (tr->kind == EV_STATEMENT && !c.date[0] ? -0.5 : 0);
         c.trig = zh ? act : -1 - act;
+        c.reported = reports;
         push(st, &c);
         consumed_to = group_end;
         (void)dummy;
@@ -645,6 +650,11 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
             if (i == j || x->dead || y->dead || x->score < y->score || (x->score == y->score && i > j))
                 continue;
             int ovl = x->text.s < y->text.e && y->text.s < x->text.e;
+            /* a statement and an event it reports are two events */
+            if (ovl && (x->reported != y->reported) &&
+                ((x->reported && y->text.s >= x->text.s && y->text.e <= x->text.e) ||
+                 (y->reported && x->text.s >= y->text.s && x->text.e <= y->text.e)))
+                continue;
             int same_act = x->trig == y->trig && x->n_actors > 0 && y->n_actors > 0 &&
                            !strcmp(x->actors[0], y->actors[0]) && strcmp(x->date, y->date) == 0 &&
                            overlap(st.t, x->text, y->text) >= 0.3;
