@@ -175,7 +175,8 @@ static int is_zh_span(const char *t, size_t a, size_t b)
 static const char *const HYPO_ZH[] = {"如果", "假如", "要是", "倘若", "一旦", "万一", "假设", "如若", "是否",
                                       "会不会", "能否", "可能", "也许", "或许", "或将", "将会", "打算", "计划",
                                       "准备", "希望", "应该", "需要", "必须", "不会", "没有", "无人员",
-                                      "防止", "避免", NULL};
+                                      "防止", "避免", "很难", "难以", "疑似", "怀疑", "未造成", "没有造成",
+                                      NULL};
 static const char *const HYPO_EN[] = {"if ", "If ", "would ", "could ", "might ", "may ", "whether ",
                                       "will ", "should ", "plans to", "could be", NULL};
 static const char *const NEG_ZH[] = {"不", "没", "未", "无", "别", "莫", NULL};
@@ -564,6 +565,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
                 break;
         }
         sp = trim(t, st->len, sp, tp, zh);
+        if (zh && temporal_clause(t, sp.s, sp.e) && count_chars(t, sp.s, sp.e) <= 12)
+            continue;   /* only the setting of something else: "卫生局接获通报后" */
         cand c;
         memset(&c, 0, sizeof c);
         c.text = sp;
