@@ -394,6 +394,9 @@ static int has_argument(const char *t, size_t a, size_t b)
         if (!digit)
             continue;
         size_t j = i + ((unsigned char)t[i] == 0xEF || starts(t, b, i, "多") ? 3 : 1);
+        static const char *const approx[] = {"余", "多", "万", "千", "百", "十", "来", NULL};
+        for (int k = 0; k < 2 && j + 3 <= b && any_of(t, b, j, approx); k++)
+            j += 3;   /* 50余人, 2.1万人 */
         if (j < b && any_of(t, b, j, counters))
             return 1;
     }
