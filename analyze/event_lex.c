@@ -166,8 +166,9 @@ int event_find_trigger(const char *t, size_t a, size_t b, int zh, size_t *pos)
                 continue;
             if (zh && wl == 3 && !weak_zh_ok(t, a, b, i, lex[k].w))
                 continue;
-            if (zh && qualifies_noun(t, i + wl, b))
-                continue;
+            if (zh && (qualifies_noun(t, i + wl, b) ||
+                       (i >= a + 3 && i + 9 <= b && !memcmp(t + i - 3, "事发现场", 12))))
+                continue;   /* 事发现场 is 事发 + 现场, not 发现 */
             if (best < 0 || lex[k].weight > lex[best].weight) {
                 best = (int)k;
                 *pos = i;

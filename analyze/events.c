@@ -481,15 +481,18 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             continue;
         if (zh) {
             /* 这是…事件: an evaluation, not an act */
-            if (starts(t, b, a, "这是") || starts(t, b, a, "这起") || starts(t, b, a, "此次"))
-                if (contains(t, a, tp, "是"))
-                    continue;
+            if ((starts(t, b, a, "这是") || starts(t, b, a, "这起") || starts(t, b, a, "此次") ||
+                 starts(t, b, a, "该")) && contains(t, a, b, "是"))
+                continue;
+            if (contains(t, a, se, "谣传") || contains(t, a, se, "谣言") || contains(t, a, se, "不实"))
+                continue;   /* a report denied */
         }
         if (zh && (contains(t, tp, b, "不明") || contains(t, tp, b, "不详") || contains(t, tp, b, "未知")))
             continue;   /* "伤亡情况不明": nothing happened yet */
         if (zh && k + 1 < nc && temporal_clause(t, a, b))
             continue;   /* "事故发生后，": the setting of the next clause */
-        if (zh && (starts(t, b, a, "据") || starts(t, b, a, "经") || starts(t, b, a, "根据")) &&
+        if (zh && (starts(t, b, a, "据") || starts(t, b, a, "经") || starts(t, b, a, "根据") ||
+                   starts(t, b, a, "针对") || starts(t, b, a, "对于") || starts(t, b, a, "关于")) &&
             count_chars(t, a, b) <= 10)
             continue;   /* 据了解, 据初步调查: a source, not an event */
         if (zh && tr->weight < 2.0 && tr->kind != EV_STATEMENT && k + 1 < nc) {
@@ -567,6 +570,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             else
                 break;
         }
+        while (sp.s < sp.e && (t[sp.s] == ' ' || starts(t, sp.e, sp.s, "　")))
+            sp.s += t[sp.s] == ' ' ? 1 : 3;   /* no leading space */
         sp = trim(t, st->len, sp, tp, zh);
         if (zh && temporal_clause(t, sp.s, sp.e) && count_chars(t, sp.s, sp.e) <= 12)
             continue;   /* only the setting of something else: "卫生局接获通报后" */
