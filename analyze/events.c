@@ -22,6 +22,7 @@
 #include <string.h>
 
 #define MAX_CANDS 400
+#define SPARE_PENALTY 100.0   /* spares rank after every regular candidate */
 #define MAX_ACTORS 4
 #define MAX_TEXT (1u << 20)
 
@@ -55,6 +56,13 @@ static int starts(const char *s, size_t len, size_t i, const char *w)
 {
     size_t n = strlen(w);
     return i + n <= len && !memcmp(s + i, w, n);
+}
+
+/* A CJK ideograph (U+3400..U+9FFF) at s[i]. */
+static int is_han(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    return c >= 0xE3 && c <= 0xE9 && i + 2 < len && !(c == 0xE3 && (unsigned char)s[i + 1] < 0x90);
 }
 
 static size_t count_chars(const char *s, size_t a, size_t b)
@@ -436,6 +444,19 @@ static size_t split_enumerations(const char *t, size_t *cs, size_t nc, size_t ca
     return nc;
 }
 
+/* Two Han characters right before the trigger, no function word among
+ * them: the subject of a happening (房屋倒塌, 货车起火). */
+static int noun_before(const char *t, size_t a, size_t tp)
+{
+    size_t n = 0;
+    for (size_t p = tp; p >= a + 3 && n < 2; p -= 3) {
+        if (!is_han(t, tp, p - 3) || any_of(t, tp, p - 3, EVENT_STOP_CHARS))
+            break;
+        n++;
+    }
+    return n >= 2;
+}
+
 static int ends_with_colon(const char *t, size_t a, size_t b)
 {
     return (b >= a + 3 && starts(t, b, b - 3, "：")) || (b > a && t[b - 1] == ':');
@@ -586,13 +607,22 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         cand_actors(st, &c, tp, !zh && tr->kind == EV_STATEMENT);
         if (tr->kind == EV_STATEMENT && c.n_actors == 0)
             continue;
-        if (!c.n_actors && !c.date[0] && !has_argument(t, sp.s, sp.e))
-            continue;   /* who or when: an event needs one of them */
+        int spare = 0;
+        if (!c.n_actors && !c.date[0] && !has_argument(t, sp.s, sp.e)) {
+            /* who or when: an event needs one of them. A strong happening
+             * with a noun right before it (房屋倒塌) is kept as a spare,
+             * used only when an article has too few events. */
+            if (!(zh && tr->kind == EV_HAPPENING && tr->weight >= 2.2 && noun_before(t, sp.s, tp)))
+                continue;
+            spare = 1;
+        }
         double pos = st->len ? (double)ss / (double)st->len : 0;
         c.score = weight + (c.n_actors ? 1.5 : 0) + (c.date[0] ? 1.0 : 0) + 1.2 * (1.0 - pos) +
                   (tr->kind == EV_STATEMENT && !c.date[0] ? -0.5 : 0);
         c.trig = zh ? act : -1 - act;
         c.reported = reports;
+        if (spare)
+            c.score -= SPARE_PENALTY;
         push(st, &c);
         consumed_to = group_end;
         (void)dummy;
