@@ -457,6 +457,18 @@ static int noun_before(const char *t, size_t a, size_t tp)
     return n >= 2;
 }
 
+/* Two Han characters right after the trigger: the object of an act (扑灭大火). */
+static int noun_after(const char *t, size_t p, size_t b)
+{
+    size_t n = 0;
+    for (; p + 3 <= b && n < 2; p += 3) {
+        if (!is_han(t, b, p) || any_of(t, b, p, EVENT_STOP_CHARS))
+            break;
+        n++;
+    }
+    return n >= 2;
+}
+
 static int ends_with_colon(const char *t, size_t a, size_t b)
 {
     return (b >= a + 3 && starts(t, b, b - 3, "：")) || (b > a && t[b - 1] == ':');
@@ -612,7 +624,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             /* who or when: an event needs one of them. A strong happening
              * with a noun right before it (房屋倒塌) is kept as a spare,
              * used only when an article has too few events. */
-            if (!(zh && tr->kind == EV_HAPPENING && tr->weight >= 2.2 && noun_before(t, sp.s, tp)))
+            if (!(zh && tr->kind == EV_HAPPENING && tr->weight >= 2.2 && noun_before(t, sp.s, tp)) &&
+                !(zh && tr->kind == EV_ACT && tr->weight >= 2.2 && noun_after(t, tp + strlen(tr->w), sp.e)))
                 continue;
             spare = 1;
         }
