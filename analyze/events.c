@@ -617,10 +617,13 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         else if (has_sd && sd.end <= sp.s)
             memcpy(c.date, sd.iso, sizeof c.date);
         cand_actors(st, &c, tp, !zh && tr->kind == EV_STATEMENT);
-        if (tr->kind == EV_STATEMENT && c.n_actors == 0)
-            continue;
         int spare = 0;
-        if (!c.n_actors && !c.date[0] && !has_argument(t, sp.s, sp.e)) {
+        if (tr->kind == EV_STATEMENT && c.n_actors == 0) {
+            if (!(zh && noun_before(t, sp.s, tp)))
+                continue;
+            spare = 1;   /* "报道称": a source that speaks, only a spare */
+        }
+        if (!spare && !c.n_actors && !c.date[0] && !has_argument(t, sp.s, sp.e)) {
             /* who or when: an event needs one of them. A strong happening
              * with a noun right before it (房屋倒塌) is kept as a spare,
              * used only when an article has too few events. */
