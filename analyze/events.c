@@ -619,7 +619,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         cand_actors(st, &c, tp, !zh && tr->kind == EV_STATEMENT);
         int spare = 0;
         if (tr->kind == EV_STATEMENT && c.n_actors == 0) {
-            if (!(zh && noun_before(t, sp.s, tp)))
+            static const char *const crowd[] = {"多人", "有人", "人们", "大家", "他们", "她们", "我们", "人士", NULL};
+            if (!(zh && noun_before(t, sp.s, tp)) || (tp >= sp.s + 6 && any_of(t, tp, tp - 6, crowd)))
                 continue;
             spare = 1;   /* "报道称": a source that speaks, only a spare */
         }
@@ -627,8 +628,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             /* who or when: an event needs one of them. A strong happening
              * with a noun right before it (房屋倒塌) is kept as a spare,
              * used only when an article has too few events. */
-            if (!(zh && tr->kind == EV_HAPPENING && tr->weight >= 2.2 && noun_before(t, sp.s, tp)) &&
-                !(zh && tr->kind == EV_ACT && tr->weight >= 2.2 && noun_after(t, tp + strlen(tr->w), sp.e)))
+            if (!(zh && tr->kind == EV_HAPPENING && tr->weight >= 1.8 && noun_before(t, sp.s, tp)) &&
+                !(zh && tr->kind == EV_ACT && tr->weight >= 1.6 && noun_after(t, tp + strlen(tr->w), sp.e)))
                 continue;
             spare = 1;
         }
