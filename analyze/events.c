@@ -666,6 +666,27 @@ static double overlap(const char *t, span x, span y)
     return nx + ny ? 2.0 * (double)inter / (double)(nx + ny) : 0;
 }
 
+/* Well-formed UTF-8 (no overlongs, surrogates or bytes past U+10FFFF). */
+static int utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned c = u[i];
+        size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                   : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+        if (!len || i + len > n)
+            return 0;
+        for (size_t k = 1; k < len; k++)
+            if ((u[i + k] & 0xC0) != 0x80)
+                return 0;
+        if ((c == 0xE0 && u[i + 1] < 0xA0) || (c == 0xED && u[i + 1] > 0x9F) ||
+            (c == 0xF0 && u[i + 1] < 0x90) || (c == 0xF4 && u[i + 1] > 0x8F))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
 static int by_score(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
@@ -741,6 +762,10 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
         json_t *actors = json_array();
         for (int k = 0; actors && k < c->n_actors; k++)
             json_array_append_new(actors, json_string(c->actors[k]));
+        if (!utf8_valid(st.t + c->text.s, c->text.e - c->text.s)) {
+            json_decref(actors);
+            continue;   /* the text was not UTF-8 here: leave the event out */
+        }
         json_t *item = json_pack("{s:s%, s:o, s:o}", "text", st.t + c->text.s, c->text.e - c->text.s,
                                  "date", c->date[0] ? json_string(c->date) : json_null(),
                                  "actors", actors ? actors : json_array());

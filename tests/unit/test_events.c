@@ -129,6 +129,16 @@ static void test_merge_and_no_anchor(void **state)
     json_decref(ev);
 }
 
+static void test_bad_bytes(void **state)
+{
+    (void)state;
+    /* bytes that are not UTF-8 inside an event: that event is left out, nothing fails */
+    json_t *ev = events_of("去年11月，OpenAI发布\xff\xe4ChatGPT。2017年，谷歌公司发布Transformer。", "2023-07-03");
+    assert_int_equal(json_array_size(ev), 1);
+    assert_true(find_event(ev, "Transformer", NULL) == 0);
+    json_decref(ev);
+}
+
 static void test_seed(void **state)
 {
     (void)state;
@@ -162,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_trim_en),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_merge_and_no_anchor),
+        cmocka_unit_test(test_bad_bytes),
         cmocka_unit_test(test_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
