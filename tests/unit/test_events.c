@@ -133,7 +133,7 @@ static void test_bad_bytes(void **state)
 {
     (void)state;
     /* bytes that are not UTF-8 inside an event: that event is left out, nothing fails */
-    json_t *ev = events_of("去年11月，OpenAI发布\xff\xe4ChatGPT。2017年，谷歌公司发布Transformer。", "2023-07-03");
+    json_t *ev = events_of("去年11月，OpenAI发布\xff\xe4" "ChatGPT。2017年，谷歌公司发布Transformer。", "2023-07-03");
     assert_int_equal(json_array_size(ev), 1);
     assert_true(find_event(ev, "Transformer", NULL) == 0);
     json_decref(ev);
