@@ -401,6 +401,14 @@ static size_t read_year_en(const char *s, size_t len, size_t j, int *y)
     return j;
 }
 
+/* Nothing but spaces and quotes between s[i] and the start of its sentence. */
+static int sentence_start(const char *s, size_t i)
+{
+    while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '"' || s[i - 1] == '\''))
+        i--;
+    return i == 0 || s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?' || s[i - 1] == '\n';
+}
+
 static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res *r)
 {
     size_t n, j;
@@ -410,8 +418,8 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
     static const struct { const char *w; int dd; } days[] = {{"yesterday", -1}, {"today", 0}, {"tomorrow", 1}};
     for (size_t k = 0; k < 3; k++)
         if ((n = word(s, len, i, days[k].w, 1))) {
-            if (!have)
-                return 0;
+            if (!have || (s[i] >= 'A' && s[i] <= 'Z' && !sentence_start(s, i)))
+                return 0;   /* "the Today programme" is a name */
             *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n};
             civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
             return 1;

@@ -56,6 +56,8 @@ static const row ROWS[] = {
     {"It may rain", "2005-03-01", NULL},
     {"sales in 2004 rose", NULL, "2004"},
     {"yesterday", "2005-03-01", "2005-02-28"},
+    {"Today, the firm said", "2005-03-01", "2005-03-01"},
+    {"He told BBC Radio 4's Today programme", "2005-03-01", NULL},
     {"no date here at all", "2005-03-01", NULL},
 };
 
