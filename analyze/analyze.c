@@ -116,3 +116,24 @@ size_t analyze_resolve_tag(const analyze_ctx *ctx, const char *facet,
     }
     return n;
 }
+
+const char *analyze_taxonomy_fingerprint(const analyze_ctx *ctx)
+{
+    return ctx ? tag_fingerprint(ctx->taxonomy) : "";
+}
+
+int analyze_tag_info(const analyze_ctx *ctx, const char *id, const char **facet,
+                     const char **label_zh, const char **label_en)
+{
+    int i = ctx ? tag_find_id(ctx->taxonomy, id) : -1;
+    if (i < 0)
+        return -1;
+    const tag_def *d = tag_get(ctx->taxonomy, (size_t)i);
+    if (facet)
+        *facet = tag_facet_name(ctx->taxonomy, (size_t)d->facet);
+    if (label_zh)
+        *label_zh = d->label_zh;
+    if (label_en)
+        *label_en = d->label_en;
+    return 0;
+}

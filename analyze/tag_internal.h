@@ -40,6 +40,7 @@ struct tag_taxonomy {
     tag_node *nodes;       /* the automaton; nodes[0] is the root */
     size_t n_nodes, cap_nodes;
     int root_next[256];    /* root transitions, 0 = stay at root */
+    char fingerprint[17];  /* FNV-1a 64 of the file bytes, hex: changes when the file does */
 };
 
 /* Build the automaton over tx->patterns. Returns 0 or -1 (out of memory). */

@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,6 +466,13 @@ int tag_taxonomy_parse(const char *buf, size_t len, const char *name,
     }
     if (link_parents(tx, &ls))
         goto done;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+    if (snprintf(tx->fingerprint, sizeof tx->fingerprint, "%016llx", (unsigned long long)h) != 16) {
+        fail_at(&ls, NULL, 0, "cannot format the fingerprint");
+        goto done;
+    }
     if (tag_ac_build(tx) != 0) {
         fail_at(&ls, NULL, 0, "out of memory building the matcher");
         goto done;
@@ -535,6 +543,7 @@ void tag_taxonomy_free(tag_taxonomy *tx)
 /* ---- queries ---- */
 
 size_t tag_count(const tag_taxonomy *tx) { return tx ? tx->n_tags : 0; }
+const char *tag_fingerprint(const tag_taxonomy *tx) { return tx ? tx->fingerprint : ""; }
 size_t tag_facet_count(const tag_taxonomy *tx) { return tx ? tx->n_facets : 0; }
 size_t tag_pattern_count(const tag_taxonomy *tx) { return tx ? tx->n_patterns : 0; }
 

@@ -87,6 +87,10 @@ char *tag_normalize(const char *s, size_t len, size_t *outlen);
 int tag_match(const tag_taxonomy *tx, const char *norm, size_t len,
               tag_hit **hits, size_t *n_hits, size_t max_hits);
 
+/* 16 hex digits that change whenever the taxonomy file's bytes do
+ * (FNV-1a 64); borrowed from tx. */
+const char *tag_fingerprint(const tag_taxonomy *tx);
+
 /* Number of patterns (for per-pattern counters sized by callers). */
 size_t tag_pattern_count(const tag_taxonomy *tx);
 

@@ -114,6 +114,13 @@ static void test_resolve(void **state)
     assert_int_equal(analyze_resolve_tag(ctx, "technology", "互联网", ids, facets, 8), 0);
     assert_int_equal(analyze_resolve_tag(ctx, "nosuchfacet", "LLM", ids, facets, 8), 0);
     assert_int_equal(analyze_resolve_tag(ctx, NULL, "no such tag", ids, facets, 8), 0);
+    const char *f = NULL, *zh = NULL, *en = NULL;
+    assert_int_equal(analyze_tag_info(ctx, "llm", &f, &zh, &en), 0);
+    assert_string_equal(f, "technology");
+    assert_string_equal(zh, "大模型");
+    assert_string_equal(en, "Large language model");
+    assert_int_equal(analyze_tag_info(ctx, "nope", &f, NULL, NULL), -1);
+    assert_int_equal(strlen(analyze_taxonomy_fingerprint(ctx)), 16);
     analyze_ctx_free(ctx);
 }
 

@@ -161,6 +161,7 @@ static void test_shipped_taxonomy(void **state)
         per[0] += d->facet == tech;
         per[1] += d->facet == ind;
     }
+    assert_int_equal(strlen(tag_fingerprint(tx)), 16);
     assert_true(per[0] >= 60);
     assert_true(per[1] >= 40);
     tag_taxonomy_free(tx);
