@@ -517,6 +517,10 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             if ((starts(t, b, a, "这是") || starts(t, b, a, "这起") || starts(t, b, a, "此次") ||
                  starts(t, b, a, "该")) && contains(t, a, b, "是"))
                 continue;
+            /* "爆炸发生在…": where an event told before took place */
+            if (starts(t, b, tp, "发生在") && (count_chars(t, a, tp) <= 4 || starts(t, b, a, "这") ||
+                                               starts(t, b, a, "此") || starts(t, b, a, "该")))
+                continue;
             if (contains(t, a, se, "谣传") || contains(t, a, se, "谣言") || contains(t, a, se, "不实"))
                 continue;   /* a report denied */
         }
