@@ -139,7 +139,7 @@ static int weak_zh_ok(const char *t, size_t a, size_t b, size_t i, const char *w
 static int qualifies_noun(const char *t, size_t i, size_t b)
 {
     static const char *const next[] = {"的", "者", "人员", "局", "部门", "台", "站", "中心", "办", "队", "网",
-                                       "所", "科", NULL};
+                                       "所", "科", "等", NULL};
     for (size_t k = 0; next[k]; k++) {
         size_t n = strlen(next[k]);
         if (i + n <= b && !memcmp(t + i, next[k], n))
