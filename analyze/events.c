@@ -632,8 +632,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             /* who or when: an event needs one of them. A strong happening
              * with a noun right before it (房屋倒塌) is kept as a spare,
              * used only when an article has too few events. */
-            if (!(zh && tr->kind == EV_HAPPENING && tr->weight >= 1.8 && noun_before(t, sp.s, tp)) &&
-                !(zh && tr->kind == EV_ACT && tr->weight >= 1.6 && noun_after(t, tp + strlen(tr->w), sp.e)))
+            if (!(zh && tr->kind == EV_HAPPENING && tr->weight >= 1.4 && noun_before(t, sp.s, tp)) &&
+                !(zh && tr->kind == EV_ACT && tr->weight >= 1.4 && noun_after(t, tp + strlen(tr->w), sp.e)))
                 continue;
             spare = 1;
         }
