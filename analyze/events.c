@@ -1,16 +1,21 @@
 /* events.c -- key events: trigger clauses with actors and dates.
  *
  * Owns its own sentence and clause splitting (it does not depend on
- * text.c), the trigger lexicon, actor patterns, filters (questions,
- * hypotheticals, negation, opinions), trimming, merging and ranking.
- * Dates come from dates.c. One pass:
- *   1. split the text into sentences (。！？；!?; and ". " in English);
- *   2. collect article-wide actor names (title + name, name + title,
- *      …公司/集团/大学 …, capitalised Latin names);
+ * text.c), the filters (questions, hypotheticals, negation, source
+ * frames, evaluations), spans, trimming, merging and ranking. Trigger
+ * words live in event_lex.c, actor names in event_names.c, dates in
+ * dates.c. One pass:
+ *   1. split the text into sentences (。！？；!?; and ". " in English)
+ *      and Chinese sentences into clauses;
+ *   2. collect article-wide actor names;
  *   3. for each clause holding a trigger, build a candidate: the clause,
- *      a leading time/setting clause, a following quote or continuation,
- *      trimmed to the cap; give it the sentence's date and the actors it
- *      names; score it (trigger weight, actor, date, position);
+ *      leading time/setting clauses, following clauses without a new
+ *      subject, or for a statement the rest of the sentence (whose own
+ *      events stay candidates); trim it; give it its date and the actors
+ *      that stand before the trigger; score it (trigger weight, actor,
+ *      date, position). A candidate needs an actor, a date or a
+ *      participant; a strong trigger next to a bare noun makes a "spare",
+ *      ranked after all others, so it only fills articles with few events;
  *   4. drop duplicates, keep the best EVENT_MAX, best first.
  */
 #include "analyze/events.h"
