@@ -451,9 +451,15 @@ static size_t split_enumerations(const char *t, size_t *cs, size_t nc, size_t ca
 
 /* Two Han characters right before the trigger, no function word among
  * them: the subject of a happening (房屋倒塌, 货车起火). */
+static const char *const ADVERBS[] = {"突然", "已经", "正在", "立即", "迅速", "纷纷", "逐渐", "开始", "同时",
+                                       "随后", "相继", "先后", "陆续", "全部", "基本", "仍然", "不断", "直接",
+                                       "及时", "马上", "终于", "再次", "首次", "成功", "紧急", "全力", NULL};
+
 static int noun_before(const char *t, size_t a, size_t tp)
 {
     size_t n = 0;
+    if (tp >= a + 6 && any_of(t, tp, tp - 6, ADVERBS))
+        return 0;
     for (size_t p = tp; p >= a + 3 && n < 2; p -= 3) {
         if (!is_han(t, tp, p - 3) || any_of(t, tp, p - 3, EVENT_STOP_CHARS))
             break;
@@ -466,6 +472,8 @@ static int noun_before(const char *t, size_t a, size_t tp)
 static int noun_after(const char *t, size_t p, size_t b)
 {
     size_t n = 0;
+    if (any_of(t, b, p, ADVERBS))
+        return 0;
     for (; p + 3 <= b && n < 2; p += 3) {
         if (!is_han(t, b, p) || any_of(t, b, p, EVENT_STOP_CHARS))
             break;
