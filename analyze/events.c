@@ -40,7 +40,6 @@ typedef struct cand {
     char date[24];               /* "" = none */
     char actors[MAX_ACTORS][64];
     int n_actors;
-    int dead;                    /* merged into another */
     int reported;                /* a statement that reports the events inside its span */
 } cand;
 
@@ -739,12 +738,19 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
         sentence_events(&st, i, e);
         i = e;
     }
-    /* duplicates: overlapping spans, or near-identical texts */
-    for (size_t i = 0; i < st.n; i++)
-        for (size_t j = 0; j < st.n; j++) {
-            cand *x = &st.c[i], *y = &st.c[j];
-            if (i == j || x->dead || y->dead || x->score < y->score || (x->score == y->score && i > j))
-                continue;
+    /* best first; a candidate that repeats a kept event merges into it
+     * (overlapping spans, the same act by the same actor, near-identical
+     * text). Only kept events are compared: at most EVENT_MAX each. */
+    qsort(st.c, st.n, sizeof *st.c, by_score);
+    cand *keep[EVENT_MAX];
+    size_t kept = 0;
+    for (size_t i = 0; i < st.n; i++) {
+        cand *y = &st.c[i];
+        if (!utf8_valid(st.t + y->text.s, y->text.e - y->text.s))
+            continue;   /* the text was not UTF-8 here: leave the event out */
+        int dup = 0;
+        for (size_t k = 0; k < kept && !dup; k++) {
+            cand *x = keep[k];
             int ovl = x->text.s < y->text.e && y->text.s < x->text.e;
             /* a statement and an event it reports are two events */
             if (ovl && (x->reported != y->reported) &&
@@ -753,42 +759,35 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
                 continue;
             int same_act = x->trig == y->trig && x->n_actors > 0 && y->n_actors > 0 &&
                            !strcmp(x->actors[0], y->actors[0]) && strcmp(x->date, y->date) == 0 &&
+                           event_trigger_get(x->trig >= 0, x->trig >= 0 ? x->trig : -1 - x->trig)->kind !=
+                               EV_STATEMENT &&   /* two statements of one person are two events */
                            overlap(st.t, x->text, y->text) >= 0.3;
-            if (same_act && event_trigger_get(x->trig >= 0, x->trig >= 0 ? x->trig : -1 - x->trig)->kind ==
-                                EV_STATEMENT)
-                same_act = 0;   /* two statements of one person are two events */
-            if (ovl || same_act || overlap(st.t, x->text, y->text) >= 0.6) {
-                if (!ovl && y->text.s < x->text.s) {
-                    /* the same event told twice: keep the first telling, with the better score */
-                    cand keep = *y;
-                    keep.score = x->score;
-                    *y = *x;
-                    *x = keep;
-                }
-                y->dead = 1;
-                for (int k = 0; k < y->n_actors; k++)
-                    cand_add_actor(x, y->actors[k], strlen(y->actors[k]));
+            if (!(ovl || same_act || overlap(st.t, x->text, y->text) >= 0.6))
+                continue;
+            dup = 1;
+            if (!ovl && y->text.s < x->text.s) {
+                /* the same event told twice: keep the first telling, with the better score */
+                cand first = *y;
+                first.score = x->score;
+                *y = *x;
+                *x = first;
             }
+            for (int j = 0; j < y->n_actors; j++)
+                cand_add_actor(x, y->actors[j], strlen(y->actors[j]));
         }
-    qsort(st.c, st.n, sizeof *st.c, by_score);
-    size_t kept = 0;
-    for (size_t i = 0; i < st.n && kept < EVENT_MAX; i++) {
-        cand *c = &st.c[i];
-        if (c->dead)
-            continue;
+        if (!dup && kept < EVENT_MAX)
+            keep[kept++] = y;
+    }
+    for (size_t i = 0; i < kept; i++) {
+        cand *c = keep[i];
         json_t *actors = json_array();
         for (int k = 0; actors && k < c->n_actors; k++)
             json_array_append_new(actors, json_string(c->actors[k]));
-        if (!utf8_valid(st.t + c->text.s, c->text.e - c->text.s)) {
-            json_decref(actors);
-            continue;   /* the text was not UTF-8 here: leave the event out */
-        }
         json_t *item = json_pack("{s:s%, s:o, s:o}", "text", st.t + c->text.s, c->text.e - c->text.s,
                                  "date", c->date[0] ? json_string(c->date) : json_null(),
                                  "actors", actors ? actors : json_array());
         if (!item || json_array_append_new(arr, item))
             goto done;
-        kept++;
     }
     *events = arr;
     arr = NULL;
