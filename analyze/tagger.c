@@ -80,8 +80,9 @@ static int collect(const tag_taxonomy *tx, const char *s, int where,
     size_t nlen = 0, nh = 0;
     tag_hit *hits = NULL;
     size_t len = strnlen(s, TAG_MAX_TEXT_BYTES);   /* longer texts: their first 2 MiB */
-    while (len > 0 && len == TAG_MAX_TEXT_BYTES && ((unsigned char)s[len] & 0xC0) == 0x80)
-        len--;   /* not inside a character */
+    if (len == TAG_MAX_TEXT_BYTES)
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;   /* not inside a character */
     char *norm = tag_normalize(s, len, &nlen);
     int rc = -1;
     if (!norm || tag_match(tx, norm, nlen, &hits, &nh, 0) != 0)
