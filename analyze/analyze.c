@@ -41,8 +41,8 @@ int analyze_ctx_new(const analyze_config *cfg, analyze_ctx **out,
         ? snprintf(tpath, sizeof tpath, "%s", cfg->taxonomy_path)
         : snprintf(tpath, sizeof tpath, "%s/taxonomy.json", cfg->data_dir ? cfg->data_dir : "data");
     if (n < 0 || (size_t)n >= sizeof tpath) {
-        if (err && errlen)
-            snprintf(err, errlen, "analyze: taxonomy path too long");
+        if (err && errlen && snprintf(err, errlen, "analyze: taxonomy path too long") < 0)
+            err[0] = '\0';
         analyze_ctx_free(ctx);
         return -1;
     }

@@ -97,8 +97,10 @@ static int eval_topics(const analyze_ctx *ctx, const char *path)
                 if (!strcmp(cf[k].label, label) && !strcmp(cf[k].got, top ? top : "(none)"))
                     break;
             if (k == ncf && ncf < 512) {
-                snprintf(cf[k].label, sizeof cf[k].label, "%s", label);
-                snprintf(cf[k].got, sizeof cf[k].got, "%s", top ? top : "(none)");
+                int n1 = snprintf(cf[k].label, sizeof cf[k].label, "%s", label);
+                int n2 = snprintf(cf[k].got, sizeof cf[k].got, "%s", top ? top : "(none)");
+                if (n1 < 0 || n2 < 0)   /* truncation only shortens a label in the report */
+                    cf[k].label[0] = cf[k].got[0] = '\0';
                 cf[k].n = 0;
                 ncf++;
             }
@@ -178,8 +180,9 @@ static int eval_events(const analyze_ctx *ctx, const char *path)
         date_anchor a;
         char iso[16] = "";
         const char *rt = json_string_value(json_object_get(it, "report_time"));
-        if (date_anchor_parse(rt, &a) == 0)
-            snprintf(iso, sizeof iso, "%04d-%02d-%02d", a.y, a.m, a.d);
+        if (date_anchor_parse(rt, &a) == 0 &&
+            snprintf(iso, sizeof iso, "%04d-%02d-%02d", a.y, a.m, a.d) != 10)
+            iso[0] = '\0';
         if (analyze_one(ctx, json_string_value(json_object_get(it, "title")),
                         json_string_value(json_object_get(it, "text")), iso[0] ? iso : NULL, &rec)) {
             json_decref(it);
