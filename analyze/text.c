@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <friso/friso.h>
+#include <jansson.h>
 #include <libstemmer.h>
 #include <unicode/ubrk.h>
 #include <unicode/ustring.h>
@@ -208,6 +209,42 @@ int text_ctx_add_term(text_ctx *ctx, const char *term)
     friso_dic_add(ctx->friso->dic, __LEX_CJK_WORDS__, copy, NULL);
     ctx->extra_terms++;
     return 0;
+}
+
+int text_ctx_add_json_terms(text_ctx *ctx, const char *path)
+{
+    json_error_t jerr;
+    json_t *root = path ? json_load_file(path, 0, &jerr) : NULL;
+    if (!root)
+        return 0;
+    enum { STACK = 256 };   /* iterative walk, bounded stack */
+    json_t *stack[STACK];
+    size_t n = 0;
+    int rc = 0;
+    stack[n++] = root;
+    while (n && rc == 0) {
+        json_t *v = stack[--n];
+        if (json_is_string(v)) {
+            const char *s = json_string_value(v);
+            size_t len = strlen(s), chars = text_utf8_chars(s, len), han = 0;
+            for (size_t i = 0; i < len;)
+                han += (size_t)text_is_han(text_utf8_next(s, len, &i));
+            if (han && chars >= 2 && chars <= 10 && !strchr(s, ' '))
+                rc = text_ctx_add_term(ctx, s);
+        } else if (json_is_array(v)) {
+            for (size_t i = 0; i < json_array_size(v) && n < STACK; i++)
+                stack[n++] = json_array_get(v, i);
+        } else if (json_is_object(v)) {
+            const char *key;
+            json_t *val;
+            json_object_foreach(v, key, val) {
+                if (n < STACK)
+                    stack[n++] = val;
+            }
+        }
+    }
+    json_decref(root);
+    return rc;
 }
 
 int text_is_stopword(const text_ctx *ctx, const char *lang, const char *norm)

@@ -36,6 +36,13 @@ void text_ctx_free(text_ctx *ctx);   /* accepts NULL */
  * it whole. Only before the ctx is shared. Returns 0 or -1. */
 int text_ctx_add_term(text_ctx *ctx, const char *term);
 
+/* Add every Chinese string of a JSON file (2-10 characters, Han in it, no
+ * space: the labels and aliases of data/taxonomy.json) as text_ctx_add_term
+ * does; the file's shape does not matter. A missing or unreadable file adds
+ * nothing and is not an error (its owner reports it). Returns 0 or -1 when
+ * out of memory. */
+int text_ctx_add_json_terms(text_ctx *ctx, const char *path);
+
 /* Is the lower-cased word `norm` a stop word of lang? "zh" checks the
  * Chinese and the English list, "de"/"fr"/"es"/"it"/"pt"/"nl" their own
  * and the English one, every other language the English one. */
