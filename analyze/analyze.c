@@ -28,46 +28,6 @@ struct analyze_ctx {
     tag_taxonomy *taxonomy;  /* facet tags; loaded once, read-only */
 };
 
-/* Every Chinese string of the taxonomy file (labels, aliases) goes into the
- * segmenter's lexicon so that 大模型, 生成式AI stay whole. The file's shape
- * is the taxonomy stage's business: we only walk its strings. A missing
- * file is fine here; the taxonomy loader reports its own errors. */
-static int add_taxonomy_terms(text_ctx *tc, const char *path)
-{
-    json_error_t jerr;
-    json_t *root = json_load_file(path, 0, &jerr);
-    if (!root)
-        return 0;
-    enum { STACK = 256 };
-    json_t *stack[STACK];
-    size_t n = 0;
-    int rc = 0;
-    stack[n++] = root;
-    while (n && rc == 0) {
-        json_t *v = stack[--n];
-        if (json_is_string(v)) {
-            const char *s = json_string_value(v);
-            size_t len = strlen(s), chars = text_utf8_chars(s, len), han = 0;
-            for (size_t i = 0; i < len;)
-                han += (size_t)text_is_han(text_utf8_next(s, len, &i));
-            if (han && chars >= 2 && chars <= 10 && !strchr(s, ' '))
-                rc = text_ctx_add_term(tc, s);
-        } else if (json_is_array(v)) {
-            for (size_t i = 0; i < json_array_size(v) && n < STACK; i++)
-                stack[n++] = json_array_get(v, i);
-        } else if (json_is_object(v)) {
-            const char *key;
-            json_t *val;
-            json_object_foreach(v, key, val) {
-                if (n < STACK)
-                    stack[n++] = val;
-            }
-        }
-    }
-    json_decref(root);
-    return rc;
-}
-
 int analyze_ctx_new(const analyze_config *cfg, analyze_ctx **out,
                     char *err, size_t errlen)
 {
@@ -98,7 +58,8 @@ int analyze_ctx_new(const analyze_config *cfg, analyze_ctx **out,
         goto fail;
     if (text_ctx_new(dir, NULL, &ctx->text, err, errlen) != 0)
         goto fail;
-    if (add_taxonomy_terms(ctx->text, path) != 0) {
+    /* its Chinese terms go into the segmenter's lexicon: never cut */
+    if (text_ctx_add_json_terms(ctx->text, path) != 0) {
         if (err && errlen)
             snprintf(err, errlen, "analyze: cannot add taxonomy terms from %s", path);
         goto fail;

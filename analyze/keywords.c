@@ -136,13 +136,25 @@ double kw_idf(const kw_model *m, const char *lang, const char *norm)
 }
 
 /* May this token stand as a keyword (single) / sit inside a phrase? */
+/* Only hiragana: Japanese particles and endings (する, ない), never keywords. */
+static int all_hiragana(const char *w)
+{
+    size_t len = strlen(w);
+    for (size_t i = 0; i < len;) {
+        uint32_t c = text_utf8_next(w, len, &i);
+        if (c < 0x3040 || c > 0x309F)
+            return 0;
+    }
+    return len > 0;
+}
+
 static int single_ok(const text_doc *doc, const text_token *t)
 {
     const text_term *tm = &doc->terms[t->term];
     if (tm->stop || t->kind == TEXT_TOK_NUM)
         return 0;
     if (t->kind == TEXT_TOK_CJK)
-        return tm->chars >= 2 && !kw_cjk_number(tm->norm);
+        return tm->chars >= 2 && !kw_cjk_number(tm->norm) && !all_hiragana(tm->norm);
     return tm->chars >= 2;
 }
 

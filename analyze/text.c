@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <friso/friso.h>
+#include <jansson.h>
 #include <libstemmer.h>
 #include <unicode/ubrk.h>
 #include <unicode/ustring.h>
@@ -27,11 +28,16 @@
 #define FRISO_DEFAULT_DICT "/usr/share/friso/dict/UTF-8/"
 #define MAX_WORD_BYTES 64
 
+/* Optional stop-word lists, data/stopwords-<lang>.txt. */
+static const char *const other_stop_langs[] = { "de", "fr", "es", "it", "pt", "nl" };
+#define N_OTHER_STOP (sizeof other_stop_langs / sizeof other_stop_langs[0])
+
 struct text_ctx {
     friso_t friso;          /* lexicon, read-only after load */
     friso_config_t fcfg;    /* segmentation settings, read-only */
     text_map *stop_zh;      /* Chinese stop words */
-    text_map *stop_en;      /* English stop words */
+    text_map *stop_en;      /* English stop words (also checked for every language) */
+    text_map *stop_other[N_OTHER_STOP]; /* other_stop_langs[i]'s list, or empty */
     size_t extra_terms;     /* words we added to the lexicon */
     text_map *compounds;    /* lexicon words friso may still cut (生成式ai), lower-cased */
 };
@@ -108,7 +114,10 @@ int text_ctx_new(const char *data_dir, const char *friso_ini, text_ctx **out,
     ctx->stop_zh = text_map_new();
     ctx->stop_en = text_map_new();
     ctx->compounds = text_map_new();
-    if (!ctx->friso || !ctx->fcfg || !ctx->stop_zh || !ctx->stop_en || !ctx->compounds) {
+    int maps_ok = 1;
+    for (size_t i = 0; i < N_OTHER_STOP; i++)
+        maps_ok &= (ctx->stop_other[i] = text_map_new()) != NULL;
+    if (!ctx->friso || !ctx->fcfg || !ctx->stop_zh || !ctx->stop_en || !ctx->compounds || !maps_ok) {
         snprintf(err, errlen, "text: out of memory");
         goto fail;
     }
@@ -146,6 +155,12 @@ int text_ctx_new(const char *data_dir, const char *friso_ini, text_ctx **out,
         load_list(data_dir, "stopwords-en.txt", ctx->stop_en, 1, err, errlen) ||
         add_lexicon_file(ctx, data_dir, err, errlen))
         goto fail;
+    for (size_t i = 0; i < N_OTHER_STOP; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "stopwords-%s.txt", other_stop_langs[i]);
+        if (load_list(data_dir, name, ctx->stop_other[i], 0, err, errlen))
+            goto fail;
+    }
     *out = ctx;
     return 0;
 fail:
@@ -165,6 +180,8 @@ void text_ctx_free(text_ctx *ctx)
         friso_free_config(ctx->fcfg);
     text_map_free(ctx->stop_zh);
     text_map_free(ctx->stop_en);
+    for (size_t i = 0; i < N_OTHER_STOP; i++)
+        text_map_free(ctx->stop_other[i]);
     text_map_free(ctx->compounds);
     free(ctx);
 }
@@ -194,6 +211,42 @@ int text_ctx_add_term(text_ctx *ctx, const char *term)
     return 0;
 }
 
+int text_ctx_add_json_terms(text_ctx *ctx, const char *path)
+{
+    json_error_t jerr;
+    json_t *root = path ? json_load_file(path, 0, &jerr) : NULL;
+    if (!root)
+        return 0;
+    enum { STACK = 256 };   /* iterative walk, bounded stack */
+    json_t *stack[STACK];
+    size_t n = 0;
+    int rc = 0;
+    stack[n++] = root;
+    while (n && rc == 0) {
+        json_t *v = stack[--n];
+        if (json_is_string(v)) {
+            const char *s = json_string_value(v);
+            size_t len = strlen(s), chars = text_utf8_chars(s, len), han = 0;
+            for (size_t i = 0; i < len;)
+                han += (size_t)text_is_han(text_utf8_next(s, len, &i));
+            if (han && chars >= 2 && chars <= 10 && !strchr(s, ' '))
+                rc = text_ctx_add_term(ctx, s);
+        } else if (json_is_array(v)) {
+            for (size_t i = 0; i < json_array_size(v) && n < STACK; i++)
+                stack[n++] = json_array_get(v, i);
+        } else if (json_is_object(v)) {
+            const char *key;
+            json_t *val;
+            json_object_foreach(v, key, val) {
+                if (n < STACK)
+                    stack[n++] = val;
+            }
+        }
+    }
+    json_decref(root);
+    return rc;
+}
+
 int text_is_stopword(const text_ctx *ctx, const char *lang, const char *norm)
 {
     if (!ctx || !norm)
@@ -202,6 +255,10 @@ int text_is_stopword(const text_ctx *ctx, const char *lang, const char *norm)
     int zh = lang && (!strcmp(lang, "zh") || !strcmp(lang, "ja"));
     if (zh && text_map_get(ctx->stop_zh, norm, len) != TEXT_MAP_NONE)
         return 1;
+    for (size_t i = 0; lang && !zh && i < N_OTHER_STOP; i++)
+        if (!strcmp(lang, other_stop_langs[i]))
+            return text_map_get(ctx->stop_other[i], norm, len) != TEXT_MAP_NONE ||
+                   text_map_get(ctx->stop_en, norm, len) != TEXT_MAP_NONE;
     return text_map_get(ctx->stop_en, norm, len) != TEXT_MAP_NONE;
 }
 
@@ -414,10 +471,24 @@ static int segment_icu(const text_ctx *ctx, text_doc *doc, const char *s, size_t
             wl -= 2;
         else if (wl > 5 && !memcmp(w + wl - 4, "\xE2\x80\x99s", 4))
             wl -= 4;
-        uint32_t id = intern(ctx, doc, w, (size_t)wl, term_cap);
+        /* French and Italian elision: l'énergie -> énergie */
+        size_t elide = 0;
+        if (!strcmp(doc->lang, "fr") || !strcmp(doc->lang, "it") || !strcmp(doc->lang, "ca")) {
+            for (size_t q = 1; q <= 3 && q + 1 < (size_t)wl; q++) {
+                if (w[q] == '\'') {
+                    elide = q + 1;
+                    break;
+                }
+                if (q + 3 < (size_t)wl && !memcmp(w + q, "\xE2\x80\x99", 3)) {
+                    elide = q + 3;
+                    break;
+                }
+            }
+        }
+        uint32_t id = intern(ctx, doc, w + elide, (size_t)wl - elide, term_cap);
         if (id == TEXT_MAP_NONE)
             goto done;
-        size_t start = map[a], end = map[b];
+        size_t start = map[a] + elide, end = map[b];
         text_token t = { .start = (uint32_t)start, .end = (uint32_t)end, .term = id,
                          .kind = status < UBRK_WORD_LETTER ? TEXT_TOK_NUM : doc->terms[id].kind };
         if (out->n == 0 || has_punct(s, prev_end, start))

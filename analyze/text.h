@@ -22,7 +22,8 @@
 typedef struct text_ctx text_ctx;
 
 /* Load the lexicon and stop words. data_dir holds stopwords-zh.txt and
- * stopwords-en.txt (and lexicon-zh.txt, extra Chinese words, optional);
+ * stopwords-en.txt (and, optional: stopwords-de/fr/es/it/pt/nl.txt;
+ * lexicon-zh.txt, extra Chinese words);
  * friso_ini is friso's configuration file, or NULL for the default
  * (/usr/share/friso/friso.ini when present, else friso's defaults with the
  * dictionary in /usr/share/friso/dict/UTF-8/). Returns 0, or -1 with a
@@ -35,8 +36,16 @@ void text_ctx_free(text_ctx *ctx);   /* accepts NULL */
  * it whole. Only before the ctx is shared. Returns 0 or -1. */
 int text_ctx_add_term(text_ctx *ctx, const char *term);
 
-/* Is the lower-cased word `norm` a stop word of lang ("zh", "en"; other
- * languages use the English list for Latin words)? */
+/* Add every Chinese string of a JSON file (2-10 characters, Han in it, no
+ * space: the labels and aliases of data/taxonomy.json) as text_ctx_add_term
+ * does; the file's shape does not matter. A missing or unreadable file adds
+ * nothing and is not an error (its owner reports it). Returns 0 or -1 when
+ * out of memory. */
+int text_ctx_add_json_terms(text_ctx *ctx, const char *path);
+
+/* Is the lower-cased word `norm` a stop word of lang? "zh" checks the
+ * Chinese and the English list, "de"/"fr"/"es"/"it"/"pt"/"nl" their own
+ * and the English one, every other language the English one. */
 int text_is_stopword(const text_ctx *ctx, const char *lang, const char *norm);
 
 /* Approximate bytes held by the lexicon and word lists. */

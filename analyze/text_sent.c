@@ -63,7 +63,8 @@ size_t text_utf8_chars(const char *s, size_t len)
 /* ---- language ---- */
 
 enum { SC_HAN, SC_KANA, SC_HANGUL, SC_LATIN, SC_CYR, SC_GREEK, SC_ARABIC,
-       SC_HEBREW, SC_THAI, SC_DEVA, SC_N };
+       SC_HEBREW, SC_THAI, SC_DEVA, SC_BENG, SC_TAML, SC_TELU, SC_GUJR, SC_GURU,
+       SC_GEOR, SC_ARMN, SC_N };
 
 static int script_of(uint32_t cp)
 {
@@ -88,6 +89,20 @@ static int script_of(uint32_t cp)
         return SC_THAI;
     if (cp >= 0x900 && cp <= 0x97F)
         return SC_DEVA;
+    if (cp >= 0x980 && cp <= 0x9FF)
+        return SC_BENG;
+    if (cp >= 0xA00 && cp <= 0xA7F)
+        return SC_GURU;
+    if (cp >= 0xA80 && cp <= 0xAFF)
+        return SC_GUJR;
+    if (cp >= 0xB80 && cp <= 0xBFF)
+        return SC_TAML;
+    if (cp >= 0xC00 && cp <= 0xC7F)
+        return SC_TELU;
+    if (cp >= 0x10A0 && cp <= 0x10FF)
+        return SC_GEOR;
+    if (cp >= 0x530 && cp <= 0x58F)
+        return SC_ARMN;
     return -1;
 }
 
@@ -144,7 +159,8 @@ static const char *intern_code(const char *c)
     static const char *const all[] = { "zh", "ja", "ko", "ru", "uk", "bg", "sr", "mk", "be",
         "kk", "el", "ar", "fa", "ur", "he", "yi", "th", "hi", "mr", "ne", "en", "fr", "de", "es",
         "it", "pt", "nl", "sv", "da", "no", "nb", "fi", "pl", "cs", "sk", "ro", "hu", "tr",
-        "id", "ms", "vi", "ca", "hr", "sl", "et", "lv", "lt", NULL };
+        "id", "ms", "vi", "ca", "hr", "sl", "et", "lv", "lt", "bn", "as", "pa", "gu", "ta", "te",
+        "ka", "hy", NULL };
     for (size_t i = 0; all[i]; i++)
         if (!strcmp(all[i], c))
             return all[i];
@@ -236,6 +252,20 @@ const char *text_detect_language(const char *text, size_t len, const char *decla
         if (dcode && in_list(dcode, (const char *const[]){ "hi", "mr", "ne", NULL }))
             return dcode;
         return "hi";
+    case SC_BENG:
+        return dcode && !strcmp(dcode, "as") ? dcode : "bn";
+    case SC_GURU:
+        return "pa";
+    case SC_GUJR:
+        return "gu";
+    case SC_TAML:
+        return "ta";
+    case SC_TELU:
+        return "te";
+    case SC_GEOR:
+        return "ka";
+    case SC_ARMN:
+        return "hy";
     default:
         break;
     }

@@ -40,8 +40,8 @@ TEXT_FUZZ_SRC := analyze/text.c analyze/text_sent.c analyze/text_map.c analyze/k
 build-fuzz/fuzz_text: tools/fuzz_text.c $(TEXT_FUZZ_SRC) $(wildcard analyze/*.h)
 	@mkdir -p $(dir $@)
 	clang -I. -D_GNU_SOURCE -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
-	    $(shell pkg-config --cflags icu-uc icu-i18n friso) -o $@ tools/fuzz_text.c $(TEXT_FUZZ_SRC) \
-	    $(shell pkg-config --libs icu-uc icu-i18n friso) -lstemmer -lm
+	    $(shell pkg-config --cflags icu-uc icu-i18n friso jansson) -o $@ tools/fuzz_text.c $(TEXT_FUZZ_SRC) \
+	    $(shell pkg-config --libs icu-uc icu-i18n friso jansson) -lstemmer -lm
 
 fuzz:: build-fuzz/fuzz_text
 	@mkdir -p build-fuzz/corpus-text

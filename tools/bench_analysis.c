@@ -172,6 +172,9 @@ int main(int argc, char **argv)
         text_ctx_free(tc);
         return 1;
     }
+    char tax[1024];   /* the daemon adds the taxonomy's terms to the lexicon: so do we */
+    if (snprintf(tax, sizeof tax, "%s/taxonomy.json", data) < (int)sizeof tax)
+        text_ctx_add_json_terms(tc, tax);
     double t1 = now_ms();
     long after = rss_kib();
     printf("analysis: lexicon + stop words + IDF load %.0f ms, resident memory +%.1f MiB "

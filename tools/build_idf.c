@@ -4,7 +4,8 @@
  * usage: build_idf --lang zh|en [--data DIR] [--min-df N] [--max N] FILE.jsonl...
  * Each line of each FILE is a JSON object; its "title" and "text" strings
  * form one document, segmented exactly as skimd segments articles
- * (text_doc_build with the same lexicon and stop words). Writes to stdout:
+ * (text_doc_build with the same lexicon, taxonomy terms and stop words).
+ * Writes to stdout:
  * a "# docs N" header, a comment naming the inputs, then WORD<TAB>DF lines
  * (stop words and bare numbers left out; DF >= --min-df, default 2; at most
  * --max lines, default 40000, most frequent first).
@@ -68,6 +69,12 @@ int main(int argc, char **argv)
         goto usage;
     if (text_ctx_new(data, NULL, &tc, err, sizeof err) != 0) {
         fprintf(stderr, "build_idf: %s\n", err);
+        goto done;
+    }
+    char tax[1024];   /* segment as the daemon does: taxonomy terms in the lexicon */
+    if (snprintf(tax, sizeof tax, "%s/taxonomy.json", data) >= (int)sizeof tax ||
+        text_ctx_add_json_terms(tc, tax) != 0) {
+        fprintf(stderr, "build_idf: cannot add taxonomy terms\n");
         goto done;
     }
     long docs = 0;

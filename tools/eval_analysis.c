@@ -443,15 +443,21 @@ int main(int argc, char **argv)
     }
     text_ctx *tc = NULL;
     kw_model *m = NULL;
+    int rc = 0, n_tax;
     if (text_ctx_new(data, NULL, &tc, err, sizeof err) || kw_model_load(data, &m, err, sizeof err)) {
         fprintf(stderr, "eval: %s\n", err);
         text_ctx_free(tc);
         return 1;
     }
+    /* as the daemon does: the taxonomy's terms join the lexicon */
+    n_tax = snprintf(path, sizeof path, "%s/taxonomy.json", data);
+    if (n_tax > 0 && (size_t)n_tax < sizeof path && text_ctx_add_json_terms(tc, path) != 0) {
+        fprintf(stderr, "eval: out of memory\n");
+        rc = 1;
+    }
     static const struct { const char *set; int kind, zh; } sets[] = {
         { "keywords-en", 0, 0 }, { "keywords-zh", 0, 1 },
         { "summaries-en", 1, 0 }, { "summaries-zh", 1, 1 } };
-    int rc = 0;
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
         if (only && strcmp(only, sets[i].set))
             continue;

@@ -25,6 +25,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char err[256];
     if (text_ctx_new("data", NULL, &tc, err, sizeof err) || kw_model_load("data", &km, err, sizeof err))
         abort();
+    text_ctx_add_json_terms(tc, "data/taxonomy.json");
     return 0;
 }
 

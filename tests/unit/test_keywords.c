@@ -175,6 +175,31 @@ static void test_name_replaces_its_part(void **state)
     assert_false(contains(k, n, "Domecq"));
 }
 
+static void test_other_languages(void **state)
+{
+    (void)state;
+    kw_item k[KW_MAX];
+    const char *de =
+        "Die Bundesregierung will den Ausbau der Windkraft beschleunigen. Die Windkraft soll bis 2030 "
+        "die Hälfte des Stroms liefern. Der Ausbau der Windkraft stockt aber seit Jahren, sagen die Verbände. "
+        "Für die Windkraft fehlen vor allem Flächen und Genehmigungen.";
+    size_t n = run("Regierung will Windkraft schneller ausbauen", de, NULL, k);
+    assert_true(n > 0);
+    assert_string_equal(k[0].text, "Windkraft");
+    for (size_t i = 0; i < n; i++) {   /* no German function words */
+        assert_string_not_equal(k[i].norm, "die");
+        assert_string_not_equal(k[i].norm, "der");
+        assert_string_not_equal(k[i].norm, "und");
+    }
+    const char *fr =
+        "Le gouvernement veut accélérer l'énergie solaire. L'énergie solaire doit fournir la moitié de "
+        "l'électricité en 2030. Les producteurs d'énergie solaire demandent des terrains.";
+    n = run("L'énergie solaire accélère", fr, NULL, k);
+    assert_true(n > 0);
+    assert_true(contains(k, n, "énergie solaire") || contains(k, n, "énergie"));
+    assert_false(mentions(k, n, "l'"));
+}
+
 static void test_substring_standing_alone_kept(void **state)
 {
     (void)state;
@@ -338,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_speaker_labels_dropped),
         cmocka_unit_test(test_english_phrases_and_sites),
         cmocka_unit_test(test_name_replaces_its_part),
+        cmocka_unit_test(test_other_languages),
         cmocka_unit_test(test_substring_standing_alone_kept),
         cmocka_unit_test(test_degenerate_inputs),
         cmocka_unit_test(test_through_analyze_article),
