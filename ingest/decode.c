@@ -113,6 +113,11 @@ static uint64_t load64(const unsigned char *p)
     return v;
 }
 
+static int has_zero(uint64_t v)
+{
+    return ((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull) != 0;
+}
+
 /* Counts invalid sequences and non-ASCII characters of UTF-8 input. */
 static void utf8_check(const unsigned char *s, size_t len, size_t *bad, size_t *nonascii)
 {
@@ -123,8 +128,10 @@ static void utf8_check(const unsigned char *s, size_t len, size_t *bad, size_t *
         unsigned char c = s[i];
         size_t n;
         if (c < 0x80) {
+            if (c == 0)
+                (*bad)++;      /* NUL: replaced, so C strings stay whole */
             i++;
-            while (i + 8 <= len && !(load64(s + i) & ASCII_MASK))
+            while (i + 8 <= len && !(load64(s + i) & ASCII_MASK) && !has_zero(load64(s + i)))
                 i += 8;
             continue;
         }

@@ -48,18 +48,27 @@ long extract_count_words(const char *text)
     return words;
 }
 
-/* Not HTML: NUL bytes or no '<' in the first KiB. */
+/* Not HTML: no '<' in the first KiB, or binary there (NUL bytes, many
+ * control characters or U+FFFD, i.e. bytes no charset could read). */
 static int looks_like_html(const char *s, size_t len)
 {
-    size_t scan = len < 1024 ? len : 1024;
+    size_t scan = len < 1024 ? len : 1024, odd = 0, chars = 0;
     int lt = 0;
     for (size_t i = 0; i < scan; i++) {
-        if (s[i] == '\0')
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\0')
             return 0;
-        if (s[i] == '<')
+        if (c == '<')
             lt = 1;
+        if ((c & 0xC0) != 0x80)
+            chars++;
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F)
+            odd++;
+        if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xBF &&
+            (unsigned char)s[i + 2] == 0xBD)
+            odd++;
     }
-    return lt;
+    return lt && odd * 20 <= chars;
 }
 
 extract_status extract_article_from_html(const char *html, size_t len,

@@ -431,7 +431,7 @@ static void visible_near_h1(meta *m, ex_doc *doc)
     int seen = 0;
     if (!start)
         return;
-    for (ex_node *n = ex_next(doc->root, start, 1); n && seen < DATE_SCAN_NODES;
+    for (ex_node *n = ex_next(doc->root, start, start == m->h1_node); n && seen < DATE_SCAN_NODES;
          n = ex_next(doc->root, n, !(n->flags & NF_TEXT) && (ex_tag_flags[n->tag] & TF_SKIP))) {
         if (!(n->flags & NF_TEXT) || n->len < 4)
             continue;

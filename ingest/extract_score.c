@@ -578,7 +578,7 @@ static ex_node *pick_top(scorer *sc)
             top = p;
             continue;
         }
-        if (p->wchars == top->wchars) {
+        if (p->wchars == top->wchars && p->chars == top->chars) {
             top = p;
             continue;
         }
@@ -624,7 +624,7 @@ static int drop_container(const ex_node *n, const ex_node *top)
     switch (n->tag) {
     case T_DIV: case T_SECTION: case T_UL: case T_OL: case T_TABLE: case T_DL:
     case T_FORM: case T_HEADER: case T_FIGURE: case T_SPAN: case T_CENTER:
-    case T_P: case T_LI:
+    case T_P: case T_LI: case T_TD: case T_TH: case T_NAV: case T_ASIDE:
         break;
     default:
         return 0;
