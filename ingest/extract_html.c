@@ -542,7 +542,9 @@ static void start_tag(builder *b, const char *s, size_t len, size_t *pos)
         *pos = gt ? (size_t)(gt - s) + 1 : len;
         return;
     }
-    if ((f & TF_VOID) || (self_closing && tag == T_OTHER))
+    /* "/>" means nothing on HTML elements, except that a self-closed
+     * <button/> or <select/> left open would hide the rest of the page. */
+    if ((f & TF_VOID) || (self_closing && (tag == T_OTHER || (f & TF_SKIP))))
         return;
     if (b->depth < EX_MAX_DEPTH)
         b->stack[b->depth++] = n;

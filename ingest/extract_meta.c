@@ -93,8 +93,10 @@ static void put_author(meta *m, const char *s, int prio)
             break;
         }
     }
-    size_t n = strlen(a);
-    if (n == 0 || n > 120 || is_url_like(a) || strchr(a, '@') || strchr(a, '{')) {
+    size_t n = strlen(a), letters = 0;
+    for (size_t i = 0; i < n; i++)
+        letters += isalpha((unsigned char)a[i]) || (unsigned char)a[i] >= 0x80;
+    if (n == 0 || n > 120 || !letters || is_url_like(a) || strchr(a, '@') || strchr(a, '{')) {
         free(a);
         return;
     }
