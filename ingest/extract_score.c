@@ -832,10 +832,9 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     for (int r = 0; r < KNOWN_RANKS && !known; r++)
         if (sc.known[r] && sc.known[r]->wchars >= 100 && agrees(sc.known[r], top))
             known = sc.known[r];
-    if (known) {
-        known->flags |= NF_KEEP;
-        emit(&e, known, known);
-    } else if (top) {
+    if (known)
+        top = known;
+    if (top) {
         mark_siblings(top);
         if (top->parent) {
             for (ex_node *s = top->parent->first; s; s = s->next)
