@@ -380,19 +380,24 @@ static void score_paragraph(scorer *sc, ex_node *p)
 static void raw_sizes(ex_doc *doc)
 {
     ex_node *root = doc->root, *n = root->first;
+    int in_p = 0;
     while (n) {
         if (n->flags & NF_TEXT) {
             uint32_t c = 0;
             for (uint32_t i = 0; i < n->len; i++)
                 c += (unsigned char)n->text[i] > ' ';
             n->raw = c;
+            n->raw_p = in_p ? c : 0;
         } else if (n->first && !(ex_tag_flags[n->tag] & TF_SKIP)) {
+            in_p += n->tag == T_P;
             n = n->first;
             continue;
         }
         for (;;) {
-            if (n->parent)
+            if (n->parent) {
                 n->parent->raw += n->raw;
+                n->parent->raw_p += n->raw_p;
+            }
             if (n->next) {
                 n = n->next;
                 break;
@@ -402,6 +407,7 @@ static void raw_sizes(ex_doc *doc)
                 n = NULL;
                 break;
             }
+            in_p -= n->tag == T_P;
         }
     }
 }
@@ -443,10 +449,11 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     ex_node *root = doc->root, *n = root->first;
-    uint32_t page_raw;
+    uint32_t page_raw, page_raw_p;
     pthread_once(&once, init_first);
     raw_sizes(doc);
     page_raw = doc->body ? doc->body->raw : root->raw;
+    page_raw_p = doc->body ? doc->body->raw_p : root->raw_p;
     while (n) {
         int descend = 0;
         if (n->flags & NF_TEXT) {
@@ -482,7 +489,8 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
                                 attr_is(n, "role", "contentinfo") || attr_is(n, "role", "banner")))
                     boiler = 1;
                 if (boiler == 1 && (n->raw * 2 > page_raw ||
-                                    (n->weight >= 0 && n->raw * 4 > page_raw)))
+                                    (n->weight >= 0 && n->raw * 4 > page_raw) ||
+                                    (n->raw_p >= 400 && n->raw_p * 2 > page_raw_p)))
                     boiler = 0;   /* a wrapper of most of the page */
                 if (boiler && n != doc->body && n != doc->html) {
                     n->flags |= NF_BOILER;
