@@ -477,6 +477,14 @@ static size_t find_raw_end(const char *s, size_t len, size_t i, const char *name
     return len;
 }
 
+static int in_foreign(const builder *b)
+{
+    for (int i = b->depth - 1; i >= 1; i--)
+        if (b->stack[i]->tag == T_SVG || b->stack[i]->tag == T_MATH)
+            return 1;
+    return 0;
+}
+
 static void start_tag(builder *b, const char *s, size_t len, size_t *pos)
 {
     size_t i = *pos + 1, ns = i;
@@ -524,6 +532,12 @@ static void start_tag(builder *b, const char *s, size_t len, size_t *pos)
     implied_ends(b, tag);
     append_child(cur(b), n);
     uint8_t f = ex_tag_flags[tag];
+    if ((f & TF_RAW) && tag != T_SCRIPT && tag != T_STYLE && in_foreign(b)) {
+        /* <title> inside <svg> is an ordinary element, often self-closed */
+        f = 0;
+        if (self_closing)
+            return;
+    }
     if (f & TF_RAW) {
         if (tag == T_PLAINTEXT) {
             add_text(b, s + i, len - i, 0);
