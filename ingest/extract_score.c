@@ -25,6 +25,7 @@
 
 #define ANCESTOR_LEVELS 5
 #define TEXT_CAP (8u << 20)     /* main text never exceeds 8 MiB */
+#define TAIL_MIN_BEFORE 400     /* bytes of text before a tail marker counts */
 #define TAIL_BLOCKS 8           /* trailing non-sentences cut at most */
 #define TAIL_SHORT 80           /* bytes: a longer block is kept */
 
@@ -668,7 +669,39 @@ static const char *const credit_marks[] = {
     "Foto:", "Fotos:", "Foto :", "Bild:", "Bilder:", "Photo:", "photo:", "Photo :", "Photos:",
     "Image:", "Credit:", "Credits:", "Quelle:", "Kuva:", "Imagen:", "Fuente:", "Cr\xC3\xA9" "dit",
     "(Foto", "(Bild", "(Photo", "(REUTERS", "(AFP", "(AP Photo", "Getty Images", "\xC2\xA9",
-    "Vergr\xC3\xB6\xC3\x9F" "ern", NULL };
+    "Vergr\xC3\xB6\xC3\x9F" "ern", "Abbildung", "Titelbild:", "Bildquelle", "Fotocredit",
+    NULL };
+
+/* Short blocks that open the tail of an article (about the author,
+ * sources, "read also", comments): output stops there once enough text
+ * came before. */
+static const char *const tail_marks[] = {
+    "\xC3\x9C" "ber den Autor", "\xC3\x9C" "ber die Autorin", "About the author",
+    "About the Author", "Mehr zum Thema", "Weitere Artikel", "Das k\xC3\xB6nnte",
+    "Lesen Sie auch", "Lesen Sie mehr", "Auch interessant", "Empfehlungen aus",
+    "You may also like", "You might also like", "More from", "More stories", "Related Stories",
+    "Czytaj te\xC5\xBC", "Zobacz te\xC5\xBC", "Leggi anche", "Lire aussi", "A lire aussi",
+    "\xC3\x80 lire aussi", "Ver tambi\xC3\xA9n", "Te puede interesar", "Quellenangaben",
+    "Originalartikel", "Originalpublikation", "\xC5\xB9r\xC3\xB3" "d\xC5\x82o:",
+    "FRAGEN AN DEN AUTOR", "Leave a Reply", "Leave a Comment", "Schreibe einen Kommentar",
+    "Kommentar schreiben", "Gef\xC3\xA4llt mir", "Teilen mit:", "Share this:",
+    "Diesen Beitrag teilen", "Jetzt teilen", "Wie bewerten Sie", "War dieser Artikel",
+    "War der Artikel", "\xE7\x9B\xB8\xE5\x85\xB3\xE9\x98\x85\xE8\xAF\xBB",     /* 相关阅读 */
+    "\xE5\xBB\xB6\xE4\xBC\xB8\xE9\x98\x85\xE8\xAF\xBB",                         /* 延伸阅读 */
+    "\xE6\x8E\xA8\xE8\x8D\x90\xE9\x98\x85\xE8\xAF\xBB",                         /* 推荐阅读 */
+    NULL };
+
+static int tail_block(const char *s, size_t n)
+{
+    if (n > 80)
+        return 0;
+    for (int i = 0; tail_marks[i]; i++) {
+        size_t l = strlen(tail_marks[i]);
+        if (n >= l && !memcmp(s, tail_marks[i], l))
+            return 1;
+    }
+    return 0;
+}
 
 static int junk_block(const char *s, size_t n, const char *title)
 {
@@ -705,6 +738,7 @@ typedef struct emitter {
     size_t block_start;      /* where the current block began in b */
     const char *title;
     int all;                 /* last resort: ignore boilerplate marks */
+    int stopped;             /* a tail marker was seen: nothing more */
 } emitter;
 
 static void end_block(emitter *e)
@@ -716,8 +750,14 @@ static void end_block(emitter *e)
     size_t s = e->block_start;
     while (s < b->len && (b->buf[s] == ' ' || b->buf[s] == '\n'))
         s++;
-    if (junk_block(b->buf + s, b->len - s, e->title))
+    if (e->stopped) {
         b->len = e->block_start;
+    } else if (junk_block(b->buf + s, b->len - s, e->title)) {
+        b->len = e->block_start;
+    } else if (e->block_start >= TAIL_MIN_BEFORE && tail_block(b->buf + s, b->len - s)) {
+        b->len = e->block_start;
+        e->stopped = 1;
+    }
     if (b->buf)
         b->buf[b->len] = '\0';
     if (b->len > e->block_start)
@@ -856,6 +896,7 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
         ex_node *body = doc->body ? doc->body : doc->root;
         e.b.len = 0;
         e.block_start = 0;
+        e.stopped = 0;
         emit(&e, body, body);
         if (e.b.len == 0 && !e.b.failed) {
             e.all = 1;
