@@ -73,6 +73,7 @@ typedef struct ex_node {
     /* statistics filled by the scorer (extract_score.c) */
     uint32_t raw;            /* non-blank text bytes below, boilerplate included */
     uint32_t raw_p;          /* of which inside <p> elements */
+    uint32_t order;          /* element's place in document order (scorer) */
     uint32_t chars;          /* visible characters below (CJK = 1) */
     uint32_t link_chars;     /* of which inside links */
     uint32_t punct;          /* sentence punctuation below */

@@ -25,6 +25,7 @@
 
 #define ANCESTOR_LEVELS 5
 #define TEXT_CAP (8u << 20)     /* main text never exceeds 8 MiB */
+#define LEAD_LEVELS 4           /* how far a lead may sit from the body */
 #define TAIL_MIN_BEFORE 400     /* bytes of text before a tail marker counts */
 #define TAIL_BLOCKS 8           /* trailing non-sentences cut at most */
 #define TAIL_SHORT 80           /* bytes: a longer block is kept */
@@ -265,7 +266,27 @@ typedef struct scorer {
     int nomem;
     ex_node *known[KNOWN_RANKS]; /* first container of each known kind */
     class_memo *memo;        /* CLASS_CACHE slots, or NULL (no caching) */
+    ex_node *lead;           /* first element named like a lead/standfirst */
+    uint32_t order;          /* elements seen so far */
 } scorer;
+
+static int word_has(const char *v, const char *const *list, int exact_only,
+                    const char *const *exact);
+
+/* Lead paragraphs (standfirst, teaser text) often sit in the article
+ * header, outside the body container. */
+static int lead_class(const ex_node *n)
+{
+    static const char *const words[] = {
+        "lead", "intro", "standfirst", "teaser-text", "teaser__text", "summary", "excerpt",
+        "abstract", "subline", "dek", "deck", "article-description", "article__description",
+        "td-post-sub-title", "subtitle", "sapo", "bajada", "entradilla", "chapo", NULL };
+    const char *c = ex_attr_get(n, "class");
+    const char *ip = ex_attr_get(n, "itemprop");
+    if (ip && !strcasecmp(ip, "description"))
+        return 1;
+    return c && word_has(c, NULL, 1, words);
+}
 
 /* Containers that content management systems name for the article body,
  * in trafilatura's order of trust (rank 0 best). Substring matches on a
@@ -467,6 +488,7 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
         } else {
             uint8_t f = ex_tag_flags[n->tag];
             int boiler = 0;
+            n->order = ++sc->order;
             if (n->parent->flags & NF_LINK)
                 n->flags |= NF_LINK;
             if (n->tag == T_A && ex_attr_get(n, "href"))
@@ -499,6 +521,8 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
                     descend = n->first != NULL;
                     if (rank >= 0 && !sc->known[rank])
                         sc->known[rank] = n;
+                    if (!sc->lead && n->attrs && n->tag != T_BODY && lead_class(n))
+                        sc->lead = n;
                 }
             }
         }
@@ -859,6 +883,24 @@ static void trim_tail(ex_buf *b)
     }
 }
 
+/* A lead goes before the body when it precedes it closely: prose, not
+ * inside it, and sharing an ancestor at most LEAD_LEVELS above it. */
+static int lead_fits(const ex_node *lead, const ex_node *top)
+{
+    if (lead->order >= top->order || lead->wchars < 60 || link_density(lead) > 0.3f ||
+        (lead->flags & (NF_BOILER | NF_HIDDEN)))
+        return 0;
+    for (const ex_node *p = lead; p; p = p->parent)
+        if (p == top)
+            return 0;
+    const ex_node *a = top->parent;
+    for (int k = 0; a && k < LEAD_LEVELS; k++, a = a->parent)
+        for (const ex_node *p = lead->parent; p; p = p->parent)
+            if (p == a)
+                return 1;
+    return 0;
+}
+
 char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
 {
     scorer sc = {0};
@@ -882,6 +924,8 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
             known = sc.known[r];
     if (known)
         top = known;
+    if (top && sc.lead && lead_fits(sc.lead, top))
+        emit(&e, sc.lead, sc.lead);
     if (top) {
         mark_siblings(top);
         if (top->parent) {
