@@ -121,6 +121,42 @@ char *ex_buf_take(ex_buf *b);       /* malloc'd string (caller frees) or NULL */
 /* Text of a subtree, whitespace-collapsed, into a malloc'd string or NULL */
 char *ex_node_text(const ex_node *n, size_t cap);
 
+/* ---- class names and ids (extract_class.c) ---- */
+#define EX_KNOWN_RANKS 6
+typedef struct ex_class_cache ex_class_cache;
+/* Per-page cache of class analysis; NULL on OOM (callers run uncached).
+ * Free with ex_class_cache_free (accepts NULL). */
+ex_class_cache *ex_class_cache_new(void);
+void ex_class_cache_free(ex_class_cache *c);
+/* Readability-style weight of n's class/id (+25 content, -25 boilerplate);
+ * *boiler = 1 for boilerplate names, 2 for comment sections, else 0;
+ * *rank = ex_known_rank(n). cache may be NULL. */
+float ex_classify(ex_class_cache *cache, const ex_node *n, int *boiler, int *rank);
+/* 0..5 when n is named like an article body container (0 best), else -1 */
+int ex_known_rank(const ex_node *n);
+/* n is named like a lead paragraph (standfirst, teaser text) */
+int ex_lead_class(const ex_node *n);
+int ex_attr_is(const ex_node *n, const char *name, const char *val);
+
+/* ---- text output (extract_emit.c) ---- */
+typedef struct ex_emitter {
+    ex_buf b;                /* the text so far */
+    size_t block_start;      /* where the current block began in b */
+    const char *title;       /* a block equal to it is dropped; may be NULL */
+    int all;                 /* last resort: ignore boilerplate marks */
+    int stopped;             /* a tail marker was seen: nothing more */
+} ex_emitter;
+/* Append the text of root's subtree; top is the chosen container (never
+ * dropped by the cleaner). */
+void ex_emit(ex_emitter *e, ex_node *root, const ex_node *top);
+/* Cut trailing short blocks that are no sentences. */
+void ex_trim_tail(ex_buf *b);
+
+static inline float ex_link_density(const ex_node *n)
+{
+    return n->chars ? (float)n->link_chars / (float)n->chars : 0.0f;
+}
+
 /* ---- stages ---- */
 /* Main text (extract_score.c): returns malloc'd text or NULL. */
 char *ex_main_text(ex_doc *doc, const char *title, int *nomem);
