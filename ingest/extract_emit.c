@@ -45,7 +45,10 @@ static int drop_container(const ex_node *n, const ex_node *top)
 
 static int ends_sentence(const char *s, size_t n);
 
-/* Lines that end or decorate an article without being part of it. */
+/* Lines that end or decorate an article without being part of it.
+ * junk_block() says 1 for lines that may sit anywhere (captions,
+ * datelines, the repeated headline) and 2 for these, which end the
+ * article when they come after its first paragraphs. */
 static const char *const junk_prefix[] = {
     "责任编辑", "责编", "编辑：", "编辑:", "举报", "声明：", "免责声明", "版权所有",
     "版权声明", "分享到", "扫一扫", "扫描二维码", "关注我们", "相关阅读", "相关新闻",
@@ -55,6 +58,16 @@ static const char *const junk_prefix[] = {
     "Related:", "Related Articles", "Related Posts", "Read more", "Read More",
     "Advertisement", "ADVERTISEMENT", "Tags:", "Posted in", "Filed under",
     "Click here", "Print this", "Teilen", "Anzeige", "Werbung", "Mehr zum Thema",
+    /* post meta lines of blog engines */
+    "Dieser Eintrag wurde", "Dieser Beitrag wurde", "Der Beitrag wurde", "This entry was posted",
+    "This post was posted", "Erstellt am", "Bewerten:", "Rezept drucken", "Bild anzeigen",
+    /* calls to subscribe, support, share */
+    "Wenn Ihnen unser", "Wenn Ihnen dieser", "If you enjoyed", "If you like this", "Gib deine E-Mail",
+    "Enter your email", "Enter your e-mail", "Never miss", "Sign up for", "Subscribe to",
+    "Abonnieren Sie", "Jetzt abonnieren", "Unterst\xC3\xBCtzen Sie", "Support our", "SUGGESTED CITATION",
+    "Zitiervorschlag", "JOIN Our", "Join our", "Like this:", "Gef\xC3\xA4llt dir",
+    /* PHP noise printed into pages */
+    "Warning: ", "Notice: ", "Deprecated: ",
     NULL };
 
 /* Photo credits and captions: "Foto: dpa", "(Bild: Stefan Müller)". */
@@ -118,17 +131,35 @@ static int junk_block(const char *s, size_t n, const char *title)
     for (int i = 0; junk_prefix[i]; i++) {
         size_t l = strlen(junk_prefix[i]);
         if (n >= l && !memcmp(s, junk_prefix[i], l))
-            return 1;
+            return 2;
     }
     if (memmem(s, n, "ICP备", 5) || memmem(s, n, "ICP证", 5) ||
         memmem(s, n, "All Rights Reserved", 19) || memmem(s, n, "All rights reserved", 19))
-        return 1;
+        return 2;
     return 0;
 }
 
 
+/* Junk lines after which nothing belongs to the article: post meta
+ * lines and calls for support or citation. */
+static int ends_article(const char *s, size_t n)
+{
+    static const char *const marks[] = {
+        "Dieser Eintrag wurde", "Dieser Beitrag wurde", "Der Beitrag wurde",
+        "This entry was posted", "This post was posted", "Erstellt am", "If you enjoyed",
+        "Wenn Ihnen unser", "Unterst\xC3\xBCtzen Sie", "SUGGESTED CITATION", "Zitiervorschlag",
+        "Like this:", NULL };
+    for (int i = 0; marks[i]; i++) {
+        size_t l = strlen(marks[i]);
+        if (n >= l && !memcmp(s, marks[i], l))
+            return 1;
+    }
+    return 0;
+}
+
 static void end_block(ex_emitter *e)
 {
+    int junk;
     ex_buf *b = &e->b;
     while (b->len > e->block_start &&
            (b->buf[b->len - 1] == ' ' || b->buf[b->len - 1] == '\n'))
@@ -138,8 +169,10 @@ static void end_block(ex_emitter *e)
         s++;
     if (e->stopped) {
         b->len = e->block_start;
-    } else if (junk_block(b->buf + s, b->len - s, e->title)) {
+    } else if ((junk = junk_block(b->buf + s, b->len - s, e->title)) != 0) {
         b->len = e->block_start;
+        if (junk == 2 && e->block_start >= TAIL_MIN_BEFORE && ends_article(b->buf + s, b->len - s))
+            e->stopped = 1;
     } else if (e->block_start >= TAIL_MIN_BEFORE && tail_block(b->buf + s, b->len - s)) {
         b->len = e->block_start;
         e->stopped = 1;
