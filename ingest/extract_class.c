@@ -30,7 +30,7 @@ static const char *const strong_neg[] = {
     "relate", "author-info", "author-box", "authorbox", "follow", "banner",
     "print-only", "screen-reader", "sr-only", "visually-hidden", "report",
     "byline", "dateline", "disclaimer", "tooltip", "overlay", "lightbox", "post-meta", "entry-meta", "article-meta",
-    "meta-data", "promo", "teaser", "carousel", "slider",
+    "meta-data", "promo", "carousel", "slider",
     NULL };
 /* Negative class names matched as whole words (split on - _ space). */
 static const char *const word_neg[] = {
@@ -71,6 +71,8 @@ static int state_prefix(const char *s)
 /* Comment sections stay boilerplate even when they outweigh the article. */
 static int comment_word(const char *w)
 {
+    if (strstr(w, "commentary"))
+        return 0;   /* an opinion piece, not a comment thread */
     return strstr(w, "comment") || strstr(w, "disqus") || strstr(w, "reply") ||
            strstr(w, "replies") || strstr(w, "cmt");
 }
@@ -136,7 +138,7 @@ static float class_weight(const ex_node *n, int *boiler)
             pos |= wpos;
             if (state)
                 continue;
-            int wstrong = contains_any(word, m, strong_neg, neg_first);
+            int wstrong = !strstr(word, "commentary") && contains_any(word, m, strong_neg, neg_first);
             if (wstrong && strong < 2)
                 strong = comment_word(word) ? 2 : 1;
             if (wpos && !wstrong)
