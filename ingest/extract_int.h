@@ -81,6 +81,7 @@ typedef struct ex_node {
     uint32_t wchars;         /* weighted non-link chars below (CJK = 3) */
     uint32_t own;            /* weighted non-link chars of own inline text */
     uint32_t own_punct;      /* punctuation in own inline text */
+    uint32_t p_w;            /* of wchars, those inside <p> elements */
     float score;             /* content score as a candidate */
     float weight;            /* class/id weight */
 } ex_node;

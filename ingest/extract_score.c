@@ -262,7 +262,10 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
                 p->chars += n->chars;
                 p->link_chars += n->link_chars;
                 p->punct += n->punct;
+                if (n->tag == T_P && !(n->flags & NF_TEXT))
+                    n->p_w = n->wchars;
                 p->wchars += n->wchars;
+                p->p_w += n->p_w;
                 if ((n->flags & NF_TEXT) || !(ex_tag_flags[n->tag] & TF_BLOCK)) {
                     p->own += (n->flags & NF_TEXT) ? n->wchars : n->own;
                     p->own_punct += (n->flags & NF_TEXT) ? n->punct : n->own_punct;
@@ -416,6 +419,15 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
             known = sc.known[r];
     if (known)
         top = known;
+    if (top) {
+        /* Paragraphs spread over several blocks: widen the choice until it
+         * holds half of the page's (non-boilerplate) paragraph text. */
+        ex_node *body = doc->body ? doc->body : doc->root;
+        while (top->parent && top->parent != body && top->parent != doc->root &&
+               (uint64_t)top->p_w * 2 < body->p_w &&
+               !(top->parent->flags & (NF_BOILER | NF_HIDDEN)))
+            top = top->parent;
+    }
     if (top && sc.lead && lead_fits(sc.lead, top))
         ex_emit(&e, sc.lead, sc.lead);
     if (top) {
