@@ -66,6 +66,7 @@ static const char *const junk_prefix[] = {
     "Enter your email", "Enter your e-mail", "Never miss", "Sign up for", "Subscribe to",
     "Abonnieren Sie", "Jetzt abonnieren", "Unterst\xC3\xBCtzen Sie", "Support our", "SUGGESTED CITATION",
     "Zitiervorschlag", "JOIN Our", "Join our", "Like this:", "Gef\xC3\xA4llt dir",
+    "Materia\xC5\x82 chroniony", "Les opinions exprim\xC3\xA9" "es", "Externer Inhalt",
     /* PHP noise printed into pages */
     "Warning: ", "Notice: ", "Deprecated: ",
     NULL };
@@ -92,7 +93,8 @@ static const char *const tail_marks[] = {
     "FRAGEN AN DEN AUTOR", "Leave a Reply", "Leave a Comment", "Schreibe einen Kommentar",
     "Kommentar schreiben", "Gef\xC3\xA4llt mir", "Teilen mit:", "Share this:",
     "Diesen Beitrag teilen", "Jetzt teilen", "Wie bewerten Sie", "War dieser Artikel",
-    "War der Artikel", "\xE7\x9B\xB8\xE5\x85\xB3\xE9\x98\x85\xE8\xAF\xBB",     /* 相关阅读 */
+    "War der Artikel", "Zum Weiterlesen", "Mehr aus ", "Mehr zu ", "Kommentare", "Comments",
+    "Nur angemeldete", "We want to hear", "\xE7\x9B\xB8\xE5\x85\xB3\xE9\x98\x85\xE8\xAF\xBB",     /* 相关阅读 */
     "\xE5\xBB\xB6\xE4\xBC\xB8\xE9\x98\x85\xE8\xAF\xBB",                         /* 延伸阅读 */
     "\xE6\x8E\xA8\xE8\x8D\x90\xE9\x98\x85\xE8\xAF\xBB",                         /* 推荐阅读 */
     NULL };
