@@ -94,7 +94,8 @@ static const char *const tail_marks[] = {
     "Kommentar schreiben", "Gef\xC3\xA4llt mir", "Teilen mit:", "Share this:",
     "Diesen Beitrag teilen", "Jetzt teilen", "Wie bewerten Sie", "War dieser Artikel",
     "War der Artikel", "Zum Weiterlesen", "Mehr aus ", "Mehr zu ", "Kommentare", "Comments",
-    "Nur angemeldete", "We want to hear", "\xE7\x9B\xB8\xE5\x85\xB3\xE9\x98\x85\xE8\xAF\xBB",     /* 相关阅读 */
+    "Nur angemeldete", "We want to hear", "Weitere Informationen",
+    "\xE7\x9B\xB8\xE5\x85\xB3\xE9\x98\x85\xE8\xAF\xBB",     /* 相关阅读 */
     "\xE5\xBB\xB6\xE4\xBC\xB8\xE9\x98\x85\xE8\xAF\xBB",                         /* 延伸阅读 */
     "\xE6\x8E\xA8\xE8\x8D\x90\xE9\x98\x85\xE8\xAF\xBB",                         /* 推荐阅读 */
     NULL };
