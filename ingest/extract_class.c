@@ -101,8 +101,11 @@ static int contains_any(const char *w, size_t wl, const char *const *list,
 
 static uint8_t neg_first[256], pos_first[256];
 
+static void init_known_first(void);
+
 static void init_first(void)
 {
+    init_known_first();
     for (int i = 0; strong_neg[i]; i++)
         neg_first[(unsigned char)strong_neg[i][0]] = 1;
     for (int i = 0; pos_words[i]; i++)
@@ -222,6 +225,16 @@ static const char *const known4[] = {
     "content-main", "content_main", "content-body", "contentbody", "content__body",
     "main-content", "maincontent", "main_content", "page-content", "page_content", NULL };
 
+static uint8_t known_first[256];   /* first bytes of known1/3/4 words */
+
+static void init_known_first(void)
+{
+    const char *const *lists[3] = { known1, known3, known4 };
+    for (int l = 0; l < 3; l++)
+        for (int i = 0; lists[l][i]; i++)
+            known_first[(unsigned char)lists[l][i][0]] = 1;
+}
+
 static int word_has(const char *v, const char *const *list, int exact_only,
                     const char *const *exact)
 {
@@ -242,9 +255,8 @@ static int word_has(const char *v, const char *const *list, int exact_only,
         for (int i = 0; exact && exact[i]; i++)
             if (!strcmp(w, exact[i]))
                 return 1;
-        for (int i = 0; !exact_only && list && list[i]; i++)
-            if (strstr(w, list[i]))
-                return 1;
+        if (!exact_only && list && contains_any(w, m, list, known_first))
+            return 1;
     }
     return 0;
 }
