@@ -167,21 +167,24 @@ static void end_block(ex_emitter *e)
     while (b->len > e->block_start &&
            (b->buf[b->len - 1] == ' ' || b->buf[b->len - 1] == '\n'))
         b->len--;
+    if (!b->buf)
+        return;
     size_t s = e->block_start;
     while (s < b->len && (b->buf[s] == ' ' || b->buf[s] == '\n'))
         s++;
+    const char *blk = b->buf + s;
+    size_t n = b->len - s;
     if (e->stopped) {
         b->len = e->block_start;
-    } else if ((junk = junk_block(b->buf + s, b->len - s, e->title)) != 0) {
+    } else if ((junk = junk_block(blk, n, e->title)) != 0) {
         b->len = e->block_start;
-        if (junk == 2 && e->block_start >= TAIL_MIN_BEFORE && ends_article(b->buf + s, b->len - s))
+        if (junk == 2 && e->block_start >= TAIL_MIN_BEFORE && ends_article(blk, n))
             e->stopped = 1;
-    } else if (e->block_start >= TAIL_MIN_BEFORE && tail_block(b->buf + s, b->len - s)) {
+    } else if (e->block_start >= TAIL_MIN_BEFORE && tail_block(blk, n)) {
         b->len = e->block_start;
         e->stopped = 1;
     }
-    if (b->buf)
-        b->buf[b->len] = '\0';
+    b->buf[b->len] = '\0';
     if (b->len > e->block_start)
         ex_buf_put(b, "\n\n", 2);
     e->block_start = b->len;
