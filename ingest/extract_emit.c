@@ -32,7 +32,7 @@ static int drop_container(const ex_node *n, const ex_node *top)
         return 0;
     }
     float ld = ex_link_density(n);
-    if (n->weight < 0 && n->wchars < 1000)
+    if (n->weight < 0 && n->wchars < 1000 && (ex_link_density(n) > 0.2f || n->wchars < 100))
         return 1;
     if (n->chars > 0 && ld > 0.5f && n->tag != T_P)
         return 1;
@@ -121,7 +121,7 @@ static int junk_block(const char *s, size_t n, const char *title)
             if (memmem(s, n, credit_marks[i], strlen(credit_marks[i])))
                 return 1;
     }
-    if (n < 90 && !ends_sentence(s, n)) {
+    if (n < 50 && !ends_sentence(s, n)) {
         char *d = ex_date_iso(s, n);    /* a dateline: "Aktualisiert: 11.04.2020" */
         free(d);
         if (d)
