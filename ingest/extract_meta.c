@@ -498,6 +498,25 @@ static void strip_site_suffix(char *t, const char *site)
     }
 }
 
+/* "NEWS WEB EASY|headline": a leading segment that names the site. */
+static void strip_site_prefix(char *t, const char *site)
+{
+    static const char *const seps[] = { " | ", " - ", " \xE2\x80\x93 ", ": ", "|", "\xEF\xBD\x9C",
+                                        "_", NULL };
+    if (!site || !site[0])
+        return;
+    for (int k = 0; seps[k]; k++) {
+        const char *p = strstr(t, seps[k]);
+        if (!p || p == t)
+            continue;
+        size_t head = (size_t)(p - t), sl = strlen(seps[k]);
+        if (!seg_is_site(t, head, site) || !t[head + sl])
+            continue;
+        memmove(t, p + sl, strlen(p + sl) + 1);
+        return;
+    }
+}
+
 static char *choose_title(meta *m)
 {
     char *raw = m->title.v ? m->title.v : m->ld_title.v ? m->ld_title.v : m->title_tag.v;
@@ -513,8 +532,10 @@ static char *choose_title(meta *m)
     if (!raw)
         return h1 ? strdup(h1) : NULL;
     t = strdup(raw);
-    if (t)
+    if (t) {
         strip_site_suffix(t, m->site.v);
+        strip_site_prefix(t, m->site.v);
+    }
     return t;
 }
 
