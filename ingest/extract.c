@@ -15,7 +15,7 @@
 
 /* The arena never holds more than this many times the page (plus a floor):
  * a hostile page cannot make one extraction eat the machine. */
-#define ARENA_FACTOR 24
+#define ARENA_FACTOR 12
 #define ARENA_FLOOR  (4u << 20)
 
 long extract_count_words(const char *text)

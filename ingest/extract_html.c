@@ -237,7 +237,15 @@ typedef struct builder {
     ex_node *stack[EX_MAX_DEPTH];
     int depth;               /* stack[0] is the document node */
     int failed;
+    int open_p, open_a;      /* <p> and <a> on the stack: skip searches */
 } builder;
+
+static void push(builder *b, ex_node *n)
+{
+    b->stack[b->depth++] = n;
+    b->open_p += n->tag == T_P;
+    b->open_a += n->tag == T_A;
+}
 
 static ex_node *cur(builder *b) { return b->stack[b->depth - 1]; }
 
@@ -265,8 +273,13 @@ static ex_node *new_node(builder *b)
 
 static void pop_to(builder *b, int i)   /* pops stack[i] and above */
 {
-    if (i >= 1)
-        b->depth = i;
+    if (i < 1)
+        return;
+    while (b->depth > i) {
+        ex_node *n = b->stack[--b->depth];
+        b->open_p -= n->tag == T_P;
+        b->open_a -= n->tag == T_A;
+    }
 }
 
 static int find_open(builder *b, int tag, const char *name, int stop_at_block)
@@ -332,7 +345,7 @@ static void implied_ends(builder *b, int tag)
 {
     int i;
     uint8_t f = ex_tag_flags[tag];
-    if (f & TF_CLOSEP) {
+    if ((f & TF_CLOSEP) && b->open_p > 0) {
         if ((i = find_open(b, T_P, NULL, 0)) > 0)
             pop_to(b, i);
     }
@@ -376,7 +389,7 @@ static void implied_ends(builder *b, int tag)
         break;
     }
     case T_A:
-        if ((i = find_open(b, T_A, NULL, 1)) > 0)
+        if (b->open_a > 0 && (i = find_open(b, T_A, NULL, 1)) > 0)
             pop_to(b, i);
         break;
     case T_OPTION:
@@ -511,7 +524,7 @@ static void start_tag(builder *b, const char *s, size_t len, size_t *pos)
         if (!b->doc->html && b->depth == 1) {
             append_child(cur(b), n);
             b->doc->html = n;
-            b->stack[b->depth++] = n;
+            push(b, n);
         } else if (b->doc->html && !b->doc->html->attrs) {
             b->doc->html->attrs = n->attrs;
         }
@@ -561,7 +574,7 @@ static void start_tag(builder *b, const char *s, size_t len, size_t *pos)
     if ((f & TF_VOID) || (self_closing && (tag == T_OTHER || (f & TF_SKIP))))
         return;
     if (b->depth < EX_MAX_DEPTH)
-        b->stack[b->depth++] = n;
+        push(b, n);
 }
 
 static void end_tag(builder *b, const char *s, size_t len, size_t *pos)

@@ -119,7 +119,8 @@ void ex_buf_end_block(ex_buf *b);   /* "\n\n" unless at start/after one */
 void ex_buf_trim(ex_buf *b);
 char *ex_buf_take(ex_buf *b);       /* malloc'd string (caller frees) or NULL */
 
-/* Text of a subtree, whitespace-collapsed, into a malloc'd string or NULL */
+/* Text of a subtree, whitespace-collapsed, into a malloc'd string or NULL;
+ * at most cap bytes, from at most the first 4096 nodes of the subtree. */
 char *ex_node_text(const ex_node *n, size_t cap);
 
 /* ---- class names and ids (extract_class.c) ---- */

@@ -24,6 +24,7 @@
 
 #define META_TEXT_CAP 2048     /* longest metadata value kept */
 #define DATE_SCAN_NODES 120    /* text nodes after the <h1> searched for a date */
+#define MAX_ITEMPROPS 64       /* microdata elements read (the first ones) */
 
 /* A field with the priority of the source that set it (lower wins). */
 typedef struct field {
@@ -36,6 +37,7 @@ typedef struct meta {
           modified, image, canonical, lang;
     ex_node *h1_node;
     int nomem;
+    int itemprops;           /* itemprop elements looked at so far */
 } meta;
 
 /* Take ownership of v (malloc'd) when prio beats the current value. */
@@ -359,7 +361,7 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
     default:
         break;
     }
-    if (ip && n->tag != T_META) {
+    if (ip && n->tag != T_META && m->itemprops++ < MAX_ITEMPROPS) {
         if (!strcasecmp(ip, "datePublished") || !strcasecmp(ip, "dateModified")) {
             const char *v = ex_attr_get(n, "content");
             if (!v) v = ex_attr_get(n, "datetime");
@@ -373,7 +375,8 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
             }
         } else if (!strcasecmp(ip, "author") || !strcasecmp(ip, "creator")) {
             ex_node *nm = NULL;
-            for (ex_node *c = n->first; c && !nm; c = ex_next(n, c, 0))
+            int looked = 0;
+            for (ex_node *c = n->first; c && !nm && looked < 256; c = ex_next(n, c, 0), looked++)
                 if (!(c->flags & NF_TEXT) && attr_name_is(c))
                     nm = c;
             char *t = ex_node_text(nm ? nm : n, 200);
