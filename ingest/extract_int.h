@@ -160,9 +160,12 @@ static inline float ex_link_density(const ex_node *n)
 }
 
 /* ---- stages ---- */
-/* Main text (extract_score.c): returns malloc'd text or NULL. */
+/* Main text (extract_score.c): malloc'd text (caller frees) or NULL when
+ * the page has none; *nomem is set when memory ran out instead. */
 char *ex_main_text(ex_doc *doc, const char *title, int *nomem);
-/* Metadata (extract_meta.c): fills every field except text/word_count. */
+/* Metadata (extract_meta.c): fills every field of out except text and
+ * word_count with malloc'd strings; a field the page does not give (or
+ * that cannot be allocated) stays NULL. Returns 0. */
 int ex_metadata(ex_doc *doc, const char *page_url, extract_article *out);
 /* Dates (extract_date.c): ISO 8601 from a machine or visible date; NULL
  * when s holds no complete date. */

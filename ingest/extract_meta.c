@@ -35,8 +35,7 @@ typedef struct field {
 typedef struct meta {
     field title, ld_title, title_tag, h1, description, site, author, published,
           modified, image, canonical, lang;
-    ex_node *h1_node;
-    int nomem;
+    ex_node *h1_node;        /* first non-empty <h1> */
     int itemprops;           /* itemprop elements looked at so far */
 } meta;
 
@@ -152,7 +151,8 @@ static void on_meta(meta *m, const ex_node *n)
         put_date(m, &m->published, content, 3);
     else if (!strcmp(k, "article:modified_time") || !strcmp(k, "og:updated_time") ||
              !strcmp(k, "datemodified") || !strcmp(k, "dcterms.modified") ||
-             !strcmp(k, "last-modified") || !strcmp(k, "article:modified"))
+             !strcmp(k, "last-modified") || !strcmp(k, "article:modified") ||
+             !strcmp(k, "dateupdate") || !strcmp(k, "lastmodifiedtime"))
         put_date(m, &m->modified, content, 2);
     else if (!strcmp(k, "og:image") || !strcmp(k, "og:image:url") ||
              !strcmp(k, "og:image:secure_url"))
