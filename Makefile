@@ -21,11 +21,11 @@ endif
 
 SRC_DIRS := server handlers storage ingest analyze
 LIB_SRC  := $(filter-out server/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit-test api-test asan asan-test clean bench eval eval-analysis eval-tags fuzz
+.PHONY: all deps run test unit-test api-test asan asan-test valgrind-test clean bench eval eval-analysis eval-tags fuzz
 all: $(BUILD)/skimd
 
 deps:
@@ -34,6 +34,20 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# The contract is embedded in the binary, so GET /openapi.yaml always
+# describes the daemon that serves it.
+$(BUILD)/gen/openapi_data.c: openapi.yaml
+	@mkdir -p $(dir $@)
+	@{ echo 'extern const unsigned char srv_openapi_yaml[];'; \
+	   echo 'extern const unsigned long srv_openapi_yaml_len;'; \
+	   echo 'const unsigned char srv_openapi_yaml[] = {'; \
+	   od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo '0x00};'; \
+	   echo 'const unsigned long srv_openapi_yaml_len = sizeof srv_openapi_yaml - 1;'; } > $@
+
+$(BUILD)/gen/openapi_data.o: $(BUILD)/gen/openapi_data.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libskimd.a: $(LIB_OBJ)
 	@rm -f $@
@@ -58,6 +72,14 @@ asan:
 
 asan-test:
 	$(MAKE) SANITIZER=address,undefined test
+
+# The API suite with every daemon under valgrind memcheck (slow: minutes).
+valgrind-test: deps all
+	@rm -rf /tmp/skimd-valgrind
+	SKIMD_BIN=scripts/valgrind-skimd.sh SKIMD_TEST_TIMEOUT_SCALE=8 tests/api/run.sh
+	@if grep -l -E "ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]|Invalid (read|write)|uninitialised" /tmp/skimd-valgrind/vg.* 2>/dev/null; then \
+	    echo "valgrind found errors (reports above)"; exit 1; \
+	else echo "valgrind: no errors, no definite or indirect leaks in $$(ls /tmp/skimd-valgrind | wc -l) daemon runs"; fi
 
 clean:
 	rm -rf build build-asan

@@ -203,6 +203,15 @@ static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose,
     return socket(addr->family, addr->socktype, addr->protocol);
 }
 
+/* Lets a shutting-down daemon cut a slow transfer short. */
+static int on_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
+                       curl_off_t ultotal, curl_off_t ulnow)
+{
+    const atomic_int *cancel = clientp;
+    (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
+    return cancel && atomic_load(cancel) ? 1 : 0;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -213,7 +222,9 @@ static double now_s(void)
 static void map_curl_error(CURLcode cc, const hop_ctx *h, const fetch_options *opt,
                            const char *url, fetch_error *err)
 {
-    if (h->refused) {
+    if (cc == CURLE_ABORTED_BY_CALLBACK) {
+        set_err(err, "cancelled", "the fetch was cancelled by shutdown");
+    } else if (h->refused) {
         set_err(err, "refused_address", "%s", h->refused_why);
     } else if (h->too_large || cc == CURLE_FILESIZE_EXCEEDED) {
         set_err(err, "too_large", "the page is larger than %zu bytes", opt->max_bytes);
@@ -262,13 +273,14 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         long port, status = 0;
         char *ctype = NULL, *location = NULL;
 
-        if (url_host_port(current, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
-            set_err(err, hops ? "bad_redirect" : "bad_url", "cannot parse %.200s", current);
+        /* The scheme first: file:///etc/passwd has no host to parse. */
+        if (strncasecmp(current, "http://", 7) != 0 && strncasecmp(current, "https://", 8) != 0) {
+            set_err(err, "refused_address", "only http and https are fetched (%s %.150s)",
+                    hops ? "redirect to" : "url", current);
             goto done;
         }
-        if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-            set_err(err, "refused_address", "%s: URLs are not fetched (redirect to %.150s)",
-                    scheme, current);
+        if (url_host_port(current, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
+            set_err(err, hops ? "bad_redirect" : "bad_url", "cannot parse %.200s", current);
             goto done;
         }
         hop.guard_on = !opt->allow_private && !host_allowed(opt, host, port);
@@ -324,6 +336,11 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         /* A proxy from the environment would bypass the pinning. */
         curl_easy_setopt(curl, CURLOPT_PROXY, "");
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+        if (opt->cancel) {
+            curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+            curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+            curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)opt->cancel);
+        }
 
         CURLcode cc = curl_easy_perform(curl);
         if (cc != CURLE_OK) {

@@ -1,11 +1,113 @@
-/* server.c -- daemon start-up and shutdown (being written). */
+/* server.c -- daemon start-up and shutdown.
+ *
+ * Order matters. Start: database (schema migrations, crash recovery of
+ * jobs left "fetching"), analysis resources, workers, then HTTP. Stop on
+ * SIGTERM/SIGINT: HTTP stops accepting and answers what is in flight
+ * (parked ?wait= requests answer with the record as it stands), then the
+ * workers cancel their fetches and leave those jobs "queued" for the next
+ * start.
+ */
 #include "server/server.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/fetch.h"
+#include "server/http.h"
+#include "server/queue.h"
+#include "server/version.h"
+#include "storage/store.h"
+
+/* The contract, embedded at build time from openapi.yaml. */
+extern const unsigned char srv_openapi_yaml[];
+extern const unsigned long srv_openapi_yaml_len;
+
+static void log_line(const char *event, const char *detail)
+{
+    json_t *line = json_pack("{s:s, s:s}", "event", event, "detail", detail);
+    char *s = line ? json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (s)
+        fprintf(stderr, "%s\n", s);
+    free(s);
+    json_decref(line);
+}
 
 int srv_serve(const srv_config *cfg)
 {
-    (void)cfg;
-    fprintf(stderr, "skimd: serve is not built yet\n");
-    return 1;
+    store *st = NULL;
+    analyze_ctx *actx = NULL;
+    srv_queue *queue = NULL;
+    srv_http *http = NULL;
+    char err[512], msg[2048];
+    sigset_t sigs;
+    int sig = 0, rc = 1;
+
+    /* Block the stop signals in every thread; the main thread waits. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    json_object_seed(0);
+
+    if (fetch_global_init() != 0) {
+        log_line("error", "libcurl failed to initialise");
+        return 1;
+    }
+    if (store_open(cfg->db_path, &st, err, sizeof err) != 0) {
+        log_line("error", err);
+        goto done;
+    }
+    int recovered = store_jobs_recover(st);
+    if (recovered < 0) {
+        log_line("error", "cannot recover interrupted jobs");
+        goto done;
+    }
+    if (store_thread_init(cfg->db_path) != 0) {
+        log_line("error", "database path too long");
+        goto done;
+    }
+    analyze_config acfg = {
+        .data_dir = cfg->data_dir,
+        .taxonomy_path = cfg->taxonomy_path[0] ? cfg->taxonomy_path : NULL,
+        .summary_sentences = cfg->summary_sentences,
+    };
+    if (analyze_ctx_new(&acfg, &actx, err, sizeof err) != 0) {
+        log_line("error", err);
+        goto done;
+    }
+    if (srv_queue_start(&queue, cfg, actx, srv_http_job_done, NULL) != 0) {
+        log_line("error", "cannot start the workers");
+        goto done;
+    }
+    srv_app app = {
+        .cfg = cfg, .actx = actx, .queue = queue,
+        .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
+    };
+    if (srv_http_start(&http, &app, err, sizeof err) != 0) {
+        log_line("error", err);
+        goto done;
+    }
+    snprintf(msg, sizeof msg,
+             "skimd %s listening on %s:%u, database %s, %d workers, %d jobs resumed%s",
+             SKIMD_VERSION, cfg->listen_host, (unsigned)cfg->listen_port, cfg->db_path,
+             cfg->workers, recovered, cfg->allow_private ? ", SSRF guard OFF" : "");
+    log_line("start", msg);
+    srv_queue_notify(queue);
+
+    while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
+        ;
+    log_line("stop", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    rc = 0;
+done:
+    srv_http_stop(http);
+    srv_queue_stop(queue);
+    analyze_ctx_free(actx);
+    store_close(st);
+    fetch_global_cleanup();
+    if (rc == 0)
+        log_line("stopped", "clean shutdown");
+    return rc;
 }

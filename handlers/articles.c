@@ -1,0 +1,376 @@
+/* articles.c -- the /articles resource: submit, read, list, delete, refresh.
+ *
+ * Owns the request rules of the contract (DESIGN.md, "API contract"):
+ * which parameters exist, their ranges, and which status each outcome
+ * gets. Storage does the work; ingest/ normalises URLs and checks them
+ * against the SSRF guard before anything is stored.
+ */
+#include "handlers/handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "handlers/validate.h"
+#include "ingest/fetch.h"
+#include "ingest/url.h"
+#include "server/version.h"
+#include "storage/store.h"
+
+#define MAX_WAIT_SECONDS 60
+#define MAX_QUERY_CHARS 256
+#define MAX_RESOLVED_TAGS 16
+
+/* The thread's store, or a 503 sent. */
+static store *store_or_reply(srv_request *r)
+{
+    store *st = store_for_thread();
+    if (!st)
+        srv_reply_problem(r, 503, "unavailable", "Service unavailable",
+                          "the database cannot be opened");
+    return st;
+}
+
+static void reply_store_error(srv_request *r)
+{
+    srv_reply_problem(r, 500, "internal", "Internal error",
+                      "the database failed; the request changed nothing");
+}
+
+/* 0 when rc is STORE_OK; otherwise the 404 or 500 is sent and -1 returned. */
+static int found_or_reply(srv_request *r, store_rc rc, int64_t id)
+{
+    if (rc == STORE_OK)
+        return 0;
+    if (rc == STORE_NOT_FOUND)
+        srv_reply_problem(r, 404, "not-found", "Not found", "there is no article %lld",
+                          (long long)id);
+    else
+        reply_store_error(r);
+    return -1;
+}
+
+static int id_or_reply(srv_request *r, int64_t *id)
+{
+    if (hdl_parse_id(srv_req_param(r), id) == 0)
+        return 0;
+    srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                      "the article id must be a positive integer below 2^63, got '%.40s'",
+                      srv_req_param(r));
+    return -1;
+}
+
+/* Parse an integer query parameter within [min, max]; absent leaves *out.
+ * Replies 400 and returns -1 when present and invalid. */
+static int int_param_or_reply(srv_request *r, const char *key, long min, long max, long *out)
+{
+    const char *v = srv_req_query(r, key);
+    if (!v)
+        return 0;
+    if (srv_parse_long(v, min, max, out) == 0)
+        return 0;
+    srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                      "'%s' must be an integer from %ld to %ld, got '%.40s'", key, min, max, v);
+    return -1;
+}
+
+/* include=content,evidence -> STORE_WITH_* flags. */
+static int include_or_reply(srv_request *r, unsigned *flags)
+{
+    const char *v = srv_req_query(r, "include");
+    *flags = 0;
+    if (!v)
+        return 0;
+    const char *p = v;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n == 7 && !strncmp(p, "content", 7))
+            *flags |= STORE_WITH_CONTENT;
+        else if (n == 8 && !strncmp(p, "evidence", 8))
+            *flags |= STORE_WITH_EVIDENCE;
+        else if (n > 0) {
+            srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                              "'include' takes content and/or evidence, got '%.60s'", v);
+            return -1;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+/* Reply with the record of `id` and, when location is set, its URL. */
+static void reply_record(srv_request *r, store *st, int64_t id, int status, int location,
+                         unsigned flags)
+{
+    json_t *rec = NULL;
+    if (found_or_reply(r, store_article_get(st, id, flags, &rec), id) != 0)
+        return;
+    srv_reply_json(r, status, rec);
+    if (location) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "/articles/%lld", (long long)id);
+        srv_reply_header(r, "Location", loc);
+    }
+}
+
+/* After a parked ?wait=: 201 with the record when the job ended in
+ * time, else 202 with it as it stands. */
+static void reply_after_wait(srv_request *r)
+{
+    store *st = store_or_reply(r);
+    char status[16];
+    int64_t id = srv_req_waited_id(r);
+    if (!st)
+        return;
+    if (store_article_status(st, id, status, sizeof status) != STORE_OK) {
+        srv_reply_problem(r, 404, "not-found", "Not found",
+                          "article %lld was deleted while waiting", (long long)id);
+        return;
+    }
+    int ended = !strcmp(status, "ready") || !strcmp(status, "failed");
+    reply_record(r, st, id, ended ? 201 : 202, 1, 0);
+}
+
+void hdl_articles_create(srv_request *r)
+{
+    const srv_app *app = srv_req_app(r);
+    hdl_submit sub;
+    hdl_invalid why;
+    char *norm = NULL, reason[256];
+    long wait = 0, refresh = 0;
+    size_t len;
+    const char *body = srv_req_body(r, &len);
+    store *st;
+
+    if (srv_req_resumed(r)) {
+        reply_after_wait(r);
+        return;
+    }
+    if (int_param_or_reply(r, "wait", 0, MAX_WAIT_SECONDS, &wait) != 0 ||
+        int_param_or_reply(r, "refresh", 0, 1, &refresh) != 0)
+        return;
+    if (hdl_submit_parse(srv_req_header(r, "Content-Type"), body, len, &sub, &why) != 0) {
+        srv_reply_problem(r, why.status, why.slug, why.title, "%s", why.detail);
+        return;
+    }
+    url_status us = url_normalize(sub.url, &norm);
+    if (us != URL_OK) {
+        srv_reply_problem(r, 400, "invalid-url", "Invalid URL", "%s", url_status_message(us));
+        goto done;
+    }
+    if (!sub.html) {
+        fetch_options fo = {
+            .allow_private = app->cfg->allow_private, .allow_hosts = app->cfg->allow_hosts,
+            .n_allow_hosts = app->cfg->n_allow_hosts,
+        };
+        reason[0] = '\0';
+        if (fetch_check_url(norm, &fo, reason, sizeof reason) == FETCH_CHECK_REFUSED) {
+            srv_reply_problem(r, 422, "refused-address", "Refused address",
+                              "skimd does not fetch this URL: %s", reason);
+            goto done;
+        }
+    }
+    if (!(st = store_or_reply(r)))
+        goto done;
+    store_submit ss = {
+        .url = sub.url, .norm_url = norm, .user_tags = sub.tags,
+        .html = sub.html, .html_len = sub.html_len,
+    };
+    int64_t id = 0;
+    int existed = 0;
+    if (store_article_submit(st, &ss, &id, &existed) != STORE_OK) {
+        reply_store_error(r);
+        goto done;
+    }
+    if (existed && !refresh) {
+        reply_record(r, st, id, 200, 1, 0);
+        goto done;
+    }
+    if (existed && store_article_requeue(st, id, sub.html, sub.html_len) != STORE_OK) {
+        reply_store_error(r);
+        goto done;
+    }
+    if (wait > 0) {
+        srv_queue_notify(app->queue);
+        srv_req_wait(r, id, (double)wait);
+        goto done;
+    }
+    /* Read the record before waking a worker, so the answer shows the
+     * state the request left it in ("queued"), not a worker's. */
+    reply_record(r, st, id, 202, 1, 0);
+    srv_queue_notify(app->queue);
+done:
+    free(norm);
+    hdl_submit_release(&sub);
+}
+
+void hdl_article_get(srv_request *r)
+{
+    int64_t id;
+    unsigned flags;
+    store *st;
+    if (id_or_reply(r, &id) != 0 || include_or_reply(r, &flags) != 0 ||
+        !(st = store_or_reply(r)))
+        return;
+    reply_record(r, st, id, 200, 0, flags);
+}
+
+void hdl_article_delete(srv_request *r)
+{
+    int64_t id;
+    store *st;
+    if (id_or_reply(r, &id) != 0 || !(st = store_or_reply(r)))
+        return;
+    if (found_or_reply(r, store_article_delete(st, id), id) == 0)
+        srv_reply_empty(r, 204);
+}
+
+void hdl_article_refresh(srv_request *r)
+{
+    int64_t id;
+    store *st;
+    size_t len;
+    srv_req_body(r, &len);
+    if (id_or_reply(r, &id) != 0 || !(st = store_or_reply(r)))
+        return;
+    if (found_or_reply(r, store_article_requeue(st, id, NULL, 0), id) != 0)
+        return;
+    reply_record(r, st, id, 202, 1, 0);
+    srv_queue_notify(srv_req_app(r)->queue);
+}
+
+/* A list filter that must be one of a few words. */
+static int status_or_reply(srv_request *r, const char **out)
+{
+    static const char *const ok[] = {"queued", "fetching", "ready", "failed", NULL};
+    const char *v = srv_req_query(r, "status");
+    *out = NULL;
+    if (!v)
+        return 0;
+    for (int i = 0; ok[i]; i++)
+        if (!strcmp(v, ok[i])) {
+            *out = ok[i];
+            return 0;
+        }
+    srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                      "'status' must be queued, fetching, ready or failed, got '%.40s'", v);
+    return -1;
+}
+
+static int lang_or_reply(srv_request *r, const char **out)
+{
+    const char *v = srv_req_query(r, "lang");
+    size_t n = v ? strlen(v) : 0;
+    *out = v;
+    if (!v)
+        return 0;
+    int ok = n >= 2 && n <= 3;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = v[i] >= 'a' && v[i] <= 'z';
+    if (ok)
+        return 0;
+    srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                      "'lang' must be an ISO 639 code like zh or en, got '%.40s'", v);
+    return -1;
+}
+
+static int time_or_reply(srv_request *r, const char *key, int end_of_day, char out[21],
+                         const char **ptr)
+{
+    const char *v = srv_req_query(r, key);
+    *ptr = NULL;
+    if (!v)
+        return 0;
+    if (store_iso_to_utc(v, end_of_day, out) == 0) {
+        *ptr = out;
+        return 0;
+    }
+    srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                      "'%s' must be an ISO 8601 date or date-time, got '%.40s'", key, v);
+    return -1;
+}
+
+/* tag= "label", "alias", or "facet:label"; resolved through the taxonomy. */
+static int tag_or_reply(srv_request *r, store_query *q, char *facet_buf, size_t cap,
+                        const char **ids)
+{
+    const char *v = srv_req_query(r, "tag");
+    const char *facets[MAX_RESOLVED_TAGS];
+    if (!v)
+        return 0;
+    if (!*v || hdl_utf8_chars(v) > 128) {
+        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                          "'tag' must be 1 to 128 characters");
+        return -1;
+    }
+    const char *colon = strchr(v, ':');
+    const char *label = v;
+    if (colon && colon != v && (size_t)(colon - v) < cap) {
+        int word = 1;
+        for (const char *p = v; p < colon; p++)
+            word &= (*p >= 'a' && *p <= 'z') || *p == '_' || *p == '-';
+        if (word && colon[1]) {
+            memcpy(facet_buf, v, (size_t)(colon - v));
+            facet_buf[colon - v] = '\0';
+            q->tag_facet = facet_buf;
+            label = colon + 1;
+        }
+    }
+    q->tag_label = label;
+    q->n_tag_ids = analyze_resolve_tag(srv_req_app(r)->actx, q->tag_facet, label, ids,
+                                       facets, MAX_RESOLVED_TAGS);
+    q->tag_ids = ids;
+    return 0;
+}
+
+void hdl_articles_list(srv_request *r)
+{
+    store_query q;
+    long limit = 20;
+    char since[21], until[21], facet[64], cursor[HDL_CURSOR_LEN];
+    const char *ids[MAX_RESOLVED_TAGS];
+    json_t *items = NULL;
+    int64_t next = 0;
+    store *st;
+
+    memset(&q, 0, sizeof q);
+    if (int_param_or_reply(r, "limit", 1, 100, &limit) != 0 ||
+        status_or_reply(r, &q.status) != 0 || lang_or_reply(r, &q.language) != 0 ||
+        time_or_reply(r, "since", 0, since, &q.since) != 0 ||
+        time_or_reply(r, "until", 1, until, &q.until) != 0 ||
+        tag_or_reply(r, &q, facet, sizeof facet, ids) != 0)
+        return;
+    q.limit = (int)limit;
+    const char *c = srv_req_query(r, "cursor");
+    if (c && hdl_cursor_decode(c, &q.before_id) != 0) {
+        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                          "'cursor' is not a cursor this server gave out");
+        return;
+    }
+    q.text = srv_req_query(r, "q");
+    if (q.text && (!*q.text || hdl_utf8_chars(q.text) > MAX_QUERY_CHARS)) {
+        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                          "'q' must be 1 to %d characters", MAX_QUERY_CHARS);
+        return;
+    }
+    if (!(st = store_or_reply(r)))
+        return;
+    if (store_article_list(st, &q, &items, &next) != STORE_OK) {
+        reply_store_error(r);
+        return;
+    }
+    json_t *page = json_object();
+    if (page) {
+        json_object_set_new(page, "items", items);
+        items = NULL;
+        if (next > 0 && hdl_cursor_encode(next, cursor) == 0)
+            json_object_set_new(page, "next_cursor", json_string(cursor));
+        else
+            json_object_set_new(page, "next_cursor", json_null());
+    }
+    json_decref(items);
+    srv_reply_json(r, 200, page);
+}

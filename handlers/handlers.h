@@ -1,0 +1,22 @@
+/* handlers.h -- one function per endpoint of the v1 API.
+ *
+ * Each reads its request through srv_req_*() and answers with exactly one
+ * srv_reply_*() (or srv_req_wait()). Validation helpers that reply
+ * themselves return -1 after sending the 4xx, so handlers read straight.
+ */
+#ifndef SKIMD_HANDLERS_H
+#define SKIMD_HANDLERS_H
+
+#include "server/http.h"
+
+void hdl_articles_create(srv_request *r);   /* POST /articles */
+void hdl_articles_list(srv_request *r);     /* GET /articles */
+void hdl_article_get(srv_request *r);       /* GET /articles/{id} */
+void hdl_article_delete(srv_request *r);    /* DELETE /articles/{id} */
+void hdl_article_refresh(srv_request *r);   /* POST /articles/{id}/refresh */
+void hdl_tags_list(srv_request *r);         /* GET /tags */
+void hdl_healthz(srv_request *r);           /* GET /healthz */
+void hdl_metrics(srv_request *r);           /* GET /metrics */
+void hdl_openapi(srv_request *r);           /* GET /openapi.yaml */
+
+#endif

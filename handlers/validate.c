@@ -1,0 +1,279 @@
+/* validate.c -- request body, id and cursor checks.
+ *
+ * Owns the exact rules for what clients may send; replies are built by
+ * the handlers from the hdl_invalid these functions fill.
+ */
+#include "handlers/validate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static int invalid(hdl_invalid *why, int status, const char *slug, const char *title,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int invalid(hdl_invalid *why, int status, const char *slug, const char *title,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    if (!why)
+        return -1;
+    why->status = status;
+    why->slug = slug;
+    why->title = title;
+    va_start(ap, fmt);
+    vsnprintf(why->detail, sizeof why->detail, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+size_t hdl_json_depth(const char *text, size_t len)
+{
+    size_t depth = 0, max = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                max = depth;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return max;
+}
+
+static int media_type_is_json(const char *ct)
+{
+    if (!ct)
+        return 0;
+    while (*ct == ' ')
+        ct++;
+    size_t n = strcspn(ct, "; ");
+    return n == 16 && !strncasecmp(ct, "application/json", 16);
+}
+
+size_t hdl_utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
+int hdl_submit_parse(const char *content_type, const char *body, size_t len,
+                     hdl_submit *out, hdl_invalid *why)
+{
+    json_error_t jerr;
+    if (!out)
+        return invalid(why, 500, "internal", "Internal error", "bad arguments");
+    memset(out, 0, sizeof *out);
+    if (!media_type_is_json(content_type))
+        return invalid(why, 415, "unsupported-media-type", "Unsupported media type",
+                       "the body must be sent as Content-Type: application/json");
+    if (!body || len == 0)
+        return invalid(why, 400, "invalid-json", "Malformed JSON",
+                       "the body is empty; send {\"url\": \"https://...\"}");
+    if (hdl_json_depth(body, len) > HDL_MAX_JSON_DEPTH)
+        return invalid(why, 400, "invalid-json", "Malformed JSON",
+                       "the JSON nests deeper than %d levels", HDL_MAX_JSON_DEPTH);
+    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                             &jerr);
+    if (!doc) {
+        int dup = strstr(jerr.text, "duplicate") != NULL;
+        return invalid(why, 400, dup ? "invalid-body" : "invalid-json",
+                       dup ? "Invalid body" : "Malformed JSON",
+                       "%s at line %d, column %d", jerr.text, jerr.line, jerr.column);
+    }
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return invalid(why, 400, "invalid-body", "Invalid body",
+                       "the body must be a JSON object like {\"url\": \"https://...\"}");
+    }
+    out->doc = doc;
+    const char *key;
+    json_t *v;
+    json_object_foreach(doc, key, v) {
+        if (strcmp(key, "url") && strcmp(key, "html") && strcmp(key, "tags")) {
+            invalid(why, 400, "invalid-body", "Invalid body",
+                    "unknown field '%.64s'; allowed: url, html, tags", key);
+            goto fail;
+        }
+    }
+    v = json_object_get(doc, "url");
+    if (!v) {
+        invalid(why, 400, "invalid-url", "Invalid URL", "the field 'url' is required");
+        goto fail;
+    }
+    if (!json_is_string(v)) {
+        invalid(why, 400, "invalid-url", "Invalid URL", "'url' must be a string");
+        goto fail;
+    }
+    if (json_string_length(v) != strlen(json_string_value(v))) {
+        invalid(why, 400, "invalid-url", "Invalid URL", "'url' contains a NUL character");
+        goto fail;
+    }
+    out->url = json_string_value(v);
+    v = json_object_get(doc, "html");
+    if (v && !json_is_null(v)) {
+        if (!json_is_string(v)) {
+            invalid(why, 400, "invalid-body", "Invalid body", "'html' must be a string");
+            goto fail;
+        }
+        if (json_string_length(v) == 0) {
+            invalid(why, 400, "invalid-body", "Invalid body", "'html' is empty");
+            goto fail;
+        }
+        out->html = json_string_value(v);
+        out->html_len = json_string_length(v);
+    }
+    v = json_object_get(doc, "tags");
+    if (v && !json_is_null(v)) {
+        size_t i;
+        json_t *t;
+        if (!json_is_array(v)) {
+            invalid(why, 400, "invalid-body", "Invalid body",
+                    "'tags' must be an array of strings");
+            goto fail;
+        }
+        if (json_array_size(v) > HDL_MAX_USER_TAGS) {
+            invalid(why, 400, "invalid-body", "Invalid body", "'tags' holds more than %d tags",
+                    HDL_MAX_USER_TAGS);
+            goto fail;
+        }
+        json_array_foreach(v, i, t) {
+            const char *s = json_string_value(t);
+            if (!s) {
+                invalid(why, 400, "invalid-body", "Invalid body",
+                        "'tags[%zu]' must be a string", i);
+                goto fail;
+            }
+            size_t chars = hdl_utf8_chars(s);
+            if (chars == 0 || chars > HDL_MAX_TAG_CHARS || json_string_length(t) != strlen(s) ||
+                has_control(s)) {
+                invalid(why, 400, "invalid-body", "Invalid body",
+                        "'tags[%zu]' must be 1 to %d characters without control characters",
+                        i, HDL_MAX_TAG_CHARS);
+                goto fail;
+            }
+        }
+        out->tags = v;
+    }
+    return 0;
+fail:
+    hdl_submit_release(out);
+    return -1;
+}
+
+void hdl_submit_release(hdl_submit *s)
+{
+    if (!s)
+        return;
+    json_decref(s->doc);
+    memset(s, 0, sizeof *s);
+}
+
+int hdl_parse_id(const char *s, int64_t *out)
+{
+    int64_t v = 0;
+    if (!s || !*s || !out || strlen(s) > 19)
+        return -1;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        int d = *p - '0';
+        if (v > (INT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    if (v <= 0 || s[0] == '0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Cursor: "c1" + base64url(8-byte big-endian id, 4-byte check). The check
+ * is not a secret (cursors are not access tokens); it makes forged and
+ * truncated cursors fail loudly instead of silently paging wrong. */
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static uint32_t cursor_check(const unsigned char id[8])
+{
+    uint32_t h = 2166136261u ^ 0x736b696du;   /* FNV-1a, salted with "skim" */
+    for (int i = 0; i < 8; i++) {
+        h ^= id[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+int hdl_cursor_encode(int64_t id, char out[HDL_CURSOR_LEN])
+{
+    unsigned char raw[12];
+    size_t w = 0;
+    if (id <= 0 || !out)
+        return -1;
+    for (int i = 0; i < 8; i++)
+        raw[i] = (unsigned char)((uint64_t)id >> (56 - 8 * i));
+    uint32_t c = cursor_check(raw);
+    for (int i = 0; i < 4; i++)
+        raw[8 + i] = (unsigned char)(c >> (24 - 8 * i));
+    out[w++] = 'c';
+    out[w++] = '1';
+    for (int i = 0; i < 12; i += 3) {
+        uint32_t v = ((uint32_t)raw[i] << 16) | ((uint32_t)raw[i + 1] << 8) | raw[i + 2];
+        out[w++] = b64[(v >> 18) & 63];
+        out[w++] = b64[(v >> 12) & 63];
+        out[w++] = b64[(v >> 6) & 63];
+        out[w++] = b64[v & 63];
+    }
+    out[w] = '\0';
+    return 0;
+}
+
+int hdl_cursor_decode(const char *s, int64_t *id)
+{
+    unsigned char raw[12];
+    if (!s || !id || strlen(s) != 18 || s[0] != 'c' || s[1] != '1')
+        return -1;
+    for (int i = 0; i < 4; i++) {
+        uint32_t v = 0;
+        for (int k = 0; k < 4; k++) {
+            const char *p = strchr(b64, s[2 + i * 4 + k]);
+            if (!p || !*p)
+                return -1;
+            v = (v << 6) | (uint32_t)(p - b64);
+        }
+        raw[i * 3] = (unsigned char)(v >> 16);
+        raw[i * 3 + 1] = (unsigned char)(v >> 8);
+        raw[i * 3 + 2] = (unsigned char)v;
+    }
+    uint32_t c = ((uint32_t)raw[8] << 24) | ((uint32_t)raw[9] << 16) |
+                 ((uint32_t)raw[10] << 8) | raw[11];
+    if (c != cursor_check(raw))
+        return -1;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | raw[i];
+    if (v == 0 || v > (uint64_t)INT64_MAX)
+        return -1;
+    *id = (int64_t)v;
+    return 0;
+}

@@ -1,0 +1,61 @@
+/* validate.h -- checks on client input that handlers share.
+ *
+ * Pure functions (no HTTP, no database), so unit tests call them
+ * directly. The *_or_reply wrappers in articles.c turn a failure into a
+ * problem document.
+ */
+#ifndef SKIMD_VALIDATE_H
+#define SKIMD_VALIDATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#define HDL_MAX_USER_TAGS 20
+#define HDL_MAX_TAG_CHARS 64
+#define HDL_MAX_JSON_DEPTH 32
+
+/* A checked POST /articles body. The strings are borrowed from doc. */
+typedef struct hdl_submit {
+    json_t *doc;          /* the parsed body; owned, see hdl_submit_release */
+    const char *url;
+    const char *html;     /* NULL when absent */
+    size_t html_len;
+    json_t *tags;         /* array of strings, or NULL; borrowed from doc */
+} hdl_submit;
+
+/* A validation failure: HTTP status, problem slug, and what was wrong. */
+typedef struct hdl_invalid {
+    int status;
+    const char *slug;
+    const char *title;
+    char detail[256];
+} hdl_invalid;
+
+/* Check a POST /articles request: content type, JSON, shape, url, html,
+ * tags. Returns 0 with *out filled, or -1 with *why filled and *out
+ * zeroed. The url is checked for presence and type only; normalisation
+ * and scheme checks are url_normalize()'s. */
+int hdl_submit_parse(const char *content_type, const char *body, size_t len,
+                     hdl_submit *out, hdl_invalid *why);
+void hdl_submit_release(hdl_submit *s);
+
+/* A positive decimal id below 2^63, nothing else. Returns 0 or -1. */
+int hdl_parse_id(const char *s, int64_t *out);
+
+/* Opaque list cursors: encode the id the next page starts below; decode
+ * refuses anything this server did not produce (forged, truncated).
+ * out must hold HDL_CURSOR_LEN bytes. Return 0 or -1. */
+#define HDL_CURSOR_LEN 32
+int hdl_cursor_encode(int64_t id, char out[HDL_CURSOR_LEN]);
+int hdl_cursor_decode(const char *s, int64_t *id);
+
+/* Depth of the deepest array/object nesting in a JSON text (counting
+ * brackets outside strings); used to refuse absurd nesting before
+ * parsing. */
+size_t hdl_json_depth(const char *text, size_t len);
+
+/* Characters (code points) in a NUL-terminated UTF-8 string. */
+size_t hdl_utf8_chars(const char *s);
+
+#endif

@@ -1,0 +1,735 @@
+/* http.c -- libmicrohttpd daemon, request state, routing, replies.
+ *
+ * Owns: the MHD daemon (internal polling thread + thread pool), request
+ * bodies (accumulated across callbacks into a capped buffer), routing and
+ * 404/405, CORS, Bearer auth on writes, problem documents, access logs and
+ * request metrics, and the parking of `?wait=` requests (suspended
+ * connections, resumed by job completion or a timer thread).
+ * Does not: know what any endpoint does (handlers/).
+ */
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "handlers/handlers.h"
+#include "server/metrics.h"
+#include "server/ratelimit.h"
+#include "storage/store.h"
+
+#define MAX_REPLY_HEADERS 8
+#define STOP_GRACE_S 5.0
+#define PROBLEM_TYPE_PREFIX "urn:skimd:problem:"
+
+typedef void (*handler_fn)(srv_request *r);
+
+typedef struct route_method {
+    const char *method;
+    handler_fn fn;
+    int write;                       /* needs the API key when keys are set */
+} route_method;
+
+typedef struct route {
+    const char *prefix;              /* path before {id}, or the whole path */
+    const char *suffix;              /* after {id}; NULL = no {id} */
+    const char *name;                /* metrics label */
+    const char *allow;               /* the Allow header */
+    route_method methods[3];
+} route;
+
+static const route routes[] = {
+    {"/articles", NULL, "articles", "GET, HEAD, POST, OPTIONS",
+     {{"GET", hdl_articles_list, 0}, {"POST", hdl_articles_create, 1}, {NULL, NULL, 0}}},
+    {"/articles/", "/refresh", "article_refresh", "POST, OPTIONS",
+     {{"POST", hdl_article_refresh, 1}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/articles/", "", "article", "GET, HEAD, DELETE, OPTIONS",
+     {{"GET", hdl_article_get, 0}, {"DELETE", hdl_article_delete, 1}, {NULL, NULL, 0}}},
+    {"/tags", NULL, "tags", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_tags_list, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/healthz", NULL, "healthz", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_healthz, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/metrics", NULL, "metrics", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_metrics, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/openapi.yaml", NULL, "openapi", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_openapi, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+};
+
+struct srv_http {
+    struct MHD_Daemon *daemon;
+    const srv_app *app;
+    pthread_mutex_t lock;            /* guards waiters and stopping */
+    pthread_cond_t tick;
+    srv_request *waiters;            /* parked ?wait= requests */
+    int stopping;
+    pthread_t timer;
+    int timer_started;
+    srv_ratelimit *limiter;          /* NULL = no per-client rate limit */
+    atomic_int live_requests;        /* allocated and not yet completed */
+};
+
+/* The srv_http the job-done callback reaches (one daemon per process). */
+static srv_http *the_http;
+
+typedef struct reply_header {
+    char *name;
+    char *value;
+} reply_header;
+
+struct srv_request {
+    struct MHD_Connection *conn;
+    srv_http *http;
+    const char *method;              /* borrowed from MHD */
+    const char *path;                /* borrowed from MHD, decoded */
+    char *param;                     /* the {id} segment, malloc'd */
+    const route *route;
+    const char *route_name;          /* metrics label */
+    char *body;                      /* NUL-terminated, at most max_body_bytes */
+    size_t body_len;
+    size_t body_cap;
+    int body_too_large;              /* the body passed the cap: answer 413 */
+    int answered;                    /* a response was queued */
+    double started;                  /* monotonic seconds */
+    /* the reply being built */
+    int status;
+    char *resp;                      /* malloc'd body, handed to MHD */
+    size_t resp_len;
+    const char *resp_type;           /* string literal */
+    reply_header headers[MAX_REPLY_HEADERS];
+    size_t n_headers;
+    int have_reply;
+    /* ?wait= parking; next_waiter links srv_http.waiters */
+    int wait_requested;
+    int64_t wait_id;
+    double wait_deadline;
+    int resumed;
+    srv_request *next_waiter;
+};
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --- accessors ------------------------------------------------------ */
+
+const srv_app *srv_req_app(const srv_request *r) { return r->http->app; }
+const char *srv_req_method(const srv_request *r) { return r->method; }
+const char *srv_req_path(const srv_request *r) { return r->path; }
+const char *srv_req_param(const srv_request *r) { return r->param; }
+int srv_req_resumed(const srv_request *r) { return r->resumed; }
+int64_t srv_req_waited_id(const srv_request *r) { return r->wait_id; }
+
+const char *srv_req_query(srv_request *r, const char *key)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *srv_req_header(srv_request *r, const char *key)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+const char *srv_req_body(const srv_request *r, size_t *len)
+{
+    if (len)
+        *len = r->body_len;
+    return r->body ? r->body : "";
+}
+
+/* --- replies -------------------------------------------------------- */
+
+static void reply_clear(srv_request *r)
+{
+    free(r->resp);
+    r->resp = NULL;
+    r->resp_len = 0;
+    for (size_t i = 0; i < r->n_headers; i++) {
+        free(r->headers[i].name);
+        free(r->headers[i].value);
+    }
+    r->n_headers = 0;
+    r->have_reply = 0;
+}
+
+static int reply_set(srv_request *r, int status, const char *type, char *body, size_t len)
+{
+    reply_clear(r);
+    r->status = status;
+    r->resp_type = type;
+    r->resp = body;
+    r->resp_len = len;
+    r->have_reply = 1;
+    return 0;
+}
+
+int srv_reply_json(srv_request *r, int status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(body);
+    if (!text) {
+        static const char oom[] = "{\"type\":\"" PROBLEM_TYPE_PREFIX "internal\","
+                                  "\"title\":\"Internal error\",\"status\":500,"
+                                  "\"detail\":\"out of memory\"}";
+        char *copy = strdup(oom);
+        reply_set(r, 500, "application/problem+json", copy, copy ? strlen(copy) : 0);
+        return -1;
+    }
+    return reply_set(r, status, "application/json; charset=utf-8", text, strlen(text));
+}
+
+int srv_reply_problem(srv_request *r, int status, const char *slug, const char *title,
+                      const char *fmt, ...)
+{
+    char detail[512], type[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    snprintf(type, sizeof type, PROBLEM_TYPE_PREFIX "%s", slug);
+    json_t *doc = json_object();
+    if (doc) {
+        json_object_set_new(doc, "type", json_string(type));
+        json_object_set_new(doc, "title", json_string(title));
+        json_object_set_new(doc, "status", json_integer(status));
+        /* detail may quote client bytes: keep it valid UTF-8 */
+        json_t *d = json_string(detail);
+        json_object_set_new(doc, "detail", d ? d : json_string("the request is invalid"));
+        json_t *inst = r->path ? json_string(r->path) : NULL;
+        if (inst)
+            json_object_set_new(doc, "instance", inst);
+    }
+    int rc = srv_reply_json(r, status, doc);
+    r->resp_type = "application/problem+json";
+    return rc;
+}
+
+int srv_reply_text(srv_request *r, int status, const char *content_type,
+                   const char *text, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return srv_reply_json(r, 500, NULL);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    return reply_set(r, status, content_type, copy, len);
+}
+
+int srv_reply_empty(srv_request *r, int status)
+{
+    return reply_set(r, status, NULL, NULL, 0);
+}
+
+int srv_reply_header(srv_request *r, const char *name, const char *value)
+{
+    if (r->n_headers >= MAX_REPLY_HEADERS)
+        return -1;
+    char *n = strdup(name), *v = strdup(value);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return -1;
+    }
+    r->headers[r->n_headers].name = n;
+    r->headers[r->n_headers].value = v;
+    r->n_headers++;
+    return 0;
+}
+
+void srv_req_wait(srv_request *r, int64_t id, double seconds)
+{
+    r->wait_requested = 1;
+    r->wait_id = id;
+    r->wait_deadline = mono_now() + seconds;
+}
+
+/* --- waiting -------------------------------------------------------- */
+
+/* Unlink and resume every waiter for which pick() says so. */
+static void resume_where(srv_http *h, int (*pick)(const srv_request *, const void *),
+                         const void *arg)
+{
+    pthread_mutex_lock(&h->lock);
+    srv_request **pp = &h->waiters;
+    while (*pp) {
+        srv_request *w = *pp;
+        if (pick(w, arg)) {
+            *pp = w->next_waiter;
+            w->next_waiter = NULL;
+            w->resumed = 1;
+            MHD_resume_connection(w->conn);
+        } else {
+            pp = &w->next_waiter;
+        }
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+static int pick_id(const srv_request *w, const void *arg)
+{
+    return w->wait_id == *(const int64_t *)arg;
+}
+
+static int pick_expired(const srv_request *w, const void *arg)
+{
+    return w->wait_deadline <= *(const double *)arg;
+}
+
+static int pick_all(const srv_request *w, const void *arg)
+{
+    (void)w;
+    (void)arg;
+    return 1;
+}
+
+void srv_http_job_done(int64_t id, void *userdata)
+{
+    srv_http *h = userdata ? userdata : the_http;
+    if (h)
+        resume_where(h, pick_id, &id);
+}
+
+static void *timer_main(void *arg)
+{
+    srv_http *h = arg;
+    pthread_mutex_lock(&h->lock);
+    while (!h->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 50 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&h->tick, &h->lock, &until);
+        if (h->stopping)
+            break;
+        pthread_mutex_unlock(&h->lock);
+        double now = mono_now();
+        resume_where(h, pick_expired, &now);
+        pthread_mutex_lock(&h->lock);
+    }
+    pthread_mutex_unlock(&h->lock);
+    return NULL;
+}
+
+/* --- the request cycle ---------------------------------------------- */
+
+static const char *match_route(srv_request *r)
+{
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const route *rt = &routes[i];
+        size_t pl = strlen(rt->prefix);
+        if (!rt->suffix) {
+            if (!strcmp(r->path, rt->prefix)) {
+                r->route = rt;
+                return rt->name;
+            }
+            continue;
+        }
+        if (strncmp(r->path, rt->prefix, pl) != 0)
+            continue;
+        const char *seg = r->path + pl;
+        const char *slash = strchr(seg, '/');
+        size_t sl = slash ? (size_t)(slash - seg) : strlen(seg);
+        if (sl == 0 || strcmp(seg + sl, rt->suffix) != 0)
+            continue;
+        r->param = strndup(seg, sl);
+        r->route = rt;
+        return rt->name;
+    }
+    return "other";
+}
+
+static int origin_allowed(srv_request *r, const char **origin)
+{
+    const srv_config *cfg = r->http->app->cfg;
+    *origin = srv_req_header(r, "Origin");
+    if (!*origin)
+        return 0;
+    for (size_t i = 0; i < cfg->n_cors_origins; i++)
+        if (!strcmp(cfg->cors_origins[i], *origin))
+            return 1;
+    return 0;
+}
+
+/* Constant-time comparison: the time taken does not depend on where the
+ * first difference is. */
+static int key_equal(const char *given, size_t given_len, const char *key)
+{
+    size_t kl = strlen(key);
+    unsigned char diff = (unsigned char)(given_len != kl);
+    for (size_t i = 0; i < kl; i++)
+        diff |= (unsigned char)(key[i] ^ (i < given_len ? given[i] : 0));
+    return diff == 0;
+}
+
+static int authorized(srv_request *r)
+{
+    const srv_config *cfg = r->http->app->cfg;
+    const char *auth;
+    int ok = 0;
+    if (cfg->n_api_keys == 0)
+        return 1;
+    auth = srv_req_header(r, "Authorization");
+    if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
+        return 0;
+    auth += 7;
+    while (*auth == ' ')
+        auth++;
+    size_t n = strlen(auth);
+    for (size_t i = 0; i < cfg->n_api_keys; i++)
+        ok |= key_equal(auth, n, cfg->api_keys[i]);
+    return ok;
+}
+
+static void dispatch(srv_request *r)
+{
+    const char *m = r->method;
+    if (!r->route) {
+        srv_reply_problem(r, 404, "not-found", "Not found", "no resource at %.200s", r->path);
+        return;
+    }
+    if (!strcmp(m, "OPTIONS")) {
+        const char *origin;
+        srv_reply_empty(r, 204);
+        srv_reply_header(r, "Allow", r->route->allow);
+        if (origin_allowed(r, &origin)) {
+            srv_reply_header(r, "Access-Control-Allow-Methods", r->route->allow);
+            srv_reply_header(r, "Access-Control-Allow-Headers", "Content-Type, Authorization");
+            srv_reply_header(r, "Access-Control-Max-Age", "600");
+        }
+        return;
+    }
+    const route_method *rm = NULL;
+    for (int i = 0; i < 3 && r->route->methods[i].method; i++) {
+        const char *want = r->route->methods[i].method;
+        if (!strcmp(m, want) || (!strcmp(m, "HEAD") && !strcmp(want, "GET")))
+            rm = &r->route->methods[i];
+    }
+    if (!rm) {
+        srv_reply_problem(r, 405, "method-not-allowed", "Method not allowed",
+                          "%.16s is not allowed on %.200s; allowed: %s", m, r->path,
+                          r->route->allow);
+        srv_reply_header(r, "Allow", r->route->allow);
+        return;
+    }
+    if (rm->write && !authorized(r)) {
+        srv_reply_problem(r, 401, "unauthorized", "Unauthorized",
+                          "this write needs 'Authorization: Bearer <key>' with a valid key");
+        srv_reply_header(r, "WWW-Authenticate", "Bearer realm=\"skimd\"");
+        return;
+    }
+    if (r->body_too_large) {
+        srv_reply_problem(r, 413, "body-too-large", "Request body too large",
+                          "the request body is larger than %zu bytes",
+                          r->http->app->cfg->max_body_bytes);
+        return;
+    }
+    rm->fn(r);
+    if (!r->have_reply && !r->wait_requested)
+        srv_reply_problem(r, 500, "internal", "Internal error", "the handler gave no answer");
+}
+
+static void log_request(srv_request *r, double ms)
+{
+    json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:f}", "event", "request",
+                             "method", r->method ? r->method : "", "path", "",
+                             "status", r->status, "ms", (double)(long)(ms * 1000.0) / 1000.0);
+    if (!line)
+        return;
+    json_t *p = json_string(r->path ? r->path : "");
+    json_object_set_new(line, "path", p ? p : json_string("(not utf-8)"));
+    char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    if (s)
+        fprintf(stderr, "%s\n", s);
+    free(s);
+    json_decref(line);
+}
+
+static enum MHD_Result send_reply(srv_request *r)
+{
+    struct MHD_Response *resp;
+    const char *origin;
+    enum MHD_Result ret;
+
+    if (!r->have_reply)
+        srv_reply_problem(r, 500, "internal", "Internal error", "no answer was produced");
+    resp = MHD_create_response_from_buffer_with_free_callback(r->resp_len, r->resp, free);
+    if (!resp)
+        return MHD_NO;
+    r->resp = NULL;                 /* owned by the response now */
+    if (r->resp_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->resp_type);
+    for (size_t i = 0; i < r->n_headers; i++)
+        MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+    if (r->http->app->cfg->n_cors_origins > 0) {
+        MHD_add_response_header(resp, "Vary", "Origin");
+        if (origin_allowed(r, &origin)) {
+            MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+            MHD_add_response_header(resp, "Access-Control-Expose-Headers", "Location");
+        }
+    }
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    r->answered = 1;
+    double secs = mono_now() - r->started;
+    srv_metrics_request(r->route_name, r->status, secs);
+    log_request(r, secs * 1000.0);
+    return ret;
+}
+
+static int body_append(srv_request *r, const char *data, size_t n, size_t cap)
+{
+    if (r->body_too_large)
+        return 0;
+    if (r->body_len + n > cap) {
+        r->body_too_large = 1;
+        free(r->body);
+        r->body = NULL;
+        r->body_len = 0;
+        return 0;
+    }
+    if (r->body_len + n + 1 > r->body_cap) {
+        size_t nc = r->body_cap ? r->body_cap * 2 : 4096;
+        while (nc < r->body_len + n + 1)
+            nc *= 2;
+        if (nc > cap + 1)
+            nc = cap + 1;
+        char *nb = realloc(r->body, nc);
+        if (!nb)
+            return -1;
+        r->body = nb;
+        r->body_cap = nc;
+    }
+    memcpy(r->body + r->body_len, data, n);
+    r->body_len += n;
+    r->body[r->body_len] = '\0';
+    return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+    srv_http *h = cls;
+    srv_request *r = *req_cls;
+    size_t cap = h->app->cfg->max_body_bytes;
+    (void)version;
+
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        atomic_fetch_add(&h->live_requests, 1);
+        r->conn = conn;
+        r->http = h;
+        r->method = method;
+        r->path = url;
+        r->started = mono_now();
+        r->status = 500;
+        r->route_name = match_route(r);
+        *req_cls = r;
+        /* Health checks and scrapes are never rate limited. */
+        if (h->limiter && strcmp(url, "/healthz") != 0 && strcmp(url, "/metrics") != 0) {
+            const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+            unsigned wait = srv_ratelimit_take(h->limiter, ci ? ci->client_addr : NULL,
+                                               r->started);
+            if (wait > 0) {
+                char secs[16];
+                snprintf(secs, sizeof secs, "%u", wait);
+                srv_reply_problem(r, 429, "rate-limited", "Too many requests",
+                                  "more than %u requests per second from this client; "
+                                  "retry after %u s", h->app->cfg->rate_limit, wait);
+                srv_reply_header(r, "Retry-After", secs);
+                return send_reply(r);
+            }
+        }
+        /* Refuse a declared oversized body before reading it. */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        long declared;
+        if (cl && (srv_parse_long(cl, 0, 0x7fffffffffffffffL, &declared) != 0 ||
+                   (size_t)declared > cap)) {
+            r->body_too_large = 1;
+            srv_reply_problem(r, 413, "body-too-large", "Request body too large",
+                              "the request body is larger than %zu bytes", cap);
+            return send_reply(r);
+        }
+        return MHD_YES;
+    }
+    if (r->answered) {
+        *upload_data_size = 0;       /* discard the rest of a refused body */
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (body_append(r, upload_data, *upload_data_size, cap) != 0)
+            return MHD_NO;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    /* First pass, or the pass after a parked wait ended: either way the
+     * handler runs and, on the first pass only, may ask to wait. */
+    r->wait_requested = 0;
+    dispatch(r);
+    if (r->wait_requested && !r->resumed) {
+        char status[16];
+        store *st = store_for_thread();
+        MHD_suspend_connection(conn);
+        pthread_mutex_lock(&h->lock);
+        int stopping = h->stopping;
+        if (!stopping) {
+            r->next_waiter = h->waiters;
+            h->waiters = r;
+        }
+        pthread_mutex_unlock(&h->lock);
+        if (stopping) {
+            r->resumed = 1;
+            MHD_resume_connection(conn);
+        } else if (!st ||
+                   store_article_status(st, r->wait_id, status, sizeof status) != STORE_OK ||
+                   !strcmp(status, "ready") || !strcmp(status, "failed")) {
+            /* it ended before we parked: wake now */
+            srv_http_job_done(r->wait_id, h);
+        }
+        return MHD_YES;
+    }
+    return send_reply(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    srv_http *h = cls;
+    srv_request *r = *req_cls;
+    (void)conn;
+    (void)toe;
+    if (!r)
+        return;
+    atomic_fetch_sub(&h->live_requests, 1);
+    reply_clear(r);
+    free(r->param);
+    free(r->body);
+    free(r);
+    *req_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    json_t *line = json_pack("{s:s, s:s}", "event", "httpd", "message", msg);
+    char *s = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    if (s)
+        fprintf(stderr, "%s\n", s);
+    free(s);
+    json_decref(line);
+}
+
+int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
+{
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    const struct sockaddr *sa;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    srv_http *h;
+
+    if (!out || !app || !app->cfg)
+        return -1;
+    memset(&sin, 0, sizeof sin);
+    memset(&sin6, 0, sizeof sin6);
+    if (inet_pton(AF_INET, app->cfg->listen_host, &sin.sin_addr) == 1) {
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons(app->cfg->listen_port);
+        sa = (const struct sockaddr *)&sin;
+    } else if (inet_pton(AF_INET6, app->cfg->listen_host, &sin6.sin6_addr) == 1) {
+        sin6.sin6_family = AF_INET6;
+        sin6.sin6_port = htons(app->cfg->listen_port);
+        sa = (const struct sockaddr *)&sin6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        snprintf(err, errlen, "--listen wants a numeric address, got '%s'",
+                 app->cfg->listen_host);
+        return -1;
+    }
+    h = calloc(1, sizeof *h);
+    if (!h) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    h->app = app;
+    h->limiter = srv_ratelimit_new(app->cfg->rate_limit, app->cfg->rate_limit * 2);
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->tick, NULL);
+    if (pthread_create(&h->timer, NULL, timer_main, h) != 0) {
+        snprintf(err, errlen, "cannot start the wait timer");
+        srv_http_stop(h);
+        return -1;
+    }
+    h->timer_started = 1;
+    h->daemon = MHD_start_daemon(
+        flags, app->cfg->listen_port, NULL, NULL, on_request, h,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->http_threads,
+        MHD_OPTION_CONNECTION_LIMIT, app->cfg->conn_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->cfg->per_ip_conn_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, app->cfg->conn_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        MHD_OPTION_END);
+    if (!h->daemon) {
+        snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address of this host)",
+                 app->cfg->listen_host, (unsigned)app->cfg->listen_port);
+        srv_http_stop(h);
+        return -1;
+    }
+    the_http = h;
+    *out = h;
+    return 0;
+}
+
+void srv_http_stop(srv_http *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->lock);
+    h->stopping = 1;
+    pthread_cond_broadcast(&h->tick);
+    pthread_mutex_unlock(&h->lock);
+    if (h->timer_started)
+        pthread_join(h->timer, NULL);
+    if (h->daemon) {
+        /* Stop accepting; parked requests answer now with what is known;
+         * give in-flight answers up to STOP_GRACE_S to go out. */
+        MHD_quiesce_daemon(h->daemon);
+        resume_where(h, pick_all, NULL);
+        double until = mono_now() + STOP_GRACE_S;
+        while (atomic_load(&h->live_requests) > 0 && mono_now() < until) {
+            struct timespec pause = {0, 10 * 1000000L};
+            nanosleep(&pause, NULL);
+        }
+        MHD_stop_daemon(h->daemon);
+    }
+    if (the_http == h)
+        the_http = NULL;
+    pthread_cond_destroy(&h->tick);
+    pthread_mutex_destroy(&h->lock);
+    srv_ratelimit_free(h->limiter);
+    free(h);
+}

@@ -1,0 +1,74 @@
+/* http.h -- HTTP plumbing on libmicrohttpd: requests, replies, routing.
+ *
+ * A handler (handlers/) receives a srv_request with the method, path,
+ * path parameter and the whole body, and answers with one srv_reply_*
+ * call. It never touches libmicrohttpd directly. Problem documents
+ * (RFC 9457) are built in one place, srv_reply_problem().
+ */
+#ifndef SKIMD_HTTP_H
+#define SKIMD_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "analyze/analyze.h"
+#include "server/config.h"
+#include "server/queue.h"
+
+/* What every handler may use; read-only after start-up. */
+typedef struct srv_app {
+    const srv_config *cfg;
+    const analyze_ctx *actx;
+    srv_queue *queue;
+    const char *openapi;            /* the contract, served as is */
+    size_t openapi_len;
+} srv_app;
+
+typedef struct srv_request srv_request;
+
+/* Request accessors; returned strings are borrowed for the request's life. */
+const srv_app *srv_req_app(const srv_request *r);
+const char *srv_req_method(const srv_request *r);
+const char *srv_req_path(const srv_request *r);
+/* The {id} segment of the matched route, or NULL. */
+const char *srv_req_param(const srv_request *r);
+/* A query-string argument (decoded) or NULL; a key given twice is
+ * reported by srv_req_query_repeated(). */
+const char *srv_req_query(srv_request *r, const char *key);
+const char *srv_req_header(srv_request *r, const char *key);
+const char *srv_req_body(const srv_request *r, size_t *len);
+/* 1 when this call follows a wait that srv_req_wait() asked for; the
+ * article waited for is srv_req_waited_id(). */
+int srv_req_resumed(const srv_request *r);
+int64_t srv_req_waited_id(const srv_request *r);
+
+/* Replies. Each returns 0, or -1 when out of memory (a 500 is then sent).
+ * srv_reply_json steals `body`. */
+int srv_reply_json(srv_request *r, int status, json_t *body);
+int srv_reply_problem(srv_request *r, int status, const char *slug, const char *title,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int srv_reply_text(srv_request *r, int status, const char *content_type,
+                   const char *text, size_t len);
+int srv_reply_empty(srv_request *r, int status);
+/* Add a header to the reply (copied); call after a srv_reply_*. */
+int srv_reply_header(srv_request *r, const char *name, const char *value);
+
+/* Park the request until article `id` ends (ready or failed) or `seconds`
+ * pass, without holding an HTTP thread; then the handler is called again
+ * and srv_req_resumed() is 1. */
+void srv_req_wait(srv_request *r, int64_t id, double seconds);
+
+/* Wake requests waiting for article `id` (called by the job workers). */
+void srv_http_job_done(int64_t id, void *userdata);
+
+typedef struct srv_http srv_http;
+
+/* Start listening per cfg; app is borrowed and must outlive the server. */
+int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen);
+
+/* Stop accepting, resume every waiting request, finish in-flight
+ * replies, free. Accepts NULL. */
+void srv_http_stop(srv_http *h);
+
+#endif

@@ -1,0 +1,807 @@
+/* articles.c -- queries over articles, tags, events, jobs and full text.
+ *
+ * Every multi-row write runs in one transaction (BEGIN IMMEDIATE, so the
+ * write lock is taken up front and busy_timeout applies). Records are
+ * read back as the v1 JSON shape; JSON columns are parsed, never spliced.
+ */
+#include "storage/store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bind text or NULL. */
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* Bind a JSON value serialised; `fallback` when v is not of the type. */
+static int bind_json(sqlite3_stmt *s, int i, json_t *v, const char *fallback)
+{
+    char *txt = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    if (!txt) {
+        sqlite3_bind_text(s, i, fallback, -1, SQLITE_STATIC);
+        return 0;
+    }
+    sqlite3_bind_text(s, i, txt, -1, free);
+    return 0;
+}
+
+static const char *obj_str(json_t *rec, const char *key)
+{
+    return json_string_value(json_object_get(rec, key));
+}
+
+/* ASCII case folding for tag matching; other scripts have no case or
+ * are matched through taxonomy ids. */
+static char *fold(const char *s)
+{
+    char *f = strdup(s ? s : "");
+    for (char *p = f; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return f;
+}
+
+/* Column value as a JSON string or null; returns new. */
+static json_t *col_str(sqlite3_stmt *s, int i)
+{
+    const unsigned char *v = sqlite3_column_text(s, i);
+    json_t *j = v ? json_string((const char *)v) : NULL;
+    return j ? j : json_null();
+}
+
+/* Column holding JSON text; `empty` builds the default. Returns new. */
+static json_t *col_json(sqlite3_stmt *s, int i, json_t *(*empty)(void))
+{
+    const char *v = (const char *)sqlite3_column_text(s, i);
+    json_t *j = v ? json_loads(v, JSON_DECODE_ANY, NULL) : NULL;
+    return j ? j : empty();
+}
+
+/* Build the record from a row shaped like SQL_GET. Returns new. */
+static json_t *row_to_record(sqlite3_stmt *s, unsigned flags)
+{
+    json_t *r = json_object();
+    if (!r)
+        return NULL;
+    json_object_set_new(r, "id", json_integer(sqlite3_column_int64(s, 0)));
+    json_object_set_new(r, "url", col_str(s, 1));
+    json_object_set_new(r, "normalized_url", col_str(s, 2));
+    json_object_set_new(r, "canonical_url", col_str(s, 3));
+    json_object_set_new(r, "status", col_str(s, 4));
+    if (sqlite3_column_type(s, 5) == SQLITE_NULL)
+        json_object_set_new(r, "error", json_null());
+    else
+        json_object_set_new(r, "error", json_pack("{s:o, s:o}", "code", col_str(s, 5),
+                                                  "message", col_str(s, 6)));
+    static const char *const text_cols[] = {
+        "title", "site_name", "author", "published_at", "modified_at", "language",
+        "summary", "description", "image_url" };
+    for (int i = 0; i < 9; i++)
+        json_object_set_new(r, text_cols[i], col_str(s, 7 + i));
+    json_object_set_new(r, "keywords", col_json(s, 16, json_array));
+    json_object_set_new(r, "tags", col_json(s, 17, json_object));
+    json_object_set_new(r, "events", col_json(s, 18, json_array));
+    json_object_set_new(r, "word_count", sqlite3_column_type(s, 19) == SQLITE_NULL
+                                             ? json_null()
+                                             : json_integer(sqlite3_column_int64(s, 19)));
+    json_object_set_new(r, "created_at", col_str(s, 20));
+    json_object_set_new(r, "updated_at", col_str(s, 21));
+    if (flags & STORE_WITH_CONTENT)
+        json_object_set_new(r, "content", col_str(s, 22));
+    if (flags & STORE_WITH_EVIDENCE)
+        json_object_set_new(r, "tag_evidence", col_json(s, 23, json_object));
+    return r;
+}
+
+static store_rc find_by_url(store *st, const char *norm_url, int64_t *id)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_FIND_BY_URL);
+    if (!s)
+        return STORE_ERROR;
+    bind_text(s, 1, norm_url);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        return STORE_OK;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+static int insert_job(store *st, int64_t id, const char *html, size_t html_len,
+                      const char *now)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_INSERT_JOB);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    if (html)
+        sqlite3_bind_blob64(s, 2, html, html_len, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, 2);
+    bind_text(s, 3, now);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int insert_tag(store *st, int64_t id, const char *facet, const char *tag_id,
+                      const char *label, double score)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_INSERT_TAG);
+    char *f = fold(label);
+    char *fid = fold(tag_id);
+    int rc = SQLITE_ERROR;
+    if (s && f && fid) {
+        sqlite3_bind_int64(s, 1, id);
+        bind_text(s, 2, facet);
+        bind_text(s, 3, fid);
+        bind_text(s, 4, label);
+        bind_text(s, 5, f);
+        sqlite3_bind_double(s, 6, score);
+        rc = sqlite3_step(s);
+        sqlite3_reset(s);
+    }
+    free(f);
+    free(fid);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+store_rc store_article_submit(store *st, const store_submit *sub, int64_t *id,
+                              int *existed)
+{
+    char now[21];
+    json_t *tags = NULL;
+    store_rc ret = STORE_ERROR;
+    if (!st || !sub || !sub->url || !sub->norm_url || !id || !existed)
+        return STORE_ERROR;
+    *existed = 0;
+    store_now_utc(now);
+    if (store_begin(st) != 0) {
+        store_log_error(st, "begin submit");
+        return STORE_ERROR;
+    }
+    store_rc found = find_by_url(st, sub->norm_url, id);
+    if (found == STORE_OK) {
+        *existed = 1;
+        ret = STORE_OK;
+        goto done;
+    }
+    if (found != STORE_NOT_FOUND)
+        goto done;
+    tags = json_object();
+    if (!tags)
+        goto done;
+    if (json_array_size(sub->user_tags) > 0)
+        json_object_set(tags, "user", sub->user_tags);
+    sqlite3_stmt *s = store_stmt(st, SQL_INSERT_ARTICLE);
+    if (!s)
+        goto done;
+    bind_text(s, 1, sub->url);
+    bind_text(s, 2, sub->norm_url);
+    bind_json(s, 3, sub->user_tags ? sub->user_tags : NULL, "[]");
+    bind_json(s, 4, tags, "{}");
+    bind_text(s, 5, now);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        sqlite3_reset(s);
+        store_log_error(st, "insert article");
+        goto done;
+    }
+    sqlite3_reset(s);
+    *id = sqlite3_last_insert_rowid(st->db);
+    if (insert_job(st, *id, sub->html, sub->html_len, now) != 0) {
+        store_log_error(st, "insert job");
+        goto done;
+    }
+    size_t i;
+    json_t *t;
+    json_array_foreach(sub->user_tags, i, t) {
+        if (json_is_string(t) &&
+            insert_tag(st, *id, "user", json_string_value(t), json_string_value(t), 1.0) != 0)
+            goto done;
+    }
+    ret = STORE_OK;
+done:
+    json_decref(tags);
+    if (ret == STORE_OK && store_commit(st) == 0)
+        return STORE_OK;
+    store_rollback(st);
+    return STORE_ERROR;
+}
+
+store_rc store_article_requeue(store *st, int64_t id, const char *html, size_t html_len)
+{
+    char now[21];
+    store_rc ret = STORE_ERROR;
+    if (!st)
+        return STORE_ERROR;
+    store_now_utc(now);
+    if (store_begin(st) != 0)
+        return STORE_ERROR;
+    sqlite3_stmt *s = store_stmt(st, SQL_REQUEUE);
+    if (!s)
+        goto done;
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, now);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        sqlite3_reset(s);
+        goto done;
+    }
+    sqlite3_reset(s);
+    if (sqlite3_changes(st->db) == 0) {
+        ret = STORE_NOT_FOUND;
+        goto done;
+    }
+    if (insert_job(st, id, html, html_len, now) != 0)
+        goto done;
+    if (store_commit(st) == 0)
+        return STORE_OK;
+done:
+    if (ret == STORE_ERROR)
+        store_log_error(st, "requeue");
+    store_rollback(st);
+    return ret;
+}
+
+store_rc store_article_get(store *st, int64_t id, unsigned flags, json_t **out)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_GET);
+    if (!s || !out)
+        return STORE_ERROR;
+    *out = NULL;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = row_to_record(s, flags);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return *out ? STORE_OK : STORE_ERROR;
+}
+
+store_rc store_article_status(store *st, int64_t id, char *buf, size_t cap)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_GET_STATUS);
+    if (!s || !buf || !cap)
+        return STORE_ERROR;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        snprintf(buf, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+static int exec_id(store *st, store_stmt_id which, int64_t id)
+{
+    sqlite3_stmt *s = store_stmt(st, which);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+store_rc store_article_delete(store *st, int64_t id)
+{
+    if (!st || store_begin(st) != 0)
+        return STORE_ERROR;
+    if (exec_id(st, SQL_DELETE_FTS, id) != 0 || exec_id(st, SQL_DELETE, id) != 0) {
+        store_log_error(st, "delete");
+        store_rollback(st);
+        return STORE_ERROR;
+    }
+    int changed = sqlite3_changes(st->db);
+    if (store_commit(st) != 0) {
+        store_rollback(st);
+        return STORE_ERROR;
+    }
+    return changed ? STORE_OK : STORE_NOT_FOUND;
+}
+
+/* --- list ----------------------------------------------------------- */
+
+enum {
+    F_BEFORE = 1, F_STATUS = 2, F_LANG = 4, F_SINCE = 8, F_UNTIL = 16,
+    F_FTS = 32, F_LIKE = 64, F_TAG = 128
+};
+
+static sqlite3_stmt *list_stmt(store *st, unsigned variant)
+{
+    char sql[2048];
+    size_t w;
+    if (variant >= STORE_LIST_VARIANTS)
+        return NULL;
+    if (st->list_stmts[variant]) {
+        sqlite3_reset(st->list_stmts[variant]);
+        sqlite3_clear_bindings(st->list_stmts[variant]);
+        return st->list_stmts[variant];
+    }
+    w = (size_t)snprintf(sql, sizeof sql,
+        "SELECT id, url, norm_url, canonical_url, status, error_code, error_message, "
+        "title, site_name, author, published_at, modified_at, language, summary, "
+        "description, image_url, keywords, tags, events, word_count, created_at, "
+        "updated_at, NULL, tag_evidence FROM articles a WHERE 1");
+    static const struct { unsigned bit; const char *sql; } parts[] = {
+        {F_BEFORE, " AND a.id < ?1"},
+        {F_STATUS, " AND a.status = ?2"},
+        {F_LANG, " AND a.language = ?3"},
+        {F_SINCE, " AND a.sort_time >= ?4"},
+        {F_UNTIL, " AND a.sort_time <= ?5"},
+        {F_FTS, " AND a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?6)"},
+        {F_LIKE, " AND (a.title LIKE ?6 ESCAPE '\\' OR a.content LIKE ?6 ESCAPE '\\')"},
+        {F_TAG, " AND a.id IN (SELECT article_id FROM article_tags WHERE "
+                "(label_fold = ?7 OR tag_id IN (SELECT value FROM json_each(?8))) "
+                "AND (?9 IS NULL OR facet = ?9))"},
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!(variant & parts[i].bit))
+            continue;
+        int n = snprintf(sql + w, sizeof sql - w, "%s", parts[i].sql);
+        if (n < 0 || (size_t)n >= sizeof sql - w)
+            return NULL;
+        w += (size_t)n;
+    }
+    int n = snprintf(sql + w, sizeof sql - w, " ORDER BY a.id DESC LIMIT ?10");
+    if (n < 0 || (size_t)n >= sizeof sql - w)
+        return NULL;
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                           &st->list_stmts[variant], NULL) != SQLITE_OK) {
+        store_log_error(st, "prepare list");
+        st->list_stmts[variant] = NULL;
+        return NULL;
+    }
+    return st->list_stmts[variant];
+}
+
+/* Characters in a UTF-8 string. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* "q" as an FTS5 phrase: the whole query, quotes doubled. */
+static char *fts_phrase(const char *q)
+{
+    size_t n = strlen(q), w = 0;
+    char *out = malloc(n * 2 + 3);
+    if (!out)
+        return NULL;
+    out[w++] = '"';
+    for (const char *p = q; *p; p++) {
+        if (*p == '"')
+            out[w++] = '"';
+        out[w++] = *p;
+    }
+    out[w++] = '"';
+    out[w] = '\0';
+    return out;
+}
+
+/* "%q%" for LIKE, with %, _ and \ escaped. */
+static char *like_pattern(const char *q)
+{
+    size_t n = strlen(q), w = 0;
+    char *out = malloc(n * 2 + 3);
+    if (!out)
+        return NULL;
+    out[w++] = '%';
+    for (const char *p = q; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            out[w++] = '\\';
+        out[w++] = *p;
+    }
+    out[w++] = '%';
+    out[w] = '\0';
+    return out;
+}
+
+store_rc store_article_list(store *st, const store_query *q, json_t **items,
+                            int64_t *next_id)
+{
+    unsigned variant = 0;
+    char *pattern = NULL, *ids_json = NULL, *label = NULL;
+    json_t *arr = NULL, *ids = NULL;
+    store_rc ret = STORE_ERROR;
+    if (!st || !q || !items || !next_id || q->limit < 1 || q->limit > 100)
+        return STORE_ERROR;
+    *items = NULL;
+    *next_id = 0;
+    if (q->before_id > 0) variant |= F_BEFORE;
+    if (q->status) variant |= F_STATUS;
+    if (q->language) variant |= F_LANG;
+    if (q->since) variant |= F_SINCE;
+    if (q->until) variant |= F_UNTIL;
+    if (q->text && *q->text)
+        variant |= utf8_chars(q->text) >= 3 ? F_FTS : F_LIKE;
+    if (q->tag_label) variant |= F_TAG;
+
+    sqlite3_stmt *s = list_stmt(st, variant);
+    if (!s)
+        goto done;
+    if (variant & F_BEFORE) sqlite3_bind_int64(s, 1, q->before_id);
+    if (variant & F_STATUS) bind_text(s, 2, q->status);
+    if (variant & F_LANG) bind_text(s, 3, q->language);
+    if (variant & F_SINCE) bind_text(s, 4, q->since);
+    if (variant & F_UNTIL) bind_text(s, 5, q->until);
+    if (variant & (F_FTS | F_LIKE)) {
+        pattern = (variant & F_FTS) ? fts_phrase(q->text) : like_pattern(q->text);
+        if (!pattern)
+            goto done;
+        bind_text(s, 6, pattern);
+    }
+    if (variant & F_TAG) {
+        ids = json_array();
+        label = fold(q->tag_label);
+        if (!ids || !label)
+            goto done;
+        for (size_t i = 0; i < q->n_tag_ids; i++)
+            json_array_append_new(ids, json_string(q->tag_ids[i]));
+        ids_json = json_dumps(ids, JSON_COMPACT);
+        if (!ids_json)
+            goto done;
+        bind_text(s, 7, label);
+        bind_text(s, 8, ids_json);
+        bind_text(s, 9, q->tag_facet);
+    }
+    sqlite3_bind_int(s, 10, q->limit + 1);
+
+    arr = json_array();
+    if (!arr)
+        goto done;
+    int rc, count = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (count == q->limit) {
+            /* one more row exists: the cursor points below the last shown */
+            json_t *last = json_array_get(arr, json_array_size(arr) - 1);
+            *next_id = json_integer_value(json_object_get(last, "id"));
+            break;
+        }
+        json_t *rec = row_to_record(s, 0);
+        if (!rec || json_array_append_new(arr, rec) != 0)
+            goto done;
+        count++;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        store_log_error(st, "list");
+        goto done;
+    }
+    *items = arr;
+    arr = NULL;
+    ret = STORE_OK;
+done:
+    if (s)
+        sqlite3_reset(s);
+    json_decref(arr);
+    json_decref(ids);
+    free(ids_json);
+    free(label);
+    free(pattern);
+    return ret;
+}
+
+store_rc store_tags_list(store *st, const char *facet, json_t **items)
+{
+    sqlite3_stmt *s = store_stmt(st, facet ? SQL_TAGS_FACET : SQL_TAGS_ALL);
+    json_t *arr = json_array();
+    int rc;
+    if (!s || !arr || !items) {
+        json_decref(arr);
+        return STORE_ERROR;
+    }
+    if (facet)
+        bind_text(s, 1, facet);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        json_t *it = json_pack("{s:o, s:o, s:o, s:I}", "facet", col_str(s, 0),
+                               "tag", col_str(s, 1), "id", col_str(s, 2),
+                               "count", (json_int_t)sqlite3_column_int64(s, 3));
+        if (!it || json_array_append_new(arr, it) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return STORE_ERROR;
+    }
+    *items = arr;
+    return STORE_OK;
+}
+
+/* --- jobs ----------------------------------------------------------- */
+
+void store_job_release(store_job *job)
+{
+    if (!job)
+        return;
+    free(job->url);
+    free(job->html);
+    memset(job, 0, sizeof *job);
+}
+
+store_rc store_job_claim(store *st, store_job *job)
+{
+    char now[21];
+    store_rc ret = STORE_ERROR;
+    if (!st || !job)
+        return STORE_ERROR;
+    memset(job, 0, sizeof *job);
+    store_now_utc(now);
+    if (store_begin(st) != 0)
+        return STORE_ERROR;
+    sqlite3_stmt *s = store_stmt(st, SQL_CLAIM);
+    if (!s)
+        goto done;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        ret = STORE_NOT_FOUND;
+        goto done;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        goto done;
+    }
+    job->id = sqlite3_column_int64(s, 0);
+    job->url = strdup((const char *)sqlite3_column_text(s, 1));
+    if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
+        int n = sqlite3_column_bytes(s, 2);
+        job->html = malloc((size_t)n + 1);
+        if (job->html) {
+            if (n > 0)
+                memcpy(job->html, sqlite3_column_blob(s, 2), (size_t)n);
+            job->html[n] = '\0';
+            job->html_len = (size_t)n;
+        }
+        if (!job->html) {
+            sqlite3_reset(s);
+            goto done;
+        }
+    }
+    sqlite3_reset(s);
+    if (!job->url)
+        goto done;
+    s = store_stmt(st, SQL_MARK_FETCHING);
+    if (!s)
+        goto done;
+    sqlite3_bind_int64(s, 1, job->id);
+    bind_text(s, 2, now);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        goto done;
+    if (store_commit(st) == 0)
+        return STORE_OK;
+done:
+    if (ret == STORE_ERROR)
+        store_log_error(st, "claim job");
+    store_rollback(st);
+    store_job_release(job);
+    return ret;
+}
+
+/* Tag rows from the evidence ({facet: [{id,label,score}]}), or from the
+ * label lists when a facet has no evidence. */
+static int write_tags(store *st, int64_t id, json_t *tags, json_t *evidence)
+{
+    const char *facet;
+    json_t *list;
+    json_object_foreach(tags, facet, list) {
+        if (!strcmp(facet, "user"))
+            continue;
+        json_t *ev = json_object_get(evidence, facet);
+        size_t i;
+        json_t *v;
+        if (json_array_size(ev) > 0) {
+            json_array_foreach(ev, i, v) {
+                const char *tid = obj_str(v, "id"), *lab = obj_str(v, "label");
+                if (!tid || !lab)
+                    continue;
+                if (insert_tag(st, id, facet, tid, lab,
+                               json_number_value(json_object_get(v, "score"))) != 0)
+                    return -1;
+            }
+        } else {
+            json_array_foreach(list, i, v) {
+                const char *lab = json_string_value(v);
+                if (lab && insert_tag(st, id, facet, lab, lab, 0.0) != 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int write_events(store *st, int64_t id, json_t *events)
+{
+    size_t i;
+    json_t *ev;
+    json_array_foreach(events, i, ev) {
+        sqlite3_stmt *s = store_stmt(st, SQL_INSERT_EVENT);
+        const char *text = obj_str(ev, "text");
+        if (!s)
+            return -1;
+        if (!text)
+            continue;
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        bind_text(s, 3, text);
+        bind_text(s, 4, obj_str(ev, "date"));
+        bind_json(s, 5, json_object_get(ev, "actors"), "[]");
+        int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            return -1;
+    }
+    return 0;
+}
+
+/* The user facet survives re-analysis: merge it into the new tags. */
+static json_t *merged_tags(store *st, int64_t id, json_t *tags)
+{
+    json_t *out = json_is_object(tags) ? json_deep_copy(tags) : json_object();
+    sqlite3_stmt *s = store_stmt(st, SQL_USER_TAGS);
+    if (!out || !s)
+        return out;
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        json_t *user = col_json(s, 0, json_array);
+        if (json_array_size(user) > 0)
+            json_object_set_new(out, "user", user);
+        else
+            json_decref(user);
+    }
+    sqlite3_reset(s);
+    return out;
+}
+
+store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *canonical_norm)
+{
+    char now[21], sort_time[21];
+    json_t *tags = NULL;
+    store_rc ret = STORE_ERROR;
+    if (!st || !json_is_object(rec))
+        return STORE_ERROR;
+    store_now_utc(now);
+    const char *published = obj_str(rec, "published_at");
+    int have_sort = published && store_iso_to_utc(published, 0, sort_time) == 0;
+    if (store_begin(st) != 0)
+        return STORE_ERROR;
+    tags = merged_tags(st, id, json_object_get(rec, "tags"));
+    sqlite3_stmt *s = store_stmt(st, SQL_READY);
+    if (!s || !tags)
+        goto done;
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, obj_str(rec, "canonical_url"));
+    bind_text(s, 3, canonical_norm);
+    static const char *const cols[] = {
+        "title", "site_name", "author", "published_at", "modified_at", "language",
+        "summary", "description", "image_url" };
+    for (int i = 0; i < 9; i++)
+        bind_text(s, 4 + i, obj_str(rec, cols[i]));
+    bind_json(s, 13, json_object_get(rec, "keywords"), "[]");
+    bind_json(s, 14, tags, "{}");
+    bind_json(s, 15, json_object_get(rec, "tag_evidence"), "{}");
+    bind_json(s, 16, json_object_get(rec, "events"), "[]");
+    json_t *wc = json_object_get(rec, "word_count");
+    if (json_is_integer(wc))
+        sqlite3_bind_int64(s, 17, json_integer_value(wc));
+    bind_text(s, 18, obj_str(rec, "content"));
+    bind_text(s, 19, have_sort ? sort_time : NULL);
+    bind_text(s, 20, now);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        goto done;
+    if (sqlite3_changes(st->db) == 0) {
+        ret = STORE_NOT_FOUND;        /* deleted while it was being read */
+        goto done;
+    }
+    if (exec_id(st, SQL_DELETE_JOB, id) != 0 || exec_id(st, SQL_DELETE_TAGS, id) != 0 ||
+        exec_id(st, SQL_DELETE_EVENTS, id) != 0 || exec_id(st, SQL_DELETE_FTS, id) != 0 ||
+        write_tags(st, id, json_object_get(rec, "tags"),
+                   json_object_get(rec, "tag_evidence")) != 0 ||
+        write_events(st, id, json_object_get(rec, "events")) != 0)
+        goto done;
+    s = store_stmt(st, SQL_INSERT_FTS);
+    if (!s)
+        goto done;
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, obj_str(rec, "title"));
+    bind_text(s, 3, obj_str(rec, "content"));
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        goto done;
+    if (store_commit(st) == 0)
+        ret = STORE_OK;
+done:
+    json_decref(tags);
+    if (ret != STORE_OK) {
+        if (ret == STORE_ERROR)
+            store_log_error(st, "finish job");
+        store_rollback(st);
+    }
+    return ret;
+}
+
+store_rc store_job_finish_failed(store *st, int64_t id, const char *code,
+                                 const char *message)
+{
+    char now[21];
+    if (!st || store_begin(st) != 0)
+        return STORE_ERROR;
+    store_now_utc(now);
+    sqlite3_stmt *s = store_stmt(st, SQL_FAILED);
+    int rc = SQLITE_ERROR;
+    if (s) {
+        sqlite3_bind_int64(s, 1, id);
+        bind_text(s, 2, code ? code : "error");
+        bind_text(s, 3, message ? message : "");
+        bind_text(s, 4, now);
+        rc = sqlite3_step(s);
+        sqlite3_reset(s);
+    }
+    if (rc != SQLITE_DONE || exec_id(st, SQL_DELETE_JOB, id) != 0 || store_commit(st) != 0) {
+        store_log_error(st, "fail job");
+        store_rollback(st);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+store_rc store_job_requeue(store *st, int64_t id)
+{
+    char now[21];
+    sqlite3_stmt *s = store_stmt(st, SQL_JOB_REQUEUE);
+    if (!s)
+        return STORE_ERROR;
+    store_now_utc(now);
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, now);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_jobs_recover(store *st)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_RECOVER);
+    if (!s)
+        return -1;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? sqlite3_changes(st->db) : -1;
+}
+
+store_rc store_status_counts(store *st, int64_t counts[4])
+{
+    static const char *const names[4] = {"queued", "fetching", "ready", "failed"};
+    sqlite3_stmt *s = store_stmt(st, SQL_COUNTS);
+    int rc;
+    if (!s)
+        return STORE_ERROR;
+    for (int i = 0; i < 4; i++)
+        counts[i] = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        for (int i = 0; i < 4; i++)
+            if (name && !strcmp(name, names[i]))
+                counts[i] = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}

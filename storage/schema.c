@@ -1,0 +1,113 @@
+/* schema.c -- the database schema and its forward migrations.
+ *
+ * PRAGMA user_version holds the schema version. Each migration moves the
+ * database from version i to i+1 inside one transaction; a database newer
+ * than this binary is refused rather than guessed at.
+ *
+ * Invariants the rest of storage/ relies on:
+ *  - articles.norm_url is unique: one article per normalised URL;
+ *  - an article has a row in jobs iff its status is queued or fetching;
+ *  - article_tags, events and articles_fts rows exist only for ready
+ *    articles (client tags in facet "user" exist from submission on);
+ *  - ids come from AUTOINCREMENT, so a deleted id is never reused and a
+ *    cursor ("ids below N") stays meaningful across deletes.
+ */
+#include "storage/schema.h"
+
+#include <stdio.h>
+#include <sqlite3.h>
+
+static const char *const migrations[] = {
+    /* 0 -> 1: the v1 record */
+    "CREATE TABLE articles("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  url TEXT NOT NULL,"
+    "  norm_url TEXT NOT NULL UNIQUE,"
+    "  canonical_url TEXT,"
+    "  canonical_norm TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('queued','fetching','ready','failed')),"
+    "  error_code TEXT,"
+    "  error_message TEXT,"
+    "  title TEXT, site_name TEXT, author TEXT,"
+    "  published_at TEXT, modified_at TEXT, language TEXT,"
+    "  summary TEXT, description TEXT, image_url TEXT,"
+    "  keywords TEXT NOT NULL DEFAULT '[]',"        /* JSON array */
+    "  tags TEXT NOT NULL DEFAULT '{}',"            /* JSON facet -> labels */
+    "  tag_evidence TEXT NOT NULL DEFAULT '{}',"    /* JSON facet -> evidence */
+    "  events TEXT NOT NULL DEFAULT '[]',"          /* JSON, mirrors table events */
+    "  user_tags TEXT NOT NULL DEFAULT '[]',"       /* client's own tags */
+    "  word_count INTEGER,"
+    "  content TEXT,"
+    "  sort_time TEXT NOT NULL,"  /* UTC published_at, else created_at */
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX articles_canonical ON articles(canonical_norm);"
+    "CREATE INDEX articles_status ON articles(status, id);"
+    "CREATE INDEX articles_language ON articles(language, id);"
+    "CREATE INDEX articles_sort_time ON articles(sort_time);"
+    "CREATE TABLE article_tags("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  facet TEXT NOT NULL,"
+    "  tag_id TEXT NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  label_fold TEXT NOT NULL,"
+    "  score REAL,"
+    "  PRIMARY KEY (article_id, facet, tag_id)) WITHOUT ROWID;"
+    "CREATE INDEX article_tags_by_id ON article_tags(tag_id, article_id);"
+    "CREATE INDEX article_tags_by_label ON article_tags(label_fold, article_id);"
+    "CREATE INDEX article_tags_by_facet ON article_tags(facet, tag_id);"
+    "CREATE TABLE events("
+    "  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  date TEXT,"
+    "  actors TEXT NOT NULL DEFAULT '[]',"
+    "  PRIMARY KEY (article_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX events_date ON events(date);"
+    "CREATE TABLE jobs("
+    "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+    "  html BLOB,"                 /* the page when the client sent it */
+    "  enqueued_at TEXT NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0);"
+    /* trigram finds substrings, Chinese included; shorter queries fall
+     * back to a scan (see articles.c). rowid = articles.id */
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(title, content, tokenize='trigram');",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *stmt = NULL;
+    int version = 0;
+    char *msg = NULL;
+
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW) {
+        snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(stmt);
+        return -1;
+    }
+    version = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    if (version > SCHEMA_VERSION) {
+        snprintf(err, errlen, "database schema version %d is newer than this skimd (%d)",
+                 version, SCHEMA_VERSION);
+        return -1;
+    }
+    for (int v = version; v < SCHEMA_VERSION; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v + 1);
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(db, bump, NULL, NULL, &msg) != SQLITE_OK ||
+            sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+            snprintf(err, errlen, "migration %d -> %d failed: %s", v, v + 1,
+                     msg ? msg : sqlite3_errmsg(db));
+            sqlite3_free(msg);
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,335 @@
+/* store.c -- SQLite connections: opening, pragmas, statement cache,
+ * per-thread connections and time helpers.
+ *
+ * Queries over articles, tags, events and jobs live in articles.c.
+ */
+#include "storage/store_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "storage/schema.h"
+
+static const char *const fixed_sql[SQL_COUNT_] = {
+    [SQL_BEGIN] = "BEGIN IMMEDIATE",
+    [SQL_COMMIT] = "COMMIT",
+    [SQL_ROLLBACK] = "ROLLBACK",
+    [SQL_FIND_BY_URL] =
+        "SELECT id FROM articles WHERE norm_url = ?1 OR canonical_norm = ?1 "
+        "ORDER BY norm_url = ?1 DESC, id LIMIT 1",
+    [SQL_INSERT_ARTICLE] =
+        "INSERT INTO articles(url, norm_url, status, user_tags, tags, sort_time, "
+        "created_at, updated_at) VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?5, ?5)",
+    [SQL_INSERT_JOB] =
+        "INSERT OR REPLACE INTO jobs(article_id, html, enqueued_at) VALUES (?1, ?2, ?3)",
+    [SQL_INSERT_TAG] =
+        "INSERT OR REPLACE INTO article_tags(article_id, facet, tag_id, label, "
+        "label_fold, score) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [SQL_GET] =
+        "SELECT id, url, norm_url, canonical_url, status, error_code, error_message, "
+        "title, site_name, author, published_at, modified_at, language, summary, "
+        "description, image_url, keywords, tags, events, word_count, created_at, "
+        "updated_at, content, tag_evidence FROM articles WHERE id = ?1",
+    [SQL_GET_STATUS] = "SELECT status FROM articles WHERE id = ?1",
+    [SQL_DELETE] = "DELETE FROM articles WHERE id = ?1",
+    [SQL_DELETE_FTS] = "DELETE FROM articles_fts WHERE rowid = ?1",
+    [SQL_REQUEUE] =
+        "UPDATE articles SET status = 'queued', error_code = NULL, error_message = NULL, "
+        "updated_at = ?2 WHERE id = ?1",
+    [SQL_CLAIM] =
+        "SELECT j.article_id, a.norm_url, j.html FROM jobs j JOIN articles a "
+        "ON a.id = j.article_id WHERE a.status = 'queued' ORDER BY j.rowid LIMIT 1",
+    [SQL_MARK_FETCHING] =
+        "UPDATE articles SET status = 'fetching', updated_at = ?2 WHERE id = ?1 "
+        "AND status = 'queued'",
+    [SQL_READY] =
+        "UPDATE articles SET status = 'ready', error_code = NULL, error_message = NULL, "
+        "canonical_url = ?2, canonical_norm = ?3, title = ?4, site_name = ?5, "
+        "author = ?6, published_at = ?7, modified_at = ?8, language = ?9, "
+        "summary = ?10, description = ?11, image_url = ?12, keywords = ?13, "
+        "tags = ?14, tag_evidence = ?15, events = ?16, word_count = ?17, "
+        "content = ?18, sort_time = coalesce(?19, created_at), updated_at = ?20 "
+        "WHERE id = ?1",
+    [SQL_FAILED] =
+        "UPDATE articles SET status = 'failed', error_code = ?2, error_message = ?3, "
+        "updated_at = ?4 WHERE id = ?1",
+    [SQL_DELETE_JOB] = "DELETE FROM jobs WHERE article_id = ?1",
+    [SQL_DELETE_TAGS] = "DELETE FROM article_tags WHERE article_id = ?1 AND facet <> 'user'",
+    [SQL_DELETE_EVENTS] = "DELETE FROM events WHERE article_id = ?1",
+    [SQL_INSERT_EVENT] =
+        "INSERT INTO events(article_id, seq, text, date, actors) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [SQL_INSERT_FTS] = "INSERT INTO articles_fts(rowid, title, content) VALUES (?1, ?2, ?3)",
+    [SQL_JOB_REQUEUE] =
+        "UPDATE articles SET status = 'queued', updated_at = ?2 WHERE id = ?1 "
+        "AND status = 'fetching'",
+    [SQL_RECOVER] =
+        "UPDATE articles SET status = 'queued' WHERE status = 'fetching'",
+    [SQL_COUNTS] = "SELECT status, count(*) FROM articles GROUP BY status",
+    [SQL_TAGS_ALL] =
+        "SELECT facet, label, tag_id, count(*) FROM article_tags "
+        "GROUP BY facet, tag_id ORDER BY count(*) DESC, facet, label LIMIT 1000",
+    [SQL_TAGS_FACET] =
+        "SELECT facet, label, tag_id, count(*) FROM article_tags WHERE facet = ?1 "
+        "GROUP BY facet, tag_id ORDER BY count(*) DESC, label LIMIT 1000",
+    [SQL_USER_TAGS] = "SELECT user_tags FROM articles WHERE id = ?1",
+};
+
+void store_log_error(store *st, const char *what)
+{
+    json_t *line = json_pack("{s:s, s:s, s:s}", "level", "error", "what", what,
+                             "sqlite", st && st->db ? sqlite3_errmsg(st->db) : "no connection");
+    char *s = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    if (s)
+        fprintf(stderr, "%s\n", s);
+    free(s);
+    json_decref(line);
+}
+
+sqlite3_stmt *store_stmt(store *st, store_stmt_id id)
+{
+    if (!st || id >= SQL_COUNT_)
+        return NULL;
+    if (!st->stmts[id]) {
+        if (sqlite3_prepare_v3(st->db, fixed_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                               &st->stmts[id], NULL) != SQLITE_OK) {
+            store_log_error(st, fixed_sql[id]);
+            st->stmts[id] = NULL;
+            return NULL;
+        }
+    } else {
+        sqlite3_reset(st->stmts[id]);
+        sqlite3_clear_bindings(st->stmts[id]);
+    }
+    return st->stmts[id];
+}
+
+static int exec_simple(store *st, store_stmt_id id)
+{
+    sqlite3_stmt *s = store_stmt(st, id);
+    int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+    if (s)
+        sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_begin(store *st) { return exec_simple(st, SQL_BEGIN); }
+int store_commit(store *st) { return exec_simple(st, SQL_COMMIT); }
+
+void store_rollback(store *st)
+{
+    if (st && st->db && !sqlite3_get_autocommit(st->db))
+        exec_simple(st, SQL_ROLLBACK);
+}
+
+int store_open(const char *path, store **out, char *err, size_t errlen)
+{
+    store *st = NULL;
+    char *msg = NULL;
+    if (!path || !out) {
+        snprintf(err, errlen, "store_open: bad arguments");
+        return -1;
+    }
+    *out = NULL;
+    st = calloc(1, sizeof *st);
+    if (!st) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (sqlite3_open_v2(path, &st->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database %s: %s", path,
+                 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    /* WAL: readers never block the writer. synchronous=NORMAL: a commit
+     * survives a crash of skimd; only a power loss may lose the last
+     * transactions, never corrupt the file. */
+    if (sqlite3_exec(st->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot configure database %s: %s", path,
+                 msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        goto fail;
+    }
+    if (store_schema_migrate(st->db, err, errlen) != 0)
+        goto fail;
+    *out = st;
+    return 0;
+fail:
+    store_close(st);
+    return -1;
+}
+
+void store_close(store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < SQL_COUNT_; i++)
+        sqlite3_finalize(st->stmts[i]);
+    for (int i = 0; i < STORE_LIST_VARIANTS; i++)
+        sqlite3_finalize(st->list_stmts[i]);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+int store_ping(store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int ok = 0;
+    if (!st || !st->db)
+        return 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &s, NULL) ==
+        SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        ok = 1;
+    sqlite3_finalize(s);
+    return ok;
+}
+
+/* --- per-thread connections --------------------------------------- */
+
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+static char thread_db_path[1024];
+
+static void thread_store_free(void *p)
+{
+    store_close(p);
+}
+
+static void thread_key_create(void)
+{
+    pthread_key_create(&thread_key, thread_store_free);
+}
+
+int store_thread_init(const char *path)
+{
+    int n = snprintf(thread_db_path, sizeof thread_db_path, "%s", path ? path : "");
+    if (n <= 0 || (size_t)n >= sizeof thread_db_path)
+        return -1;
+    return pthread_once(&thread_once, thread_key_create) == 0 ? 0 : -1;
+}
+
+store *store_for_thread(void)
+{
+    store *st;
+    char err[256];
+    if (!thread_db_path[0])
+        return NULL;
+    st = pthread_getspecific(thread_key);
+    if (st)
+        return st;
+    if (store_open(thread_db_path, &st, err, sizeof err) != 0) {
+        fprintf(stderr, "{\"level\":\"error\",\"what\":\"open per-thread store\"}\n");
+        return NULL;
+    }
+    pthread_setspecific(thread_key, st);
+    return st;
+}
+
+/* --- time --------------------------------------------------------- */
+
+void store_now_utc(char out[21])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int store_iso_to_utc(const char *s, int end_of_day, char out[21])
+{
+    int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
+    struct tm tm;
+    size_t n;
+    if (!s)
+        return -1;
+    n = strlen(s);
+    if (n < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+        s[7] != '-' || digits(s + 8, 2, &d))
+        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1)
+        return -1;
+    if (n == 10) {
+        if (end_of_day) {
+            h = 23; mi = 59; sec = 59;
+        }
+    } else {
+        const char *p = s + 10;
+        if ((*p != 'T' && *p != 't' && *p != ' ') || n < 16 || digits(p + 1, 2, &h) ||
+            p[3] != ':' || digits(p + 4, 2, &mi))
+            return -1;
+        p += 6;
+        if (*p == ':') {
+            if (digits(p + 1, 2, &sec))
+                return -1;
+            p += 3;
+            if (*p == '.') {       /* fractions of a second are dropped */
+                p++;
+                while (*p >= '0' && *p <= '9')
+                    p++;
+            }
+        }
+        if (*p == 'Z' || *p == 'z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int oh, om;
+            int sign = *p == '-' ? -1 : 1;
+            if (digits(p + 1, 2, &oh))
+                return -1;
+            if (p[3] == ':') {
+                if (digits(p + 4, 2, &om))
+                    return -1;
+                p += 6;
+            } else {
+                if (digits(p + 3, 2, &om))
+                    return -1;
+                p += 5;
+            }
+            if (oh > 23 || om > 59)
+                return -1;
+            off = sign * (oh * 3600 + om * 60);
+        }
+        if (*p != '\0' || h > 23 || mi > 59 || sec > 60)
+            return -1;
+    }
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1 && y != 1969)
+        return -1;
+    /* timegm normalises 2023-02-31 to March: refuse such dates. */
+    struct tm back;
+    gmtime_r(&t, &back);
+    if (back.tm_mday != d || back.tm_mon != mo - 1)
+        return -1;
+    t -= off;
+    gmtime_r(&t, &tm);
+    if (tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 1)
+        return -1;
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return 0;
+}

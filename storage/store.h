@@ -1,0 +1,135 @@
+/* store.h -- the SQLite store: articles, tags, events, jobs, full text.
+ *
+ * One `store` is one SQLite connection with its prepared statements. A
+ * connection belongs to one thread at a time: workers open their own, and
+ * HTTP threads use store_for_thread(). The database runs in WAL mode with
+ * synchronous=NORMAL and a busy timeout, every write in a transaction.
+ *
+ * Records cross this API as jansson objects shaped like the v1 record
+ * (see DESIGN.md); "returns new" means the caller owns the reference.
+ */
+#ifndef SKIMD_STORE_H
+#define SKIMD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+typedef struct store store;
+
+typedef enum store_rc {
+    STORE_OK = 0,
+    STORE_NOT_FOUND,
+    STORE_ERROR          /* SQLite error or out of memory; logged */
+} store_rc;
+
+/* Open (creating if needed) the database at path and bring its schema up
+ * to date (PRAGMA user_version, forward migrations). On failure writes a
+ * message into err and returns -1. Release with store_close(). */
+int store_open(const char *path, store **out, char *err, size_t errlen);
+void store_close(store *st);
+
+/* A connection for the calling thread, opened on first use against the
+ * path given to store_thread_init(); closed when the thread exits. NULL
+ * when it cannot be opened. */
+int store_thread_init(const char *path);
+store *store_for_thread(void);
+
+/* 1 when the database answers a trivial query. */
+int store_ping(store *st);
+
+/* What a client submitted. */
+typedef struct store_submit {
+    const char *url;            /* as submitted */
+    const char *norm_url;       /* normalised: the dedupe key */
+    json_t *user_tags;          /* array of strings or NULL; borrowed */
+    const char *html;           /* page given by the client, or NULL */
+    size_t html_len;
+} store_submit;
+
+/* Create a queued article and its job, unless an article with the same
+ * normalised URL (or canonical URL) exists: then *existed = 1 and *id is
+ * that article's. */
+store_rc store_article_submit(store *st, const store_submit *sub, int64_t *id,
+                              int *existed);
+
+/* Put an existing article back in the queue (refresh). A client-given
+ * page, if any, is replaced by `html` when not NULL. */
+store_rc store_article_requeue(store *st, int64_t id, const char *html, size_t html_len);
+
+/* Flags for store_article_get / store_article_list. */
+#define STORE_WITH_CONTENT  1u
+#define STORE_WITH_EVIDENCE 2u
+
+/* The record of article `id`; *out returns new. */
+store_rc store_article_get(store *st, int64_t id, unsigned flags, json_t **out);
+
+/* The status of article `id` ("queued", ...) into buf. */
+store_rc store_article_status(store *st, int64_t id, char *buf, size_t cap);
+
+store_rc store_article_delete(store *st, int64_t id);
+
+/* A list query; NULL/0 fields do not filter. */
+typedef struct store_query {
+    int64_t before_id;          /* cursor: ids below this */
+    const char *status;
+    const char *language;
+    const char *since;          /* UTC "YYYY-MM-DDTHH:MM:SSZ", inclusive */
+    const char *until;          /* UTC, inclusive */
+    const char *text;           /* full-text query */
+    const char *tag_facet;      /* restrict tag match to this facet */
+    const char *tag_label;      /* match this label (case-folded) ... */
+    const char *const *tag_ids; /* ... or any of these taxonomy ids */
+    size_t n_tag_ids;
+    int limit;                  /* 1..100 */
+} store_query;
+
+/* Matching records, newest first. *items returns a new array; *next_id
+ * is the cursor id for the next page, or 0 when this is the last. */
+store_rc store_article_list(store *st, const store_query *q, json_t **items,
+                            int64_t *next_id);
+
+/* Tags with article counts, optionally one facet; *items returns new. */
+store_rc store_tags_list(store *st, const char *facet, json_t **items);
+
+/* --- jobs --------------------------------------------------------- */
+
+/* A claimed job: the worker owns the strings. */
+typedef struct store_job {
+    int64_t id;
+    char *url;                  /* the normalised URL to fetch */
+    char *html;                 /* client-given page or NULL */
+    size_t html_len;
+} store_job;
+
+/* Claim the oldest queued job and mark its article "fetching".
+ * STORE_NOT_FOUND when the queue is empty. Release with store_job_release. */
+store_rc store_job_claim(store *st, store_job *job);
+void store_job_release(store_job *job);
+
+/* End a job: store the record fields (borrowed) produced by the pipeline
+ * and mark the article ready; or mark it failed with a reason. */
+store_rc store_job_finish_ready(store *st, int64_t id, json_t *record,
+                                const char *canonical_norm);
+store_rc store_job_finish_failed(store *st, int64_t id, const char *code,
+                                 const char *message);
+
+/* Give a claimed job back (shutdown): the article is "queued" again. */
+store_rc store_job_requeue(store *st, int64_t id);
+
+/* At start-up: jobs left "fetching" by a crash go back to "queued".
+ * Returns how many, or -1 on error. */
+int store_jobs_recover(store *st);
+
+/* Count articles by status into counts[4] (queued, fetching, ready, failed). */
+store_rc store_status_counts(store *st, int64_t counts[4]);
+
+/* Convert an ISO 8601 date or date-time to UTC "YYYY-MM-DDTHH:MM:SSZ".
+ * A date alone is the start of the day, or its last second when
+ * end_of_day is set. Returns 0, or -1 when s is not ISO 8601. */
+int store_iso_to_utc(const char *s, int end_of_day, char out[21]);
+
+/* Current time as UTC "YYYY-MM-DDTHH:MM:SSZ". */
+void store_now_utc(char out[21]);
+
+#endif

@@ -1,0 +1,40 @@
+/* store_int.h -- what the storage .c files share and nobody else sees. */
+#ifndef SKIMD_STORE_INT_H
+#define SKIMD_STORE_INT_H
+
+#include <sqlite3.h>
+#include "storage/store.h"
+
+/* Fixed statements, prepared once per connection on first use. */
+typedef enum store_stmt_id {
+    SQL_BEGIN, SQL_COMMIT, SQL_ROLLBACK,
+    SQL_FIND_BY_URL, SQL_INSERT_ARTICLE, SQL_INSERT_JOB, SQL_INSERT_TAG,
+    SQL_GET, SQL_GET_STATUS, SQL_DELETE, SQL_DELETE_FTS,
+    SQL_REQUEUE, SQL_CLAIM, SQL_MARK_FETCHING,
+    SQL_READY, SQL_FAILED, SQL_DELETE_JOB, SQL_DELETE_TAGS, SQL_DELETE_EVENTS,
+    SQL_INSERT_EVENT, SQL_INSERT_FTS, SQL_JOB_REQUEUE, SQL_RECOVER,
+    SQL_COUNTS, SQL_TAGS_ALL, SQL_TAGS_FACET, SQL_USER_TAGS,
+    SQL_COUNT_
+} store_stmt_id;
+
+/* List queries are built from the filters present; one cached statement
+ * per combination of filters (a bit each). */
+#define STORE_LIST_VARIANTS 256
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[SQL_COUNT_];              /* lazily prepared */
+    sqlite3_stmt *list_stmts[STORE_LIST_VARIANTS]; /* lazily prepared */
+};
+
+/* The prepared statement `id`, reset and unbound; NULL on error. */
+sqlite3_stmt *store_stmt(store *st, store_stmt_id id);
+
+/* Log a SQLite failure on stderr (one JSON line). */
+void store_log_error(store *st, const char *what);
+
+int store_begin(store *st);
+int store_commit(store *st);
+void store_rollback(store *st);
+
+#endif
