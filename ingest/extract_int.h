@@ -91,6 +91,7 @@ typedef struct ex_doc {
     ex_node *root;           /* document node (tag T_OTHER, name "#doc") */
     ex_node *html, *head, *body;
     size_t elements;         /* element count */
+    const char *ld_body;     /* JSON-LD articleBody (arena), or NULL */
 } ex_doc;
 
 /* Parse UTF-8 HTML into doc. Returns 0, or -1 when out of memory/limit

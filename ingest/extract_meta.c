@@ -24,7 +24,8 @@
 
 #define META_TEXT_CAP 2048     /* longest metadata value kept */
 #define DATE_SCAN_NODES 120    /* text nodes after the <h1> searched for a date */
-#define MAX_ITEMPROPS 64       /* microdata elements read (the first ones) */
+#define MAX_ITEMPROPS 64
+#define LD_BODY_CAP (1u << 20) /* longest JSON-LD articleBody kept */       /* microdata elements read (the first ones) */
 
 /* A field with the priority of the source that set it (lower wins). */
 typedef struct field {
@@ -236,7 +237,7 @@ static void ld_image(meta *m, json_t *img, int prio)
         put(m, &m->image, clean_dup(json_string_value(img)), prio);
 }
 
-static void ld_object(meta *m, json_t *o)
+static void ld_object(meta *m, ex_doc *doc, json_t *o)
 {
     json_t *type = json_object_get(o, "@type");
     int art = is_article_type(type);
@@ -265,10 +266,13 @@ static void ld_object(meta *m, json_t *o)
     const char *lang = json_string_value(json_object_get(o, "inLanguage"));
     if (lang)
         put(m, &m->lang, clean_dup(lang), 1);
+    const char *body = json_string_value(json_object_get(o, "articleBody"));
+    if (body && !doc->ld_body)
+        doc->ld_body = ex_strndup(&doc->arena, body, strnlen(body, LD_BODY_CAP));
 }
 
 /* Visit every object of a JSON-LD document (iteratively, capped). */
-static void on_ld_json(meta *m, const ex_node *script)
+static void on_ld_json(meta *m, ex_doc *doc, const ex_node *script)
 {
     json_t *stack[64];
     int sp = 0;
@@ -289,7 +293,7 @@ static void on_ld_json(meta *m, const ex_node *script)
                 if (sp < 64 && (json_is_object(e) || json_is_array(e)))
                     stack[sp++] = e;
         } else if (json_is_object(v)) {
-            ld_object(m, v);
+            ld_object(m, doc, v);
             json_t *g = json_object_get(v, "@graph");
             if (g && sp < 64)
                 stack[sp++] = g;
@@ -336,7 +340,7 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
     case T_SCRIPT: {
         const char *type = ex_attr_get(n, "type");
         if (type && strcasestr(type, "ld+json"))
-            on_ld_json(m, n);
+            on_ld_json(m, doc, n);
         return;
     }
     case T_H1:
