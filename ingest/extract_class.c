@@ -77,17 +77,36 @@ static int comment_word(const char *w)
            strstr(w, "replies") || strstr(w, "cmt");
 }
 
-/* Does any pattern of list occur in w? Checked position by position with a
- * first-byte filter: class names are short, the lists are long. */
-static int contains_any(const char *w, size_t wl, const char *const *list,
-                        const uint8_t *first)
+/* Word lists indexed by first byte: class names are short, the lists
+ * long, and this runs for every element of every page. */
+#define BUCKET 24
+
+typedef struct word_index {
+    const char *const *list;
+    uint8_t n[256];              /* entries starting with each byte */
+    uint8_t at[256][BUCKET];     /* their positions in list */
+} word_index;
+
+static word_index neg_idx, pos_idx, known1_idx, known3_idx, known4_idx;
+
+static void index_build(word_index *x, const char *const *list)
+{
+    x->list = list;
+    for (int i = 0; list[i] && i < 256; i++) {
+        unsigned char c = (unsigned char)list[i][0];
+        if (x->n[c] < BUCKET)
+            x->at[c][x->n[c]++] = (uint8_t)i;
+    }
+}
+
+/* Does any word of the index occur in w[0..wl)? */
+static int index_any(const word_index *x, const char *w, size_t wl)
 {
     for (size_t i = 0; i + 1 < wl; i++) {
-        if (!first[(unsigned char)w[i]])
-            continue;
-        for (int k = 0; list[k]; k++) {
-            const char *p = list[k];
-            if (p[0] != w[i] || p[1] != w[i + 1])
+        unsigned char c = (unsigned char)w[i];
+        for (int k = 0; k < x->n[c]; k++) {
+            const char *p = x->list[x->at[c][k]];
+            if (p[1] != w[i + 1])
                 continue;
             size_t j = 2;
             while (p[j] && i + j < wl && p[j] == w[i + j])
@@ -99,17 +118,13 @@ static int contains_any(const char *w, size_t wl, const char *const *list,
     return 0;
 }
 
-static uint8_t neg_first[256], pos_first[256];
-
-static void init_known_first(void);
+static void init_known_index(void);
 
 static void init_first(void)
 {
-    init_known_first();
-    for (int i = 0; strong_neg[i]; i++)
-        neg_first[(unsigned char)strong_neg[i][0]] = 1;
-    for (int i = 0; pos_words[i]; i++)
-        pos_first[(unsigned char)pos_words[i][0]] = 1;
+    index_build(&neg_idx, strong_neg);
+    index_build(&pos_idx, pos_words);
+    init_known_index();
 }
 
 /* Classify class+id: returns a weight (+25/-25 Readability-style) and sets
@@ -137,11 +152,11 @@ static float class_weight(const ex_node *n, int *boiler)
             word[m] = '\0';
             s += k;
             int state = state_prefix(word);
-            int wpos = contains_any(word, m, pos_words, pos_first);
+            int wpos = index_any(&pos_idx, word, m);
             pos |= wpos;
             if (state)
                 continue;
-            int wstrong = !strstr(word, "commentary") && contains_any(word, m, strong_neg, neg_first);
+            int wstrong = !strstr(word, "commentary") && index_any(&neg_idx, word, m);
             if (wstrong && strong < 2)
                 strong = comment_word(word) ? 2 : 1;
             if (wpos && !wstrong)
@@ -186,8 +201,7 @@ struct ex_class_cache {
 
 
 
-static int word_has(const char *v, const char *const *list, int exact_only,
-                    const char *const *exact);
+static int word_has(const char *v, const word_index *idx, const char *const *exact);
 
 /* Lead paragraphs (standfirst, teaser text) often sit in the article
  * header, outside the body container. */
@@ -201,7 +215,7 @@ int ex_lead_class(const ex_node *n)
     const char *ip = ex_attr_get(n, "itemprop");
     if (ip && !strcasecmp(ip, "description"))
         return 1;
-    return c && word_has(c, NULL, 1, words);
+    return c && word_has(c, NULL, words);
 }
 
 /* Containers that content management systems name for the article body,
@@ -225,18 +239,16 @@ static const char *const known4[] = {
     "content-main", "content_main", "content-body", "contentbody", "content__body",
     "main-content", "maincontent", "main_content", "page-content", "page_content", NULL };
 
-static uint8_t known_first[256];   /* first bytes of known1/3/4 words */
-
-static void init_known_first(void)
+static void init_known_index(void)
 {
-    const char *const *lists[3] = { known1, known3, known4 };
-    for (int l = 0; l < 3; l++)
-        for (int i = 0; lists[l][i]; i++)
-            known_first[(unsigned char)lists[l][i][0]] = 1;
+    index_build(&known1_idx, known1);
+    index_build(&known3_idx, known3);
+    index_build(&known4_idx, known4);
 }
 
-static int word_has(const char *v, const char *const *list, int exact_only,
-                    const char *const *exact)
+/* Is a class name (or id) of v one of exact, or does it contain a word of
+ * idx (when idx is not NULL)? */
+static int word_has(const char *v, const word_index *idx, const char *const *exact)
 {
     char w[128];
     while (v && *v) {
@@ -255,7 +267,7 @@ static int word_has(const char *v, const char *const *list, int exact_only,
         for (int i = 0; exact && exact[i]; i++)
             if (!strcmp(w, exact[i]))
                 return 1;
-        if (!exact_only && list && contains_any(w, m, list, known_first))
+        if (idx && index_any(idx, w, m))
             return 1;
     }
     return 0;
@@ -272,14 +284,14 @@ int ex_known_rank(const ex_node *n)
                 n->tag == T_MAIN;
     if (ip && strcasestr(ip, "articlebody"))
         return 0;
-    if (block && (word_has(cls, known1, 0, exact1) || word_has(id, known1, 0, NULL)))
+    if (block && (word_has(cls, &known1_idx, exact1) || word_has(id, &known1_idx, NULL)))
         return 1;
     if (n->tag == T_ARTICLE)
         return 2;
-    if (block && (word_has(cls, known3, 0, exact3) || word_has(id, known3, 0, exact3) ||
+    if (block && (word_has(cls, &known3_idx, exact3) || word_has(id, &known3_idx, exact3) ||
                   ex_attr_is(n, "role", "article")))
         return 3;
-    if (block && (word_has(cls, known4, 0, exact4) || word_has(id, known4, 0, exact4)))
+    if (block && (word_has(cls, &known4_idx, exact4) || word_has(id, &known4_idx, exact4)))
         return 4;
     if (n->tag == T_MAIN || ex_attr_is(n, "role", "main"))
         return 5;
