@@ -46,16 +46,6 @@ static const char *const pos_words[] = {
 
 /* Words among the negatives that stand for elements that are boilerplate
  * even inside the article (they do not count as a weak negative). */
-static int has_word(const char *s, size_t n, const char *w)
-{
-    size_t wl = strlen(w);
-    for (size_t i = 0; i + wl <= n; i++) {
-        if ((i == 0 || !isalnum((unsigned char)s[i - 1])) && !memcmp(s + i, w, wl) &&
-            (i + wl == n || !isalnum((unsigned char)s[i + wl])))
-            return 1;
-    }
-    return 0;
-}
 
 /* Class name prefixes that describe a state, not a part ("no-sidebar"). */
 static int state_prefix(const char *s)
@@ -87,7 +77,7 @@ typedef struct word_index {
     uint8_t at[256][BUCKET];     /* their positions in list */
 } word_index;
 
-static word_index neg_idx, pos_idx, known1_idx, known3_idx, known4_idx;
+static word_index neg_idx, pos_idx, wneg_idx, known1_idx, known3_idx, known4_idx;
 
 static void index_build(word_index *x, const char *const *list)
 {
@@ -118,12 +108,33 @@ static int index_any(const word_index *x, const char *w, size_t wl)
     return 0;
 }
 
+/* Does a word of the index occur in w as a whole word (bounded by the
+ * ends of w or by non-alphanumerics: "nav" in "main-nav", not "canvas")? */
+static int index_word(const word_index *x, const char *w, size_t wl)
+{
+    for (size_t i = 0; i < wl; i++) {
+        if (i > 0 && isalnum((unsigned char)w[i - 1]))
+            continue;
+        unsigned char c = (unsigned char)w[i];
+        for (int k = 0; k < x->n[c]; k++) {
+            const char *p = x->list[x->at[c][k]];
+            size_t j = 1;
+            while (p[j] && i + j < wl && p[j] == w[i + j])
+                j++;
+            if (!p[j] && (i + j == wl || !isalnum((unsigned char)w[i + j])))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static void init_known_index(void);
 
 static void init_first(void)
 {
     index_build(&neg_idx, strong_neg);
     index_build(&pos_idx, pos_words);
+    index_build(&wneg_idx, word_neg);
     init_known_index();
 }
 
@@ -161,9 +172,8 @@ static float class_weight(const ex_node *n, int *boiler)
                 strong = comment_word(word) ? 2 : 1;
             if (wpos && !wstrong)
                 pure_pos = 1;
-            for (int i = 0; !neg && word_neg[i]; i++)
-                if (has_word(word, m, word_neg[i]))
-                    neg = 1;
+            if (!neg && index_word(&wneg_idx, word, m))
+                neg = 1;
         }
     }
     /* "article-content sticky-sidebar": a class name that says content

@@ -132,6 +132,8 @@ static int junk_block(const char *s, size_t n, const char *title)
     if (n > 300)
         return 0;
     for (int i = 0; junk_prefix[i]; i++) {
+        if (junk_prefix[i][0] != s[0])
+            continue;
         size_t l = strlen(junk_prefix[i]);
         if (n >= l && !memcmp(s, junk_prefix[i], l))
             return 2;

@@ -670,7 +670,7 @@ void ex_doc_release(ex_doc *doc)
 const char *ex_attr_get(const ex_node *n, const char *name)
 {
     for (const ex_attr *a = n ? n->attrs : NULL; a; a = a->next)
-        if (!strcmp(a->name, name))
+        if (a->name[0] == name[0] && !strcmp(a->name, name))
             return a->value;
     return NULL;
 }
