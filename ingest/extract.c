@@ -105,6 +105,30 @@ static void use_ld_body(ex_doc *doc, extract_article *out)
     out->text = t;
 }
 
+/* Cut s at its first invalid UTF-8 sequence. Input is valid UTF-8 (see
+ * decode.h) and every cut above falls between characters; this keeps that
+ * promise to the JSON layer even if a cap somewhere does not. */
+static void keep_valid_utf8(char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    if (!s)
+        return;
+    while (u[i]) {
+        unsigned char c = u[i];
+        size_t n = c < 0x80 ? 0 : (c >= 0xC2 && c <= 0xDF) ? 1 : (c >= 0xE0 && c <= 0xEF) ? 2 :
+                   (c >= 0xF0 && c <= 0xF4) ? 3 : 4;
+        size_t k = 1;
+        while (k <= n && n < 4 && (u[i + k] & 0xC0) == 0x80)
+            k++;
+        if (n == 4 || k <= n) {
+            s[i] = '\0';
+            return;
+        }
+        i += n + 1;
+    }
+}
+
 extract_status extract_article_from_html(const char *html, size_t len,
                                          const char *page_url, extract_article *out)
 {
@@ -140,6 +164,15 @@ extract_status extract_article_from_html(const char *html, size_t len,
     }
     use_ld_body(&doc, out);
     if (!out->text || !out->text[0]) {
+        st = EXTRACT_EMPTY;
+        goto done;
+    }
+    char *fields[] = { out->title, out->text, out->author, out->published_at, out->modified_at,
+                       out->site_name, out->language, out->canonical_url, out->image_url,
+                       out->description };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        keep_valid_utf8(fields[i]);
+    if (!out->text[0]) {
         st = EXTRACT_EMPTY;
         goto done;
     }

@@ -98,6 +98,12 @@ static void put_author(meta *m, const char *s, int prio)
     size_t n = strlen(a), letters = 0;
     for (size_t i = 0; i < n; i++)
         letters += isalpha((unsigned char)a[i]) || (unsigned char)a[i] >= 0x80;
+    static const char *const not_names[] = {
+        "\xE6\x9C\xAA\xE7\x9F\xA5", "\xE5\x8C\xBF\xE5\x90\x8D",  /* 未知 匿名 */
+        "admin", "Admin", "administrator", "unknown", "Unknown", "null", "none", NULL };
+    for (int i = 0; not_names[i]; i++)
+        if (!strcmp(a, not_names[i]))
+            n = 0;
     if (n == 0 || n > 120 || !letters || is_url_like(a) || strchr(a, '@') || strchr(a, '{')) {
         free(a);
         return;
@@ -420,10 +426,17 @@ static void visible_author(meta *m, const ex_node *t)
         const char *s = hit + kl, *end = t->text + t->len;
         while (s < end && *s == ' ')
             s++;
+        /* the name runs to a space or punctuation, whole characters only */
         const char *e = s;
-        while (e < end && *e != ' ' && *e != '\n' && *e != '\t' && *e != '|' &&
-               (size_t)(e - s) < 30 && memcmp(e, "\xEF\xBC\x89", 3) && memcmp(e, "\xE3\x80\x80", 3))
-            e++;
+        while (e < end) {
+            size_t adv;
+            uint32_t cp = ex_utf8_next(e, (size_t)(end - e), &adv);
+            if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '|' || cp == ',' || cp == 0xA0 ||
+                cp == 0x3000 || cp == 0xFF09 || cp == 0xFF1A || cp == 0xFF0C || cp == 0x3001 ||
+                (size_t)(e - s) + adv > 30)
+                break;
+            e += adv;
+        }
         if (e > s) {
             char *a = strndup(s, (size_t)(e - s));
             put_author(m, a, 5);
