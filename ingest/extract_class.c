@@ -27,7 +27,7 @@ static const char *const strong_neg[] = {
     "navigation", "masthead", "toolbar", "hotnews", "hot-news", "hotlist",
     "hot_list", "most-read", "mostread", "most-popular", "login", "tagcloud",
     "tag-cloud", "skip-link", "skiplink", "jump-to", "cmt", "reply", "replies",
-    "relate", "author-info", "author-box", "authorbox", "follow", "banner",
+    "relate", "author", "follow", "banner",
     "print-only", "screen-reader", "sr-only", "visually-hidden", "report",
     "byline", "dateline", "disclaimer", "tooltip", "overlay", "lightbox", "post-meta", "entry-meta", "article-meta",
     "meta-data", "promo", "carousel", "slider",
