@@ -113,18 +113,27 @@ static uint64_t load64(const unsigned char *p)
     return v;
 }
 
+static int has_zero(uint64_t v)
+{
+    return ((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull) != 0;
+}
+
 /* Counts invalid sequences and non-ASCII characters of UTF-8 input. */
-static void utf8_check(const unsigned char *s, size_t len, size_t *bad, size_t *nonascii)
+static void utf8_check(const unsigned char *s, size_t len, size_t *bad, size_t *nonascii,
+                       size_t *nul)
 {
     size_t i = 0;
     *bad = 0;
     *nonascii = 0;
+    *nul = 0;
     while (i < len) {
         unsigned char c = s[i];
         size_t n;
         if (c < 0x80) {
+            if (c == 0)
+                (*nul)++;      /* NUL: replaced, so C strings stay whole */
             i++;
-            while (i + 8 <= len && !(load64(s + i) & ASCII_MASK))
+            while (i + 8 <= len && !(load64(s + i) & ASCII_MASK) && !has_zero(load64(s + i)))
                 i += 8;
             continue;
         }
@@ -282,7 +291,7 @@ int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
 {
     char name[NAME_CAP] = "";
     const char *use;
-    size_t bad = 0, nonascii = 0;
+    size_t bad = 0, nonascii = 0, nul = 0;
     int declared = 0;
     if (!out || !out_len || (!bytes && len))
         return -1;
@@ -307,11 +316,11 @@ int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
         declared = 1;
     }
     if (declared < 2) {
-        utf8_check((const unsigned char *)bytes, len, &bad, &nonascii);
+        utf8_check((const unsigned char *)bytes, len, &bad, &nonascii, &nul);
         if (bad == 0 && (!declared || nonascii > 0))
             set_name(name, "UTF-8");             /* valid UTF-8 wins */
         else if (!strcasecmp(charset_canonical(name), "UTF-8") && bad > 0 &&
-                 bad * 20 > nonascii && charset_detect(bytes, len, name, sizeof name) != 0)
+                 bad > 3 && bad * 20 > nonascii && charset_detect(bytes, len, name, sizeof name) != 0)
             set_name(name, "UTF-8");
         else if (!declared && charset_detect(bytes, len, name, sizeof name) != 0)
             set_name(name, "windows-1252");
@@ -322,7 +331,7 @@ int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
         use = "UTF-8";
 
     int rc;
-    if (!strcmp(use, "UTF-8") && bad == 0 && declared < 2 &&
+    if (!strcmp(use, "UTF-8") && bad == 0 && nul == 0 && declared < 2 &&
         utf8_is_nfc((const unsigned char *)bytes, len)) {
         char *copy = malloc(len + 1);
         rc = copy ? 0 : -1;

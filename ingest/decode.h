@@ -1,9 +1,13 @@
 /* decode.h -- fetched bytes to UTF-8.
  *
- * Everything inside skimd is UTF-8 after this stage. The charset comes from,
- * in order: the HTTP Content-Type header, a byte order mark, a <meta charset>
- * or <meta http-equiv> in the first bytes, then detection. Invalid sequences
- * are replaced (U+FFFD), never a reason to fail or to truncate.
+ * Everything inside skimd is UTF-8 (NFC) after this stage. The charset comes
+ * from, in order: a byte order mark, the HTTP Content-Type header, a
+ * <meta charset> or <meta http-equiv> in the first 8 KiB, then detection
+ * (ICU). Labels are read as browsers read them (GB2312/GBK as GB18030,
+ * ISO-8859-1 as windows-1252, Shift_JIS as windows-31j ...). A page
+ * declared in a legacy charset whose bytes are valid UTF-8 is read as UTF-8.
+ * Invalid sequences and NUL bytes are replaced (U+FFFD), never a reason to
+ * fail or to truncate: the output never contains a NUL.
  */
 #ifndef SKIMD_DECODE_H
 #define SKIMD_DECODE_H
@@ -18,7 +22,7 @@
  * charset:      when not NULL, receives the name of the charset used
  *               (at most charset_cap bytes, NUL-terminated).
  *
- * Returns 0 on success, -1 on bad arguments or out of memory. */
+ * Thread-safe. Returns 0 on success, -1 on bad arguments or out of memory. */
 int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
                    char **out, size_t *out_len,
                    char *charset, size_t charset_cap);

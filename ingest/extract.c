@@ -15,8 +15,9 @@
 
 /* The arena never holds more than this many times the page (plus a floor):
  * a hostile page cannot make one extraction eat the machine. */
-#define ARENA_FACTOR 24
+#define ARENA_FACTOR 12
 #define ARENA_FLOOR  (4u << 20)
+#define LD_BODY_MIN  200         /* bytes: shorter declared bodies are teasers */
 
 long extract_count_words(const char *text)
 {
@@ -48,18 +49,84 @@ long extract_count_words(const char *text)
     return words;
 }
 
-/* Not HTML: NUL bytes or no '<' in the first KiB. */
+/* Not HTML: no '<' in the first KiB, or binary there (NUL bytes, many
+ * control characters or U+FFFD, i.e. bytes no charset could read). */
 static int looks_like_html(const char *s, size_t len)
 {
-    size_t scan = len < 1024 ? len : 1024;
+    size_t scan = len < 1024 ? len : 1024, odd = 0, chars = 0;
     int lt = 0;
     for (size_t i = 0; i < scan; i++) {
-        if (s[i] == '\0')
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\0')
             return 0;
-        if (s[i] == '<')
+        if (c == '<')
             lt = 1;
+        if ((c & 0xC0) != 0x80)
+            chars++;
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F)
+            odd++;
+        if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xBF &&
+            (unsigned char)s[i + 2] == 0xBD)
+            odd++;
     }
-    return lt;
+    return lt && odd * 20 <= chars;
+}
+
+/* JSON-LD articleBody as blocks: one per non-empty line. NULL when it
+ * holds markup (then it is no plain text) or nothing. */
+static char *plain_blocks(const char *s)
+{
+    ex_buf b = {0};
+    if (strstr(s, "</") || strstr(s, "<p") || strstr(s, "<br"))
+        return NULL;
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        ex_buf_put_text(&b, s, n);
+        ex_buf_end_block(&b);
+        s += n;
+        if (*s)
+            s++;
+    }
+    return ex_buf_take(&b);
+}
+
+/* Pages that render the article with scripts still give it to search
+ * engines in JSON-LD: when the page's text is under a quarter of what the
+ * publisher declares as the body, the declared body is the text. */
+static void use_ld_body(ex_doc *doc, extract_article *out)
+{
+    size_t have = out->text ? strlen(out->text) : 0;
+    if (!doc->ld_body || strlen(doc->ld_body) < LD_BODY_MIN || have * 4 >= strlen(doc->ld_body))
+        return;
+    char *t = plain_blocks(doc->ld_body);
+    if (!t)
+        return;
+    free(out->text);
+    out->text = t;
+}
+
+/* Cut s at its first invalid UTF-8 sequence. Input is valid UTF-8 (see
+ * decode.h) and every cut above falls between characters; this keeps that
+ * promise to the JSON layer even if a cap somewhere does not. */
+static void keep_valid_utf8(char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    if (!s)
+        return;
+    while (u[i]) {
+        unsigned char c = u[i];
+        size_t n = c < 0x80 ? 0 : (c >= 0xC2 && c <= 0xDF) ? 1 : (c >= 0xE0 && c <= 0xEF) ? 2 :
+                   (c >= 0xF0 && c <= 0xF4) ? 3 : 4;
+        size_t k = 1;
+        while (k <= n && n < 4 && (u[i + k] & 0xC0) == 0x80)
+            k++;
+        if (n == 4 || k <= n) {
+            s[i] = '\0';
+            return;
+        }
+        i += n + 1;
+    }
 }
 
 extract_status extract_article_from_html(const char *html, size_t len,
@@ -95,7 +162,17 @@ extract_status extract_article_from_html(const char *html, size_t len,
         st = EXTRACT_NOMEM;
         goto done;
     }
+    use_ld_body(&doc, out);
     if (!out->text || !out->text[0]) {
+        st = EXTRACT_EMPTY;
+        goto done;
+    }
+    char *fields[] = { out->title, out->text, out->author, out->published_at, out->modified_at,
+                       out->site_name, out->language, out->canonical_url, out->image_url,
+                       out->description };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        keep_valid_utf8(fields[i]);
+    if (!out->text[0]) {
         st = EXTRACT_EMPTY;
         goto done;
     }

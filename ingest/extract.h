@@ -13,10 +13,14 @@ typedef struct extract_article {
     char *title;          /* headline, site-name suffix removed */
     char *text;           /* main text; blocks separated by "\n\n" */
     char *author;         /* author(s), comma separated */
-    char *published_at;  /* ISO 8601 */
-    char *modified_at;    /* ISO 8601 */
+    char *published_at;   /* ISO 8601 with the precision and zone the page
+                             gives: "2024-03-16", "2023-07-03T10:12",
+                             "2024-03-20T09:30:00-05:00"; no zone given, no
+                             offset written (a local time, not a guess) */
+    char *modified_at;    /* ISO 8601, as published_at */
     char *site_name;
-    char *language;       /* declared language (ISO 639-1), if any */
+    char *language;       /* ISO 639-1: declared by the page, else guessed
+                             from the text when the guess is clear */
     char *canonical_url;  /* absolute */
     char *image_url;      /* lead image, absolute */
     char *description;
@@ -31,8 +35,11 @@ typedef enum extract_status {
     EXTRACT_BADARG
 } extract_status;
 
-/* Extract the article from `len` bytes of UTF-8 HTML.
- * page_url: where the page came from (to make links absolute); may be NULL.
+/* Extract the article from `len` bytes of UTF-8 HTML. Thread-safe and
+ * reentrant; never recursive (any nesting depth is safe); memory is capped
+ * at about 12 times the page plus 4 MiB.
+ * page_url: where the page came from (to make links absolute); may be NULL,
+ *           then relative canonical/image URLs are left NULL.
  * On EXTRACT_OK *out holds the article, release it with
  * extract_article_release(). On any other status *out is left zeroed. */
 extract_status extract_article_from_html(const char *html, size_t len,

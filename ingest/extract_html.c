@@ -237,7 +237,15 @@ typedef struct builder {
     ex_node *stack[EX_MAX_DEPTH];
     int depth;               /* stack[0] is the document node */
     int failed;
+    int open_p, open_a;      /* <p> and <a> on the stack: skip searches */
 } builder;
+
+static void push(builder *b, ex_node *n)
+{
+    b->stack[b->depth++] = n;
+    b->open_p += n->tag == T_P;
+    b->open_a += n->tag == T_A;
+}
 
 static ex_node *cur(builder *b) { return b->stack[b->depth - 1]; }
 
@@ -265,8 +273,13 @@ static ex_node *new_node(builder *b)
 
 static void pop_to(builder *b, int i)   /* pops stack[i] and above */
 {
-    if (i >= 1)
-        b->depth = i;
+    if (i < 1)
+        return;
+    while (b->depth > i) {
+        ex_node *n = b->stack[--b->depth];
+        b->open_p -= n->tag == T_P;
+        b->open_a -= n->tag == T_A;
+    }
 }
 
 static int find_open(builder *b, int tag, const char *name, int stop_at_block)
@@ -332,7 +345,7 @@ static void implied_ends(builder *b, int tag)
 {
     int i;
     uint8_t f = ex_tag_flags[tag];
-    if (f & TF_CLOSEP) {
+    if ((f & TF_CLOSEP) && b->open_p > 0) {
         if ((i = find_open(b, T_P, NULL, 0)) > 0)
             pop_to(b, i);
     }
@@ -376,7 +389,7 @@ static void implied_ends(builder *b, int tag)
         break;
     }
     case T_A:
-        if ((i = find_open(b, T_A, NULL, 1)) > 0)
+        if (b->open_a > 0 && (i = find_open(b, T_A, NULL, 1)) > 0)
             pop_to(b, i);
         break;
     case T_OPTION:
@@ -477,6 +490,14 @@ static size_t find_raw_end(const char *s, size_t len, size_t i, const char *name
     return len;
 }
 
+static int in_foreign(const builder *b)
+{
+    for (int i = b->depth - 1; i >= 1; i--)
+        if (b->stack[i]->tag == T_SVG || b->stack[i]->tag == T_MATH)
+            return 1;
+    return 0;
+}
+
 static void start_tag(builder *b, const char *s, size_t len, size_t *pos)
 {
     size_t i = *pos + 1, ns = i;
@@ -503,7 +524,7 @@ static void start_tag(builder *b, const char *s, size_t len, size_t *pos)
         if (!b->doc->html && b->depth == 1) {
             append_child(cur(b), n);
             b->doc->html = n;
-            b->stack[b->depth++] = n;
+            push(b, n);
         } else if (b->doc->html && !b->doc->html->attrs) {
             b->doc->html->attrs = n->attrs;
         }
@@ -524,6 +545,12 @@ static void start_tag(builder *b, const char *s, size_t len, size_t *pos)
     implied_ends(b, tag);
     append_child(cur(b), n);
     uint8_t f = ex_tag_flags[tag];
+    if ((f & TF_RAW) && tag != T_SCRIPT && tag != T_STYLE && in_foreign(b)) {
+        /* <title> inside <svg> is an ordinary element, often self-closed */
+        f = 0;
+        if (self_closing)
+            return;
+    }
     if (f & TF_RAW) {
         if (tag == T_PLAINTEXT) {
             add_text(b, s + i, len - i, 0);
@@ -542,10 +569,12 @@ static void start_tag(builder *b, const char *s, size_t len, size_t *pos)
         *pos = gt ? (size_t)(gt - s) + 1 : len;
         return;
     }
-    if ((f & TF_VOID) || (self_closing && tag == T_OTHER))
+    /* "/>" means nothing on HTML elements, except that a self-closed
+     * <button/> or <select/> left open would hide the rest of the page. */
+    if ((f & TF_VOID) || (self_closing && (tag == T_OTHER || (f & TF_SKIP))))
         return;
     if (b->depth < EX_MAX_DEPTH)
-        b->stack[b->depth++] = n;
+        push(b, n);
 }
 
 static void end_tag(builder *b, const char *s, size_t len, size_t *pos)
@@ -641,7 +670,7 @@ void ex_doc_release(ex_doc *doc)
 const char *ex_attr_get(const ex_node *n, const char *name)
 {
     for (const ex_attr *a = n ? n->attrs : NULL; a; a = a->next)
-        if (!strcmp(a->name, name))
+        if (a->name[0] == name[0] && !strcmp(a->name, name))
             return a->value;
     return NULL;
 }

@@ -72,6 +72,8 @@ typedef struct ex_node {
     uint16_t flags;          /* NF_* */
     /* statistics filled by the scorer (extract_score.c) */
     uint32_t raw;            /* non-blank text bytes below, boilerplate included */
+    uint32_t raw_p;          /* of which inside <p> elements */
+    uint32_t order;          /* element's place in document order (scorer) */
     uint32_t chars;          /* visible characters below (CJK = 1) */
     uint32_t link_chars;     /* of which inside links */
     uint32_t punct;          /* sentence punctuation below */
@@ -79,6 +81,7 @@ typedef struct ex_node {
     uint32_t wchars;         /* weighted non-link chars below (CJK = 3) */
     uint32_t own;            /* weighted non-link chars of own inline text */
     uint32_t own_punct;      /* punctuation in own inline text */
+    uint32_t p_w;            /* of wchars, those inside <p> elements */
     float score;             /* content score as a candidate */
     float weight;            /* class/id weight */
 } ex_node;
@@ -88,6 +91,7 @@ typedef struct ex_doc {
     ex_node *root;           /* document node (tag T_OTHER, name "#doc") */
     ex_node *html, *head, *body;
     size_t elements;         /* element count */
+    const char *ld_body;     /* JSON-LD articleBody (arena), or NULL */
 } ex_doc;
 
 /* Parse UTF-8 HTML into doc. Returns 0, or -1 when out of memory/limit
@@ -116,13 +120,53 @@ void ex_buf_end_block(ex_buf *b);   /* "\n\n" unless at start/after one */
 void ex_buf_trim(ex_buf *b);
 char *ex_buf_take(ex_buf *b);       /* malloc'd string (caller frees) or NULL */
 
-/* Text of a subtree, whitespace-collapsed, into a malloc'd string or NULL */
+/* Text of a subtree, whitespace-collapsed, into a malloc'd string or NULL;
+ * at most cap bytes, from at most the first 4096 nodes of the subtree. */
 char *ex_node_text(const ex_node *n, size_t cap);
 
+/* ---- class names and ids (extract_class.c) ---- */
+#define EX_KNOWN_RANKS 6
+typedef struct ex_class_cache ex_class_cache;
+/* Per-page cache of class analysis; NULL on OOM (callers run uncached).
+ * Free with ex_class_cache_free (accepts NULL). */
+ex_class_cache *ex_class_cache_new(void);
+void ex_class_cache_free(ex_class_cache *c);
+/* Readability-style weight of n's class/id (+25 content, -25 boilerplate);
+ * *boiler = 1 for boilerplate names, 2 for comment sections, else 0;
+ * *rank = ex_known_rank(n). cache may be NULL. */
+float ex_classify(ex_class_cache *cache, const ex_node *n, int *boiler, int *rank);
+/* 0..5 when n is named like an article body container (0 best), else -1 */
+int ex_known_rank(const ex_node *n);
+/* n is named like a lead paragraph (standfirst, teaser text) */
+int ex_lead_class(const ex_node *n);
+int ex_attr_is(const ex_node *n, const char *name, const char *val);
+
+/* ---- text output (extract_emit.c) ---- */
+typedef struct ex_emitter {
+    ex_buf b;                /* the text so far */
+    size_t block_start;      /* where the current block began in b */
+    const char *title;       /* a block equal to it is dropped; may be NULL */
+    int all;                 /* last resort: ignore boilerplate marks */
+    int stopped;             /* a tail marker was seen: nothing more */
+} ex_emitter;
+/* Append the text of root's subtree; top is the chosen container (never
+ * dropped by the cleaner). */
+void ex_emit(ex_emitter *e, ex_node *root, const ex_node *top);
+/* Cut trailing short blocks that are no sentences. */
+void ex_trim_tail(ex_buf *b);
+
+static inline float ex_link_density(const ex_node *n)
+{
+    return n->chars ? (float)n->link_chars / (float)n->chars : 0.0f;
+}
+
 /* ---- stages ---- */
-/* Main text (extract_score.c): returns malloc'd text or NULL. */
+/* Main text (extract_score.c): malloc'd text (caller frees) or NULL when
+ * the page has none; *nomem is set when memory ran out instead. */
 char *ex_main_text(ex_doc *doc, const char *title, int *nomem);
-/* Metadata (extract_meta.c): fills every field except text/word_count. */
+/* Metadata (extract_meta.c): fills every field of out except text and
+ * word_count with malloc'd strings; a field the page does not give (or
+ * that cannot be allocated) stays NULL. Returns 0. */
 int ex_metadata(ex_doc *doc, const char *page_url, extract_article *out);
 /* Dates (extract_date.c): ISO 8601 from a machine or visible date; NULL
  * when s holds no complete date. */

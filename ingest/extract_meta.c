@@ -24,6 +24,8 @@
 
 #define META_TEXT_CAP 2048     /* longest metadata value kept */
 #define DATE_SCAN_NODES 120    /* text nodes after the <h1> searched for a date */
+#define MAX_ITEMPROPS 64
+#define LD_BODY_CAP (1u << 20) /* longest JSON-LD articleBody kept */       /* microdata elements read (the first ones) */
 
 /* A field with the priority of the source that set it (lower wins). */
 typedef struct field {
@@ -34,8 +36,8 @@ typedef struct field {
 typedef struct meta {
     field title, ld_title, title_tag, h1, description, site, author, published,
           modified, image, canonical, lang;
-    ex_node *h1_node;
-    int nomem;
+    ex_node *h1_node;        /* first non-empty <h1> */
+    int itemprops;           /* itemprop elements looked at so far */
 } meta;
 
 /* Take ownership of v (malloc'd) when prio beats the current value. */
@@ -93,8 +95,16 @@ static void put_author(meta *m, const char *s, int prio)
             break;
         }
     }
-    size_t n = strlen(a);
-    if (n == 0 || n > 120 || is_url_like(a) || strchr(a, '@') || strchr(a, '{')) {
+    size_t n = strlen(a), letters = 0;
+    for (size_t i = 0; i < n; i++)
+        letters += isalpha((unsigned char)a[i]) || (unsigned char)a[i] >= 0x80;
+    static const char *const not_names[] = {
+        "\xE6\x9C\xAA\xE7\x9F\xA5", "\xE5\x8C\xBF\xE5\x90\x8D",  /* 未知 匿名 */
+        "admin", "Admin", "administrator", "unknown", "Unknown", "null", "none", NULL };
+    for (int i = 0; not_names[i]; i++)
+        if (!strcmp(a, not_names[i]))
+            n = 0;
+    if (n == 0 || n > 120 || !letters || is_url_like(a) || strchr(a, '@') || strchr(a, '{')) {
         free(a);
         return;
     }
@@ -148,7 +158,8 @@ static void on_meta(meta *m, const ex_node *n)
         put_date(m, &m->published, content, 3);
     else if (!strcmp(k, "article:modified_time") || !strcmp(k, "og:updated_time") ||
              !strcmp(k, "datemodified") || !strcmp(k, "dcterms.modified") ||
-             !strcmp(k, "last-modified") || !strcmp(k, "article:modified"))
+             !strcmp(k, "last-modified") || !strcmp(k, "article:modified") ||
+             !strcmp(k, "dateupdate") || !strcmp(k, "lastmodifiedtime"))
         put_date(m, &m->modified, content, 2);
     else if (!strcmp(k, "og:image") || !strcmp(k, "og:image:url") ||
              !strcmp(k, "og:image:secure_url"))
@@ -232,7 +243,7 @@ static void ld_image(meta *m, json_t *img, int prio)
         put(m, &m->image, clean_dup(json_string_value(img)), prio);
 }
 
-static void ld_object(meta *m, json_t *o)
+static void ld_object(meta *m, ex_doc *doc, json_t *o)
 {
     json_t *type = json_object_get(o, "@type");
     int art = is_article_type(type);
@@ -261,10 +272,13 @@ static void ld_object(meta *m, json_t *o)
     const char *lang = json_string_value(json_object_get(o, "inLanguage"));
     if (lang)
         put(m, &m->lang, clean_dup(lang), 1);
+    const char *body = json_string_value(json_object_get(o, "articleBody"));
+    if (body && !doc->ld_body)
+        doc->ld_body = ex_strndup(&doc->arena, body, strnlen(body, LD_BODY_CAP));
 }
 
 /* Visit every object of a JSON-LD document (iteratively, capped). */
-static void on_ld_json(meta *m, const ex_node *script)
+static void on_ld_json(meta *m, ex_doc *doc, const ex_node *script)
 {
     json_t *stack[64];
     int sp = 0;
@@ -285,7 +299,7 @@ static void on_ld_json(meta *m, const ex_node *script)
                 if (sp < 64 && (json_is_object(e) || json_is_array(e)))
                     stack[sp++] = e;
         } else if (json_is_object(v)) {
-            ld_object(m, v);
+            ld_object(m, doc, v);
             json_t *g = json_object_get(v, "@graph");
             if (g && sp < 64)
                 stack[sp++] = g;
@@ -332,7 +346,7 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
     case T_SCRIPT: {
         const char *type = ex_attr_get(n, "type");
         if (type && strcasestr(type, "ld+json"))
-            on_ld_json(m, n);
+            on_ld_json(m, doc, n);
         return;
     }
     case T_H1:
@@ -357,7 +371,7 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
     default:
         break;
     }
-    if (ip && n->tag != T_META) {
+    if (ip && n->tag != T_META && m->itemprops++ < MAX_ITEMPROPS) {
         if (!strcasecmp(ip, "datePublished") || !strcasecmp(ip, "dateModified")) {
             const char *v = ex_attr_get(n, "content");
             if (!v) v = ex_attr_get(n, "datetime");
@@ -371,7 +385,8 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
             }
         } else if (!strcasecmp(ip, "author") || !strcasecmp(ip, "creator")) {
             ex_node *nm = NULL;
-            for (ex_node *c = n->first; c && !nm; c = ex_next(n, c, 0))
+            int looked = 0;
+            for (ex_node *c = n->first; c && !nm && looked < 256; c = ex_next(n, c, 0), looked++)
                 if (!(c->flags & NF_TEXT) && attr_name_is(c))
                     nm = c;
             char *t = ex_node_text(nm ? nm : n, 200);
@@ -411,10 +426,17 @@ static void visible_author(meta *m, const ex_node *t)
         const char *s = hit + kl, *end = t->text + t->len;
         while (s < end && *s == ' ')
             s++;
+        /* the name runs to a space or punctuation, whole characters only */
         const char *e = s;
-        while (e < end && *e != ' ' && *e != '\n' && *e != '\t' && *e != '|' &&
-               (size_t)(e - s) < 30 && memcmp(e, "\xEF\xBC\x89", 3) && memcmp(e, "\xE3\x80\x80", 3))
-            e++;
+        while (e < end) {
+            size_t adv;
+            uint32_t cp = ex_utf8_next(e, (size_t)(end - e), &adv);
+            if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '|' || cp == ',' || cp == 0xA0 ||
+                cp == 0x3000 || cp == 0xFF09 || cp == 0xFF1A || cp == 0xFF0C || cp == 0x3001 ||
+                (size_t)(e - s) + adv > 30)
+                break;
+            e += adv;
+        }
         if (e > s) {
             char *a = strndup(s, (size_t)(e - s));
             put_author(m, a, 5);
@@ -431,7 +453,7 @@ static void visible_near_h1(meta *m, ex_doc *doc)
     int seen = 0;
     if (!start)
         return;
-    for (ex_node *n = ex_next(doc->root, start, 1); n && seen < DATE_SCAN_NODES;
+    for (ex_node *n = ex_next(doc->root, start, start == m->h1_node); n && seen < DATE_SCAN_NODES;
          n = ex_next(doc->root, n, !(n->flags & NF_TEXT) && (ex_tag_flags[n->tag] & TF_SKIP))) {
         if (!(n->flags & NF_TEXT) || n->len < 4)
             continue;
@@ -496,6 +518,25 @@ static void strip_site_suffix(char *t, const char *site)
     }
 }
 
+/* "NEWS WEB EASY|headline": a leading segment that names the site. */
+static void strip_site_prefix(char *t, const char *site)
+{
+    static const char *const seps[] = { " | ", " - ", " \xE2\x80\x93 ", ": ", "|", "\xEF\xBD\x9C",
+                                        "_", NULL };
+    if (!site || !site[0])
+        return;
+    for (int k = 0; seps[k]; k++) {
+        const char *p = strstr(t, seps[k]);
+        if (!p || p == t)
+            continue;
+        size_t head = (size_t)(p - t), sl = strlen(seps[k]);
+        if (!seg_is_site(t, head, site) || !t[head + sl])
+            continue;
+        memmove(t, p + sl, strlen(p + sl) + 1);
+        return;
+    }
+}
+
 static char *choose_title(meta *m)
 {
     char *raw = m->title.v ? m->title.v : m->ld_title.v ? m->ld_title.v : m->title_tag.v;
@@ -511,8 +552,10 @@ static char *choose_title(meta *m)
     if (!raw)
         return h1 ? strdup(h1) : NULL;
     t = strdup(raw);
-    if (t)
+    if (t) {
         strip_site_suffix(t, m->site.v);
+        strip_site_prefix(t, m->site.v);
+    }
     return t;
 }
 

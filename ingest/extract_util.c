@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ex_node_text looks at this many nodes at most: metadata text comes from
+ * small elements, and a hostile page must not make it quadratic. */
+#define NODE_TEXT_VISITS 4096
+
 void ex_buf_put(ex_buf *b, const char *s, size_t n)
 {
     if (b->failed || n == 0)
@@ -137,7 +141,8 @@ char *ex_node_text(const ex_node *root, size_t cap)
         ex_buf_put_text(&b, root->text, root->len);
         return ex_buf_take(&b);
     }
-    for (ex_node *n = root->first; n; ) {
+    size_t visited = 0;
+    for (ex_node *n = root->first; n && visited < NODE_TEXT_VISITS; visited++) {
         int skip = 0;
         if (n->flags & NF_TEXT)
             ex_buf_put_text(&b, n->text, n->len);

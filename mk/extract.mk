@@ -16,14 +16,14 @@ eval: $(EXTRACT_TOOL)
 bench:: $(EXTRACT_TOOL)
 	$(EXTRACT_TOOL) bench $(CORPUS) 3
 
-FUZZ_BUILD := build-fuzz
-FUZZ_SRC   := ingest/decode.c ingest/extract.c $(wildcard ingest/extract_*.c)
+FUZZ_BUILD := build/fuzz
+FUZZ_SRC   := ingest/decode.c ingest/url.c $(wildcard ingest/extract*.c)
 
 $(FUZZ_BUILD)/fuzz_extract: tools/fuzz_extract.c $(FUZZ_SRC) ingest/decode.h ingest/extract.h
 	@mkdir -p $(dir $@)
-	clang $(CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
-	    $(shell pkg-config --cflags libxml-2.0 icu-uc icu-i18n) -o $@ \
-	    tools/fuzz_extract.c $(FUZZ_SRC) $(shell pkg-config --libs libxml-2.0 icu-uc icu-i18n)
+	clang -I. -D_GNU_SOURCE -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    $(shell pkg-config --cflags icu-uc icu-i18n jansson libcurl) -o $@ \
+	    tools/fuzz_extract.c $(FUZZ_SRC) $(shell pkg-config --libs icu-uc icu-i18n jansson libcurl)
 
 fuzz:: $(FUZZ_BUILD)/fuzz_extract
 	@mkdir -p $(FUZZ_BUILD)/corpus-extract
