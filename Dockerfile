@@ -12,7 +12,7 @@ RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       build-essential pkg-config \
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libcurl4-openssl-dev \
-      libxml2-dev libicu-dev libfriso-dev friso-dict libstemmer-dev \
+      zlib1g-dev libicu-dev libfriso-dev friso-dict libstemmer-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -24,7 +24,7 @@ FROM debian:12-slim
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
-      libmicrohttpd12 libjansson4 libsqlite3-0 libcurl4 libxml2 libicu72 \
+      libmicrohttpd12 libjansson4 libsqlite3-0 libcurl4 libicu72 \
       libfriso0 friso-dict libstemmer0d ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system skimd \
