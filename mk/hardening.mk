@@ -48,3 +48,18 @@ fuzz-hardening: fuzz-lib
 	$(call run_fuzzer,url,8192)
 
 fuzz:: fuzz-hardening
+
+# --- benchmarks -------------------------------------------------------
+
+$(BUILD)/bench_gen: tools/bench_gen.c $(BUILD)/libskimd.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libskimd.a $(LDLIBS)
+
+bench-tools: $(BUILD)/skimd $(BUILD)/bench_gen
+
+# wrk and nginx are only needed here: installed by their own script, never
+# by `make test`.
+bench-hardening: bench-tools
+	./scripts/install-bench-deps.sh
+	BUILD=$(BUILD) ./tools/bench/run.sh
+
+bench:: bench-hardening
