@@ -25,7 +25,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit-test api-test asan asan-test clean bench eval eval-analysis eval-tags fuzz
+.PHONY: all deps run test unit-test api-test asan asan-test valgrind-test clean bench eval eval-analysis eval-tags fuzz
 all: $(BUILD)/skimd
 
 deps:
@@ -72,6 +72,14 @@ asan:
 
 asan-test:
 	$(MAKE) SANITIZER=address,undefined test
+
+# The API suite with every daemon under valgrind memcheck (slow: minutes).
+valgrind-test: deps all
+	@rm -rf /tmp/skimd-valgrind
+	SKIMD_BIN=scripts/valgrind-skimd.sh SKIMD_TEST_TIMEOUT_SCALE=8 tests/api/run.sh
+	@if grep -l -E "ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]|Invalid (read|write)|uninitialised" /tmp/skimd-valgrind/vg.* 2>/dev/null; then \
+	    echo "valgrind found errors (reports above)"; exit 1; \
+	else echo "valgrind: no errors, no definite or indirect leaks in $$(ls /tmp/skimd-valgrind | wc -l) daemon runs"; fi
 
 clean:
 	rm -rf build build-asan

@@ -188,12 +188,15 @@ void hdl_articles_create(srv_request *r)
         reply_store_error(r);
         goto done;
     }
-    srv_queue_notify(app->queue);
     if (wait > 0) {
+        srv_queue_notify(app->queue);
         srv_req_wait(r, id, (double)wait);
         goto done;
     }
+    /* Read the record before waking a worker, so the answer shows the
+     * state the request left it in ("queued"), not a worker's. */
     reply_record(r, st, id, 202, 1, 0);
+    srv_queue_notify(app->queue);
 done:
     free(norm);
     hdl_submit_release(&sub);
@@ -244,8 +247,8 @@ void hdl_article_refresh(srv_request *r)
         reply_store_error(r);
         return;
     }
-    srv_queue_notify(srv_req_app(r)->queue);
     reply_record(r, st, id, 202, 1, 0);
+    srv_queue_notify(srv_req_app(r)->queue);
 }
 
 /* A list filter that must be one of a few words. */

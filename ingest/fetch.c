@@ -207,9 +207,9 @@ static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose,
 static int on_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
                        curl_off_t ultotal, curl_off_t ulnow)
 {
-    const volatile int *cancel = clientp;
+    const atomic_int *cancel = clientp;
     (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
-    return cancel && *cancel ? 1 : 0;
+    return cancel && atomic_load(cancel) ? 1 : 0;
 }
 
 static double now_s(void)
@@ -273,13 +273,14 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         long port, status = 0;
         char *ctype = NULL, *location = NULL;
 
-        if (url_host_port(current, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
-            set_err(err, hops ? "bad_redirect" : "bad_url", "cannot parse %.200s", current);
+        /* The scheme first: file:///etc/passwd has no host to parse. */
+        if (strncasecmp(current, "http://", 7) != 0 && strncasecmp(current, "https://", 8) != 0) {
+            set_err(err, "refused_address", "only http and https are fetched (%s %.150s)",
+                    hops ? "redirect to" : "url", current);
             goto done;
         }
-        if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-            set_err(err, "refused_address", "%s: URLs are not fetched (redirect to %.150s)",
-                    scheme, current);
+        if (url_host_port(current, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
+            set_err(err, hops ? "bad_redirect" : "bad_url", "cannot parse %.200s", current);
             goto done;
         }
         hop.guard_on = !opt->allow_private && !host_allowed(opt, host, port);

@@ -10,6 +10,7 @@
 #ifndef SKIMD_FETCH_H
 #define SKIMD_FETCH_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #define FETCH_MAX_REDIRECTS 5
@@ -21,7 +22,7 @@ typedef struct fetch_options {
     const char *const *allow_hosts; /* "host:port" let through; borrowed */
     size_t n_allow_hosts;
     const char *user_agent;       /* borrowed */
-    const volatile int *cancel;   /* when it becomes non-zero the fetch
+    const atomic_int *cancel;    /* when it becomes non-zero the fetch
                                      stops with code "cancelled"; may be NULL */
 } fetch_options;
 

@@ -80,6 +80,11 @@ url_status url_normalize(const char *in, char **out)
         if ((unsigned char)*p <= 0x20 || *p == 0x7f)
             return URL_MALFORMED;
 
+    /* "scheme://host": libcurl forgives "http:///host", a client that
+     * sends it has lost its host somewhere. */
+    if (!strncasecmp(in, "http:///", 8) || !strncasecmp(in, "https:///", 9))
+        return URL_NO_HOST;
+
     u = curl_url();
     if (!u)
         return URL_NOMEM;

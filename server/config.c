@@ -147,6 +147,18 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->conn_timeout_s = (unsigned)n;
         return 0;
     }
+    if (!strcmp(name, "per-ip-connection-limit")) {
+        if (srv_parse_long(v, 0, 100000, &n) != 0)
+            goto bad;
+        cfg->per_ip_conn_limit = (unsigned)n;
+        return 0;
+    }
+    if (!strcmp(name, "rate-limit")) {
+        if (srv_parse_long(v, 0, 1000000, &n) != 0)
+            goto bad;
+        cfg->rate_limit = (unsigned)n;
+        return 0;
+    }
     if (!strcmp(name, "summary-sentences")) {
         if (srv_parse_long(v, 1, 20, &n) != 0)
             goto bad;
@@ -172,6 +184,8 @@ static const char *const env_names[][2] = {
     {"SKIMD_CONNECTION_LIMIT", "connection-limit"},
     {"SKIMD_CONNECTION_TIMEOUT", "connection-timeout"},
     {"SKIMD_SUMMARY_SENTENCES", "summary-sentences"},
+    {"SKIMD_PER_IP_CONNECTION_LIMIT", "per-ip-connection-limit"},
+    {"SKIMD_RATE_LIMIT", "rate-limit"},
     {"SKIMD_ALLOW_PRIVATE", "allow-private"},
 };
 
@@ -191,6 +205,8 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->max_body_bytes = 1u << 20;
     cfg->conn_limit = 1024;
     cfg->conn_timeout_s = 30;
+    cfg->per_ip_conn_limit = 64;
+    cfg->rate_limit = 0;
     cfg->summary_sentences = 3;
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
@@ -269,6 +285,10 @@ void srv_config_usage(const char *prog)
            "  --fetch-timeout S        whole-fetch limit, 20 [SKIMD_FETCH_TIMEOUT]\n"
            "  --connection-limit N     concurrent connections, 1024 [SKIMD_CONNECTION_LIMIT]\n"
            "  --connection-timeout S   idle connection timeout, 30 [SKIMD_CONNECTION_TIMEOUT]\n"
+           "  --per-ip-connection-limit N  connections per client IP, 64, 0 = off\n"
+           "                           [SKIMD_PER_IP_CONNECTION_LIMIT]\n"
+           "  --rate-limit N           requests/s per client IP (burst 2N), 0 = off\n"
+           "                           [SKIMD_RATE_LIMIT]\n"
            "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n",
            prog, prog);
 }

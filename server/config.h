@@ -31,6 +31,8 @@ typedef struct srv_config {
     size_t max_body_bytes;       /* request body cap */
     unsigned conn_limit;
     unsigned conn_timeout_s;
+    unsigned per_ip_conn_limit;  /* concurrent connections per client IP, 0 = off */
+    unsigned rate_limit;         /* requests/s per client IP (burst = 2x), 0 = off */
     int summary_sentences;
     char env_lists[3][2048];     /* storage for lists split from env vars */
 } srv_config;

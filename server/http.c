@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,11 @@
 
 #include "handlers/handlers.h"
 #include "server/metrics.h"
+#include "server/ratelimit.h"
 #include "storage/store.h"
 
 #define MAX_REPLY_HEADERS 8
+#define STOP_GRACE_S 5.0
 #define PROBLEM_TYPE_PREFIX "urn:skimd:problem:"
 
 typedef void (*handler_fn)(srv_request *r);
@@ -68,6 +71,8 @@ struct srv_http {
     int stopping;
     pthread_t timer;
     int timer_started;
+    srv_ratelimit *limiter;          /* NULL = no per-client rate limit */
+    atomic_int live_requests;        /* allocated and not yet completed */
 };
 
 /* The srv_http the job-done callback reaches (one daemon per process). */
@@ -527,6 +532,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r = calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
+        atomic_fetch_add(&h->live_requests, 1);
         r->conn = conn;
         r->http = h;
         r->method = method;
@@ -535,6 +541,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->status = 500;
         r->route_name = match_route(r);
         *req_cls = r;
+        /* Health checks and scrapes are never rate limited. */
+        if (h->limiter && strcmp(url, "/healthz") != 0 && strcmp(url, "/metrics") != 0) {
+            const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+            unsigned wait = srv_ratelimit_take(h->limiter, ci ? ci->client_addr : NULL,
+                                               r->started);
+            if (wait > 0) {
+                char secs[16];
+                snprintf(secs, sizeof secs, "%u", wait);
+                srv_reply_problem(r, 429, "rate-limited", "Too many requests",
+                                  "more than %u requests per second from this client; "
+                                  "retry after %u s", h->app->cfg->rate_limit, wait);
+                srv_reply_header(r, "Retry-After", secs);
+                return send_reply(r);
+            }
+        }
         /* Refuse a declared oversized body before reading it. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -590,12 +612,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+    srv_http *h = cls;
     srv_request *r = *req_cls;
-    (void)cls;
     (void)conn;
     (void)toe;
     if (!r)
         return;
+    atomic_fetch_sub(&h->live_requests, 1);
     reply_clear(r);
     free(r->param);
     free(r->body);
@@ -650,6 +673,7 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
         return -1;
     }
     h->app = app;
+    h->limiter = srv_ratelimit_new(app->cfg->rate_limit, app->cfg->rate_limit * 2);
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->tick, NULL);
     if (pthread_create(&h->timer, NULL, timer_main, h) != 0) {
@@ -664,9 +688,10 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
         MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->http_threads,
         MHD_OPTION_CONNECTION_LIMIT, app->cfg->conn_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->cfg->per_ip_conn_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, app->cfg->conn_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
         MHD_OPTION_END);
     if (!h->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address of this host)",
@@ -690,14 +715,21 @@ void srv_http_stop(srv_http *h)
     if (h->timer_started)
         pthread_join(h->timer, NULL);
     if (h->daemon) {
-        /* parked requests answer now, with what is known */
-        resume_where(h, pick_all, NULL);
+        /* Stop accepting; parked requests answer now with what is known;
+         * give in-flight answers up to STOP_GRACE_S to go out. */
         MHD_quiesce_daemon(h->daemon);
+        resume_where(h, pick_all, NULL);
+        double until = mono_now() + STOP_GRACE_S;
+        while (atomic_load(&h->live_requests) > 0 && mono_now() < until) {
+            struct timespec pause = {0, 10 * 1000000L};
+            nanosleep(&pause, NULL);
+        }
         MHD_stop_daemon(h->daemon);
     }
     if (the_http == h)
         the_http = NULL;
     pthread_cond_destroy(&h->tick);
     pthread_mutex_destroy(&h->lock);
+    srv_ratelimit_free(h->limiter);
     free(h);
 }

@@ -9,6 +9,7 @@
 #include "server/queue.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ struct srv_queue {
     pthread_mutex_t lock;           /* guards pending */
     pthread_cond_t wake;
     int pending;                    /* notifications not yet consumed */
-    volatile int stopping;          /* read by fetches to cancel */
+    atomic_int stopping;            /* read by fetches to cancel */
 };
 
 /* Media types we read; a missing type is sniffed by the extractor. */
@@ -160,7 +161,7 @@ static void *worker_main(void *arg)
                 err);
         return NULL;
     }
-    while (!q->stopping) {
+    while (!atomic_load(&q->stopping)) {
         store_job job;
         store_rc rc = store_job_claim(st, &job);
         if (rc == STORE_OK) {
@@ -170,7 +171,7 @@ static void *worker_main(void *arg)
         }
         /* Queue empty (or the database busy): sleep until notified. */
         pthread_mutex_lock(&q->lock);
-        if (!q->stopping && q->pending == 0) {
+        if (!atomic_load(&q->stopping) && q->pending == 0) {
             struct timespec until;
             clock_gettime(CLOCK_REALTIME, &until);
             until.tv_sec += 1;
@@ -230,7 +231,7 @@ void srv_queue_stop(srv_queue *q)
     if (!q)
         return;
     pthread_mutex_lock(&q->lock);
-    q->stopping = 1;
+    atomic_store(&q->stopping, 1);
     pthread_cond_broadcast(&q->wake);
     pthread_mutex_unlock(&q->lock);
     for (int i = 0; i < q->n_threads; i++)

@@ -58,6 +58,7 @@ static void test_bad_urls(void **state)
     expect_bad("gopher://127.0.0.1:70/", URL_BAD_SCHEME);
     expect_bad("javascript:alert(1)", URL_MALFORMED);
     expect_bad("http://", URL_MALFORMED);
+    expect_bad("http:///127.0.0.1:80/x", URL_NO_HOST);
     expect_bad("http://exa mple.com/", URL_MALFORMED);
     char *long_url = malloc(URL_MAX_LEN + 20);
     assert_non_null(long_url);

@@ -1,0 +1,138 @@
+/* extract_int.h -- private interface shared by the extract_*.c files.
+ *
+ * Not for callers outside ingest/extract*.c: the public API is extract.h.
+ * Holds the arena, the light DOM built by extract_html.c, the growable
+ * text buffer and the per-stage entry points.
+ */
+#ifndef SKIMD_EXTRACT_INT_H
+#define SKIMD_EXTRACT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest/extract.h"
+
+/* ---- arena: every DOM allocation of one extraction, freed at once ---- */
+typedef struct ex_chunk ex_chunk;
+typedef struct ex_arena {
+    ex_chunk *head;   /* newest chunk first */
+    size_t used;      /* bytes used in head */
+    size_t cap;       /* bytes in head */
+    size_t total;     /* bytes of all chunks */
+    size_t limit;     /* total never exceeds this; allocation fails */
+} ex_arena;
+
+void *ex_alloc(ex_arena *a, size_t n);          /* NULL when over limit/OOM */
+char *ex_strndup(ex_arena *a, const char *s, size_t n);
+void ex_arena_release(ex_arena *a);
+
+/* ---- tags ---- */
+enum {
+    T_OTHER = 0,
+#define EX_TAG(id, name, flags) id,
+#include "ingest/extract_tags.h"
+#undef EX_TAG
+    T_COUNT
+};
+
+/* tag flags */
+#define TF_VOID    0x01  /* no end tag, no children */
+#define TF_BLOCK   0x02  /* breaks text into blocks */
+#define TF_RAW     0x04  /* raw text content (script, style ...) */
+#define TF_SKIP    0x08  /* never text: script, style, forms controls ... */
+#define TF_CLOSEP  0x10  /* start tag closes an open <p> */
+#define TF_SCOPE   0x20  /* end-tag search stops here */
+
+extern const uint8_t ex_tag_flags[T_COUNT];
+int ex_tag_lookup(const char *name, size_t len);
+
+/* ---- DOM ---- */
+typedef struct ex_attr {
+    const char *name;        /* lower-case */
+    const char *value;       /* entities decoded, NUL-terminated */
+    struct ex_attr *next;
+} ex_attr;
+
+#define NF_TEXT     0x0001   /* a text node */
+#define NF_HIDDEN   0x0002   /* hidden by attribute or inline style */
+#define NF_BOILER   0x0004   /* boilerplate by tag/class/id/role */
+#define NF_LINK     0x0008   /* inside an <a href> */
+#define NF_GOOD     0x0010   /* class/id says content */
+#define NF_CAND     0x0020   /* scored as a candidate */
+#define NF_DROP     0x0040   /* removed by the cleaner */
+#define NF_KEEP     0x0080   /* selected for output */
+
+typedef struct ex_node {
+    struct ex_node *parent, *first, *last, *next, *prev;
+    ex_attr *attrs;          /* elements only */
+    const char *name;        /* lower-case tag name; NULL for text */
+    const char *text;        /* text nodes: content (not NUL-terminated) */
+    uint32_t len;            /* text nodes: bytes of text */
+    uint16_t tag;            /* T_* */
+    uint16_t flags;          /* NF_* */
+    /* statistics filled by the scorer (extract_score.c) */
+    uint32_t raw;            /* non-blank text bytes below, boilerplate included */
+    uint32_t chars;          /* visible characters below (CJK = 1) */
+    uint32_t link_chars;     /* of which inside links */
+    uint32_t punct;          /* sentence punctuation below */
+    uint32_t paras;          /* <p>-like blocks below with text */
+    uint32_t wchars;         /* weighted non-link chars below (CJK = 3) */
+    uint32_t own;            /* weighted non-link chars of own inline text */
+    uint32_t own_punct;      /* punctuation in own inline text */
+    float score;             /* content score as a candidate */
+    float weight;            /* class/id weight */
+} ex_node;
+
+typedef struct ex_doc {
+    ex_arena arena;
+    ex_node *root;           /* document node (tag T_OTHER, name "#doc") */
+    ex_node *html, *head, *body;
+    size_t elements;         /* element count */
+} ex_doc;
+
+/* Parse UTF-8 HTML into doc. Returns 0, or -1 when out of memory/limit
+ * (the tree holds what was parsed so far). Never recursive. */
+int ex_parse(ex_doc *doc, const char *html, size_t len);
+void ex_doc_release(ex_doc *doc);
+
+const char *ex_attr_get(const ex_node *n, const char *name);
+/* Next node in document order under root (pre-order), skipping the
+ * children of n when skip_children is set. */
+ex_node *ex_next(const ex_node *root, ex_node *n, int skip_children);
+
+/* ---- text buffer ---- */
+typedef struct ex_buf {
+    char *buf;               /* NUL-terminated when len > 0 */
+    size_t len;
+    size_t cap;
+    size_t limit;            /* never grows beyond this many bytes */
+    int failed;              /* OOM or limit hit: content is truncated */
+} ex_buf;
+
+void ex_buf_put(ex_buf *b, const char *s, size_t n);
+/* Append s collapsing whitespace runs (incl. NBSP, U+3000) to one space. */
+void ex_buf_put_text(ex_buf *b, const char *s, size_t n);
+void ex_buf_end_block(ex_buf *b);   /* "\n\n" unless at start/after one */
+void ex_buf_trim(ex_buf *b);
+char *ex_buf_take(ex_buf *b);       /* malloc'd string (caller frees) or NULL */
+
+/* Text of a subtree, whitespace-collapsed, into a malloc'd string or NULL */
+char *ex_node_text(const ex_node *n, size_t cap);
+
+/* ---- stages ---- */
+/* Main text (extract_score.c): returns malloc'd text or NULL. */
+char *ex_main_text(ex_doc *doc, const char *title, int *nomem);
+/* Metadata (extract_meta.c): fills every field except text/word_count. */
+int ex_metadata(ex_doc *doc, const char *page_url, extract_article *out);
+/* Dates (extract_date.c): ISO 8601 from a machine or visible date; NULL
+ * when s holds no complete date. */
+char *ex_date_iso(const char *s, size_t n);
+/* Language of a text from its script and common words ("en", "zh" ...),
+ * malloc'd, or NULL when unsure. */
+char *ex_guess_language(const char *text);
+
+/* UTF-8 decode one code point at s (n bytes available); *adv its length. */
+uint32_t ex_utf8_next(const char *s, size_t n, size_t *adv);
+int ex_is_cjk(uint32_t cp);
+
+#endif

@@ -1,0 +1,31 @@
+# Extraction stage: evaluation, benchmark and fuzzing (issue 3).
+# make eval   -- P/R/F1 on $(CORPUS)/web, zh-news vs the GNE reference
+# make bench  -- pages/s on one core and peak RSS, pages preloaded
+# make fuzz   -- libFuzzer over decode+extract for $(FUZZ_SECONDS) s
+CORPUS       ?= ../shared/corpus
+FUZZ_SECONDS ?= 60
+EXTRACT_TOOL := $(BUILD)/tools/eval_extract
+
+$(EXTRACT_TOOL): tools/eval_extract.c $(BUILD)/libskimd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libskimd.a $(LDLIBS) -lz
+
+eval: $(EXTRACT_TOOL)
+	$(EXTRACT_TOOL) eval $(CORPUS)
+
+bench:: $(EXTRACT_TOOL)
+	$(EXTRACT_TOOL) bench $(CORPUS) 3
+
+FUZZ_BUILD := build-fuzz
+FUZZ_SRC   := ingest/decode.c ingest/extract.c $(wildcard ingest/extract_*.c)
+
+$(FUZZ_BUILD)/fuzz_extract: tools/fuzz_extract.c $(FUZZ_SRC) ingest/decode.h ingest/extract.h
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
+	    $(shell pkg-config --cflags libxml-2.0 icu-uc icu-i18n) -o $@ \
+	    tools/fuzz_extract.c $(FUZZ_SRC) $(shell pkg-config --libs libxml-2.0 icu-uc icu-i18n)
+
+fuzz:: $(FUZZ_BUILD)/fuzz_extract
+	@mkdir -p $(FUZZ_BUILD)/corpus-extract
+	$(FUZZ_BUILD)/fuzz_extract -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-extract tests/fuzz/extract
