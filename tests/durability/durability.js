@@ -281,6 +281,8 @@ async function listenOn(port) {
 async function main() {
   await crashTest();
   await gracefulTest();
+  const san = H.sanitizerReports();
+  R.ok(san.length === 0, 'no sanitizer report in any daemon log', san.join('; '));
   R.end();
 }
 

@@ -12,6 +12,16 @@ const crypto = require('node:crypto');
 const { spawn, execFileSync } = require('node:child_process');
 
 const BIN = process.env.SKIMD_BIN || 'build/skimd';
+const started = [];                     // every daemon this process started
+const SANITIZER = /ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|ThreadSanitizer/;
+
+// Daemons whose stderr holds a sanitizer report (ASan/UBSan builds).
+function sanitizerReports() {
+  return started.filter((d) => SANITIZER.test(d.log)).map((d) => {
+    const m = SANITIZER.exec(d.log);
+    return `port ${d.port}: ${d.log.slice(m.index, m.index + 200)}`;
+  });
+}
 
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
@@ -44,6 +54,7 @@ async function startDaemon(opts = {}) {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const d = { port, child, db: opts.db, log: '', exited: null };
+    started.push(d);
     child.stderr.on('data', (b) => { d.log += b.toString('latin1'); });
     d.exitPromise = new Promise((resolve) => {
       child.on('exit', (code, signal) => { d.exited = { code, signal }; resolve(d.exited); });
@@ -197,6 +208,6 @@ function results(suite) {
 }
 
 module.exports = {
-  BIN, sleep, tmpDir, freePort, startDaemon, raw, parseResponse, request, postJSON,
+  BIN, sleep, tmpDir, sanitizerReports, freePort, startDaemon, raw, parseResponse, request, postJSON,
   dbChecksum, sql, fixture, results,
 };

@@ -246,6 +246,8 @@ async function main() {
   } finally {
     if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true });
   }
+  const san = H.sanitizerReports();
+  R.ok(san.length === 0, 'no sanitizer report in any daemon log', san.join('; '));
   R.end();
 }
 

@@ -241,8 +241,54 @@ fi
 
 # ---- (c) ingest ----------------------------------------------------
 part c || exit 0
-echo
-mkdir -p "$WORK/pages"
+
+# gen_page N FILE: a small generated article (~1.5 kB)
+gen_page() {
+    {
+        echo "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Generated story $1</title></head><body><article><h1>Generated story $1</h1>"
+        k=0
+        while [ $k -lt 8 ]; do
+            echo "<p>Paragraph $k of story $1: the council met on Monday to discuss the budget, the harbour and the new railway line; residents asked about prices and the mayor promised a hearing.</p>"
+            k=$((k + 1))
+        done
+        echo "</article></body></html>"
+    } >"$2"
+}
+
+# ingest_run DIR N LABEL: serve DIR/p0..p(N-1).html, submit them all, wait
+ingest_run() {
+    start_nginx "$1"
+    IDB=$WORK/ingest-$$-$3.db
+    start_skimd "$IDB" --workers 2 --allow-host "127.0.0.1:$NPORT" --fetch-timeout 10
+    i=0
+    : >"$WORK/curl.cfg"
+    while [ $i -lt "$2" ]; do
+        [ $i -gt 0 ] && echo "next" >>"$WORK/curl.cfg"
+        printf 'url = "http://127.0.0.1:%s/articles"\nheader = "Content-Type: application/json"\ndata = "{\\"url\\": \\"http://127.0.0.1:%s/p%s.html\\"}"\noutput = /dev/null\nwrite-out = "%%{http_code}\\n"\n' \
+            "$PORT" "$NPORT" "$i" >>"$WORK/curl.cfg"
+        i=$((i + 1))
+    done
+    t0=$(date +%s.%N)
+    curl -s -K "$WORK/curl.cfg" >"$WORK/curl.out"
+    t1=$(date +%s.%N)
+    while [ "$(sqlite3 "$IDB" "SELECT count(*) FROM articles WHERE status IN ('queued','fetching')")" != 0 ]; do
+        sleep 0.1
+    done
+    t2=$(date +%s.%N)
+    echo
+    echo "== (c) ingest, $3: $2 pages ($(du -sh "$1" | cut -f1)) from nginx on loopback, 2 workers"
+    echo "submitted $2 in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s ($(sort "$WORK/curl.out" | uniq -c | awk '{printf "%s x %s ", $1, $2}'))"
+    echo "all ended in $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.2f", b - a }') s: $(awk -v a="$t0" -v b="$t2" -v n="$2" 'BEGIN { printf "%.0f", n / (b - a) }') articles/s POST -> ready/failed (target >= 200)"
+    echo "outcome: $(sqlite3 "$IDB" "SELECT status || ' ' || count(*) FROM articles GROUP BY status" | tr '\n' ' ')"
+    echo "failures: $(sqlite3 "$IDB" "SELECT error_code || ' ' || count(*) FROM articles WHERE status='failed' GROUP BY error_code" | tr '\n' ' ')"
+    echo "job times (ms) from the log: $(grep '"event":"job"' "$WORK/skimd.log" | sed -n 's/.*"ms":\([0-9.]*\).*/\1/p' | sort -n | awk '{ v[NR] = $1 } END { if (NR) { k = int(NR * 0.99) + 1; if (k > NR) k = NR; printf "p50 %.1f, p99 %.1f, max %.1f over %d jobs", v[int(NR * 0.5) + 1], v[k], v[NR], NR } }')"
+    echo "RSS after ingest: $(rss_mib "$SKIMD_PID") MiB"
+    stop_skimd
+    stop_nginx
+}
+
+# corpus: the seed page and the web corpus pages (generated ones fill up)
+mkdir -p "$WORK/pages" "$WORK/small"
 n=0
 if [ -f "$SHARED/examples/seed/article.html" ]; then
     cp "$SHARED/examples/seed/article.html" "$WORK/pages/p$n.html"
@@ -255,45 +301,17 @@ if [ -d "$SHARED/corpus/web/pages" ]; then
         n=$((n + 1))
     done
 fi
-while [ $n -lt "$INGEST_PAGES" ]; do       # generated pages fill the rest
-    {
-        echo "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Generated story $n</title></head><body><article><h1>Generated story $n</h1>"
-        k=0
-        while [ $k -lt 8 ]; do
-            echo "<p>Paragraph $k of story $n: the council met on Monday to discuss the budget, the harbour and the new railway line; residents asked about prices and the mayor promised a hearing.</p>"
-            k=$((k + 1))
-        done
-        echo "</article></body></html>"
-    } >"$WORK/pages/p$n.html"
+while [ $n -lt "$INGEST_PAGES" ]; do
+    gen_page $n "$WORK/pages/p$n.html"
     n=$((n + 1))
 done
-chmod -R a+rX "$WORK/pages"
-start_nginx "$WORK/pages"
-IDB=$WORK/ingest.db
-start_skimd "$IDB" --workers 2 --allow-host "127.0.0.1:$NPORT" --fetch-timeout 10
 i=0
-: >"$WORK/curl.cfg"
-while [ $i -lt "$n" ]; do
-    [ $i -gt 0 ] && echo "next" >>"$WORK/curl.cfg"
-    printf 'url = "http://127.0.0.1:%s/articles"\nheader = "Content-Type: application/json"\ndata = "{\\"url\\": \\"http://127.0.0.1:%s/p%s.html\\"}"\noutput = /dev/null\nwrite-out = "%%{http_code}\\n"\n' \
-        "$PORT" "$NPORT" "$i" >>"$WORK/curl.cfg"
+while [ $i -lt "$INGEST_PAGES" ]; do
+    gen_page $i "$WORK/small/p$i.html"
     i=$((i + 1))
 done
-t0=$(date +%s.%N)
-curl -s -K "$WORK/curl.cfg" >"$WORK/curl.out"
-t1=$(date +%s.%N)
-while [ "$(sqlite3 "$IDB" "SELECT count(*) FROM articles WHERE status IN ('queued','fetching')")" != 0 ]; do
-    sleep 0.1
-done
-t2=$(date +%s.%N)
-echo "== (c) ingest: $n pages ($(du -sh "$WORK/pages" | cut -f1)) from nginx on loopback, 2 workers"
-echo "submitted $n in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s ($(sort "$WORK/curl.out" | uniq -c | awk '{printf "%s x %s ", $1, $2}'))"
-echo "all ended in $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.2f", b - a }') s: $(awk -v a="$t0" -v b="$t2" -v n="$n" 'BEGIN { printf "%.0f", n / (b - a) }') articles/s POST -> ready/failed (target >= 200)"
-echo "outcome: $(sqlite3 "$IDB" "SELECT status || ' ' || count(*) FROM articles GROUP BY status" | tr '\n' ' ')"
-echo "failures: $(sqlite3 "$IDB" "SELECT error_code || ' ' || count(*) FROM articles WHERE status='failed' GROUP BY error_code" | tr '\n' ' ')"
-echo "job times (ms) from the log: $(grep '"event":"job"' "$WORK/skimd.log" | sed -n 's/.*"ms":\([0-9.]*\).*/\1/p' | sort -n | awk '{ v[NR] = $1 } END { if (NR) { k = int(NR * 0.99) + 1; if (k > NR) k = NR; printf "p50 %.1f, p99 %.1f, max %.1f over %d jobs", v[int(NR * 0.5) + 1], v[k], v[NR], NR } }')"
-echo "RSS after ingest: $(rss_mib "$SKIMD_PID") MiB"
-stop_skimd
-stop_nginx
+chmod -R a+rX "$WORK/pages" "$WORK/small"
+ingest_run "$WORK/pages" "$n" "corpus pages"
+ingest_run "$WORK/small" "$INGEST_PAGES" "small generated pages"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
