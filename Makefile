@@ -39,9 +39,9 @@ $(BUILD)/%.o: %.c
 # describes the daemon that serves it.
 $(BUILD)/gen/openapi_data.c: openapi.yaml
 	@mkdir -p $(dir $@)
-	@{ echo 'extern const char srv_openapi_yaml[];'; \
+	@{ echo 'extern const unsigned char srv_openapi_yaml[];'; \
 	   echo 'extern const unsigned long srv_openapi_yaml_len;'; \
-	   echo 'const char srv_openapi_yaml[] = {'; \
+	   echo 'const unsigned char srv_openapi_yaml[] = {'; \
 	   od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	   echo '0x00};'; \
 	   echo 'const unsigned long srv_openapi_yaml_len = sizeof srv_openapi_yaml - 1;'; } > $@

@@ -49,4 +49,14 @@ size_t analyze_resolve_tag(const analyze_ctx *ctx, const char *facet,
                            const char *tag, const char **ids,
                            const char **facets, size_t cap);
 
+/* The taxonomy behind the tags: a fingerprint that changes whenever the
+ * taxonomy file does (store it with each record; a different one at start
+ * means the stored articles need re-tagging from their text), and the
+ * facet and labels of a tag id (for GET /tags). Strings are borrowed from
+ * ctx. analyze_tag_info returns 0, or -1 for an unknown id; any out
+ * pointer may be NULL. */
+const char *analyze_taxonomy_fingerprint(const analyze_ctx *ctx);
+int analyze_tag_info(const analyze_ctx *ctx, const char *id, const char **facet,
+                     const char **label_zh, const char **label_en);
+
 #endif

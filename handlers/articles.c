@@ -38,6 +38,19 @@ static void reply_store_error(srv_request *r)
                       "the database failed; the request changed nothing");
 }
 
+/* 0 when rc is STORE_OK; otherwise the 404 or 500 is sent and -1 returned. */
+static int found_or_reply(srv_request *r, store_rc rc, int64_t id)
+{
+    if (rc == STORE_OK)
+        return 0;
+    if (rc == STORE_NOT_FOUND)
+        srv_reply_problem(r, 404, "not-found", "Not found", "there is no article %lld",
+                          (long long)id);
+    else
+        reply_store_error(r);
+    return -1;
+}
+
 static int id_or_reply(srv_request *r, int64_t *id)
 {
     if (hdl_parse_id(srv_req_param(r), id) == 0)
@@ -93,16 +106,8 @@ static void reply_record(srv_request *r, store *st, int64_t id, int status, int 
                          unsigned flags)
 {
     json_t *rec = NULL;
-    store_rc rc = store_article_get(st, id, flags, &rec);
-    if (rc == STORE_NOT_FOUND) {
-        srv_reply_problem(r, 404, "not-found", "Not found", "there is no article %lld",
-                          (long long)id);
+    if (found_or_reply(r, store_article_get(st, id, flags, &rec), id) != 0)
         return;
-    }
-    if (rc != STORE_OK) {
-        reply_store_error(r);
-        return;
-    }
     srv_reply_json(r, status, rec);
     if (location) {
         char loc[64];
@@ -219,14 +224,8 @@ void hdl_article_delete(srv_request *r)
     store *st;
     if (id_or_reply(r, &id) != 0 || !(st = store_or_reply(r)))
         return;
-    store_rc rc = store_article_delete(st, id);
-    if (rc == STORE_OK)
+    if (found_or_reply(r, store_article_delete(st, id), id) == 0)
         srv_reply_empty(r, 204);
-    else if (rc == STORE_NOT_FOUND)
-        srv_reply_problem(r, 404, "not-found", "Not found", "there is no article %lld",
-                          (long long)id);
-    else
-        reply_store_error(r);
 }
 
 void hdl_article_refresh(srv_request *r)
@@ -237,16 +236,8 @@ void hdl_article_refresh(srv_request *r)
     srv_req_body(r, &len);
     if (id_or_reply(r, &id) != 0 || !(st = store_or_reply(r)))
         return;
-    store_rc rc = store_article_requeue(st, id, NULL, 0);
-    if (rc == STORE_NOT_FOUND) {
-        srv_reply_problem(r, 404, "not-found", "Not found", "there is no article %lld",
-                          (long long)id);
+    if (found_or_reply(r, store_article_requeue(st, id, NULL, 0), id) != 0)
         return;
-    }
-    if (rc != STORE_OK) {
-        reply_store_error(r);
-        return;
-    }
     reply_record(r, st, id, 202, 1, 0);
     srv_queue_notify(srv_req_app(r)->queue);
 }
@@ -302,15 +293,6 @@ static int time_or_reply(srv_request *r, const char *key, int end_of_day, char o
     return -1;
 }
 
-static size_t utf8_len_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* tag= "label", "alias", or "facet:label"; resolved through the taxonomy. */
 static int tag_or_reply(srv_request *r, store_query *q, char *facet_buf, size_t cap,
                         const char **ids)
@@ -319,7 +301,7 @@ static int tag_or_reply(srv_request *r, store_query *q, char *facet_buf, size_t 
     const char *facets[MAX_RESOLVED_TAGS];
     if (!v)
         return 0;
-    if (!*v || utf8_len_chars(v) > 128) {
+    if (!*v || hdl_utf8_chars(v) > 128) {
         srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
                           "'tag' must be 1 to 128 characters");
         return -1;
@@ -369,7 +351,7 @@ void hdl_articles_list(srv_request *r)
         return;
     }
     q.text = srv_req_query(r, "q");
-    if (q.text && (!*q.text || utf8_len_chars(q.text) > MAX_QUERY_CHARS)) {
+    if (q.text && (!*q.text || hdl_utf8_chars(q.text) > MAX_QUERY_CHARS)) {
         srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
                           "'q' must be 1 to %d characters", MAX_QUERY_CHARS);
         return;

@@ -32,5 +32,14 @@ void hdl_tags_list(srv_request *r)
         srv_reply_problem(r, 500, "internal", "Internal error", "the database failed");
         return;
     }
+    /* taxonomy tags also show their label in every language */
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        const char *zh = NULL, *en = NULL;
+        const char *id = json_string_value(json_object_get(it, "id"));
+        if (id && analyze_tag_info(srv_req_app(r)->actx, id, NULL, &zh, &en) == 0)
+            json_object_set_new(it, "labels", json_pack("{s:s?, s:s?}", "zh", zh, "en", en));
+    }
     srv_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }

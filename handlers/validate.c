@@ -61,7 +61,7 @@ static int media_type_is_json(const char *ct)
     return n == 16 && !strncasecmp(ct, "application/json", 16);
 }
 
-static size_t utf8_chars(const char *s)
+size_t hdl_utf8_chars(const char *s)
 {
     size_t n = 0;
     for (; *s; s++)
@@ -165,7 +165,7 @@ int hdl_submit_parse(const char *content_type, const char *body, size_t len,
                         "'tags[%zu]' must be a string", i);
                 goto fail;
             }
-            size_t chars = utf8_chars(s);
+            size_t chars = hdl_utf8_chars(s);
             if (chars == 0 || chars > HDL_MAX_TAG_CHARS || json_string_length(t) != strlen(s) ||
                 has_control(s)) {
                 invalid(why, 400, "invalid-body", "Invalid body",

@@ -55,4 +55,7 @@ int hdl_cursor_decode(const char *s, int64_t *id);
  * parsing. */
 size_t hdl_json_depth(const char *text, size_t len);
 
+/* Characters (code points) in a NUL-terminated UTF-8 string. */
+size_t hdl_utf8_chars(const char *s);
+
 #endif

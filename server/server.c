@@ -17,11 +17,12 @@
 #include "ingest/fetch.h"
 #include "server/http.h"
 #include "server/queue.h"
+#include "server/retag.h"
 #include "server/version.h"
 #include "storage/store.h"
 
 /* The contract, embedded at build time from openapi.yaml. */
-extern const char srv_openapi_yaml[];
+extern const unsigned char srv_openapi_yaml[];
 extern const unsigned long srv_openapi_yaml_len;
 
 static void log_line(const char *event, const char *detail)
@@ -40,6 +41,7 @@ int srv_serve(const srv_config *cfg)
     analyze_ctx *actx = NULL;
     srv_queue *queue = NULL;
     srv_http *http = NULL;
+    srv_retag *retag = NULL;
     char err[512], msg[2048];
     sigset_t sigs;
     int sig = 0, rc = 1;
@@ -82,9 +84,13 @@ int srv_serve(const srv_config *cfg)
         log_line("error", "cannot start the workers");
         goto done;
     }
+    if (srv_retag_start(&retag, cfg->db_path, actx) != 0) {
+        log_line("error", "cannot start re-tagging stored articles");
+        goto done;
+    }
     srv_app app = {
         .cfg = cfg, .actx = actx, .queue = queue,
-        .openapi = srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
+        .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
     };
     if (srv_http_start(&http, &app, err, sizeof err) != 0) {
         log_line("error", err);
@@ -103,6 +109,7 @@ int srv_serve(const srv_config *cfg)
     rc = 0;
 done:
     srv_http_stop(http);
+    srv_retag_stop(retag);
     srv_queue_stop(queue);
     analyze_ctx_free(actx);
     store_close(st);

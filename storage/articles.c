@@ -649,6 +649,18 @@ static int write_events(store *st, int64_t id, json_t *events)
     return 0;
 }
 
+/* Rewrite an article's tag and event rows from an analysis (inside the
+ * caller's transaction); the "user" facet is left alone. */
+static int replace_tag_rows(store *st, int64_t id, json_t *analysis)
+{
+    if (exec_id(st, SQL_DELETE_TAGS, id) != 0 || exec_id(st, SQL_DELETE_EVENTS, id) != 0 ||
+        write_tags(st, id, json_object_get(analysis, "tags"),
+                   json_object_get(analysis, "tag_evidence")) != 0 ||
+        write_events(st, id, json_object_get(analysis, "events")) != 0)
+        return -1;
+    return 0;
+}
+
 /* The user facet survives re-analysis: merge it into the new tags. */
 static json_t *merged_tags(store *st, int64_t id, json_t *tags)
 {
@@ -710,11 +722,8 @@ store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *
         ret = STORE_NOT_FOUND;        /* deleted while it was being read */
         goto done;
     }
-    if (exec_id(st, SQL_DELETE_JOB, id) != 0 || exec_id(st, SQL_DELETE_TAGS, id) != 0 ||
-        exec_id(st, SQL_DELETE_EVENTS, id) != 0 || exec_id(st, SQL_DELETE_FTS, id) != 0 ||
-        write_tags(st, id, json_object_get(rec, "tags"),
-                   json_object_get(rec, "tag_evidence")) != 0 ||
-        write_events(st, id, json_object_get(rec, "events")) != 0)
+    if (exec_id(st, SQL_DELETE_JOB, id) != 0 || exec_id(st, SQL_DELETE_FTS, id) != 0 ||
+        replace_tag_rows(st, id, rec) != 0)
         goto done;
     s = store_stmt(st, SQL_INSERT_FTS);
     if (!s)
@@ -804,4 +813,103 @@ store_rc store_status_counts(store *st, int64_t counts[4])
     }
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* --- settings and re-analysis ------------------------------------- */
+
+store_rc store_meta_get(store *st, const char *key, char *buf, size_t cap)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_META_GET);
+    if (!s || !key || !buf || !cap)
+        return STORE_ERROR;
+    bind_text(s, 1, key);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        snprintf(buf, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+store_rc store_meta_set(store *st, const char *key, const char *value)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_META_SET);
+    if (!s || !key || !value)
+        return STORE_ERROR;
+    bind_text(s, 1, key);
+    bind_text(s, 2, value);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+    const unsigned char *v = sqlite3_column_text(s, i);
+    return v ? strdup((const char *)v) : NULL;
+}
+
+store_rc store_next_ready(store *st, int64_t after_id, store_stored_text *out)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_NEXT_READY);
+    if (!s || !out)
+        return STORE_ERROR;
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int64(s, 1, after_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(s, 0);
+        out->title = col_dup(s, 1);
+        out->content = col_dup(s, 2);
+        out->published_at = col_dup(s, 3);
+        out->language = col_dup(s, 4);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+void store_stored_text_release(store_stored_text *t)
+{
+    if (!t)
+        return;
+    free(t->title);
+    free(t->content);
+    free(t->published_at);
+    free(t->language);
+    memset(t, 0, sizeof *t);
+}
+
+store_rc store_article_set_tags(store *st, int64_t id, json_t *analysis)
+{
+    json_t *tags = NULL;
+    store_rc ret = STORE_ERROR;
+    if (!st || !json_is_object(analysis) || store_begin(st) != 0)
+        return STORE_ERROR;
+    tags = merged_tags(st, id, json_object_get(analysis, "tags"));
+    sqlite3_stmt *s = store_stmt(st, SQL_SET_TAGS);
+    if (!s || !tags)
+        goto done;
+    sqlite3_bind_int64(s, 1, id);
+    bind_json(s, 2, tags, "{}");
+    bind_json(s, 3, json_object_get(analysis, "tag_evidence"), "{}");
+    bind_json(s, 4, json_object_get(analysis, "events"), "[]");
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        goto done;
+    if (sqlite3_changes(st->db) == 0) {
+        ret = STORE_NOT_FOUND;
+        goto done;
+    }
+    if (replace_tag_rows(st, id, analysis) != 0)
+        goto done;
+    if (store_commit(st) == 0)
+        ret = STORE_OK;
+done:
+    json_decref(tags);
+    if (ret != STORE_OK) {
+        if (ret == STORE_ERROR)
+            store_log_error(st, "set tags");
+        store_rollback(st);
+    }
+    return ret;
 }

@@ -72,6 +72,9 @@ static const char *const migrations[] = {
     /* trigram finds substrings, Chinese included; shorter queries fall
      * back to a scan (see articles.c). rowid = articles.id */
     "CREATE VIRTUAL TABLE articles_fts USING fts5(title, content, tokenize='trigram');",
+    /* 1 -> 2: settings the daemon remembers between starts (the
+     * fingerprint of the taxonomy the stored tags were made with) */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

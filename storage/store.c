@@ -75,6 +75,14 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "SELECT facet, label, tag_id, count(*) FROM article_tags WHERE facet = ?1 "
         "GROUP BY facet, tag_id ORDER BY count(*) DESC, label LIMIT 1000",
     [SQL_USER_TAGS] = "SELECT user_tags FROM articles WHERE id = ?1",
+    [SQL_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [SQL_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
+    [SQL_NEXT_READY] =
+        "SELECT id, title, content, published_at, language FROM articles "
+        "WHERE status = 'ready' AND id > ?1 ORDER BY id LIMIT 1",
+    [SQL_SET_TAGS] =
+        "UPDATE articles SET tags = ?2, tag_evidence = ?3, events = ?4 "
+        "WHERE id = ?1 AND status = 'ready'",
 };
 
 void store_log_error(store *st, const char *what)

@@ -121,6 +121,30 @@ store_rc store_job_requeue(store *st, int64_t id);
  * Returns how many, or -1 on error. */
 int store_jobs_recover(store *st);
 
+/* --- settings and re-analysis -------------------------------------- */
+
+/* A remembered setting; STORE_NOT_FOUND when never set. */
+store_rc store_meta_get(store *st, const char *key, char *buf, size_t cap);
+store_rc store_meta_set(store *st, const char *key, const char *value);
+
+/* A stored article to analyse again; the caller frees the strings with
+ * store_stored_text_release. */
+typedef struct store_stored_text {
+    int64_t id;
+    char *title, *content, *published_at, *language;   /* malloc'd or NULL */
+} store_stored_text;
+
+/* The ready article with the smallest id above after_id;
+ * STORE_NOT_FOUND when there is none. */
+store_rc store_next_ready(store *st, int64_t after_id, store_stored_text *out);
+void store_stored_text_release(store_stored_text *t);
+
+/* Replace the tags, tag evidence and events of a ready article (the
+ * client's "user" tags are kept). `analysis` is borrowed and shaped like
+ * analyze_article()'s output. STORE_NOT_FOUND when it is gone or no
+ * longer ready. */
+store_rc store_article_set_tags(store *st, int64_t id, json_t *analysis);
+
 /* Count articles by status into counts[4] (queued, fetching, ready, failed). */
 store_rc store_status_counts(store *st, int64_t counts[4]);
 

@@ -59,3 +59,21 @@ test('restart: jobs left queued behind a busy worker finish after the restart', 
   const stuck = (await d.listAll()).filter((x) => x.status === 'queued' || x.status === 'fetching');
   eq(stuck.map((x) => x.id), [], 'nothing left queued or fetching');
 }, { timeout: 90000 });
+
+test('SIGTERM while a ?wait= request is parked: the client still gets an answer, exit 0', async () => {
+  const f = await newFixture();
+  const d = await daemon({ name: 'restart-c', workers: 1, fetchTimeout: 10 });
+  const pending = d.post('/articles?wait=30', { url: f.url(`/slow?ms=20000&k=${unique('t')}`) }, { timeout: 40000 })
+    .then((r) => ({ r }), (e) => ({ e }));
+  for (let i = 0; i < 50 && f.totalHits() === 0; i++) await sleep(100);
+  eq(f.totalHits(), 1, 'the slow page is being fetched');
+  const stop = await d.stop('SIGTERM');
+  const { r, e } = await pending;
+  ok(!e, `the parked request got no answer: ${e && e.message}`);
+  ok([201, 202, 503].includes(r.status), `answer ${r.status}: ${r.text.slice(0, 200)}`);
+  eq(stop.code, 0, `exit code after SIGTERM (${JSON.stringify(stop)})`);
+  await d.start();
+  const list = await d.listAll();
+  eq(list.length, 1, 'the submitted record is kept');
+  ok(['queued', 'fetching', 'failed', 'ready'].includes(list[0].status), `status ${list[0].status}`);
+}, { timeout: 90000 });

@@ -127,3 +127,30 @@ test(`every method on every path (${MATRIX_PATHS.length * MATRIX_METHODS.length}
   }
   eq((await d.get('/healthz')).status, 200, 'alive');
 });
+
+test('openapi.yaml: every example validates against its schema', async () => {
+  const { spec: doc, validateAgainst } = await import('./lib/spec.mjs');
+  let n = 0;
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const [m, op] of Object.entries(item)) {
+      if (!op || typeof op !== 'object' || !op.responses) continue;
+      for (const [code, resp] of Object.entries(op.responses)) {
+        for (const [ct, media] of Object.entries(resp.content || {})) {
+          if (media.example === undefined) continue;
+          const err = validateAgainst(media.schema, media.example);
+          ok(!err, `${m.toUpperCase()} ${p} ${code} ${ct} example: ${err}`);
+          n++;
+        }
+      }
+    }
+  }
+  for (const [name, r] of Object.entries(doc.components.responses)) {
+    for (const [ct, media] of Object.entries(r.content || {})) {
+      if (media.example === undefined) continue;
+      const err = validateAgainst(media.schema, media.example);
+      ok(!err, `response ${name} ${ct} example: ${err}`);
+      n++;
+    }
+  }
+  ok(n >= 4, `examples checked: ${n}`);
+});

@@ -33,6 +33,21 @@ export function freePort() {
 
 let seq = 0;
 
+// Daemons still running when the suite exits (a crash of the runner, ^C)
+// are killed so that none outlives it.
+const live = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try {
+      p.kill('SIGKILL');
+    } catch { /* already gone */ }
+  }
+  try {
+    rmSync(TMP, { recursive: true, force: true });
+  } catch { /* best effort */ }
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
+
 export class Daemon {
   /**
    * opts: name, db (path; default a new temp file), workers (2),
@@ -97,7 +112,11 @@ export class Daemon {
       this.proc = p;
       this.#capture(p.stdout);
       this.#capture(p.stderr, this.stderr);
-      p.exitInfo = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
+      live.add(p);
+      p.exitInfo = new Promise((resolve) => p.on('exit', (code, signal) => {
+        live.delete(p);
+        resolve({ code, signal });
+      }));
       p.exitInfo.then((info) => {
         this.exits.push(info);
         if (!this.stopping) this.crashed = info;

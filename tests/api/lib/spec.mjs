@@ -52,6 +52,12 @@ export function schemaErrors(name, value) {
   return ajv.errorsText(v.errors, { dataVar: name });
 }
 
+/** Validate `value` against an inline schema (refs into components); error text or null. */
+export function validateAgainst(schema, value) {
+  const v = validatorFor(schema);
+  return v(value) ? null : ajv.errorsText(v.errors);
+}
+
 export function assertSchema(name, value) {
   const e = schemaErrors(name, value);
   if (e) throw new Error(`response does not match schema ${name}: ${e}\n${JSON.stringify(value).slice(0, 600)}`);

@@ -1,0 +1,298 @@
+/* event_names.c -- actor names for events: patterns over the raw text.
+ *
+ * Owns the title, organisation-suffix, middle-dot and capitalised-word
+ * patterns and the word lists behind them. It finds candidates only;
+ * deciding which names act in which event is events.c's business.
+ */
+#include "analyze/event_names.h"
+#include "analyze/event_lex.h"
+
+#include <string.h>
+
+/* ---- small UTF-8 helpers (as in events.c) ---- */
+
+static size_t cp_len(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
+static int starts(const char *s, size_t len, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    return i + n <= len && !memcmp(s + i, w, n);
+}
+
+/* A CJK ideograph (U+3400..U+9FFF) at s[i]. */
+static int is_han(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    return c >= 0xE3 && c <= 0xE9 && i + 2 < len && !(c == 0xE3 && (unsigned char)s[i + 1] < 0x90);
+}
+
+static int any_of(const char *s, size_t len, size_t i, const char *const *list)
+{
+    for (size_t k = 0; list[k]; k++)
+        if (starts(s, len, i, list[k]))
+            return (int)strlen(list[k]);
+    return 0;
+}
+
+static int contains(const char *s, size_t a, size_t b, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = a; i + n <= b; i++)
+        if (!memcmp(s + i, w, n))
+            return 1;
+    return 0;
+}
+
+/* ---- actors ---- */
+
+const char *const EVENT_STOP_CHARS[] = {
+    "的", "了", "在", "和", "与", "及", "是", "对", "向", "由", "被", "从", "将", "把", "为", "等", "就",
+    "也", "都", "已", "还", "据", "让", "给", "跟", "同", "于", "以", "而", "并", "又", "再", "其", "这",
+    "那", "该", "此", "每", "各", "有", "说", "称", "表", "示", "会", "要", "能", "可", "着", "过", "到",
+    "去", "来", "所", "后", "前", "中", "时", "称", "认", "曾", "正", "才", "很", "最", "更", NULL};
+
+static const char *const ORG_SUFFIX[] = {
+    "公司", "集团", "银行", "研究院", "研究所", "实验室", "大学", "学院", "医院", "政府", "委员会", "法院",
+    "检察院", "公安局", "派出所", "消防支队", "消防大队", "消防中队", "协会", "基金会", "交易所", "俱乐部",
+    "电视台", "报社", "通讯社", "科技", "管理局", "监管局", "卫生局", "教育局", "气象局", "地震局",
+    "办公室", "指挥部", "中心", "机构", "公安厅", "公安局", "交警大队", "支队", "大队", "委员会", "部门",
+    "政府", "部", "局", "署", "厅", "委", "网站", "航空", "铁路局", "医院", "学校", "小学", "中学", NULL};
+
+static const char *const TITLES[] = {
+    "首席执行官", "首席科学家", "首席分析师", "联合创始人", "创始人", "董事长", "总裁", "总经理", "CEO",
+    "CTO", "掌门人", "教授", "院士", "部长", "市长", "省长", "县长", "院长", "局长", "校长", "主席",
+    "总统", "总理", "首相", "发言人", "负责人", "主任", "书记", "主教练", "教练", "博士", "研究员",
+    "科学家", "分析师", "经理", "队长", "警官", "所长", "处长", "董事", NULL};
+
+const char *const EVENT_GROUP_ACTORS[] = {
+    "警方", "民警", "交警", "公安", "消防官兵", "消防队员", "消防员", "消防人员", "医护人员", "救援人员",
+    "救援队", "武警", "村民", "居民", "司机", "乘客", "伤者", "遇难者", "记者", "专家", "官员", "工作人员",
+    "有关部门", "相关部门", "当地政府", "市政府", "省政府", "国务院", "学生", "师生", "患者", "police",
+    "目击者", "驾驶员", "肇事者", "嫌疑人", "歹徒", "恐怖分子", "武装分子", "医生", "护士", "交通部门",
+    "官方", "相关人士", "知情人士", "负责人", "当局", "发言人", "军方", "消防部门", "卫生部门", "网友",
+    NULL};
+
+static void add_name(event_names *st, const char *s, size_t n)
+{
+    if (n < 2 || n >= EVENT_NAME_BYTES || st->n >= EVENT_MAX_NAMES)
+        return;
+    for (int k = 0; k < st->n; k++)
+        if (strlen(st->name[k]) == n && !memcmp(st->name[k], s, n))
+            return;
+    memcpy(st->name[st->n], s, n);
+    st->name[st->n++][n] = '\0';
+}
+
+/* A Chinese personal name at i (2-3 Han characters, or a transliterated
+ * name with ·); returns its byte length or 0. */
+static size_t name_after(const char *t, size_t len, size_t i)
+{
+    size_t j = i, chars = 0;
+    while (j < len && chars < 12) {
+        if (starts(t, len, j, "·") || starts(t, len, j, "•")) {
+            j += starts(t, len, j, "·") ? 2 : 3;
+            chars = 0;   /* a transliterated name: keep going */
+            continue;
+        }
+        if (!is_han(t, len, j) || (chars >= 2 && any_of(t, len, j, EVENT_STOP_CHARS)))
+            break;
+        if (chars == 0 && any_of(t, len, j, EVENT_STOP_CHARS))
+            return 0;
+        j += 3;
+        chars++;
+        if (chars == 3 && !contains(t, i, j, "·") && !starts(t, len, j, "·") && !starts(t, len, j, "•"))
+            break;
+    }
+    return chars >= 2 || contains(t, i, j, "·") ? j - i : 0;
+}
+
+/* Han run ending at e, at most max chars, stopping at stop chars. */
+static size_t han_run_before(const char *t, size_t len, size_t e, size_t max)
+{
+    size_t b = e, chars = 0;
+    while (b >= 3 && chars < max) {
+        size_t p = b - 3;
+        int latin = b > 0 && ((t[b - 1] >= 'A' && t[b - 1] <= 'Z') || (t[b - 1] >= 'a' && t[b - 1] <= 'z') ||
+                              (t[b - 1] >= '0' && t[b - 1] <= '9'));
+        if (latin && max > 4) {   /* organisations may hold Latin letters: 360公司 */
+            b--;
+            continue;
+        }
+        if (!is_han(t, len, p) || any_of(t, len, p, EVENT_STOP_CHARS))
+            break;
+        b = p;
+        chars++;
+    }
+    return b;
+}
+
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_alnum(char c) { return (c >= 'a' && c <= 'z') || is_upper(c) || (c >= '0' && c <= '9'); }
+
+static const char *const EN_STOP[] = {
+    "The", "A", "An", "In", "On", "At", "But", "And", "It", "He", "She", "They", "We", "I", "This", "That",
+    "These", "Those", "If", "As", "For", "Of", "To", "By", "With", "His", "Her", "Their", "Its", "Our",
+    "When", "While", "After", "Before", "However", "There", "What", "Why", "How", "Who", "Some", "Many",
+    "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "So", "Also", "Now", "Last", "Next", "One", "Two", "More", "Most", "Under",
+    "Since", "Yet", "Despite", "Although", "Meanwhile", "According", "Speaking", "Earlier", "Later", "Then",
+    "Both", "All", "Any", "Each", "Such", "Other", "Not", "No", "Yes", "Even", "Still", "Only", "Just", NULL};
+
+static int en_stop(const char *s, size_t n)
+{
+    for (size_t k = 0; EN_STOP[k]; k++)
+        if (strlen(EN_STOP[k]) == n && !memcmp(EN_STOP[k], s, n))
+            return 1;
+    return 0;
+}
+
+/* Collect article-wide names. */
+static void scan_names(event_names *st, const char *t, size_t len)
+{
+    for (size_t i = 0; i < len && st->n < EVENT_MAX_NAMES;) {
+        int n;
+        if ((n = any_of(t, len, i, TITLES))) {
+            size_t nl = name_after(t, len, i + (size_t)n), tpos = 0;
+            /* the name stops before a trigger (林锐亲临 -> 林锐) and is no title itself */
+            for (size_t x = i + (size_t)n; nl && x < i + (size_t)n + nl; x += 3)
+                if (event_find_trigger(t, x, x + 6 <= len ? x + 6 : len, 1, &tpos) >= 0 && tpos == x) {
+                    nl = x - (i + (size_t)n);
+                    if (nl < 6)
+                        nl = 0;
+                    break;
+                }
+            static const char *const not_name[] = {"助理", "秘书", "副", "等", "马上", "立即", "迅速", "随即", "正在",
+                                                   "已经", "当即", "亲自", "一行", "们", "介绍", "透露", NULL};
+            if (nl && (any_of(t, len, i + (size_t)n, TITLES) || any_of(t, len, i + (size_t)n, not_name)))
+                nl = 0;
+            if (nl)
+                add_name(st, t + i + n, nl);
+            static const char *const after_name[] = {"教授", "院士", "博士", "老师", "医生", NULL};
+            static const char *const honorific[] = {"先生", "女士", "小姐", NULL};
+            int hn = any_of(t, len, i, honorific);
+            if (hn && i >= 3 && is_han(t, len, i - 3) && !any_of(t, len, i - 3, EVENT_STOP_CHARS)) {
+                add_name(st, t + i - 3, 3 + (size_t)hn);   /* 张先生 */
+                i += (size_t)hn;
+                continue;
+            }
+            size_t b = han_run_before(t, len, i, 4);
+            if (any_of(t, len, i, after_name) && i - b >= 6 && i - b <= 9 &&
+                (i + (size_t)n >= len || !is_han(t, len, i + (size_t)n) ||
+                 any_of(t, len, i + (size_t)n, EVENT_STOP_CHARS)))
+                add_name(st, t + b, i - b);   /* 沈为教授 -> 沈为 */
+            i += (size_t)n;
+            continue;
+        }
+        if ((n = any_of(t, len, i, ORG_SUFFIX))) {
+            size_t b = han_run_before(t, len, i, 10);
+            size_t e = i + (size_t)n;
+            static const char *const vague[] = {"一家", "两家", "这家", "多家", "几家", "每家", "各家", NULL};
+            if (i - b >= 6 && !any_of(t, len, b, vague))
+                add_name(st, t + b, e - b);
+            i = e;
+            continue;
+        }
+        if ((starts(t, len, i, "·") || starts(t, len, i, "•")) && i >= 6) {
+            /* 史蒂夫·沃兹尼亚克: Han runs joined by a middle dot */
+            size_t b = han_run_before(t, len, i, 3);
+            size_t dl = starts(t, len, i, "·") ? 2 : 3;
+            size_t e = i + dl, chars = 0;
+            size_t tpos = 0;
+            while (e < len && chars < 5 && is_han(t, len, e) && !any_of(t, len, e, EVENT_STOP_CHARS) &&
+                   !(chars >= 1 && event_find_trigger(t, e, e + 6 <= len ? e + 6 : len, 1, &tpos) >= 0 &&
+                     tpos == e)) {
+                e += 3;
+                chars++;
+            }
+            for (size_t x = b; x < i; x += 3) {   /* 联合创始人史蒂夫: the name starts after the title */
+                int tl = any_of(t, i, x, TITLES);
+                if (tl)
+                    b = x + (size_t)tl;
+            }
+            if (i - b >= 3 && chars >= 1)
+                add_name(st, t + b, e - b);
+            i = e;
+            continue;
+        }
+        if (is_upper(t[i]) && (i == 0 || !is_alnum(t[i - 1]))) {
+            /* capitalised words, joined by single spaces */
+            size_t j = i, last = i;
+            int words = 0;
+            while (j < len && is_upper(t[j])) {
+                size_t w = j;
+                while (j < len && (is_alnum(t[j]) || t[j] == '-' || t[j] == '.' || t[j] == '&'))
+                    j++;
+                while (j > w && (t[j - 1] == '.' || t[j - 1] == '-'))
+                    j--;
+                if (en_stop(t + w, j - w) && words == 0) {
+                    last = j;
+                    words = -1;
+                    break;
+                }
+                last = j;
+                words++;
+                if (j + 1 < len && t[j] == ' ' && is_upper(t[j + 1]))
+                    j++;
+                else
+                    break;
+            }
+            static const char *const not_names[] = {"AI", "IT", "TV", "PC", "VR", "AR", "UP", "OK", "APP",
+                                                    "CEO", "CTO", "GDP", "NPC", "MB", "GB", "PK", NULL};
+            int bad = 0;
+            for (size_t k = 0; not_names[k] && !bad; k++)
+                bad = strlen(not_names[k]) == last - i && !memcmp(t + i, not_names[k], last - i);
+            if (words > 0 && last - i >= 2 && !bad)
+                add_name(st, t + i, last - i);
+            i = last > i ? last : i + 1;
+            continue;
+        }
+        i += cp_len((unsigned char)t[i]);
+    }
+}
+
+
+/* Who speaks at the start of a clause: "王坚说，", "卫生局指出，". */
+static void scan_speakers(event_names *st, const char *t, size_t len)
+{
+    static const char *const says[] = {"说", "表示", "称", "指出", "透露", "强调", "介绍", NULL};
+    static const char *const not_people[] = {"报道", "消息", "声明", "公报", "数据", "资料", "文章", "报告",
+                                             "通报", "新闻", "信息", "有人", "他们", "她们", "我们", NULL};
+    for (size_t i = 6; i < len; i += cp_len((unsigned char)t[i])) {
+        if (!any_of(t, len, i, says))
+            continue;
+        size_t b = i, chars = 0;
+        while (b >= 3 && chars < 4 && is_han(t, len, b - 3) && !any_of(t, len, b - 3, EVENT_STOP_CHARS)) {
+            b -= 3;
+            chars++;
+        }
+        int at_start = b == 0 || t[b - 1] == ' ' || t[b - 1] == '\n' ||
+                       (b >= 3 && ((unsigned char)t[b - 3] == 0xEF || (unsigned char)t[b - 3] == 0xE3 ||
+                                   (unsigned char)t[b - 3] == 0xE2));   /* after CJK punctuation */
+        if (chars >= 2 && chars <= 3 && at_start && !any_of(t, len, b, not_people))
+            add_name(st, t + b, i - b);
+    }
+}
+
+/* Technologies are not actors: ChatGPT, Transformer, GPT-4. */
+static void drop_technologies(event_names *en, const tag_taxonomy *tx)
+{
+    int tech = tag_facet_find(tx, "technology"), w = 0, found[2];
+    for (int k = 0; k < en->n; k++) {
+        if (tech >= 0 && tag_lookup(tx, en->name[k], tech, found, 2) > 0)
+            continue;
+        if (w != k)
+            memcpy(en->name[w], en->name[k], sizeof en->name[w]);
+        w++;
+    }
+    en->n = w;
+}
+
+void event_names_find(event_names *en, const tag_taxonomy *tx, const char *t, size_t len)
+{
+    int before = en->n;
+    scan_names(en, t, len);
+    scan_speakers(en, t, len);
+    if (tx && en->n > before)
+        drop_technologies(en, tx);
+}

@@ -1,0 +1,53 @@
+/* keywords.h -- keywords of one article (text_doc) for the record.
+ *
+ * A kw_model holds the background document frequencies (data/idf-zh.tsv,
+ * data/idf-en.tsv), loaded once and read-only afterwards: share it across
+ * threads. kw_extract() ranks single words and multi-word phrases by term
+ * frequency x background IDF, position and title boosts and a TextRank
+ * co-occurrence score, and drops bylines, speaker labels, site names,
+ * boilerplate, bare numbers and substrings of better keywords.
+ */
+#ifndef SKIMD_KEYWORDS_H
+#define SKIMD_KEYWORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/text.h"
+
+typedef struct kw_model kw_model;
+
+#define KW_MAX 10           /* keywords per article in the record */
+#define KW_TEXT_MAX 128     /* bytes of one keyword's surface form */
+#define KW_MAX_TERMS 4      /* words in a phrase */
+
+typedef struct kw_item {
+    char text[KW_TEXT_MAX]; /* surface form as in the text */
+    char norm[KW_TEXT_MAX]; /* lower-cased form (words joined by ' ' or, in CJK, nothing) */
+    double score;           /* higher is better; comparable within one doc */
+    uint32_t terms[KW_MAX_TERMS]; /* its words: term ids of the doc */
+    uint32_t n_terms;
+    uint32_t count;         /* occurrences in the body */
+} kw_item;
+
+/* Load data_dir/idf-zh.tsv and data_dir/idf-en.tsv (missing files mean a
+ * flat IDF; a malformed file is an error naming file and line). Returns 0
+ * or -1 with err set. Free with kw_model_free(). */
+int kw_model_load(const char *data_dir, kw_model **out, char *err, size_t errlen);
+void kw_model_free(kw_model *m);   /* accepts NULL */
+size_t kw_model_bytes(const kw_model *m);
+
+/* Background IDF of a lower-cased word in lang; an unseen word gets the
+ * highest IDF of the table; languages without a table get 1. */
+double kw_idf(const kw_model *m, const char *lang, const char *norm);
+
+/* Up to cap (<= KW_MAX recommended) keywords of doc into out, best first.
+ * `url` (may be NULL) helps recognise the site name. Returns how many. */
+size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
+                  kw_item *out, size_t cap);
+
+/* The plain TF-IDF baseline used by the evaluation: single non-stop words
+ * ranked by count x IDF, nothing else. */
+size_t kw_baseline_tfidf(const kw_model *m, const text_doc *doc, kw_item *out, size_t cap);
+
+#endif

@@ -1,0 +1,822 @@
+/* text.c -- the shared text context (friso lexicon, stop words) and the
+ * per-article text_doc: sentences (text_sent.c), word tokens, interned
+ * terms and stems. Chinese goes through friso's complex mode, other scripts
+ * through ICU's word break iterator; pieces friso cuts out of a repeated
+ * name or term (白马+商+评) are glued back. Owns no scoring: keywords.c and
+ * summary.c read the doc.
+ *
+ * Threads: friso_t and friso_config_t live in text_ctx and are only read
+ * while segmenting (friso keeps per-call state in the friso_task_t, which
+ * we create per call), so one ctx serves every worker.
+ */
+#include "analyze/text.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <friso/friso.h>
+#include <jansson.h>
+#include <libstemmer.h>
+#include <unicode/ubrk.h>
+#include <unicode/ustring.h>
+
+#define FRISO_DEFAULT_INI "/usr/share/friso/friso.ini"
+#define FRISO_DEFAULT_DICT "/usr/share/friso/dict/UTF-8/"
+#define MAX_WORD_BYTES 64
+
+/* Optional stop-word lists, data/stopwords-<lang>.txt. */
+static const char *const other_stop_langs[] = { "de", "fr", "es", "it", "pt", "nl" };
+#define N_OTHER_STOP (sizeof other_stop_langs / sizeof other_stop_langs[0])
+
+struct text_ctx {
+    friso_t friso;          /* lexicon, read-only after load */
+    friso_config_t fcfg;    /* segmentation settings, read-only */
+    text_map *stop_zh;      /* Chinese stop words */
+    text_map *stop_en;      /* English stop words (also checked for every language) */
+    text_map *stop_other[N_OTHER_STOP]; /* other_stop_langs[i]'s list, or empty */
+    size_t extra_terms;     /* words we added to the lexicon */
+    text_map *compounds;    /* lexicon words friso may still cut (生成式ai), lower-cased */
+};
+
+/* ---- context ---- */
+
+static int load_list(const char *dir, const char *name, text_map *into,
+                     int required, char *err, size_t errlen)
+{
+    char path[1024], line[512];
+    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        snprintf(err, errlen, "text: path too long: %s/%s", dir, name);
+        return -1;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (!required)
+            return 0;
+        snprintf(err, errlen, "text: cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        size_t l = strlen(line);
+        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r' || line[l - 1] == ' ' ||
+                     line[l - 1] == '\t'))
+            line[--l] = '\0';
+        if (!l || line[0] == '#')
+            continue;
+        if (text_map_put(into, line, l, NULL) == TEXT_MAP_NONE) {
+            snprintf(err, errlen, "text: out of memory reading %s", path);
+            rc = -1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+static int add_lexicon_file(text_ctx *ctx, const char *dir, char *err, size_t errlen)
+{
+    text_map *words = text_map_new();
+    if (!words) {
+        snprintf(err, errlen, "text: out of memory");
+        return -1;
+    }
+    int rc = load_list(dir, "lexicon-zh.txt", words, 0, err, errlen);
+    for (uint32_t id = 0; rc == 0 && id < text_map_size(words); id++)
+        if (text_ctx_add_term(ctx, text_map_key(words, id)) != 0) {
+            snprintf(err, errlen, "text: out of memory adding lexicon words");
+            rc = -1;
+        }
+    text_map_free(words);
+    return rc;
+}
+
+int text_ctx_new(const char *data_dir, const char *friso_ini, text_ctx **out,
+                 char *err, size_t errlen)
+{
+    char dummy[8];
+    if (!err || !errlen) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    err[0] = '\0';
+    text_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx || !out || !data_dir) {
+        snprintf(err, errlen, "text: %s", ctx ? "bad arguments" : "out of memory");
+        goto fail;
+    }
+    ctx->friso = friso_new();
+    ctx->fcfg = friso_new_config();
+    ctx->stop_zh = text_map_new();
+    ctx->stop_en = text_map_new();
+    ctx->compounds = text_map_new();
+    int maps_ok = 1;
+    for (size_t i = 0; i < N_OTHER_STOP; i++)
+        maps_ok &= (ctx->stop_other[i] = text_map_new()) != NULL;
+    if (!ctx->friso || !ctx->fcfg || !ctx->stop_zh || !ctx->stop_en || !ctx->compounds || !maps_ok) {
+        snprintf(err, errlen, "text: out of memory");
+        goto fail;
+    }
+    const char *ini = friso_ini ? friso_ini : (access(FRISO_DEFAULT_INI, R_OK) == 0 ? FRISO_DEFAULT_INI : NULL);
+    if (ini) {
+        if (friso_init_from_ifile(ctx->friso, ctx->fcfg, (fstring)ini) != 1) {
+            snprintf(err, errlen, "text: cannot load friso configuration %s", ini);
+            goto fail;
+        }
+    } else {
+        if (access(FRISO_DEFAULT_DICT "friso.lex.ini", R_OK) != 0) {
+            snprintf(err, errlen, "text: friso dictionary not found in %s (install friso-dict)",
+                     FRISO_DEFAULT_DICT);
+            goto fail;
+        }
+        friso_init_config(ctx->fcfg);
+        ctx->friso->charset = FRISO_UTF8;
+        ctx->friso->dic = friso_dic_new();
+        friso_dic_load_from_ifile(ctx->friso, ctx->fcfg, (fstring)FRISO_DEFAULT_DICT,
+                                  (uint_t)ctx->fcfg->max_len * 3);
+    }
+    if (!ctx->friso->dic || !friso_dic_match(ctx->friso->dic, __LEX_CJK_WORDS__, (fstring)"中国")) {
+        snprintf(err, errlen, "text: the friso lexicon is empty (%s)", ini ? ini : FRISO_DEFAULT_DICT);
+        goto fail;
+    }
+    /* We want every word once, in text order, with nothing dropped. */
+    ctx->fcfg->add_syn = 0;
+    ctx->fcfg->clr_stw = 0;
+    ctx->fcfg->keep_urec = 1;
+    ctx->fcfg->en_sseg = 0;
+    ctx->fcfg->spx_out = 0;
+    snprintf(ctx->fcfg->kpuncs, sizeof ctx->fcfg->kpuncs, "%s", "@%.#&+");
+    friso_set_mode(ctx->fcfg, __FRISO_COMPLEX_MODE__);
+    if (load_list(data_dir, "stopwords-zh.txt", ctx->stop_zh, 1, err, errlen) ||
+        load_list(data_dir, "stopwords-en.txt", ctx->stop_en, 1, err, errlen) ||
+        add_lexicon_file(ctx, data_dir, err, errlen))
+        goto fail;
+    for (size_t i = 0; i < N_OTHER_STOP; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "stopwords-%s.txt", other_stop_langs[i]);
+        if (load_list(data_dir, name, ctx->stop_other[i], 0, err, errlen))
+            goto fail;
+    }
+    *out = ctx;
+    return 0;
+fail:
+    text_ctx_free(ctx);
+    if (out)
+        *out = NULL;
+    return -1;
+}
+
+void text_ctx_free(text_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->friso)
+        friso_free(ctx->friso);   /* frees the dictionary too */
+    if (ctx->fcfg)
+        friso_free_config(ctx->fcfg);
+    text_map_free(ctx->stop_zh);
+    text_map_free(ctx->stop_en);
+    for (size_t i = 0; i < N_OTHER_STOP; i++)
+        text_map_free(ctx->stop_other[i]);
+    text_map_free(ctx->compounds);
+    free(ctx);
+}
+
+int text_ctx_add_term(text_ctx *ctx, const char *term)
+{
+    if (!ctx || !term)
+        return -1;
+    size_t len = strlen(term);
+    if (len < 2 || len >= MAX_WORD_BYTES)
+        return 0;
+    /* friso matches lower-case Latin letters */
+    char w[MAX_WORD_BYTES];
+    for (size_t i = 0; i <= len; i++)
+        w[i] = (term[i] >= 'A' && term[i] <= 'Z') ? (char)(term[i] | 0x20) : term[i];
+    /* Mixed words (生成式ai) friso cuts whatever its lexicon says: they are
+     * glued back after segmentation; so are words it cuts otherwise. */
+    if (text_map_put(ctx->compounds, w, len, NULL) == TEXT_MAP_NONE)
+        return -1;
+    if (friso_dic_match(ctx->friso->dic, __LEX_CJK_WORDS__, w))
+        return 0;
+    char *copy = strdup(w);   /* the dictionary frees it */
+    if (!copy)
+        return -1;
+    friso_dic_add(ctx->friso->dic, __LEX_CJK_WORDS__, copy, NULL);
+    ctx->extra_terms++;
+    return 0;
+}
+
+int text_ctx_add_json_terms(text_ctx *ctx, const char *path)
+{
+    json_error_t jerr;
+    json_t *root = path ? json_load_file(path, 0, &jerr) : NULL;
+    if (!root)
+        return 0;
+    enum { STACK = 256 };   /* iterative walk, bounded stack */
+    json_t *stack[STACK];
+    size_t n = 0;
+    int rc = 0;
+    stack[n++] = root;
+    while (n && rc == 0) {
+        json_t *v = stack[--n];
+        if (json_is_string(v)) {
+            const char *s = json_string_value(v);
+            size_t len = strlen(s), chars = text_utf8_chars(s, len), han = 0;
+            for (size_t i = 0; i < len;)
+                han += (size_t)text_is_han(text_utf8_next(s, len, &i));
+            if (han && chars >= 2 && chars <= 10 && !strchr(s, ' '))
+                rc = text_ctx_add_term(ctx, s);
+        } else if (json_is_array(v)) {
+            for (size_t i = 0; i < json_array_size(v) && n < STACK; i++)
+                stack[n++] = json_array_get(v, i);
+        } else if (json_is_object(v)) {
+            const char *key;
+            json_t *val;
+            json_object_foreach(v, key, val) {
+                if (n < STACK)
+                    stack[n++] = val;
+            }
+        }
+    }
+    json_decref(root);
+    return rc;
+}
+
+int text_is_stopword(const text_ctx *ctx, const char *lang, const char *norm)
+{
+    if (!ctx || !norm)
+        return 0;
+    size_t len = strlen(norm);
+    int zh = lang && (!strcmp(lang, "zh") || !strcmp(lang, "ja"));
+    if (zh && text_map_get(ctx->stop_zh, norm, len) != TEXT_MAP_NONE)
+        return 1;
+    for (size_t i = 0; lang && !zh && i < N_OTHER_STOP; i++)
+        if (!strcmp(lang, other_stop_langs[i]))
+            return text_map_get(ctx->stop_other[i], norm, len) != TEXT_MAP_NONE ||
+                   text_map_get(ctx->stop_en, norm, len) != TEXT_MAP_NONE;
+    return text_map_get(ctx->stop_en, norm, len) != TEXT_MAP_NONE;
+}
+
+size_t text_ctx_bytes(const text_ctx *ctx)
+{
+    return ctx ? text_map_bytes(ctx->stop_zh) + text_map_bytes(ctx->stop_en) +
+                 text_map_bytes(ctx->compounds) : 0;
+}
+
+/* ---- tokens ---- */
+
+typedef struct tok_buf {
+    text_token *v;
+    size_t n, cap;
+} tok_buf;
+
+static int tok_push(tok_buf *b, text_token t)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        text_token *v = realloc(b->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = t;
+    return 0;
+}
+
+static const char *snowball_name(const char *lang)
+{
+    static const char *const map[][2] = {
+        { "en", "english" }, { "fr", "french" }, { "de", "german" }, { "es", "spanish" },
+        { "it", "italian" }, { "pt", "portuguese" }, { "nl", "dutch" }, { "sv", "swedish" },
+        { "da", "danish" }, { "no", "norwegian" }, { "nb", "norwegian" }, { "fi", "finnish" },
+        { "ru", "russian" }, { "hu", "hungarian" }, { "ro", "romanian" }, { "tr", "turkish" },
+    };
+    for (size_t i = 0; lang && i < sizeof map / sizeof map[0]; i++)
+        if (!strcmp(lang, map[i][0]))
+            return map[i][1];
+    return NULL;
+}
+
+static uint8_t kind_of(const char *w, size_t len)
+{
+    if (len && ((w[0] >= '0' && w[0] <= '9') || (w[0] == '.' && len > 1 && w[1] >= '0' && w[1] <= '9')))
+        return TEXT_TOK_NUM;   /* 3.5, 2025年, 11月, 100% */
+    for (size_t i = 0; i < len;) {
+        uint32_t c = text_utf8_next(w, len, &i);
+        if (text_is_han(c) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0xAC00 && c <= 0xD7AF))
+            return TEXT_TOK_CJK;
+    }
+    return TEXT_TOK_WORD;
+}
+
+/* Intern norm[0..len) as a term of doc; returns its id or TEXT_MAP_NONE. */
+static uint32_t intern(const text_ctx *ctx, text_doc *doc, const char *norm, size_t len, size_t *term_cap)
+{
+    int added = 0;
+    uint32_t id = text_map_put(doc->term_map, norm, len, &added);
+    if (id == TEXT_MAP_NONE || !added)
+        return id;
+    if (id >= *term_cap) {
+        size_t cap = *term_cap ? *term_cap * 2 : 256;
+        text_term *t = realloc(doc->terms, cap * sizeof *t);
+        if (!t)
+            return TEXT_MAP_NONE;
+        doc->terms = t;
+        *term_cap = cap;
+    }
+    text_term *t = &doc->terms[id];
+    memset(t, 0, sizeof *t);
+    t->norm = text_map_key(doc->term_map, id);
+    t->first = UINT32_MAX;
+    t->kind = kind_of(norm, len);
+    t->chars = (uint32_t)text_utf8_chars(norm, len);
+    t->stop = (uint8_t)text_is_stopword(ctx, doc->lang, t->norm);
+    doc->n_terms = id + 1;
+    return id;
+}
+
+/* Is there anything but white space in s[a..b)? */
+static int has_punct(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i < b;) {
+        uint32_t c = text_utf8_next(s, b, &i);
+        if (!(c == ' ' || c == '\t' || c == 0xA0 || c == 0x3000))
+            return 1;
+    }
+    return 0;
+}
+
+static int segment_friso(const text_ctx *ctx, text_doc *doc, const char *s, size_t len,
+                         tok_buf *out, size_t *term_cap)
+{
+    friso_task_t task = friso_new_task();
+    if (!task)
+        return -1;
+    int rc = 0;
+    size_t prev_end = 0;
+    friso_set_text(task, (fstring)s);
+    friso_config_t cfg = ctx->fcfg;
+    while (cfg->next_token(ctx->friso, cfg, task)) {
+        friso_token_t ft = task->token;
+        size_t wlen = strnlen(ft->word, sizeof ft->word);
+        if (!wlen)
+            continue;
+        size_t k = 0;
+        uint32_t c0 = text_utf8_next(ft->word, wlen, &k);
+        int han = text_is_han(c0);
+        /* friso reports a Han character missing from its lexicon as
+         * punctuation: it is a word to us */
+        if (ft->type == __LEX_PUNC_WORDS__ && !(han && k == wlen))
+            continue;
+        if (k == wlen && !(c0 >= '0' && c0 <= '9') && !(c0 >= 'a' && c0 <= 'z') && !han &&
+            c0 < 0x3040)
+            continue;   /* a lone symbol */
+        /* friso writes a word's offset into the shared dictionary entry
+         * and reads it back (next_mmseg_token): with several threads it
+         * may read another thread's. Chinese words are verbatim bytes of
+         * the text, so we find them ourselves; Latin words are built per
+         * task and their offsets are safe. */
+        size_t start, end;
+        const char *hit = NULL;
+        if (c0 >= 0x80) {
+            size_t window = len - prev_end < 256 + wlen ? len - prev_end : 256 + wlen;
+            hit = memmem(s + prev_end, window, ft->word, wlen);
+        }
+        if (hit) {
+            start = (size_t)(hit - s);
+            end = start + wlen;
+        } else {
+            if (ft->offset < 0)
+                continue;
+            start = (size_t)ft->offset;
+            end = start + ft->rlen;
+            if (end > len || start < prev_end || end <= start)
+                continue;
+        }
+        uint32_t id = intern(ctx, doc, ft->word, wlen, term_cap);
+        if (id == TEXT_MAP_NONE) {
+            rc = -1;
+            break;
+        }
+        text_token t = { .start = (uint32_t)start, .end = (uint32_t)end, .term = id,
+                         .kind = doc->terms[id].kind };
+        if (out->n == 0 || has_punct(s, prev_end, start))
+            t.flags |= TEXT_TF_BREAK;
+        if (t.kind == TEXT_TOK_CJK && doc->terms[id].chars == 1)
+            t.flags |= TEXT_TF_SINGLE;
+        if (tok_push(out, t) != 0) {
+            rc = -1;
+            break;
+        }
+        prev_end = end;
+    }
+    friso_free_task(task);
+    return rc;
+}
+
+static int segment_icu(const text_ctx *ctx, text_doc *doc, const char *s, size_t len, tok_buf *out, size_t *term_cap)
+{
+    UChar *u = NULL;
+    uint32_t *map = NULL;
+    UBreakIterator *bi = NULL;
+    int rc = -1;
+    int32_t ulen = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    size_t prev_end = 0;
+    if (len > INT32_MAX / 2)
+        goto done;
+    u = malloc((len + 1) * sizeof *u);
+    map = malloc((len + 2) * sizeof *map);
+    if (!u || !map)
+        goto done;
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        uint32_t c = text_utf8_next(s, len, &i);
+        if (c >= 0x10000) {
+            map[ulen] = (uint32_t)at;
+            u[ulen++] = (UChar)(0xD800 + ((c - 0x10000) >> 10));
+            map[ulen] = (uint32_t)at;
+            u[ulen++] = (UChar)(0xDC00 + ((c - 0x10000) & 0x3FF));
+        } else {
+            map[ulen] = (uint32_t)at;
+            u[ulen++] = (UChar)c;
+        }
+    }
+    map[ulen] = (uint32_t)len;
+    bi = ubrk_open(UBRK_WORD, doc->lang[0] ? doc->lang : "en", u, ulen, &st);
+    if (U_FAILURE(st))
+        goto done;
+    int32_t a = ubrk_first(bi);
+    for (int32_t b = ubrk_next(bi); b != UBRK_DONE; a = b, b = ubrk_next(bi)) {
+        int32_t status = ubrk_getRuleStatus(bi);
+        if (status < UBRK_WORD_NUMBER || b - a > 48)
+            continue;
+        UChar low[64];
+        char w[MAX_WORD_BYTES * 3];
+        UErrorCode e2 = U_ZERO_ERROR;
+        int32_t ll = u_strToLower(low, 64, u + a, b - a, "", &e2);
+        int32_t wl = 0;
+        if (U_SUCCESS(e2))
+            u_strToUTF8(w, (int32_t)sizeof w, &wl, low, ll, &e2);
+        if (U_FAILURE(e2) || wl <= 0 || (size_t)wl >= sizeof w)
+            continue;
+        /* drop a possessive: company's -> company */
+        if (wl > 3 && w[wl - 2] == '\'' && w[wl - 1] == 's')
+            wl -= 2;
+        else if (wl > 5 && !memcmp(w + wl - 4, "\xE2\x80\x99s", 4))
+            wl -= 4;
+        /* French and Italian elision: l'énergie -> énergie */
+        size_t elide = 0;
+        if (!strcmp(doc->lang, "fr") || !strcmp(doc->lang, "it") || !strcmp(doc->lang, "ca")) {
+            for (size_t q = 1; q <= 3 && q + 1 < (size_t)wl; q++) {
+                if (w[q] == '\'') {
+                    elide = q + 1;
+                    break;
+                }
+                if (q + 3 < (size_t)wl && !memcmp(w + q, "\xE2\x80\x99", 3)) {
+                    elide = q + 3;
+                    break;
+                }
+            }
+        }
+        uint32_t id = intern(ctx, doc, w + elide, (size_t)wl - elide, term_cap);
+        if (id == TEXT_MAP_NONE)
+            goto done;
+        size_t start = map[a] + elide, end = map[b];
+        text_token t = { .start = (uint32_t)start, .end = (uint32_t)end, .term = id,
+                         .kind = status < UBRK_WORD_LETTER ? TEXT_TOK_NUM : doc->terms[id].kind };
+        if (out->n == 0 || has_punct(s, prev_end, start))
+            t.flags |= TEXT_TF_BREAK;
+        if (t.kind == TEXT_TOK_CJK && doc->terms[id].chars == 1)
+            t.flags |= TEXT_TF_SINGLE;
+        if (tok_push(out, t) != 0)
+            goto done;
+        prev_end = end;
+    }
+    rc = 0;
+done:
+    if (bi)
+        ubrk_close(bi);
+    free(u);
+    free(map);
+    return rc;
+}
+
+static int segment(const text_ctx *ctx, text_doc *doc, const char *s, size_t len,
+                   tok_buf *out, size_t *term_cap)
+{
+    if (!len)
+        return 0;
+    if (doc->cjk)
+        return segment_friso(ctx, doc, s, len, out, term_cap);
+    return segment_icu(ctx, doc, s, len, out, term_cap);
+}
+
+/* Glue runs of 2-4 adjacent tokens that spell a lexicon word. */
+static int glue_compounds(const text_ctx *ctx, text_doc *doc, tok_buf *b, size_t *term_cap)
+{
+    if (!text_map_size(ctx->compounds))
+        return 0;
+    char key[4 * MAX_WORD_BYTES];
+    text_token *v = b->v;
+    size_t w = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        text_token t = v[i];
+        size_t kl = 0;
+        for (size_t n = 1; n <= 4 && i + n <= b->n; n++) {
+            const text_token *u = &v[i + n - 1];
+            if (n > 1 && (u->flags & TEXT_TF_BREAK))
+                break;
+            const char *nm = doc->terms[u->term].norm;
+            size_t l = strlen(nm);
+            if (kl + l >= sizeof key)
+                break;
+            memcpy(key + kl, nm, l);
+            kl += l;
+            if (n > 1 && text_map_get(ctx->compounds, key, kl) != TEXT_MAP_NONE) {
+                uint32_t id = intern(ctx, doc, key, kl, term_cap);
+                if (id == TEXT_MAP_NONE)
+                    return -1;
+                t.term = id;
+                t.end = u->end;
+                t.kind = TEXT_TOK_CJK;
+                t.flags &= (uint8_t)~TEXT_TF_SINGLE;
+                t.sent = (uint32_t)n;   /* tokens consumed; reset below */
+            }
+        }
+        size_t used = t.term != v[i].term ? t.sent : 1;
+        t.sent = 0;
+        v[w++] = t;
+        i += used - 1;
+    }
+    b->n = w;
+    return 0;
+}
+
+/* Glue runs of 2-3 adjacent Chinese tokens, one of them a single
+ * character, that repeat (3+ times, or 2+ and in the title): names and
+ * terms the lexicon does not know (周+鸿+祎, 白马+商+评). */
+static int glue_pieces(const text_ctx *ctx, text_doc *doc, tok_buf *b, size_t *term_cap)
+{
+    text_map *grams = text_map_new();
+    if (!grams)
+        return -1;
+    int rc = -1;
+    char key[3 * MAX_WORD_BYTES];
+    text_token *v = b->v;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t w = 0;
+        for (size_t i = 0; i < b->n; i++) {
+            size_t best = 1;
+            for (size_t n = 3; n >= 2 && best == 1; n--) {
+                if (i + n > b->n)
+                    continue;
+                int single = 0, ok = 1;
+                size_t kl = 0;
+                for (size_t k = 0; k < n && ok; k++) {
+                    const text_token *t = &v[i + k];
+                    const text_term *tm = &doc->terms[t->term];
+                    if (t->kind != TEXT_TOK_CJK || (k && (t->flags & TEXT_TF_BREAK)) || tm->stop) {
+                        ok = 0;
+                        break;
+                    }
+                    single |= (t->flags & TEXT_TF_SINGLE) != 0;
+                    size_t l = strlen(tm->norm);
+                    if (kl + l >= sizeof key) {
+                        ok = 0;
+                        break;
+                    }
+                    memcpy(key + kl, tm->norm, l);
+                    kl += l;
+                }
+                if (!ok || !single)
+                    continue;
+                if (pass == 0) {
+                    uint32_t id = text_map_put(grams, key, kl, NULL);
+                    if (id == TEXT_MAP_NONE)
+                        goto done;
+                    text_map_set_value(grams, id, text_map_value(grams, id) + 1);
+                } else {
+                    uint32_t id = text_map_get(grams, key, kl);
+                    double c = text_map_value(grams, id);
+                    key[kl] = '\0';
+                    if (c >= 3 || (c >= 2 && strstr(doc->title, key)))
+                        best = n;
+                }
+            }
+            if (pass == 0)
+                continue;
+            text_token t = v[i];
+            if (best > 1) {
+                size_t kl = 0;
+                for (size_t k = 0; k < best; k++) {
+                    const char *nm = doc->terms[v[i + k].term].norm;
+                    size_t l = strlen(nm);
+                    memcpy(key + kl, nm, l);
+                    kl += l;
+                }
+                uint32_t id = intern(ctx, doc, key, kl, term_cap);
+                if (id == TEXT_MAP_NONE)
+                    goto done;
+                t.term = id;
+                t.end = v[i + best - 1].end;
+                t.flags &= (uint8_t)~TEXT_TF_SINGLE;
+                i += best - 1;
+            }
+            v[w++] = t;
+        }
+        if (pass == 1)
+            b->n = w;
+    }
+    rc = 0;
+done:
+    text_map_free(grams);
+    return rc;
+}
+
+/* ---- the doc ---- */
+
+/* First sentence that is a heading of what follows an article (comments,
+ * related links, hot lists) in the later three quarters of the text; the
+ * extractor may leave these in. n_sents when there is none. */
+static size_t find_body_end(const text_doc *doc)
+{
+    static const char *const heads[] = { "评论", "网友评论", "热门评论", "最新评论", "相关推荐",
+        "相关阅读", "相关新闻", "相关文章", "延伸阅读", "热搜榜", "热门推荐", "猜你喜欢", "推荐阅读",
+        "举报/反馈", "Comments", "Related", "Related articles", "Related stories", "Related content",
+        "More on this story", "Read more", "You may also like", "Most read", "Most popular",
+        "Share this article", NULL };
+    for (size_t s = 0; s < doc->n_sents; s++) {
+        const text_sentence *se = &doc->sents[s];
+        if (se->start * 4 < doc->len || se->chars > 24)
+            continue;
+        size_t l = se->end - se->start;
+        for (size_t i = 0; heads[i]; i++)
+            if (strlen(heads[i]) == l && !strncasecmp(doc->text + se->start, heads[i], l))
+                return s;
+    }
+    return doc->n_sents;
+}
+
+void text_doc_release(text_doc *doc)
+{
+    if (!doc)
+        return;
+    free(doc->text);
+    free(doc->title);
+    free(doc->sents);
+    free(doc->toks);
+    free(doc->title_toks);
+    free(doc->terms);
+    text_map_free(doc->term_map);
+    text_map_free(doc->stem_map);
+    memset(doc, 0, sizeof *doc);
+}
+
+static char *dup_text(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    for (size_t i = 0; i < n; i++)   /* CR -> LF */
+        d[i] = s[i] == '\r' ? '\n' : s[i];
+    d[n] = '\0';
+    /* Invalid UTF-8 becomes '?', byte for byte (offsets stay): friso trusts
+     * lead bytes and would read past the end. */
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        text_utf8_next(d, n, &i);
+        if (i == at + 1 && (unsigned char)d[at] >= 0x80)
+            d[at] = '?';
+    }
+    return d;
+}
+
+static int stem_terms(text_doc *doc)
+{
+    const char *alg = snowball_name(doc->lang);
+    struct sb_stemmer *st = alg ? sb_stemmer_new(alg, "UTF_8") : NULL;
+    int rc = 0;
+    for (size_t i = 0; i < doc->n_terms; i++) {
+        text_term *t = &doc->terms[i];
+        const char *stem = t->norm;
+        size_t sl = strlen(stem);
+        if (st && t->kind == TEXT_TOK_WORD) {
+            const sb_symbol *r = sb_stemmer_stem(st, (const sb_symbol *)t->norm, (int)strlen(t->norm));
+            if (r) {
+                stem = (const char *)r;
+                sl = (size_t)sb_stemmer_length(st);
+            }
+        }
+        int added = 0;
+        uint32_t id = text_map_put(doc->stem_map, stem, sl, &added);
+        if (id == TEXT_MAP_NONE) {
+            rc = -1;
+            break;
+        }
+        t->stem_id = id;
+        t->stem = text_map_key(doc->stem_map, id);
+    }
+    doc->n_stems = text_map_size(doc->stem_map);
+    if (st)
+        sb_stemmer_delete(st);
+    return rc;
+}
+
+int text_doc_build(const text_ctx *ctx, const char *title, const char *text,
+                   const char *declared_lang, text_doc *doc)
+{
+    tok_buf body = {0}, head = {0};
+    size_t term_cap = 0;
+    if (!ctx || !doc)
+        return -1;
+    memset(doc, 0, sizeof *doc);
+    doc->text = dup_text(text);
+    doc->title = dup_text(title);
+    doc->term_map = text_map_new();
+    doc->stem_map = text_map_new();
+    if (!doc->text || !doc->title || !doc->term_map || !doc->stem_map)
+        goto fail;
+    doc->len = strlen(doc->text);
+    const char *lang = doc->len ? text_detect_language(doc->text, doc->len, declared_lang)
+                                : text_detect_language(doc->title, strlen(doc->title), declared_lang);
+    snprintf(doc->lang, sizeof doc->lang, "%s", lang ? lang : "");
+    doc->cjk = !strcmp(doc->lang, "zh");
+
+    /* sentences */
+    size_t cap = doc->len / 16 + 16;
+    for (;;) {
+        doc->sents = malloc(cap * sizeof *doc->sents);
+        if (!doc->sents)
+            goto fail;
+        doc->n_sents = text_split_sentences(doc->text, doc->len, doc->lang, doc->sents, cap);
+        if (doc->n_sents <= cap)
+            break;
+        free(doc->sents);
+        cap = doc->n_sents;
+    }
+
+    doc->n_body_sents = find_body_end(doc);
+
+    /* words */
+    if (segment(ctx, doc, doc->text, doc->len, &body, &term_cap) ||
+        segment(ctx, doc, doc->title, strlen(doc->title), &head, &term_cap))
+        goto fail;
+    if (doc->cjk && (glue_compounds(ctx, doc, &body, &term_cap) ||
+                     glue_compounds(ctx, doc, &head, &term_cap) ||
+                     glue_pieces(ctx, doc, &body, &term_cap)))
+        goto fail;
+    doc->toks = body.v;
+    doc->n_toks = body.n;
+    doc->title_toks = head.v;
+    doc->n_title_toks = head.n;
+    body.v = head.v = NULL;
+
+    /* tokens to sentences; counts */
+    size_t s = 0;
+    for (size_t i = 0; i < doc->n_toks; i++) {
+        text_token *t = &doc->toks[i];
+        while (s + 1 < doc->n_sents && t->start >= doc->sents[s].end)
+            s++;
+        if (s < doc->n_sents && i > 0 && doc->toks[i - 1].sent != s)
+            t->flags |= TEXT_TF_BREAK;
+        t->sent = (uint32_t)s;
+        text_term *tm = &doc->terms[t->term];
+        tm->count++;
+        if (tm->first == UINT32_MAX)
+            tm->first = (uint32_t)i;
+        doc->words += t->kind == TEXT_TOK_CJK ? tm->chars : 1;
+    }
+    for (size_t k = 0; k < doc->n_sents; k++) {
+        doc->sents[k].tok_begin = doc->sents[k].tok_end = 0;
+    }
+    for (size_t i = 0; i < doc->n_toks; i++) {
+        text_sentence *se = &doc->sents[doc->toks[i].sent];
+        if (se->tok_end == 0)
+            se->tok_begin = (uint32_t)i;
+        se->tok_end = (uint32_t)i + 1;
+    }
+    for (size_t i = 0; i < doc->n_title_toks; i++)
+        doc->terms[doc->title_toks[i].term].title_count++;
+    for (size_t i = 0; i < doc->n_toks; i++)
+        if (doc->terms[doc->toks[i].term].stop)
+            doc->toks[i].flags |= TEXT_TF_STOP;
+    for (size_t i = 0; i < doc->n_title_toks; i++)
+        if (doc->terms[doc->title_toks[i].term].stop)
+            doc->title_toks[i].flags |= TEXT_TF_STOP;
+    if (stem_terms(doc))
+        goto fail;
+    return 0;
+fail:
+    free(body.v);
+    free(head.v);
+    text_doc_release(doc);
+    return -1;
+}
