@@ -171,6 +171,7 @@ query_lat() {
 gen_db() {
     if [ -f "$2" ] && [ "$(sqlite3 "$2" 'SELECT count(*) FROM articles' 2>/dev/null)" = "$1" ]; then
         echo "bench: reusing $2 ($1 records)"
+        "$GEN" --db "$2" --stamp || exit 1      # current taxonomy: no re-tagging
         return 0
     fi
     rm -f "$2" "$2-wal" "$2-shm"
