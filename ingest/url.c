@@ -11,6 +11,8 @@
 #include <strings.h>
 #include <curl/curl.h>
 
+#define URL_MAX_HOST_LEN 255
+
 /* Query keys that only track where a click came from. */
 static int is_tracking_key(const char *key, size_t n)
 {
@@ -103,12 +105,19 @@ url_status url_normalize(const char *in, char **out)
         st = URL_NO_HOST;
         goto done;
     }
+    /* A DNS name is at most 253 bytes (+ brackets for IPv6 literals):
+     * a longer host can never be fetched. */
+    if (strlen(host) > URL_MAX_HOST_LEN) {
+        st = URL_MALFORMED;
+        goto done;
+    }
     for (char *h = host; *h; h++)
         *h = (char)tolower((unsigned char)*h);
-    /* A trailing dot names the same host. */
+    /* Trailing dots name the same host; strip them all so that the key
+     * is stable (normalising a normalised URL changes nothing). */
     size_t hl = strlen(host);
-    if (hl > 1 && host[hl - 1] == '.')
-        host[hl - 1] = '\0';
+    while (hl > 1 && host[hl - 1] == '.')
+        host[--hl] = '\0';
     for (char *s = scheme; *s; s++)
         *s = (char)tolower((unsigned char)*s);
     if (curl_url_set(u, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
@@ -130,6 +139,22 @@ url_status url_normalize(const char *in, char **out)
     if (curl_url_get(u, CURLUPART_URL, &full, CURLU_NO_DEFAULT_PORT) != CURLUE_OK) {
         st = URL_MALFORMED;
         goto done;
+    }
+    {
+        /* Parse the result once more and keep what the parser gives:
+         * a host set piecewise is not read the way a whole URL is
+         * ("0x7f." loses its dot and then reads as 0.0.0.127; some
+         * percent-encoded hosts are accepted alone but not in a URL).
+         * The key is then stable and always a URL we can fetch. */
+        char *again = NULL;
+        if (curl_url_set(u, CURLUPART_URL, full, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+            curl_url_get(u, CURLUPART_URL, &again, CURLU_NO_DEFAULT_PORT) != CURLUE_OK) {
+            curl_free(again);
+            st = URL_MALFORMED;
+            goto done;
+        }
+        curl_free(full);
+        full = again;
     }
     *out = strdup(full);
     if (!*out)

@@ -1,0 +1,254 @@
+// security.js -- limits and secrets (issue 6, "Security"), the parts not
+// in tests/api: slow clients, the connection limit, header/body caps, the
+// JSON depth cap, API keys in logs and in 401s, and the per-client rate
+// limit (token bucket, 429 + Retry-After). Only loopback addresses.
+'use strict';
+const net = require('node:net');
+const path = require('node:path');
+const fs = require('node:fs');
+const crypto = require('node:crypto');
+const H = require('../harness/daemon.js');
+
+const R = H.results('security');
+
+function connectIdle(port, localAddress) {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1', localAddress });
+    s.closedAt = null;
+    s.data = '';
+    s.on('data', (b) => { s.data += b.toString('latin1'); });
+    s.on('close', () => { s.closedAt = Date.now(); });
+    s.on('error', () => {});
+    s.on('connect', () => resolve(s));
+    setTimeout(() => resolve(s), 2000);
+  });
+}
+
+async function waitClosed(s, ms) {
+  const deadline = Date.now() + ms;
+  while (s.closedAt === null && Date.now() < deadline) await H.sleep(50);
+  return s.closedAt !== null;
+}
+
+const GET = (p, extra = '') => Buffer.from(`GET ${p} HTTP/1.1\r\nHost: x\r\n${extra}Connection: close\r\n\r\n`);
+
+async function slowClients(db) {
+  const d = await H.startDaemon({ db, args: ['--connection-timeout', '2', '--connection-limit', '6', '--workers', '1'] });
+  try {
+    // (a) a partial request, then silence: dropped after the timeout
+    const s1 = await connectIdle(d.port);
+    s1.write('GET /healthz HTTP/1.1\r\nHo');
+    const t1 = Date.now();
+    const dropped1 = await waitClosed(s1, 6000);
+    R.ok(dropped1, 'silent half-sent request dropped after --connection-timeout 2',
+      dropped1 ? `${s1.closedAt - t1} ms` : 'still open after 6 s');
+    s1.destroy();
+
+    // (b) slowloris: headers byte by byte, each byte within the idle timeout
+    const s2 = await connectIdle(d.port);
+    const req = 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(400);
+    const t2 = Date.now();
+    let i = 0;
+    while (s2.closedAt === null && Date.now() - t2 < 8000 && i < req.length) {
+      s2.write(req[i++]);
+      await H.sleep(500);
+    }
+    const dropped2 = s2.closedAt !== null;
+    R.gap(dropped2, 'slowloris (a byte every 0.5 s) dropped within 4x the connection timeout',
+      dropped2 ? `${s2.closedAt - t2} ms` : `still open after ${Date.now() - t2} ms and ${i} bytes `
+        + '(libmicrohttpd\'s timeout is an idle timeout: each byte resets it)');
+    s2.destroy();
+
+    // (c) connection limit: 6 idle sockets fill it; a 7th connection waits
+    // unserved (in the listen backlog) until the idle ones time out
+    await H.sleep(300);
+    const idle = [];
+    for (let k = 0; k < 6; k++) idle.push(await connectIdle(d.port));
+    const t3 = Date.now();
+    await H.sleep(200);
+    const extra = await H.raw(d.port, GET('/healthz'), 8000);
+    const servedAt = Date.now();
+    let allClosed = true;
+    for (const s of idle) allClosed = (await waitClosed(s, 6000)) && allClosed;
+    const firstDrop = Math.min(...idle.map((s) => s.closedAt || Infinity));
+    R.ok(allClosed, 'idle connections holding the limit dropped after the timeout',
+      `${firstDrop - t3} ms`);
+    R.ok(extra.status === 200 && servedAt - t3 >= 1500 && servedAt >= firstDrop - 200,
+      'a connection over --connection-limit 6 is served only once a slot is free',
+      `status ${extra.status}, served ${servedAt - t3} ms, first idle drop ${firstDrop - t3} ms`);
+    const back = await H.raw(d.port, GET('/healthz'), 3000);
+    R.ok(back.status === 200, 'served at once when below the limit', `status ${back.status}`);
+    for (const s of idle) s.destroy();
+  } finally {
+    await d.stop();
+  }
+}
+
+async function caps(db) {
+  const d = await H.startDaemon({ db, args: ['--max-body-bytes', '2048', '--workers', '1'] });
+  try {
+    const big = await H.raw(d.port, GET('/healthz', `X-Big: ${'a'.repeat(100000)}\r\n`));
+    R.ok(big.status === 431 || big.status === 413 || big.status === 400,
+      'a 100 kB header refused (431)', `status ${big.status}`);
+    const many = await H.raw(d.port, GET('/healthz', 'X-A: b\r\n'.repeat(5000)));
+    R.ok(many.status >= 400 && many.status < 500, '5000 headers refused', `status ${many.status}`);
+    const fine = await H.raw(d.port, GET('/healthz', `X-Fine: ${'a'.repeat(4000)}\r\n`));
+    R.ok(fine.status === 200, 'a 4 kB header is fine', `status ${fine.status}`);
+
+    const body = JSON.stringify({ url: 'http://127.0.0.1:9/x', html: 'x'.repeat(3000) });
+    const cl = await H.raw(d.port, Buffer.from('POST /articles HTTP/1.1\r\nHost: x\r\nConnection: close\r\n'
+      + `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`));
+    R.ok(cl.status === 413 && /problem\+json/.test(cl.headers['content-type'] || ''),
+      'body over --max-body-bytes (Content-Length) -> 413 problem', `status ${cl.status}`);
+    const chunks = [body.slice(0, 1500), body.slice(1500)].map((c) => `${c.length.toString(16)}\r\n${c}\r\n`).join('');
+    const ch = await H.raw(d.port, Buffer.from('POST /articles HTTP/1.1\r\nHost: x\r\nConnection: close\r\n'
+      + `Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}0\r\n\r\n`));
+    R.ok(ch.status === 413 && /problem\+json/.test(ch.headers['content-type'] || ''),
+      'body over --max-body-bytes (chunked, no length) -> 413 problem', `status ${ch.status}`);
+
+    // JSON depth: 32 levels parse (then fail on the unknown field), 33 do not
+    const nest = (n) => '['.repeat(n) + ']'.repeat(n);
+    const at = async (depth) => {
+      // the object itself is level 1
+      const b = `{"url": "http://127.0.0.1:9/d", "x": ${nest(depth - 1)}}`;
+      const r = await H.raw(d.port, Buffer.from('POST /articles HTTP/1.1\r\nHost: x\r\nConnection: close\r\n'
+        + `Content-Type: application/json\r\nContent-Length: ${b.length}\r\n\r\n${b}`));
+      return r.status ? { status: r.status, doc: JSON.parse(r.body.toString()) } : { status: 0, doc: {} };
+    };
+    const d32 = await at(32);
+    R.ok(d32.status === 400 && d32.doc.type === 'urn:skimd:problem:invalid-body',
+      'JSON 32 levels deep is parsed (then refused as invalid-body)', `${d32.status} ${d32.doc.type}`);
+    const d33 = await at(33);
+    R.ok(d33.status === 400 && d33.doc.type === 'urn:skimd:problem:invalid-json' && /32/.test(d33.doc.detail),
+      'JSON 33 levels deep refused before parsing (invalid-json, names the cap)', `${d33.status} ${d33.doc.detail}`);
+    const deep = '['.repeat(2000);
+    const dd = await H.raw(d.port, Buffer.from('POST /articles HTTP/1.1\r\nHost: x\r\nConnection: close\r\n'
+      + `Content-Type: application/json\r\nContent-Length: ${deep.length}\r\n\r\n${deep}`));
+    R.ok(dd.status === 400, '2000 open brackets refused', `status ${dd.status}`);
+    const h = await H.request(d.port, { path: '/healthz' });
+    R.ok(h.status === 200 && d.alive(), 'daemon alive after the cap tests');
+  } finally {
+    await d.stop();
+  }
+}
+
+async function keys(db) {
+  const k1 = crypto.randomBytes(16).toString('hex');
+  const k2 = crypto.randomBytes(16).toString('hex');
+  const k3 = crypto.randomBytes(16).toString('hex');       // from the environment
+  const wrong = crypto.randomBytes(16).toString('hex');
+  const d = await H.startDaemon({ db, args: ['--api-key', k1, `--api-key=${k2}`, '--workers', '1'],
+    env: { SKIMD_API_KEY: k3 } });
+  let log = '';
+  try {
+    const body = { url: 'http://127.0.0.1:9/k', html: '<p>keyed page</p>' };
+    const variants = [
+      ['no header', {}], ['wrong key', { Authorization: `Bearer ${wrong}` }],
+      ['key prefix', { Authorization: `Bearer ${k1.slice(0, 31)}` }],
+      ['key + suffix', { Authorization: `Bearer ${k1}x` }], ['Basic scheme', { Authorization: `Basic ${k1}` }],
+      ['key without scheme', { Authorization: k1 }], ['empty bearer', { Authorization: 'Bearer ' }],
+      ['key in X-Api-Key', { 'X-Api-Key': k1 }],
+    ];
+    for (const [name, hdrs] of variants) {
+      const r = await H.postJSON(d.port, '/articles', body, hdrs);
+      R.ok(r.status === 401 && /^Bearer/.test(r.headers['www-authenticate'] || '')
+        && r.json && r.json.type === 'urn:skimd:problem:unauthorized', `POST with ${name} -> 401`, `status ${r.status}`);
+    }
+    const del = await H.request(d.port, { method: 'DELETE', path: '/articles/1', headers: { Authorization: `Bearer ${wrong}` } });
+    R.ok(del.status === 401, 'DELETE with a wrong key -> 401', `status ${del.status}`);
+    const rf = await H.request(d.port, { method: 'POST', path: '/articles/1/refresh' });
+    R.ok(rf.status === 401, 'refresh without a key -> 401', `status ${rf.status}`);
+    const q = await H.request(d.port, { path: `/articles?q=${k1}` });
+    R.ok(q.status === 200, 'reads need no key');
+    for (const [name, k] of [['first --api-key', k1], ['--api-key=', k2], ['SKIMD_API_KEY', k3]]) {
+      const r = await H.postJSON(d.port, '/articles', { ...body, url: `http://127.0.0.1:9/k/${name.length}` },
+        { Authorization: `Bearer ${k}` });
+      R.ok(r.status === 202, `key from ${name} accepted`, `status ${r.status}`);
+    }
+    await H.request(d.port, { path: `/nope?key=${k2}` });
+    const m = await H.request(d.port, { path: '/metrics' });
+    R.ok(![k1, k2, k3].some((k) => m.body.toString().includes(k)), 'no key in /metrics');
+  } finally {
+    await d.stop();
+    log = d.log;
+  }
+  R.ok(log.length > 0 && /"event":"request"/.test(log), 'the log has request lines to search');
+  for (const [name, k] of [['key 1', k1], ['key 2', k2], ['env key', k3], ['wrong key', wrong]])
+    R.ok(!log.includes(k) && !log.includes(k.slice(0, 12)), `${name} never in the log output`);
+}
+
+async function rateLimit(db) {
+  const N = 5;
+  let d;
+  try {
+    d = await H.startDaemon({ db, args: ['--rate-limit', String(N), '--workers', '1'] });
+  } catch (e) {
+    R.gap(false, '--rate-limit accepted', 'the daemon does not know --rate-limit yet');
+    return;
+  }
+  try {
+    const statuses = [];
+    let limited = null;
+    const hz = [];
+    for (let i = 0; i < 4 * N; i++) hz.push((await H.raw(d.port, GET('/healthz'))).status);
+    R.ok(hz.every((s) => s === 200), `/healthz is never rate limited (${4 * N} back to back)`, hz.join(','));
+    for (let i = 0; i < 4 * N; i++) {
+      const r = await H.raw(d.port, GET('/articles?limit=1'));
+      statuses.push(r.status);
+      if (r.status === 429 && !limited) limited = r;
+    }
+    const okCount = statuses.filter((s) => s === 200).length;
+    R.ok(limited !== null, `${4 * N} back-to-back requests with --rate-limit ${N}: some get 429`, statuses.join(','));
+    // the bucket holds 2N tokens (burst) and refills N per second
+    R.ok(okCount >= 2 * N && okCount <= 2 * N + 2, `about the burst (${2 * N}) get through`, `${okCount} got 200`);
+    if (limited) {
+      const ra = limited.headers['retry-after'];
+      R.ok(/^\d+$/.test(ra || '') && Number(ra) >= 1 && Number(ra) <= 60, '429 carries Retry-After in seconds', `Retry-After: ${ra}`);
+      let doc = null;
+      try { doc = JSON.parse(limited.body.toString()); } catch (e) { /* checked below */ }
+      R.ok(/problem\+json/.test(limited.headers['content-type'] || '') && doc && doc.status === 429 && doc.detail,
+        '429 is a problem document with a detail');
+      // another client address is not limited by this one's bucket
+      const other = await new Promise((resolve) => {
+        const s = net.connect({ port: d.port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+        let buf = '';
+        s.on('connect', () => s.write(GET('/articles?limit=1')));
+        s.on('data', (b) => { buf += b; });
+        s.on('close', () => resolve(Number((/^HTTP\/1\.1 (\d+)/.exec(buf) || [0, 0])[1])));
+        s.on('error', () => resolve(0));
+      });
+      R.ok(other === 200, 'a different client address (127.0.0.2) is served meanwhile', `status ${other}`);
+      await H.sleep(Number(ra || 1) * 1000 + 200);
+      const after = await H.raw(d.port, GET('/articles?limit=1'));
+      R.ok(after.status === 200, 'served again after Retry-After', `status ${after.status}`);
+    }
+  } finally {
+    await d.stop();
+  }
+  const off = await H.startDaemon({ db, args: ['--rate-limit', '0', '--workers', '1'] });
+  try {
+    let n429 = 0;
+    for (let i = 0; i < 60; i++) if ((await H.raw(off.port, GET('/articles?limit=1'))).status === 429) n429++;
+    R.ok(n429 === 0, '--rate-limit 0: 60 back-to-back requests, no 429', `${n429}`);
+  } finally {
+    await off.stop();
+  }
+}
+
+async function main() {
+  const dir = H.tmpDir('security');
+  const db = path.join(dir, 's.db');
+  try {
+    await caps(db);
+    await keys(db);
+    await rateLimit(db);
+    await slowClients(db);
+  } finally {
+    if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const san = H.sanitizerReports();
+  R.ok(san.length === 0, 'no sanitizer report in any daemon log', san.join('; '));
+  R.end();
+}
+
+main().catch((e) => { console.log(`FAIL security crashed: ${e.stack}`); console.log(`${R.pass} passed, ${R.fail + 1} failed`); process.exitCode = 1; });
