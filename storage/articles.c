@@ -309,15 +309,31 @@ store_rc store_article_delete(store *st, int64_t id)
 
 /* --- list ----------------------------------------------------------- */
 
+/* Filters, a bit each; the statement for each combination is built once.
+ *
+ * Why the shapes below: "newest first, LIMIT 21" must be answered by
+ * walking an index in id order and stopping, never by collecting every
+ * match and sorting. A tag query walks article_tags_by_id(tag_id,
+ * article_id) backwards for one tag id (F_TAG); a full-text query walks
+ * the FTS5 table in rowid order (F_FTS). `a.id IN (SELECT ...)` would
+ * materialise every match first: seconds for a common tag at 1 M rows.
+ * Several tag ids at once (F_TAG_MANY, rare) pay for a sort. */
 enum {
     F_BEFORE = 1, F_STATUS = 2, F_LANG = 4, F_SINCE = 8, F_UNTIL = 16,
-    F_FTS = 32, F_LIKE = 64, F_TAG = 128
+    F_FTS = 32, F_LIKE = 64, F_TAG = 128, F_TAG_MANY = 256
 };
+
+static const char list_columns[] =
+    "SELECT a.id, a.url, a.norm_url, a.canonical_url, a.status, a.error_code, "
+    "a.error_message, a.title, a.site_name, a.author, a.published_at, a.modified_at, "
+    "a.language, a.summary, a.description, a.image_url, a.keywords, a.tags, a.events, "
+    "a.word_count, a.created_at, a.updated_at, NULL, a.tag_evidence";
 
 static sqlite3_stmt *list_stmt(store *st, unsigned variant)
 {
     char sql[2048];
-    size_t w;
+    size_t w = 0;
+    const char *key;        /* the column that orders the walk */
     if (variant >= STORE_LIST_VARIANTS)
         return NULL;
     if (st->list_stmts[variant]) {
@@ -325,32 +341,59 @@ static sqlite3_stmt *list_stmt(store *st, unsigned variant)
         sqlite3_clear_bindings(st->list_stmts[variant]);
         return st->list_stmts[variant];
     }
-    w = (size_t)snprintf(sql, sizeof sql,
-        "SELECT id, url, norm_url, canonical_url, status, error_code, error_message, "
-        "title, site_name, author, published_at, modified_at, language, summary, "
-        "description, image_url, keywords, tags, events, word_count, created_at, "
-        "updated_at, NULL, tag_evidence FROM articles a WHERE 1");
+    const char *from;
+    if (variant & (F_TAG | F_TAG_MANY)) {
+        from = (variant & F_TAG)
+            ? " FROM article_tags t JOIN articles a ON a.id = t.article_id"
+              " WHERE t.tag_id = ?8 AND (?9 IS NULL OR t.facet = ?9)"
+            : " FROM article_tags t JOIN articles a ON a.id = t.article_id"
+              " WHERE t.tag_id IN (SELECT value FROM json_each(?8))"
+              " AND (?9 IS NULL OR t.facet = ?9)";
+        key = "t.article_id";
+    } else if (variant & F_FTS) {
+        from = " FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+               " WHERE articles_fts MATCH ?6";
+        key = "f.rowid";
+    } else {
+        from = " FROM articles a WHERE 1";
+        key = "a.id";
+    }
+    int n = snprintf(sql, sizeof sql, "%s%s", list_columns, from);
+    if (n < 0 || (size_t)n >= sizeof sql)
+        return NULL;
+    w = (size_t)n;
     static const struct { unsigned bit; const char *sql; } parts[] = {
-        {F_BEFORE, " AND a.id < ?1"},
         {F_STATUS, " AND a.status = ?2"},
         {F_LANG, " AND a.language = ?3"},
         {F_SINCE, " AND a.sort_time >= ?4"},
         {F_UNTIL, " AND a.sort_time <= ?5"},
-        {F_FTS, " AND a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?6)"},
         {F_LIKE, " AND (a.title LIKE ?6 ESCAPE '\\' OR a.content LIKE ?6 ESCAPE '\\')"},
-        {F_TAG, " AND a.id IN (SELECT article_id FROM article_tags WHERE "
-                "(label_fold = ?7 OR tag_id IN (SELECT value FROM json_each(?8))) "
-                "AND (?9 IS NULL OR facet = ?9))"},
     };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!(variant & parts[i].bit))
             continue;
-        int n = snprintf(sql + w, sizeof sql - w, "%s", parts[i].sql);
+        n = snprintf(sql + w, sizeof sql - w, "%s", parts[i].sql);
         if (n < 0 || (size_t)n >= sizeof sql - w)
             return NULL;
         w += (size_t)n;
     }
-    int n = snprintf(sql + w, sizeof sql - w, " ORDER BY a.id DESC LIMIT ?10");
+    /* full text together with a tag: the tag drives, the text filters */
+    if ((variant & F_FTS) && (variant & (F_TAG | F_TAG_MANY))) {
+        n = snprintf(sql + w, sizeof sql - w,
+                     " AND a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?6)");
+        if (n < 0 || (size_t)n >= sizeof sql - w)
+            return NULL;
+        w += (size_t)n;
+    }
+    if (variant & F_BEFORE) {
+        n = snprintf(sql + w, sizeof sql - w, " AND %s < ?1", key);
+        if (n < 0 || (size_t)n >= sizeof sql - w)
+            return NULL;
+        w += (size_t)n;
+    }
+    /* one row per article even when a tag id stands in two facets */
+    n = snprintf(sql + w, sizeof sql - w, "%s ORDER BY %s DESC LIMIT ?10",
+                 (variant & (F_TAG | F_TAG_MANY)) ? " GROUP BY t.article_id" : "", key);
     if (n < 0 || (size_t)n >= sizeof sql - w)
         return NULL;
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -360,6 +403,66 @@ static sqlite3_stmt *list_stmt(store *st, unsigned variant)
         return NULL;
     }
     return st->list_stmts[variant];
+}
+
+/* The tag ids a tag query means: the taxonomy's ids for it, and the ids
+ * of stored tags whose label is the query (client tags; labels of an
+ * older taxonomy), each kept only when some article carries it. Usually
+ * one remains, which lets the ordered single-id walk run. Returns a new
+ * array (at most MAX_TAG_IDS), or NULL on error. */
+#define MAX_TAG_IDS 16
+static json_t *tag_ids_in_use(store *st, const store_query *q)
+{
+    json_t *ids = json_array();
+    char *label = fold(q->tag_label);
+    sqlite3_stmt *probe = NULL, *by_label = NULL;
+    if (!ids || !label)
+        goto fail;
+    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM article_tags WHERE tag_id = ?1 LIMIT 1",
+                           -1, &probe, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db,
+                           "SELECT tag_id FROM article_tags WHERE label_fold = ?1 "
+                           "AND tag_id > ?2 ORDER BY tag_id LIMIT 1", -1, &by_label,
+                           NULL) != SQLITE_OK)
+        goto fail;
+    for (size_t i = 0; i < q->n_tag_ids && json_array_size(ids) < MAX_TAG_IDS; i++) {
+        char *id = fold(q->tag_ids[i]);
+        if (!id)
+            goto fail;
+        sqlite3_reset(probe);
+        bind_text(probe, 1, id);
+        if (sqlite3_step(probe) == SQLITE_ROW)
+            json_array_append_new(ids, json_string(id));
+        free(id);
+    }
+    /* distinct ids under the label, one index step each */
+    char last[256] = "";
+    while (json_array_size(ids) < MAX_TAG_IDS) {
+        sqlite3_reset(by_label);
+        bind_text(by_label, 1, label);
+        bind_text(by_label, 2, last);
+        if (sqlite3_step(by_label) != SQLITE_ROW)
+            break;
+        const char *id = (const char *)sqlite3_column_text(by_label, 0);
+        if (!id || strlen(id) >= sizeof last)
+            break;
+        snprintf(last, sizeof last, "%s", id);
+        int seen = 0;
+        for (size_t k = 0; k < json_array_size(ids); k++)
+            seen |= !strcmp(json_string_value(json_array_get(ids, k)), id);
+        if (!seen)
+            json_array_append_new(ids, json_string(id));
+    }
+    sqlite3_finalize(probe);
+    sqlite3_finalize(by_label);
+    free(label);
+    return ids;
+fail:
+    sqlite3_finalize(probe);
+    sqlite3_finalize(by_label);
+    free(label);
+    json_decref(ids);
+    return NULL;
 }
 
 /* Characters in a UTF-8 string. */
@@ -412,8 +515,9 @@ store_rc store_article_list(store *st, const store_query *q, json_t **items,
                             int64_t *next_id)
 {
     unsigned variant = 0;
-    char *pattern = NULL, *ids_json = NULL, *label = NULL;
+    char *pattern = NULL, *ids_json = NULL;
     json_t *arr = NULL, *ids = NULL;
+    sqlite3_stmt *s = NULL;
     store_rc ret = STORE_ERROR;
     if (!st || !q || !items || !next_id || q->limit < 1 || q->limit > 100)
         return STORE_ERROR;
@@ -426,9 +530,20 @@ store_rc store_article_list(store *st, const store_query *q, json_t **items,
     if (q->until) variant |= F_UNTIL;
     if (q->text && *q->text)
         variant |= utf8_chars(q->text) >= 3 ? F_FTS : F_LIKE;
-    if (q->tag_label) variant |= F_TAG;
+    if (q->tag_label) {
+        ids = tag_ids_in_use(st, q);
+        if (!ids)
+            goto done;
+        if (json_array_size(ids) == 0) {
+            /* no article has this tag: an empty page, no query needed */
+            *items = json_array();
+            ret = *items ? STORE_OK : STORE_ERROR;
+            goto done;
+        }
+        variant |= json_array_size(ids) == 1 ? F_TAG : F_TAG_MANY;
+    }
 
-    sqlite3_stmt *s = list_stmt(st, variant);
+    s = list_stmt(st, variant);
     if (!s)
         goto done;
     if (variant & F_BEFORE) sqlite3_bind_int64(s, 1, q->before_id);
@@ -442,20 +557,16 @@ store_rc store_article_list(store *st, const store_query *q, json_t **items,
             goto done;
         bind_text(s, 6, pattern);
     }
-    if (variant & F_TAG) {
-        ids = json_array();
-        label = fold(q->tag_label);
-        if (!ids || !label)
-            goto done;
-        for (size_t i = 0; i < q->n_tag_ids; i++)
-            json_array_append_new(ids, json_string(q->tag_ids[i]));
+    if (variant & F_TAG)
+        bind_text(s, 8, json_string_value(json_array_get(ids, 0)));
+    if (variant & F_TAG_MANY) {
         ids_json = json_dumps(ids, JSON_COMPACT);
         if (!ids_json)
             goto done;
-        bind_text(s, 7, label);
         bind_text(s, 8, ids_json);
-        bind_text(s, 9, q->tag_facet);
     }
+    if (variant & (F_TAG | F_TAG_MANY))
+        bind_text(s, 9, q->tag_facet);
     sqlite3_bind_int(s, 10, q->limit + 1);
 
     arr = json_array();
@@ -487,7 +598,6 @@ done:
     json_decref(arr);
     json_decref(ids);
     free(ids_json);
-    free(label);
     free(pattern);
     return ret;
 }

@@ -20,7 +20,7 @@ typedef enum store_stmt_id {
 
 /* List queries are built from the filters present; one cached statement
  * per combination of filters (a bit each). */
-#define STORE_LIST_VARIANTS 256
+#define STORE_LIST_VARIANTS 512
 
 struct store {
     sqlite3 *db;
