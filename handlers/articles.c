@@ -301,9 +301,9 @@ static int tag_or_reply(srv_request *r, store_query *q, char *facet_buf, size_t 
     const char *facets[MAX_RESOLVED_TAGS];
     if (!v)
         return 0;
-    if (!*v || hdl_utf8_chars(v) > 128) {
+    if (!*v || !hdl_utf8_valid(v) || hdl_utf8_chars(v) > 128) {
         srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
-                          "'tag' must be 1 to 128 characters");
+                          "'tag' must be 1 to 128 characters of valid UTF-8");
         return -1;
     }
     const char *colon = strchr(v, ':');
@@ -351,9 +351,10 @@ void hdl_articles_list(srv_request *r)
         return;
     }
     q.text = srv_req_query(r, "q");
-    if (q.text && (!*q.text || hdl_utf8_chars(q.text) > MAX_QUERY_CHARS)) {
+    if (q.text && (!*q.text || !hdl_utf8_valid(q.text) ||
+                   hdl_utf8_chars(q.text) > MAX_QUERY_CHARS)) {
         srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
-                          "'q' must be 1 to %d characters", MAX_QUERY_CHARS);
+                          "'q' must be 1 to %d characters of valid UTF-8", MAX_QUERY_CHARS);
         return;
     }
     if (!(st = store_or_reply(r)))

@@ -61,6 +61,30 @@ static int media_type_is_json(const char *ct)
     return n == 16 && !strncasecmp(ct, "application/json", 16);
 }
 
+int hdl_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (p && *p) {
+        unsigned c = *p;
+        size_t n;
+        unsigned cp, min;
+        if (c < 0x80) { p++; continue; }
+        if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; min = 0x80; }
+        else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; min = 0x800; }
+        else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; min = 0x10000; }
+        else return 0;
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
 size_t hdl_utf8_chars(const char *s)
 {
     size_t n = 0;

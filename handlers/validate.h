@@ -55,6 +55,10 @@ int hdl_cursor_decode(const char *s, int64_t *id);
  * parsing. */
 size_t hdl_json_depth(const char *text, size_t len);
 
+/* 1 when s is well-formed UTF-8 (no overlongs, surrogates or values past
+ * U+10FFFF), else 0. */
+int hdl_utf8_valid(const char *s);
+
 /* Characters (code points) in a NUL-terminated UTF-8 string. */
 size_t hdl_utf8_chars(const char *s);
 

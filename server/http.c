@@ -10,6 +10,7 @@
 #include "server/http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -62,8 +63,20 @@ static const route routes[] = {
      {{"GET", hdl_openapi, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
 };
 
+/* A TCP connection, tracked so that one trickling its headers byte by
+ * byte (slowloris) is cut off after the connection timeout: libmicrohttpd's
+ * own timeout only counts idle time. */
+typedef struct conn_track {
+    int fd;
+    double started;                  /* when the current request began */
+    int in_request;                  /* headers complete: the handler runs */
+    int cut;                         /* already shut down */
+    struct conn_track *next;
+} conn_track;
+
 struct srv_http {
     struct MHD_Daemon *daemon;
+    conn_track *conns;               /* guarded by lock */
     const srv_app *app;
     pthread_mutex_t lock;            /* guards waiters and stopping */
     pthread_cond_t tick;
@@ -252,6 +265,69 @@ void srv_req_wait(srv_request *r, int64_t id, double seconds)
     r->wait_deadline = mono_now() + seconds;
 }
 
+/* --- connection tracking (slow clients) ------------------------- */
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    srv_http *h = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_track *t = calloc(1, sizeof *t);
+        if (!t || !ci) {
+            free(t);
+            return;
+        }
+        t->fd = ci->connect_fd;
+        t->started = mono_now();
+        pthread_mutex_lock(&h->lock);
+        t->next = h->conns;
+        h->conns = t;
+        pthread_mutex_unlock(&h->lock);
+        *socket_context = t;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        conn_track *t = *socket_context;
+        pthread_mutex_lock(&h->lock);
+        for (conn_track **pp = &h->conns; *pp; pp = &(*pp)->next)
+            if (*pp == t) {
+                *pp = t->next;
+                break;
+            }
+        pthread_mutex_unlock(&h->lock);
+        free(t);
+        *socket_context = NULL;
+    }
+}
+
+/* Mark the connection's current request as having its headers (or, with
+ * in_request 0, as waiting for the next request's). */
+static void track_request(srv_http *h, struct MHD_Connection *conn, int in_request)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_track *t = ci ? ci->socket_context : NULL;
+    if (!t)
+        return;
+    pthread_mutex_lock(&h->lock);
+    t->in_request = in_request;
+    t->started = mono_now();
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* Cut connections whose request headers took longer than the timeout. */
+static void cut_slow_headers(srv_http *h, double now)
+{
+    double limit = (double)h->app->cfg->conn_timeout_s;
+    pthread_mutex_lock(&h->lock);
+    for (conn_track *t = h->conns; t; t = t->next)
+        if (!t->in_request && !t->cut && now - t->started > limit) {
+            shutdown(t->fd, SHUT_RDWR);    /* libmicrohttpd then closes it */
+            t->cut = 1;
+        }
+    pthread_mutex_unlock(&h->lock);
+}
+
 /* --- waiting -------------------------------------------------------- */
 
 /* Unlink and resume every waiter for which pick() says so. */
@@ -316,6 +392,7 @@ static void *timer_main(void *arg)
         pthread_mutex_unlock(&h->lock);
         double now = mono_now();
         resume_where(h, pick_expired, &now);
+        cut_slow_headers(h, now);
         pthread_mutex_lock(&h->lock);
     }
     pthread_mutex_unlock(&h->lock);
@@ -533,6 +610,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!r)
             return MHD_NO;
         atomic_fetch_add(&h->live_requests, 1);
+        track_request(h, conn, 1);
         r->conn = conn;
         r->http = h;
         r->method = method;
@@ -614,17 +692,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
     srv_http *h = cls;
     srv_request *r = *req_cls;
-    (void)conn;
     (void)toe;
     if (!r)
         return;
     atomic_fetch_sub(&h->live_requests, 1);
+    track_request(h, conn, 0);         /* keep-alive: the next one's clock */
     reply_clear(r);
     free(r->param);
     free(r->body);
     free(r);
     *req_cls = NULL;
 }
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -638,6 +719,27 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
         fprintf(stderr, "%s\n", s);
     free(s);
     json_decref(line);
+}
+
+/* Percent-decoding that keeps %00 as it is: a NUL would cut "1%00" to
+ * "1" behind the handler's back; kept encoded, the validators refuse it. */
+static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    size_t r = 0, w = 0;
+    (void)cls;
+    (void)conn;
+    while (s[r]) {
+        if (s[r] == '%' && isxdigit((unsigned char)s[r + 1]) &&
+            isxdigit((unsigned char)s[r + 2]) && !(s[r + 1] == '0' && s[r + 2] == '0')) {
+            char hex[3] = {s[r + 1], s[r + 2], '\0'};
+            s[w++] = (char)strtol(hex, NULL, 16);
+            r += 3;
+        } else {
+            s[w++] = s[r++];
+        }
+    }
+    s[w] = '\0';
+    return w;
 }
 
 int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
@@ -690,8 +792,10 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_LIMIT, app->cfg->conn_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->cfg->per_ip_conn_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, app->cfg->conn_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+        MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_END);
     if (!h->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address of this host)",

@@ -104,8 +104,8 @@ function cases() {
   add('nul', 'escaped NUL in url', post(`{"url": "${SEED_HOST}/a\\u0000b"}`));
   add('nul', 'escaped NUL in tag', post(`{"url": "${SEED_HOST}/n", "tags": ["a\\u0000"]}`));
   add('nul', 'escaped NUL in key', post(`{"url": "${SEED_HOST}/n", "ur\\u0000l": 1}`));
-  add('nul', 'NUL in id path', req('GET', '/articles/1%00'), { gap: 'NUL in a path segment is cut off by libmicrohttpd' });
-  add('nul', 'NUL in limit', req('GET', '/articles?limit=5%00'), { gap: 'NUL in a query value is cut off by libmicrohttpd' });
+  add('nul', 'NUL in id path', req('GET', '/articles/1%00'));
+  add('nul', 'NUL in limit', req('GET', '/articles?limit=5%00'));
 
   // 8. invalid UTF-8
   const bad = [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe4, 0xb8], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80]];
@@ -115,8 +115,8 @@ function cases() {
     add('utf8', `tag bytes #${i}`, post(Buffer.concat([Buffer.from(`{"url": "${SEED_HOST}/u", "tags": ["`),
       Buffer.from(seq), Buffer.from('"]}')])));
   });
-  add('utf8', 'q=%ff%fe', req('GET', '/articles?q=%ff%fe%fd'), { gap: 'q is not checked for valid UTF-8' });
-  add('utf8', 'tag=%c0%af', req('GET', '/articles?tag=%c0%af'), { gap: 'tag is not checked for valid UTF-8' });
+  add('utf8', 'q=%ff%fe', req('GET', '/articles?q=%ff%fe%fd'));
+  add('utf8', 'tag=%c0%af', req('GET', '/articles?tag=%c0%af'));
   add('utf8', 'lang=%ff', req('GET', '/articles?lang=%ff%ff'));
   add('utf8', 'id=%ff', req('GET', '/articles/%ff'));
 

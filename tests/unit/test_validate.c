@@ -132,6 +132,19 @@ static void test_cursor(void **state)
     assert_int_equal(hdl_cursor_decode(NULL, &id), -1);
 }
 
+static void test_utf8(void **state)
+{
+    (void)state;
+    assert_true(hdl_utf8_valid("plain ascii"));
+    assert_true(hdl_utf8_valid("大模型 ChatGPT é 😀"));
+    static const char *const bad[] = {"\xff", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
+                                      "\xf4\x90\x80\x80", "\xe5\xa4", "a\x80" "b", NULL};
+    for (int i = 0; bad[i]; i++)
+        if (hdl_utf8_valid(bad[i]))
+            fail_msg("invalid UTF-8 #%d accepted", i);
+    assert_int_equal(hdl_utf8_chars("大模型ab"), 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_invalid_bodies),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_cursor),
+        cmocka_unit_test(test_utf8),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
