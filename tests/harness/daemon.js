@@ -59,7 +59,8 @@ async function startDaemon(opts = {}) {
     d.exitPromise = new Promise((resolve) => {
       child.on('exit', (code, signal) => { d.exited = { code, signal }; resolve(d.exited); });
     });
-    const deadline = Date.now() + 20000;
+    // START_SECONDS: more for slow builds (valgrind loads the lexicon slowly)
+    const deadline = Date.now() + Number(process.env.START_SECONDS || 20) * 1000;
     let up = false;
     while (Date.now() < deadline && !d.exited) {
       if (d.log.includes(`listening on 127.0.0.1:${port}`)) {

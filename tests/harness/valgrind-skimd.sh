@@ -5,7 +5,8 @@
 # empty log = no memory error and no definite/indirect leak. The exit code
 # is 99 on any of them, which the suites' "clean exit" checks catch.
 # SKIMD_REAL_BIN picks the binary (default build/skimd). Valgrind runs one
-# thread at a time: give the durability suite SETTLE_SECONDS=600.
+# thread at a time: give the suites START_SECONDS=120 and the durability
+# suite SETTLE_SECONDS=600.
 dir=${VG_LOG_DIR:-/tmp/skimd-vg}
 mkdir -p "$dir"
 exec valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
