@@ -258,6 +258,9 @@ typedef struct load_state {
 } load_state;
 
 static int fail_at(load_state *ls, const char *facet, size_t index, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail_at(load_state *ls, const char *facet, size_t index, const char *fmt, ...)
 {
     char msg[400];
     va_list ap;

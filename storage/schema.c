@@ -77,8 +77,8 @@ static const char *const migrations[] = {
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
     /* 2 -> 3: labels lead to tag ids (a few), ids to articles in order;
      * the old (label, article) index made a common label cost a scan */
-    "DROP INDEX article_tags_by_label;"
-    "CREATE INDEX article_tags_by_label ON article_tags(label_fold, tag_id);",
+    ("DROP INDEX article_tags_by_label;"
+     "CREATE INDEX article_tags_by_label ON article_tags(label_fold, tag_id);"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
