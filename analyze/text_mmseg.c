@@ -1,16 +1,19 @@
-/* text_mmseg.c -- friso's complex mode (MMSEG: the best chunk of three
- * words by total length, average length, length variance and single-word
- * frequency) with friso's exact rules, reads and tie-breaks, but without
- * its allocations: friso 1.6.4 allocates a string buffer and an array per
- * dictionary probe and an array and a chunk per candidate chunk, about 48
- * malloc/free pairs per word, which made up about half of its time on the
- * seed article (callgrind, docs/analysis.md). Here every list lives on the
- * stack and each dictionary probe is made once per call.
+/* text_mmseg.c -- friso's complex mode (MMSEG: the best chunk of up to
+ * three words by total length, average length, length variance and
+ * single-character frequency) with friso's exact rules, reads and
+ * tie-breaks, but without its allocations and repeated probes: friso 1.6.4
+ * allocates a string buffer and an array per dictionary probe and an array
+ * and a chunk per candidate chunk, about 48 malloc/free pairs per word,
+ * and probes the same strings again for every chunk; that was about half
+ * of its time on the seed article (callgrind figures in docs/analysis.md).
+ * Here every list lives on the stack and each (start, length) probe is
+ * made once per call.
  *
- * Reads go through friso's own utf8_next_word and character classes, in
+ * Reads replicate friso's utf8_next_word (friso_UTF8.c) byte for byte, in
  * friso's order, so the task's state after the call (bytes, unicode,
- * buffer, which next_mmseg_token reads for mixed words such as 卡拉ok) is
- * friso's too.
+ * buffer, which next_mmseg_token reads for mixed words such as 卡拉ok, even
+ * when stale at the end of the text) is friso's too. Any other charset or
+ * a max_len over MM_MAX_LEN goes to friso's own function.
  */
 #include "analyze/text_mmseg.h"
 
@@ -20,75 +23,135 @@
 #include <friso/friso_API.h>
 #include <friso/friso_ctype.h>
 
-#define MM_MAX_LEN 8              /* config->max_len we handle (friso's default: 5) */
-#define MM_KEY (MM_MAX_LEN * 6 + 1)
+#define MM_MAX_LEN 8                      /* config->max_len we handle (friso's default: 5) */
+#define MM_KEY (MM_MAX_LEN * 8 + 1)       /* friso reads up to 8 bytes a character */
+#define MM_SPAN (3 * MM_MAX_LEN + 2)      /* characters a call can reach */
 
-/* Dictionary probes already made in this call: (start, end) byte offsets
- * of the text to the entry (or none). A call probes at most 3 starting
- * points x max_len lengths, plus single characters. */
+/* friso's get_utf8_bytes: leading one bits of the byte, 1 for ASCII. */
+static inline uint_t fr_bytes(unsigned char v)
+{
+    return v < 0x80 ? 1 : (uint_t)__builtin_clz(~((unsigned)v << 24));
+}
+
+/* friso's get_utf8_unicode: 1-3 byte sequences, 0 for longer ones (its
+ * signed-char arithmetic keeps the low 8 bits, as here). */
+static inline uint_t fr_unicode(const char *ch)
+{
+    const unsigned char *u = (const unsigned char *)ch;
+    switch (fr_bytes(u[0])) {
+    case 1:
+        return u[0];
+    case 2:
+        return (uint_t)(unsigned char)((u[0] << 6) + (u[1] & 0x3F)) |
+               (uint_t)((u[0] >> 2) & 0x07) << 8;
+    case 3:
+        return (uint_t)(unsigned char)((u[1] << 6) + (u[2] & 0x3F)) |
+               (uint_t)(unsigned char)((u[0] << 4) + ((u[1] >> 2) & 0x0F)) << 8;
+    default:
+        return 0;
+    }
+}
+
+/* friso's utf8_next_word: at *idx < length, the character there goes to
+ * task->buffer, task->bytes and task->unicode; past the end nothing is
+ * touched and 0 comes back. (friso copies a lead byte's count of bytes
+ * whatever follows; on invalid UTF-8, which text.c never passes, we copy
+ * no more than the text and the buffer hold.) */
+static uint_t fr_read(friso_task_t task, uint_t *idx)
+{
+    if (*idx >= task->length)
+        return 0;
+    const char *p = task->text + *idx;
+    uint_t b = fr_bytes((unsigned char)p[0]);
+    uint_t n = b < sizeof task->buffer - 1 ? b : (uint_t)sizeof task->buffer - 1;
+    if (n > task->length - *idx)
+        n = task->length - *idx;
+    for (uint_t i = 0; i < n; i++)
+        task->buffer[i] = p[i];
+    task->buffer[n] = '\0';
+    task->bytes = b;
+    *idx += b;
+    task->unicode = fr_unicode(task->buffer);
+    return b;
+}
+
+/* Probes made in this call, by the character index (from the call's first
+ * character) where the word starts and its length in characters. */
 typedef struct mm_memo {
-    uint_t start[64], end[64];
-    lex_entry_t hit[64];
-    size_t n;
+    uint_t base;                       /* byte offset of character 0 */
+    uint_t off[MM_SPAN + 1];           /* byte offset of character i, i < n_off */
+    uint_t n_off;
+    unsigned char known[MM_SPAN][MM_MAX_LEN + 1];
+    lex_entry_t hit[MM_SPAN][MM_MAX_LEN + 1];
 } mm_memo;
 
-static lex_entry_t probe(friso_t friso, friso_task_t task, mm_memo *m, uint_t start, uint_t end)
+/* Character index of byte offset pos, or -1 when out of the memo's span. */
+static int char_index(mm_memo *m, const friso_task_t task, uint_t pos)
 {
-    for (size_t i = 0; i < m->n; i++)
-        if (m->start[i] == start && m->end[i] == end)
-            return m->hit[i];
+    while (m->n_off <= MM_SPAN && m->off[m->n_off - 1] < pos && m->off[m->n_off - 1] < task->length) {
+        uint_t at = m->off[m->n_off - 1];
+        m->off[m->n_off++] = at + fr_bytes((unsigned char)task->text[at]);
+    }
+    for (uint_t i = 0; i < m->n_off; i++)
+        if (m->off[i] == pos)
+            return (int)i;
+    return -1;
+}
+
+/* The dictionary entry spelled by text[start..end): nchars characters
+ * from start, whose character index in the memo is ci (-1: none). */
+static lex_entry_t probe(friso_t friso, friso_task_t task, mm_memo *m, int ci, uint_t start,
+                         uint_t end, uint_t nchars)
+{
+    int memo = ci >= 0 && ci < MM_SPAN && nchars <= MM_MAX_LEN;
+    if (memo && m->known[ci][nchars])
+        return m->hit[ci][nchars];
     char key[MM_KEY];
     lex_entry_t e = NULL;
-    if (end > start && end - start < sizeof key) {
+    if (end - start < sizeof key) {
         memcpy(key, task->text + start, end - start);
         key[end - start] = '\0';
         e = friso_dic_get(friso->dic, __LEX_CJK_WORDS__, key);
     }
-    if (m->n < sizeof m->hit / sizeof m->hit[0]) {
-        m->start[m->n] = start;
-        m->end[m->n] = end;
-        m->hit[m->n++] = e;
+    if (memo) {
+        m->known[ci][nchars] = 1;
+        m->hit[ci][nchars] = e;
     }
     return e;
 }
 
-/* Probe of the word in task->buffer, which friso sometimes holds stale
- * (a read past the end leaves it): looked up as friso does, by its bytes. */
-static lex_entry_t probe_buffer(friso_t friso, friso_task_t task)
+/* Is the character friso just read (task->buffer) a dictionary word? got
+ * is fr_read's result: 0 means the buffer is stale and is probed as is. */
+static int buffer_is_word(friso_t friso, friso_task_t task, mm_memo *m, uint_t got, uint_t idx)
 {
-    return friso_dic_get(friso->dic, __LEX_CJK_WORDS__, task->buffer);
+    if (!got)
+        return friso_dic_match(friso->dic, __LEX_CJK_WORDS__, task->buffer);
+    return probe(friso, task, m, char_index(m, task, idx - got), idx - got, idx, 1) != NULL;
 }
 
-/* friso's get_next_match: the dictionary words starting at the character
- * in task->buffer (read at idx - its bytes... as friso: the buffer's word
- * first, then the buffer extended by each following CJK character).
- * start is the text offset where the buffer's word begins, or UINT_MAX
- * when the buffer is stale (then no memo for its extensions). */
+/* friso's get_next_match: the entry of the word in task->buffer, then
+ * each longer dictionary word made by appending the following CJK
+ * characters (up to max_len in all). idx is the offset after the buffer's
+ * character in the text; got 0 when the buffer is stale. */
 static size_t next_match(friso_t friso, friso_config_t config, friso_task_t task, uint_t idx,
-                         mm_memo *m, lex_entry_t *out)
+                         uint_t got, mm_memo *m, lex_entry_t *out)
 {
     size_t n = 0;
-    size_t blen = strlen(task->buffer);
-    char sb[MM_KEY];
-    memcpy(sb, task->buffer, blen + 1);
-    uint_t start = (uint_t)(idx >= blen ? idx - blen : 0);
-    int exact = idx >= blen && !memcmp(task->text + start, sb, blen);
-    out[n++] = probe_buffer(friso, task);
-    for (uint_t t = 1; t < config->max_len && (task->bytes = (uint_t)utf8_next_word(task, &idx, task->buffer)) != 0; t++) {
-        if (friso_whitespace(friso->charset, task))
+    uint_t start = idx - got;
+    int ci = -1;
+    if (got) {
+        ci = char_index(m, task, start);
+        out[n++] = probe(friso, task, m, ci, start, idx, 1);
+    } else {
+        out[n++] = friso_dic_get(friso->dic, __LEX_CJK_WORDS__, task->buffer);
+    }
+    /* a stale buffer means idx is at the end: the first read fails */
+    for (uint_t t = 1; t < config->max_len && (task->bytes = fr_read(task, &idx)) != 0; t++) {
+        if (task->unicode == 32 || task->unicode == 12288)   /* utf8_whitespace */
             break;
-        if (!friso_cn_string(friso->charset, task))
+        if (!utf8_cjk_string(task->unicode))
             break;
-        size_t l = strlen(task->buffer);
-        if (blen + l >= sizeof sb)
-            break;
-        memcpy(sb + blen, task->buffer, l + 1);
-        blen += l;
-        lex_entry_t e;
-        if (exact)
-            e = probe(friso, task, m, start, idx);
-        else
-            e = friso_dic_get(friso->dic, __LEX_CJK_WORDS__, sb);
+        lex_entry_t e = probe(friso, task, m, ci, start, idx, t + 1);
         if (e)
             out[n++] = e;
     }
@@ -162,20 +225,23 @@ static size_t pick(mm_chunk *c, size_t n)
     for (i = 0; i < n; i++)
         if (c[i].mdf >= max)
             return i;
-    return 0;   /* all NaN: friso keeps none and takes the first */
+    return 0;
 }
 
 lex_entry_t text_mmseg_complex_cjk(friso_t friso, friso_config_t config, friso_task_t task)
 {
-    if (config->max_len > MM_MAX_LEN)   /* our arrays are too short: friso's own */
-        return next_complex_cjk(friso, config, task);
+    if (config->max_len > MM_MAX_LEN || friso->charset != FRISO_UTF8)
+        return next_complex_cjk(friso, config, task);   /* beyond our arrays: friso's own */
     mm_memo memo;
-    memo.n = 0;
     lex_entry_t fmatch[MM_MAX_LEN], smatch[MM_MAX_LEN], tmatch[MM_MAX_LEN];
     mm_chunk chunks[MM_MAX_LEN * MM_MAX_LEN * MM_MAX_LEN];
     size_t nc = 0;
     uint_t back = task->bytes;
-    size_t nf = next_match(friso, config, task, task->idx, &memo, fmatch);
+    memo.base = task->idx - back;
+    memo.off[0] = memo.base;
+    memo.n_off = 1;
+    memset(memo.known, 0, sizeof memo.known);
+    size_t nf = next_match(friso, config, task, task->idx, back, &memo, fmatch);
     lex_entry_t fe = fmatch[0];
     if (nf == 1)
         goto out;
@@ -183,15 +249,16 @@ lex_entry_t text_mmseg_complex_cjk(friso_t friso, friso_config_t config, friso_t
     for (size_t x = 0; x < nf; x++) {
         fe = fmatch[x];
         uint_t idx = task->idx + fe->length;
-        utf8_next_word(task, &idx, task->buffer);
-        if (task->bytes != 0 && friso_cn_string(friso->charset, task) && probe_buffer(friso, task)) {
-            size_t ns = next_match(friso, config, task, idx, &memo, smatch);
+        uint_t got = fr_read(task, &idx);
+        if (task->bytes != 0 && utf8_cjk_string(task->unicode) && buffer_is_word(friso, task, &memo, got, idx)) {
+            size_t ns = next_match(friso, config, task, idx, got, &memo, smatch);
             for (size_t y = 0; y < ns; y++) {
                 lex_entry_t se = smatch[y];
                 idx = task->idx + fe->length + se->length;
-                utf8_next_word(task, &idx, task->buffer);
-                if (task->bytes != 0 && friso_cn_string(friso->charset, task) && probe_buffer(friso, task)) {
-                    size_t nt = next_match(friso, config, task, idx, &memo, tmatch);
+                got = fr_read(task, &idx);
+                if (task->bytes != 0 && utf8_cjk_string(task->unicode) &&
+                    buffer_is_word(friso, task, &memo, got, idx)) {
+                    size_t nt = next_match(friso, config, task, idx, got, &memo, tmatch);
                     for (size_t z = 0; z < nt; z++)
                         chunks[nc++] = (mm_chunk){ .w = { fe, se, tmatch[z] }, .nw = 3,
                                                    .length = (uint_t)fe->length + se->length + tmatch[z]->length };
