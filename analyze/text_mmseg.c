@@ -63,6 +63,18 @@ static uint_t fr_read(friso_task_t task, uint_t *idx)
         return 0;
     const char *p = task->text + *idx;
     uint_t b = fr_bytes((unsigned char)p[0]);
+    if (b == 3 && task->length - *idx >= 3) {   /* CJK: the common case */
+        const unsigned char *u = (const unsigned char *)p;
+        task->buffer[0] = p[0];
+        task->buffer[1] = p[1];
+        task->buffer[2] = p[2];
+        task->buffer[3] = '\0';
+        task->bytes = 3;
+        *idx += 3;
+        task->unicode = (uint_t)(unsigned char)((u[1] << 6) + (u[2] & 0x3F)) |
+                        (uint_t)(unsigned char)((u[0] << 4) + ((u[1] >> 2) & 0x0F)) << 8;
+        return 3;
+    }
     uint_t n = b < sizeof task->buffer - 1 ? b : (uint_t)sizeof task->buffer - 1;
     if (n > task->length - *idx)
         n = task->length - *idx;
