@@ -409,12 +409,24 @@ static double *textrank(const text_doc *doc, const uint8_t *ok)
             nodes++;
     for (size_t v = 0; v < n; v++)
         rank[v] = deg[v] > 0 ? 1.0 / (double)nodes : 0;
+    /* each edge's share of its ends' rank, divided once rather than in
+     * each of the 25 rounds */
+    double *sa = malloc((ne ? ne : 1) * sizeof *sa), *sb = malloc((ne ? ne : 1) * sizeof *sb);
+    if (!sa || !sb) {
+        free(sa);
+        free(sb);
+        goto fail;
+    }
+    for (size_t e = 0; e < ne; e++) {
+        sa[e] = 0.85 * ew[e] / deg[ea[e]];
+        sb[e] = 0.85 * ew[e] / deg[eb[e]];
+    }
     for (int it = 0; it < 25 && nodes; it++) {
         for (size_t v = 0; v < n; v++)
             next[v] = deg[v] > 0 ? 0.15 / (double)nodes : 0;
         for (size_t e = 0; e < ne; e++) {
-            next[eb[e]] += 0.85 * rank[ea[e]] * ew[e] / deg[ea[e]];
-            next[ea[e]] += 0.85 * rank[eb[e]] * ew[e] / deg[eb[e]];
+            next[eb[e]] += rank[ea[e]] * sa[e];
+            next[ea[e]] += rank[eb[e]] * sb[e];
         }
         double *tmp = rank;
         rank = next;
@@ -422,6 +434,8 @@ static double *textrank(const text_doc *doc, const uint8_t *ok)
     }
     for (size_t v = 0; v < n; v++)   /* mean 1 over the graph's nodes */
         rank[v] *= (double)nodes;
+    free(sa);
+    free(sb);
     free(next);
     free(deg);
     free(ea);
