@@ -389,8 +389,12 @@ static int segment_friso(const text_ctx *ctx, text_doc *doc, const char *s, size
         size_t start, end;
         const char *hit = NULL;
         if (c0 >= 0x80) {
+            /* usually right where the last word ended */
             size_t window = len - prev_end < 256 + wlen ? len - prev_end : 256 + wlen;
-            hit = memmem(s + prev_end, window, ft->word, wlen);
+            if (window >= wlen && !memcmp(s + prev_end, ft->word, wlen))
+                hit = s + prev_end;
+            else
+                hit = memmem(s + prev_end, window, ft->word, wlen);
         }
         if (hit) {
             start = (size_t)(hit - s);
