@@ -421,9 +421,10 @@ static double *textrank(const text_doc *doc, const uint8_t *ok)
         sa[e] = 0.85 * ew[e] / deg[ea[e]];
         sb[e] = 0.85 * ew[e] / deg[eb[e]];
     }
+    double base = nodes ? 0.15 / (double)nodes : 0;
     for (int it = 0; it < 25 && nodes; it++) {
         for (size_t v = 0; v < n; v++)
-            next[v] = deg[v] > 0 ? 0.15 / (double)nodes : 0;
+            next[v] = deg[v] > 0 ? base : 0;
         for (size_t e = 0; e < ne; e++) {
             next[eb[e]] += rank[ea[e]] * sa[e];
             next[ea[e]] += rank[eb[e]] * sb[e];
