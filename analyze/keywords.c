@@ -148,17 +148,34 @@ static int all_hiragana(const char *w)
     return len > 0;
 }
 
-static int single_ok(const text_doc *doc, const text_token *t)
+enum { OK_SINGLE = 1, OK_INNER = 2 };
+enum { TF_NUM_KNOWN = 1, TF_NUM = 2, TF_HIRA_KNOWN = 4, TF_HIRA = 8 };
+
+/* kw_cjk_number / all_hiragana of a term, asked once per term (cache[]
+ * holds TF_* bits; asked per token they were a fifth of the keyword time) */
+static int term_is(const text_doc *doc, uint8_t *cache, uint32_t term, int what)
+{
+    uint8_t known = what == TF_NUM ? TF_NUM_KNOWN : TF_HIRA_KNOWN;
+    if (!(cache[term] & known)) {
+        const char *w = doc->terms[term].norm;
+        int yes = what == TF_NUM ? kw_cjk_number(w) : all_hiragana(w);
+        cache[term] |= (uint8_t)(known | (yes ? what : 0));
+    }
+    return (cache[term] & what) != 0;
+}
+
+static int single_ok(const text_doc *doc, uint8_t *cache, const text_token *t)
 {
     const text_term *tm = &doc->terms[t->term];
     if (tm->stop || t->kind == TEXT_TOK_NUM)
         return 0;
     if (t->kind == TEXT_TOK_CJK)
-        return tm->chars >= 2 && !kw_cjk_number(tm->norm) && !all_hiragana(tm->norm);
+        return tm->chars >= 2 && !term_is(doc, cache, t->term, TF_NUM) &&
+               !term_is(doc, cache, t->term, TF_HIRA);
     return tm->chars >= 2;
 }
 
-static int inner_ok(const text_doc *doc, const text_token *t)
+static int inner_ok(const text_doc *doc, uint8_t *cache, const text_token *t)
 {
     const text_term *tm = &doc->terms[t->term];
     if (tm->stop)
@@ -166,8 +183,26 @@ static int inner_ok(const text_doc *doc, const text_token *t)
     if (t->kind == TEXT_TOK_NUM)
         return 0;
     if (t->kind == TEXT_TOK_CJK)
-        return !kw_cjk_number(tm->norm);
+        return !term_is(doc, cache, t->term, TF_NUM);
     return tm->chars >= 2;
+}
+
+/* May each token stand as a keyword (OK_SINGLE) / sit inside a phrase
+ * (OK_INNER)? Caller frees; NULL when out of memory. */
+static uint8_t *token_oks(const text_doc *doc)
+{
+    uint8_t *cache = calloc(doc->n_terms ? doc->n_terms : 1, 1);
+    uint8_t *ok = malloc(doc->n_toks ? doc->n_toks : 1);
+    if (!cache || !ok) {
+        free(cache);
+        free(ok);
+        return NULL;
+    }
+    for (size_t i = 0; i < doc->n_toks; i++)
+        ok[i] = (uint8_t)((single_ok(doc, cache, &doc->toks[i]) ? OK_SINGLE : 0) |
+                          (inner_ok(doc, cache, &doc->toks[i]) ? OK_INNER : 0));
+    free(cache);
+    return ok;
 }
 
 /* ---- candidates ---- */
@@ -249,7 +284,7 @@ static int junk_line(const text_doc *doc, const text_sentence *s)
     return doc->cjk ? s->chars < 16 : s->tok_end - s->tok_begin < 6;
 }
 
-static int collect(const text_doc *doc, const kw_bans *b, cands *c)
+static int collect(const text_doc *doc, const uint8_t *ok, const kw_bans *b, cands *c)
 {
     const text_token *tk = doc->toks;
     for (size_t i = 0; i < doc->n_toks; i++) {
@@ -260,18 +295,18 @@ static int collect(const text_doc *doc, const kw_bans *b, cands *c)
             const text_token *t = &tk[i + n - 1];
             if (n > 1 && (t->flags & TEXT_TF_BREAK))
                 break;
-            if (!inner_ok(doc, t))
+            if (!(ok[i + n - 1] & OK_INNER))
                 break;
             stems[n - 1] = doc->terms[t->term].stem_id;
-            if (n == 1 && !single_ok(doc, t))
+            if (n == 1 && !(ok[i] & OK_SINGLE))
                 continue;
             if (n > 1) {
                 /* a phrase may only end in a single CJK character when it is
                  * the whole run (百模大战 yes, 模大战 no) */
                 int edge_single = (tk[i].flags & TEXT_TF_SINGLE) || (t->flags & TEXT_TF_SINGLE);
-                int maximal = (i == 0 || (tk[i].flags & TEXT_TF_BREAK) || !inner_ok(doc, &tk[i - 1])) &&
+                int maximal = (i == 0 || (tk[i].flags & TEXT_TF_BREAK) || !(ok[i - 1] & OK_INNER)) &&
                               (i + n >= doc->n_toks || (tk[i + n].flags & TEXT_TF_BREAK) ||
-                               !inner_ok(doc, &tk[i + n]));
+                               !(ok[i + n] & OK_INNER));
                 if (edge_single && !maximal)
                     continue;
             }
@@ -325,7 +360,7 @@ static int collect(const text_doc *doc, const kw_bans *b, cands *c)
 
 /* ---- TextRank over stems ---- */
 
-static double *textrank(const text_doc *doc)
+static double *textrank(const text_doc *doc, const uint8_t *ok)
 {
     size_t n = doc->n_stems;
     double *rank = calloc(n ? n : 1, sizeof *rank);
@@ -338,10 +373,10 @@ static double *textrank(const text_doc *doc)
         goto fail;
     const text_token *tk = doc->toks;
     for (size_t i = 0; i < doc->n_toks; i++) {
-        if (!single_ok(doc, &tk[i]) || junk_line(doc, &doc->sents[tk[i].sent]))
+        if (!(ok[i] & OK_SINGLE) || junk_line(doc, &doc->sents[tk[i].sent]))
             continue;
         for (size_t j = i + 1; j < doc->n_toks && j <= i + 4 && tk[j].sent == tk[i].sent; j++) {
-            if (!single_ok(doc, &tk[j]))
+            if (!(ok[j] & OK_SINGLE))
                 continue;
             uint32_t a = doc->terms[tk[i].term].stem_id, bb = doc->terms[tk[j].term].stem_id;
             if (a == bb)
@@ -374,12 +409,25 @@ static double *textrank(const text_doc *doc)
             nodes++;
     for (size_t v = 0; v < n; v++)
         rank[v] = deg[v] > 0 ? 1.0 / (double)nodes : 0;
+    /* each edge's share of its ends' rank, divided once rather than in
+     * each of the 25 rounds */
+    double *sa = malloc((ne ? ne : 1) * sizeof *sa), *sb = malloc((ne ? ne : 1) * sizeof *sb);
+    if (!sa || !sb) {
+        free(sa);
+        free(sb);
+        goto fail;
+    }
+    for (size_t e = 0; e < ne; e++) {
+        sa[e] = 0.85 * ew[e] / deg[ea[e]];
+        sb[e] = 0.85 * ew[e] / deg[eb[e]];
+    }
+    double base = nodes ? 0.15 / (double)nodes : 0;
     for (int it = 0; it < 25 && nodes; it++) {
         for (size_t v = 0; v < n; v++)
-            next[v] = deg[v] > 0 ? 0.15 / (double)nodes : 0;
+            next[v] = deg[v] > 0 ? base : 0;
         for (size_t e = 0; e < ne; e++) {
-            next[eb[e]] += 0.85 * rank[ea[e]] * ew[e] / deg[ea[e]];
-            next[ea[e]] += 0.85 * rank[eb[e]] * ew[e] / deg[eb[e]];
+            next[eb[e]] += rank[ea[e]] * sa[e];
+            next[ea[e]] += rank[eb[e]] * sb[e];
         }
         double *tmp = rank;
         rank = next;
@@ -387,6 +435,8 @@ static double *textrank(const text_doc *doc)
     }
     for (size_t v = 0; v < n; v++)   /* mean 1 over the graph's nodes */
         rank[v] *= (double)nodes;
+    free(sa);
+    free(sb);
     free(next);
     free(deg);
     free(ea);
@@ -522,17 +572,19 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
     kw_bans *b = NULL;
     double *tr = NULL;
     cand **order = NULL;
+    uint8_t *ok = NULL;
     size_t got = 0;
     if (!doc || !out || !cap || !doc->n_toks)
         return 0;
     b = calloc(1, sizeof *b);
     c.map = text_map_new();
-    if (!b || !c.map)
+    ok = token_oks(doc);
+    if (!b || !c.map || !ok)
         goto done;
     kw_find_bans(doc, url, b);
-    if (collect(doc, b, &c) != 0)
+    if (collect(doc, ok, b, &c) != 0)
         goto done;
-    tr = textrank(doc);
+    tr = textrank(doc, ok);
     if (!tr)
         goto done;
     /* per-stem IDF, from the first term carrying the stem */
@@ -565,11 +617,17 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
     order = malloc((c.n ? c.n : 1) * sizeof *order);
     if (!order)
         goto done;
+    /* select_top passes over the rest: sort only what can be picked (the
+     * order of these is the same, qsort being glibc's stable merge sort
+     * and by_score breaking ties by position) */
+    size_t live = 0;
     for (size_t i = 0; i < c.n; i++)
-        order[i] = &c.v[i];
-    qsort(order, c.n, sizeof *order, by_score);
-    got = select_top(doc, order, c.n, out, cap);
+        if (c.v[i].score > 0 && c.v[i].norm[0])
+            order[live++] = &c.v[i];
+    qsort(order, live, sizeof *order, by_score);
+    got = select_top(doc, order, live, out, cap);
 done:
+    free(ok);
     free(order);
     free(tr);
     free(c.v);

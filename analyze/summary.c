@@ -146,13 +146,11 @@ static size_t body_start(const text_doc *doc, const text_sentence *s)
     return s->start + (l ? l : dateline_len(doc, s));
 }
 
+/* Is needle inside t[a..b)? (memmem: a memcmp per byte here was a
+ * tenth of the summary's time) */
 static int has(const char *t, size_t a, size_t b, const char *needle)
 {
-    size_t nl = strlen(needle);
-    for (size_t i = a; i + nl <= b; i++)
-        if (!memcmp(t + i, needle, nl))
-            return 1;
-    return 0;
+    return b > a && memmem(t + a, b - a, needle, strlen(needle)) != NULL;
 }
 
 /* Can sentence s stand in a summary? */

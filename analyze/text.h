@@ -138,8 +138,22 @@ size_t text_split_sentences(const char *text, size_t len, const char *lang,
 
 /* Helpers shared with the other analyzers. */
 /* Decode one UTF-8 code point at s[*i] (i < len), advance *i; bad bytes
- * decode as U+FFFD one byte at a time. */
-uint32_t text_utf8_next(const char *s, size_t len, size_t *i);
+ * decode as U+FFFD one byte at a time. ASCII and well-formed 3-byte
+ * sequences (CJK) are decoded inline: every stage walks the text with it. */
+uint32_t text_utf8_decode(const char *s, size_t len, size_t *i);
+static inline uint32_t text_utf8_next(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    if (u[0] < 0x80) {
+        *i += 1;
+        return u[0];
+    }
+    if ((u[0] & 0xF0) == 0xE0 && *i + 2 < len && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        *i += 3;
+        return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (uint32_t)(u[2] & 0x3F);
+    }
+    return text_utf8_decode(s, len, i);
+}
 int text_is_han(uint32_t cp);
 size_t text_utf8_chars(const char *s, size_t len);
 

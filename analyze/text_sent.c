@@ -15,7 +15,7 @@
 
 /* ---- UTF-8 ---- */
 
-uint32_t text_utf8_next(const char *s, size_t len, size_t *i)
+uint32_t text_utf8_decode(const char *s, size_t len, size_t *i)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t p = *i;

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "analyze/text.h"
+#include "analyze/text_mmseg.h"
 
 static text_ctx *ctx;
 
@@ -217,6 +218,82 @@ static void test_empty_odd_inputs(void **state)
     text_doc_release(&d);   /* twice is fine */
 }
 
+/* Segment text with friso's complex mode as configured by cfg; compare
+ * every token with the other configuration's. */
+static void expect_same_tokens(friso_t f, friso_config_t a, friso_config_t b, const char *text)
+{
+    friso_task_t ta = friso_new_task(), tb = friso_new_task();
+    assert_non_null(ta);
+    assert_non_null(tb);
+    friso_set_text(ta, (fstring)text);
+    friso_set_text(tb, (fstring)text);
+    size_t n = 0;
+    for (;;) {
+        friso_token_t x = a->next_token(f, a, ta), y = b->next_token(f, b, tb);
+        if (!x || !y) {
+            if (x || y)
+                fail_msg("token streams differ in length after %zu tokens: %s", n, text);
+            break;
+        }
+        if (strcmp(x->word, y->word) || x->offset != y->offset || x->rlen != y->rlen ||
+            x->type != y->type || x->length != y->length)
+            fail_msg("token %zu: friso [%s] at %d, ours [%s] at %d", n, x->word, x->offset, y->word, y->offset);
+        n++;
+    }
+    friso_free_task(ta);
+    friso_free_task(tb);
+}
+
+/* text_mmseg_complex_cjk is friso's complex mode word for word: same
+ * words, offsets, lengths and types, on the seed article and on the edge
+ * cases of friso's reader (text ending inside a word, CJK then Latin,
+ * full-width letters, spaces, 4-byte characters, unknown characters). */
+static void test_mmseg_matches_friso(void **state)
+{
+    (void)state;
+    friso_t f = friso_new();
+    friso_config_t a = friso_new_config(), b = friso_new_config();
+    assert_non_null(f);
+    assert_non_null(a);
+    assert_non_null(b);
+    friso_init_config(a);
+    a->add_syn = 0;
+    a->clr_stw = 0;
+    a->keep_urec = 1;
+    a->en_sseg = 0;
+    friso_set_mode(a, __FRISO_COMPLEX_MODE__);
+    *b = *a;
+    b->next_cjk = text_mmseg_complex_cjk;
+    f->charset = FRISO_UTF8;
+    f->dic = friso_dic_new();
+    friso_dic_load_from_ifile(f, a, (fstring)"/usr/share/friso/dict/UTF-8/", (uint_t)a->max_len * 3);
+    assert_true(friso_dic_match(f->dic, __LEX_CJK_WORDS__, (fstring)"中国"));
+
+    static char seed[1 << 16];
+    FILE *fp = fopen("tests/fixtures/seed-article.txt", "r");
+    assert_non_null(fp);
+    size_t n = fread(seed, 1, sizeof seed - 1, fp);
+    fclose(fp);
+    seed[n] = '\0';
+    assert_true(n > 5000);
+    expect_same_tokens(f, a, b, seed);
+    static const char *const edge[] = {
+        "我们都是中国人", "中国人", "中", "研究生命起源", "结婚的和尚未结婚的", "卡拉OK歌厅很热闹",
+        "基于GPT-3.5的ChatGPT", "ＡＩ模型和ＧＰＵ算力", "大 模 型　的 时 代", "𠮷野家的牛肉饭，𠮷野家",
+        "5月初，360掌门人周鸿祎对外称", "2017年，transformer的问世", "他说：“我们要做。”然后走了。",
+        "南京市长江大桥", "乒乓球拍卖完了", "abc", "", "。，、", "工信处女干事每月经过下属科室",
+    };
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        expect_same_tokens(f, a, b, edge[i]);
+    /* the same with stop-word removal and synonyms on */
+    a->clr_stw = b->clr_stw = 1;
+    a->add_syn = b->add_syn = 1;
+    expect_same_tokens(f, a, b, seed);
+    friso_free_config(a);
+    friso_free_config(b);
+    friso_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_repeated_name_glued),
         cmocka_unit_test(test_english_words_and_stems),
         cmocka_unit_test(test_empty_odd_inputs),
+        cmocka_unit_test(test_mmseg_matches_friso),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
