@@ -205,7 +205,7 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->max_body_bytes = 1u << 20;
     cfg->conn_limit = 1024;
     cfg->conn_timeout_s = 30;
-    cfg->per_ip_conn_limit = 64;
+    cfg->per_ip_conn_limit = 256;
     cfg->rate_limit = 0;
     cfg->summary_sentences = 3;
 
@@ -285,7 +285,7 @@ void srv_config_usage(const char *prog)
            "  --fetch-timeout S        whole-fetch limit, 20 [SKIMD_FETCH_TIMEOUT]\n"
            "  --connection-limit N     concurrent connections, 1024 [SKIMD_CONNECTION_LIMIT]\n"
            "  --connection-timeout S   idle connection timeout, 30 [SKIMD_CONNECTION_TIMEOUT]\n"
-           "  --per-ip-connection-limit N  connections per client IP, 64, 0 = off\n"
+           "  --per-ip-connection-limit N  connections per client IP, 256, 0 = off\n"
            "                           [SKIMD_PER_IP_CONNECTION_LIMIT]\n"
            "  --rate-limit N           requests/s per client IP (burst 2N), 0 = off\n"
            "                           [SKIMD_RATE_LIMIT]\n"
