@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "handlers/handlers.h"
 #include "server/metrics.h"
@@ -185,10 +187,8 @@ static int reply_set(srv_request *r, int status, const char *type, char *body, s
     return 0;
 }
 
-int srv_reply_json(srv_request *r, int status, json_t *body)
+int srv_reply_json_text(srv_request *r, int status, char *text, size_t len)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(body);
     if (!text) {
         static const char oom[] = "{\"type\":\"" PROBLEM_TYPE_PREFIX "internal\","
                                   "\"title\":\"Internal error\",\"status\":500,"
@@ -197,7 +197,14 @@ int srv_reply_json(srv_request *r, int status, json_t *body)
         reply_set(r, 500, "application/problem+json", copy, copy ? strlen(copy) : 0);
         return -1;
     }
-    return reply_set(r, status, "application/json; charset=utf-8", text, strlen(text));
+    return reply_set(r, status, "application/json; charset=utf-8", text, len);
+}
+
+int srv_reply_json(srv_request *r, int status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(body);
+    return srv_reply_json_text(r, status, text, text ? strlen(text) : 0);
 }
 
 int srv_reply_problem(srv_request *r, int status, const char *slug, const char *title,
@@ -517,20 +524,65 @@ static void dispatch(srv_request *r)
         srv_reply_problem(r, 500, "internal", "Internal error", "the handler gave no answer");
 }
 
+/* Write the whole line, retrying short writes: one write(2) in the usual
+ * case, so lines from several threads do not interleave. */
+static void write_line(const char *line, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(STDERR_FILENO, line, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        line += w;
+        len -= (size_t)w;
+    }
+}
+
+/* The access-log line; `ms` as jansson wrote it (6 significant digits,
+ * truncated to microseconds). */
+static void log_line(store_jbuf *b, srv_request *r, double ms)
+{
+    static const char ev[] = "{\"event\":\"request\",\"method\":";
+    char tail[64];
+    const char *m = r->method ? r->method : "";
+    const char *path = r->path ? r->path : "";
+    store_jbuf_add(b, ev, sizeof ev - 1);
+    if (store_json_string(b, m, strlen(m)) != 0)
+        store_jbuf_add(b, "\"\"", 2);
+    store_jbuf_add(b, ",\"path\":", 8);
+    if (store_json_string(b, path, strlen(path)) != 0)
+        store_jbuf_add(b, "\"(not utf-8)\"", 13);
+    char num[32];
+    int n = snprintf(num, sizeof num, "%.6g", (double)(long)(ms * 1000.0) / 1000.0);
+    if (n < 0 || (size_t)n >= sizeof num - 2)
+        n = snprintf(num, sizeof num, "0.0");
+    else if (!strchr(num, '.') && !strchr(num, 'e'))
+        memcpy(num + n, ".0", 3);
+    n = snprintf(tail, sizeof tail, ",\"status\":%d,\"ms\":%s}\n", r->status, num);
+    if (n > 0 && (size_t)n < sizeof tail)
+        store_jbuf_add(b, tail, (size_t)n);
+    else
+        b->failed = 1;
+}
+
+/* One JSON line per request, built on the stack (the heap only for a
+ * path too long for it). */
 static void log_request(srv_request *r, double ms)
 {
-    json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:f}", "event", "request",
-                             "method", r->method ? r->method : "", "path", "",
-                             "status", r->status, "ms", (double)(long)(ms * 1000.0) / 1000.0);
-    if (!line)
+    char mem[2048];
+    store_jbuf b;
+    store_jbuf_fixed(&b, mem, sizeof mem);
+    log_line(&b, r, ms);
+    if (!b.failed) {
+        write_line(b.data, b.len);
         return;
-    json_t *p = json_string(r->path ? r->path : "");
-    json_object_set_new(line, "path", p ? p : json_string("(not utf-8)"));
-    char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    if (s)
-        fprintf(stderr, "%s\n", s);
-    free(s);
-    json_decref(line);
+    }
+    memset(&b, 0, sizeof b);
+    log_line(&b, r, ms);
+    if (!b.failed)
+        write_line(b.data, b.len);
+    store_jbuf_free(&b);
 }
 
 static enum MHD_Result send_reply(srv_request *r)
