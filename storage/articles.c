@@ -103,6 +103,7 @@ static json_t *row_to_record(sqlite3_stmt *s, unsigned flags)
 
 #define JBUF_START 4096
 #define CANON_MAX_DEPTH 32
+#define CANON_MAX_KEYS 256     /* keys of the objects open at once */
 #define JSON_OUT_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
 #define PUT(b, lit) store_jbuf_add((b), (lit), sizeof(lit) - 1)
 
@@ -371,13 +372,43 @@ static int canon_number(const unsigned char *s, size_t n, size_t *i)
     return 1;
 }
 
+/* Keys seen in the objects being checked, to refuse duplicates (jansson
+ * keeps the last one): canonical keys are equal exactly when their bytes
+ * are. */
+typedef struct canon_keys {
+    size_t off[CANON_MAX_KEYS], len[CANON_MAX_KEYS];
+    size_t n;
+    size_t first[CANON_MAX_DEPTH];   /* per open object: its first key */
+} canon_keys;
+
+/* A key string at s[*i] followed by ':'; *i moves past the colon. */
+static int canon_key(const unsigned char *s, size_t n, size_t *i, canon_keys *k,
+                     size_t depth)
+{
+    size_t start = *i;
+    if (*i >= n || s[*i] != '"' || !canon_string(s, n, i) || *i >= n || s[*i] != ':')
+        return 0;
+    size_t len = *i - start;
+    for (size_t j = k->first[depth - 1]; j < k->n; j++)
+        if (k->len[j] == len && !memcmp(s + k->off[j], s + start, len))
+            return 0;
+    if (k->n == CANON_MAX_KEYS)
+        return 0;
+    k->off[k->n] = start;
+    k->len[k->n++] = len;
+    (*i)++;
+    return 1;
+}
+
 int store_json_canonical(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     char stack[CANON_MAX_DEPTH];
+    canon_keys keys;
     size_t depth = 0, i = 0;
     if (!s)
         return 0;
+    keys.n = 0;
     for (;;) {
         /* a value is expected at s[i] */
         if (i >= n)
@@ -386,6 +417,7 @@ int store_json_canonical(const char *str, size_t n)
         if (c == '{' || c == '[') {
             if (depth == CANON_MAX_DEPTH)
                 return 0;
+            keys.first[depth] = keys.n;
             stack[depth++] = (char)c;
             i++;
             if (i < n && s[i] == (c == '{' ? '}' : ']')) {
@@ -393,12 +425,8 @@ int store_json_canonical(const char *str, size_t n)
                 i++;
                 goto after_value;
             }
-            if (c == '{') {
-                if (i >= n || s[i] != '"' || !canon_string(s, n, &i) || i >= n ||
-                    s[i] != ':')
-                    return 0;
-                i++;
-            }
+            if (c == '{' && !canon_key(s, n, &i, &keys, depth))
+                return 0;
             continue;
         } else if (c == '"') {
             if (!canon_string(s, n, &i))
@@ -423,19 +451,15 @@ int store_json_canonical(const char *str, size_t n)
                 return 0;
             char top = stack[depth - 1];
             if (s[i] == (top == '{' ? '}' : ']')) {
-                depth--;
+                keys.n = keys.first[--depth];      /* forget the closed object's keys */
                 i++;
                 continue;
             }
             if (s[i] != ',')
                 return 0;
             i++;
-            if (top == '{') {
-                if (i >= n || s[i] != '"' || !canon_string(s, n, &i) || i >= n ||
-                    s[i] != ':')
-                    return 0;
-                i++;
-            }
+            if (top == '{' && !canon_key(s, n, &i, &keys, depth))
+                return 0;
             break;
         }
     }

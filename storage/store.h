@@ -104,9 +104,10 @@ void store_jbuf_free(store_jbuf *b);
 int store_json_string(store_jbuf *b, const char *s, size_t n);
 
 /* 1 when s[0..n) is one JSON value exactly as jansson's compact dump
- * would write it again (no spaces, canonical escapes and numbers, nesting
- * below 32 levels), so it can be copied instead of parsed and dumped;
- * 0 otherwise. Duplicate object keys are not detected. */
+ * would write it again (no spaces, canonical escapes and numbers, no
+ * duplicate keys, nesting below 32 levels, at most 256 keys in the objects
+ * open at once), so it can be copied instead of parsed and dumped; 0
+ * otherwise (then parse it). */
 int store_json_canonical(const char *s, size_t n);
 
 /* The record of article `id` appended to out as JSON text. */
