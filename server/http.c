@@ -70,9 +70,11 @@ static const route routes[] = {
  * own timeout only counts idle time. */
 typedef struct conn_track {
     int fd;
-    double started;                  /* when the current request began */
-    int in_request;                  /* headers complete: the handler runs */
-    int cut;                         /* already shut down */
+    /* Written by the connection's thread without the lock (started
+     * first), read by the timer under it; the list links need the lock. */
+    atomic_llong started_us;         /* when the current request began */
+    atomic_int in_request;           /* headers complete: the handler runs */
+    int cut;                         /* already shut down; timer only */
     struct conn_track *next;
 } conn_track;
 
@@ -287,7 +289,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
             return;
         }
         t->fd = ci->connect_fd;
-        t->started = mono_now();
+        atomic_store(&t->started_us, (long long)(mono_now() * 1e6));
         pthread_mutex_lock(&h->lock);
         t->next = h->conns;
         h->conns = t;
@@ -314,12 +316,11 @@ static void track_request(srv_http *h, struct MHD_Connection *conn, int in_reque
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     conn_track *t = ci ? ci->socket_context : NULL;
+    (void)h;
     if (!t)
         return;
-    pthread_mutex_lock(&h->lock);
-    t->in_request = in_request;
-    t->started = mono_now();
-    pthread_mutex_unlock(&h->lock);
+    atomic_store(&t->started_us, (long long)(mono_now() * 1e6));
+    atomic_store(&t->in_request, in_request);
 }
 
 /* Cut connections whose request headers took longer than the timeout. */
@@ -328,7 +329,8 @@ static void cut_slow_headers(srv_http *h, double now)
     double limit = (double)h->app->cfg->conn_timeout_s;
     pthread_mutex_lock(&h->lock);
     for (conn_track *t = h->conns; t; t = t->next)
-        if (!t->in_request && !t->cut && now - t->started > limit) {
+        if (!atomic_load(&t->in_request) && !t->cut &&
+            now - (double)atomic_load(&t->started_us) / 1e6 > limit) {
             shutdown(t->fd, SHUT_RDWR);    /* libmicrohttpd then closes it */
             t->cut = 1;
         }
@@ -539,12 +541,27 @@ static void write_line(const char *line, size_t len)
     }
 }
 
-/* The access-log line; `ms` as jansson wrote it (6 significant digits,
- * truncated to microseconds). */
+/* Decimal digits of v at p (room for 20); returns how many. */
+static size_t put_uint(char *p, unsigned long long v)
+{
+    char t[20];
+    size_t n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < sizeof t);
+    for (size_t i = 0; i < n; i++)
+        p[i] = t[n - 1 - i];
+    return n;
+}
+
+/* The access-log line; `ms` truncated to microseconds, written as a JSON
+ * number without trailing zeros ("0.125", "3.0"). */
 static void log_line(store_jbuf *b, srv_request *r, double ms)
 {
     static const char ev[] = "{\"event\":\"request\",\"method\":";
-    char tail[64];
+    char tail[96];
+    size_t n = 0;
     const char *m = r->method ? r->method : "";
     const char *path = r->path ? r->path : "";
     store_jbuf_add(b, ev, sizeof ev - 1);
@@ -553,17 +570,27 @@ static void log_line(store_jbuf *b, srv_request *r, double ms)
     store_jbuf_add(b, ",\"path\":", 8);
     if (store_json_string(b, path, strlen(path)) != 0)
         store_jbuf_add(b, "\"(not utf-8)\"", 13);
-    char num[32];
-    int n = snprintf(num, sizeof num, "%.6g", (double)(long)(ms * 1000.0) / 1000.0);
-    if (n < 0 || (size_t)n >= sizeof num - 2)
-        n = snprintf(num, sizeof num, "0.0");
-    else if (!strchr(num, '.') && !strchr(num, 'e'))
-        memcpy(num + n, ".0", 3);
-    n = snprintf(tail, sizeof tail, ",\"status\":%d,\"ms\":%s}\n", r->status, num);
-    if (n > 0 && (size_t)n < sizeof tail)
-        store_jbuf_add(b, tail, (size_t)n);
-    else
-        b->failed = 1;
+    unsigned long long us = ms > 0 && ms < 1e15 ? (unsigned long long)(ms * 1000.0) : 0;
+    unsigned frac = (unsigned)(us % 1000);
+    memcpy(tail + n, ",\"status\":", 10);
+    n += 10;
+    if (r->status < 0)
+        tail[n++] = '-';
+    n += put_uint(tail + n, (unsigned long long)(r->status < 0 ? -(long long)r->status
+                                                                : r->status));
+    memcpy(tail + n, ",\"ms\":", 6);
+    n += 6;
+    n += put_uint(tail + n, us / 1000);
+    tail[n++] = '.';
+    tail[n++] = (char)('0' + frac / 100);
+    if (frac % 100) {
+        tail[n++] = (char)('0' + frac / 10 % 10);
+        if (frac % 10)
+            tail[n++] = (char)('0' + frac % 10);
+    }
+    tail[n++] = '}';
+    tail[n++] = '\n';
+    store_jbuf_add(b, tail, n);
 }
 
 /* One JSON line per request, built on the stack (the heap only for a
