@@ -2,7 +2,10 @@
  *
  * Every multi-row write runs in one transaction (BEGIN IMMEDIATE, so the
  * write lock is taken up front and busy_timeout applies). Records are
- * read back as the v1 JSON shape; JSON columns are parsed, never spliced.
+ * read back as the v1 JSON shape: as jansson trees (JSON columns parsed),
+ * or, on the read path, as JSON text written straight from the row (JSON
+ * columns spliced when they are in jansson's own compact form, which the
+ * store always writes; parsed and dumped otherwise).
  */
 #include "storage/store_int.h"
 
@@ -155,6 +158,7 @@ char *store_jbuf_take(store_jbuf *b, size_t *len)
 {
     char *t = NULL;
     if (!b->fixed && !b->failed && jbuf_reserve(b, 0) == 0) {
+        b->data[b->len] = '\0';
         t = b->data;
         b->data = NULL;
         if (len)

@@ -6,7 +6,9 @@
  * synchronous=NORMAL and a busy timeout, every write in a transaction.
  *
  * Records cross this API as jansson objects shaped like the v1 record
- * (see DESIGN.md); "returns new" means the caller owns the reference.
+ * (see DESIGN.md), or as its JSON text (store_article_get_text and
+ * store_article_list_text, the read path); "returns new" means the
+ * caller owns the reference.
  */
 #ifndef SKIMD_STORE_H
 #define SKIMD_STORE_H
