@@ -790,14 +790,20 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
     (void)cls;
+    char mem[sizeof msg * 6 + 64];   /* the message escaped, at worst */
+    store_jbuf b;
+    static const char head[] = "{\"event\":\"httpd\",\"message\":";
     vsnprintf(msg, sizeof msg, fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    json_t *line = json_pack("{s:s, s:s}", "event", "httpd", "message", msg);
-    char *s = line ? json_dumps(line, JSON_COMPACT) : NULL;
-    if (s)
-        fprintf(stderr, "%s\n", s);
-    free(s);
-    json_decref(line);
+    /* built on the stack and written whole: a flood of refused
+     * connections logs one line each, cheaply */
+    store_jbuf_fixed(&b, mem, sizeof mem);
+    store_jbuf_add(&b, head, sizeof head - 1);
+    if (store_json_string(&b, msg, strlen(msg)) != 0)
+        store_jbuf_add(&b, "\"(not utf-8)\"", 13);
+    store_jbuf_add(&b, "}\n", 2);
+    if (!b.failed)
+        write_line(b.data, b.len);
 }
 
 /* Percent-decoding that keeps %00 as it is: a NUL would cut "1%00" to
