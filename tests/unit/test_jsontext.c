@@ -327,7 +327,8 @@ static void test_record_text_like_jansson(void **state)
         finish(f->st, json_pack("{s:s, s:s}", "title", "odd", "content", "odd"));
     }
     snprintf(sql, sizeof sql,
-             "UPDATE articles SET title = CAST(X'41FF42' AS TEXT), author = CAST(X'EDA080' AS TEXT),"
+             "UPDATE articles SET title = CAST(X'41FF42' AS TEXT),"
+             " author = CAST(X'EDA080' AS TEXT),"
              " content = CAST(X'E4B8' AS TEXT), keywords = ' [ \"a\" , \"\\u00e9\\/\" ] ',"
              " tags = '{\"x\": [1.50, 1e2, -0]}', events = 'not json', tag_evidence = ''"
              " WHERE id = %lld", (long long)odd[0]);
@@ -338,7 +339,8 @@ static void test_record_text_like_jansson(void **state)
              " description = 7 WHERE id = %lld", (long long)odd[1]);
     raw_exec(f, sql);
     snprintf(sql, sizeof sql,
-             "UPDATE articles SET keywords = '[\"\\u0000\"]', tags = '{\"a\":[1234567890123456789]}',"
+             "UPDATE articles SET keywords = '[\"\\u0000\"]',"
+             " tags = '{\"a\":[1234567890123456789]}',"
              " events = '[99999999999999999999]', tag_evidence = '[[[[[[[[[[[[[[[[[[[[[[[[[[[["
              "[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]' WHERE id = %lld",
              (long long)odd[2]);
