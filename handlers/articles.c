@@ -105,10 +105,14 @@ static int include_or_reply(srv_request *r, unsigned *flags)
 static void reply_record(srv_request *r, store *st, int64_t id, int status, int location,
                          unsigned flags)
 {
-    json_t *rec = NULL;
-    if (found_or_reply(r, store_article_get(st, id, flags, &rec), id) != 0)
+    store_jbuf b = {0};
+    if (found_or_reply(r, store_article_get_text(st, id, flags, &b), id) != 0) {
+        store_jbuf_free(&b);
         return;
-    srv_reply_json(r, status, rec);
+    }
+    size_t len = 0;
+    char *text = store_jbuf_take(&b, &len);
+    srv_reply_json_text(r, status, text, len);
     if (location) {
         char loc[64];
         snprintf(loc, sizeof loc, "/articles/%lld", (long long)id);
@@ -332,7 +336,6 @@ void hdl_articles_list(srv_request *r)
     long limit = 20;
     char since[21], until[21], facet[64], cursor[HDL_CURSOR_LEN];
     const char *ids[MAX_RESOLVED_TAGS];
-    json_t *items = NULL;
     int64_t next = 0;
     store *st;
 
@@ -359,19 +362,21 @@ void hdl_articles_list(srv_request *r)
     }
     if (!(st = store_or_reply(r)))
         return;
-    if (store_article_list(st, &q, &items, &next) != STORE_OK) {
+    store_jbuf b = {0};
+    static const char head[] = "{\"items\":", tail[] = ",\"next_cursor\":";
+    store_jbuf_add(&b, head, sizeof head - 1);
+    if (store_article_list_text(st, &q, &b, &next) != STORE_OK) {
+        store_jbuf_free(&b);
         reply_store_error(r);
         return;
     }
-    json_t *page = json_object();
-    if (page) {
-        json_object_set_new(page, "items", items);
-        items = NULL;
-        if (next > 0 && hdl_cursor_encode(next, cursor) == 0)
-            json_object_set_new(page, "next_cursor", json_string(cursor));
-        else
-            json_object_set_new(page, "next_cursor", json_null());
-    }
-    json_decref(items);
-    srv_reply_json(r, 200, page);
+    store_jbuf_add(&b, tail, sizeof tail - 1);
+    if (next > 0 && hdl_cursor_encode(next, cursor) == 0)
+        store_json_string(&b, cursor, strlen(cursor));
+    else
+        store_jbuf_add(&b, "null", 4);
+    store_jbuf_add(&b, "}", 1);
+    size_t len = 0;
+    char *text = store_jbuf_take(&b, &len);
+    srv_reply_json_text(r, 200, text, len);
 }

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "handlers/handlers.h"
 #include "server/metrics.h"
@@ -68,9 +70,11 @@ static const route routes[] = {
  * own timeout only counts idle time. */
 typedef struct conn_track {
     int fd;
-    double started;                  /* when the current request began */
-    int in_request;                  /* headers complete: the handler runs */
-    int cut;                         /* already shut down */
+    /* Written by the connection's thread without the lock (started
+     * first), read by the timer under it; the list links need the lock. */
+    atomic_llong started_us;         /* when the current request began */
+    atomic_int in_request;           /* headers complete: the handler runs */
+    int cut;                         /* already shut down; timer only */
     struct conn_track *next;
 } conn_track;
 
@@ -185,10 +189,8 @@ static int reply_set(srv_request *r, int status, const char *type, char *body, s
     return 0;
 }
 
-int srv_reply_json(srv_request *r, int status, json_t *body)
+int srv_reply_json_text(srv_request *r, int status, char *text, size_t len)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(body);
     if (!text) {
         static const char oom[] = "{\"type\":\"" PROBLEM_TYPE_PREFIX "internal\","
                                   "\"title\":\"Internal error\",\"status\":500,"
@@ -197,7 +199,14 @@ int srv_reply_json(srv_request *r, int status, json_t *body)
         reply_set(r, 500, "application/problem+json", copy, copy ? strlen(copy) : 0);
         return -1;
     }
-    return reply_set(r, status, "application/json; charset=utf-8", text, strlen(text));
+    return reply_set(r, status, "application/json; charset=utf-8", text, len);
+}
+
+int srv_reply_json(srv_request *r, int status, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(body);
+    return srv_reply_json_text(r, status, text, text ? strlen(text) : 0);
 }
 
 int srv_reply_problem(srv_request *r, int status, const char *slug, const char *title,
@@ -280,7 +289,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
             return;
         }
         t->fd = ci->connect_fd;
-        t->started = mono_now();
+        atomic_store(&t->started_us, (long long)(mono_now() * 1e6));
         pthread_mutex_lock(&h->lock);
         t->next = h->conns;
         h->conns = t;
@@ -307,12 +316,11 @@ static void track_request(srv_http *h, struct MHD_Connection *conn, int in_reque
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     conn_track *t = ci ? ci->socket_context : NULL;
+    (void)h;
     if (!t)
         return;
-    pthread_mutex_lock(&h->lock);
-    t->in_request = in_request;
-    t->started = mono_now();
-    pthread_mutex_unlock(&h->lock);
+    atomic_store(&t->started_us, (long long)(mono_now() * 1e6));
+    atomic_store(&t->in_request, in_request);
 }
 
 /* Cut connections whose request headers took longer than the timeout. */
@@ -321,7 +329,8 @@ static void cut_slow_headers(srv_http *h, double now)
     double limit = (double)h->app->cfg->conn_timeout_s;
     pthread_mutex_lock(&h->lock);
     for (conn_track *t = h->conns; t; t = t->next)
-        if (!t->in_request && !t->cut && now - t->started > limit) {
+        if (!atomic_load(&t->in_request) && !t->cut &&
+            now - (double)atomic_load(&t->started_us) / 1e6 > limit) {
             shutdown(t->fd, SHUT_RDWR);    /* libmicrohttpd then closes it */
             t->cut = 1;
         }
@@ -517,20 +526,90 @@ static void dispatch(srv_request *r)
         srv_reply_problem(r, 500, "internal", "Internal error", "the handler gave no answer");
 }
 
+/* Write the whole line, retrying short writes: one write(2) in the usual
+ * case, so lines from several threads do not interleave. */
+static void write_line(const char *line, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(STDERR_FILENO, line, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        line += w;
+        len -= (size_t)w;
+    }
+}
+
+/* Decimal digits of v at p (room for 20); returns how many. */
+static size_t put_uint(char *p, unsigned long long v)
+{
+    char t[20];
+    size_t n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < sizeof t);
+    for (size_t i = 0; i < n; i++)
+        p[i] = t[n - 1 - i];
+    return n;
+}
+
+/* The access-log line; `ms` truncated to microseconds, written as a JSON
+ * number without trailing zeros ("0.125", "3.0"). */
+static void log_line(store_jbuf *b, srv_request *r, double ms)
+{
+    static const char ev[] = "{\"event\":\"request\",\"method\":";
+    char tail[96];
+    size_t n = 0;
+    const char *m = r->method ? r->method : "";
+    const char *path = r->path ? r->path : "";
+    store_jbuf_add(b, ev, sizeof ev - 1);
+    if (store_json_string(b, m, strlen(m)) != 0)
+        store_jbuf_add(b, "\"\"", 2);
+    store_jbuf_add(b, ",\"path\":", 8);
+    if (store_json_string(b, path, strlen(path)) != 0)
+        store_jbuf_add(b, "\"(not utf-8)\"", 13);
+    unsigned long long us = ms > 0 && ms < 1e15 ? (unsigned long long)(ms * 1000.0) : 0;
+    unsigned frac = (unsigned)(us % 1000);
+    memcpy(tail + n, ",\"status\":", 10);
+    n += 10;
+    if (r->status < 0)
+        tail[n++] = '-';
+    n += put_uint(tail + n, (unsigned long long)(r->status < 0 ? -(long long)r->status
+                                                                : r->status));
+    memcpy(tail + n, ",\"ms\":", 6);
+    n += 6;
+    n += put_uint(tail + n, us / 1000);
+    tail[n++] = '.';
+    tail[n++] = (char)('0' + frac / 100);
+    if (frac % 100) {
+        tail[n++] = (char)('0' + frac / 10 % 10);
+        if (frac % 10)
+            tail[n++] = (char)('0' + frac % 10);
+    }
+    tail[n++] = '}';
+    tail[n++] = '\n';
+    store_jbuf_add(b, tail, n);
+}
+
+/* One JSON line per request, built on the stack (the heap only for a
+ * path too long for it). */
 static void log_request(srv_request *r, double ms)
 {
-    json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:f}", "event", "request",
-                             "method", r->method ? r->method : "", "path", "",
-                             "status", r->status, "ms", (double)(long)(ms * 1000.0) / 1000.0);
-    if (!line)
+    char mem[2048];
+    store_jbuf b;
+    store_jbuf_fixed(&b, mem, sizeof mem);
+    log_line(&b, r, ms);
+    if (!b.failed) {
+        write_line(b.data, b.len);
         return;
-    json_t *p = json_string(r->path ? r->path : "");
-    json_object_set_new(line, "path", p ? p : json_string("(not utf-8)"));
-    char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    if (s)
-        fprintf(stderr, "%s\n", s);
-    free(s);
-    json_decref(line);
+    }
+    memset(&b, 0, sizeof b);
+    log_line(&b, r, ms);
+    if (!b.failed)
+        write_line(b.data, b.len);
+    store_jbuf_free(&b);
 }
 
 static enum MHD_Result send_reply(srv_request *r)
@@ -711,14 +790,20 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
     (void)cls;
+    char mem[sizeof msg * 6 + 64];   /* the message escaped, at worst */
+    store_jbuf b;
+    static const char head[] = "{\"event\":\"httpd\",\"message\":";
     vsnprintf(msg, sizeof msg, fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    json_t *line = json_pack("{s:s, s:s}", "event", "httpd", "message", msg);
-    char *s = line ? json_dumps(line, JSON_COMPACT) : NULL;
-    if (s)
-        fprintf(stderr, "%s\n", s);
-    free(s);
-    json_decref(line);
+    /* built on the stack and written whole: a flood of refused
+     * connections logs one line each, cheaply */
+    store_jbuf_fixed(&b, mem, sizeof mem);
+    store_jbuf_add(&b, head, sizeof head - 1);
+    if (store_json_string(&b, msg, strlen(msg)) != 0)
+        store_jbuf_add(&b, "\"(not utf-8)\"", 13);
+    store_jbuf_add(&b, "}\n", 2);
+    if (!b.failed)
+        write_line(b.data, b.len);
 }
 
 /* Percent-decoding that keeps %00 as it is: a NUL would cut "1%00" to

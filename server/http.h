@@ -46,6 +46,9 @@ int64_t srv_req_waited_id(const srv_request *r);
 /* Replies. Each returns 0, or -1 when out of memory (a 500 is then sent).
  * srv_reply_json steals `body`. */
 int srv_reply_json(srv_request *r, int status, json_t *body);
+/* A JSON body already written: steals `text` (malloc'd, len bytes; NULL
+ * means out of memory and sends a 500), handed to libmicrohttpd as is. */
+int srv_reply_json_text(srv_request *r, int status, char *text, size_t len);
 int srv_reply_problem(srv_request *r, int status, const char *slug, const char *title,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int srv_reply_text(srv_request *r, int status, const char *content_type,

@@ -6,7 +6,9 @@
  * synchronous=NORMAL and a busy timeout, every write in a transaction.
  *
  * Records cross this API as jansson objects shaped like the v1 record
- * (see DESIGN.md); "returns new" means the caller owns the reference.
+ * (see DESIGN.md), or as its JSON text (store_article_get_text and
+ * store_article_list_text, the read path); "returns new" means the
+ * caller owns the reference.
  */
 #ifndef SKIMD_STORE_H
 #define SKIMD_STORE_H
@@ -69,6 +71,50 @@ store_rc store_article_status(store *st, int64_t id, char *buf, size_t cap);
 
 store_rc store_article_delete(store *st, int64_t id);
 
+/* --- records as JSON text (the read path) ----------------------------
+ *
+ * The same bytes srv_reply_json() would send for the jansson record
+ * (compact, fields in record order), written straight from the row into
+ * one buffer: text columns are escaped here, the stored JSON columns are
+ * spliced as they are when they are in the form jansson writes them, and
+ * re-read through jansson otherwise. */
+
+/* A growing byte buffer. Zero-initialised, it grows on the heap (release
+ * with store_jbuf_free or take the text with store_jbuf_take);
+ * store_jbuf_fixed() makes one that writes into caller memory and never
+ * grows. After a failure (out of memory; full, when fixed) appends do
+ * nothing and `failed` stays set. `data` is NUL-terminated when len > 0. */
+typedef struct store_jbuf {
+    char *data;
+    size_t len, cap;
+    int fixed;
+    int failed;
+} store_jbuf;
+
+void store_jbuf_fixed(store_jbuf *b, char *mem, size_t cap);
+void store_jbuf_add(store_jbuf *b, const char *s, size_t n);
+/* The heap text (NUL-terminated, caller frees) and its length; NULL when
+ * the buffer failed or is fixed. The buffer is left empty. */
+char *store_jbuf_take(store_jbuf *b, size_t *len);
+void store_jbuf_free(store_jbuf *b);
+
+/* Append s[0..n) as a JSON string, quotes included, escaped as jansson
+ * escapes it (\" \\ \b \f \n \r \t, other controls \u00XX, the rest
+ * as is). Returns 0, or -1 with nothing appended when s is not valid
+ * UTF-8 (overlong forms, surrogates and code points above U+10FFFF are
+ * invalid). */
+int store_json_string(store_jbuf *b, const char *s, size_t n);
+
+/* 1 when s[0..n) is one JSON value exactly as jansson's compact dump
+ * would write it again (no spaces, canonical escapes and numbers, no
+ * duplicate keys, nesting below 32 levels, at most 256 keys in the objects
+ * open at once), so it can be copied instead of parsed and dumped; 0
+ * otherwise (then parse it). */
+int store_json_canonical(const char *s, size_t n);
+
+/* The record of article `id` appended to out as JSON text. */
+store_rc store_article_get_text(store *st, int64_t id, unsigned flags, store_jbuf *out);
+
 /* A list query; NULL/0 fields do not filter. */
 typedef struct store_query {
     int64_t before_id;          /* cursor: ids below this */
@@ -88,6 +134,10 @@ typedef struct store_query {
  * is the cursor id for the next page, or 0 when this is the last. */
 store_rc store_article_list(store *st, const store_query *q, json_t **items,
                             int64_t *next_id);
+
+/* As store_article_list, the items appended to out as a JSON array. */
+store_rc store_article_list_text(store *st, const store_query *q, store_jbuf *out,
+                                 int64_t *next_id);
 
 /* Tags with article counts, optionally one facet; *items returns new. */
 store_rc store_tags_list(store *st, const char *facet, json_t **items);

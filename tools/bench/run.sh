@@ -5,7 +5,10 @@
 #   (a) read path: wrk, 100 connections, 20 s, GET /articles/{id} on a
 #       10 000-record database, against skimd and against nginx serving
 #       the same record as a static file (the upper bound); req/s, ratio,
-#       p50/p99
+#       p50/p99. wrk's 100 connections all come from 127.0.0.1, so skimd
+#       runs with --per-ip-connection-limit 200 (READ_FLAGS): under the
+#       default 64, 36 of them are refused and reconnect in a loop, and the
+#       figure measures that churn. wrk's socket errors are printed.
 #   (b) list by tag and full-text search on 10 000 and 1 000 000 synthetic
 #       records (build/bench_gen): p50/p99 per query, one connection
 #   (c) ingest: POST -> ready throughput, pages served by nginx on
@@ -15,7 +18,9 @@
 # Environment: BUILD (build), BENCH_DIR (where the generated databases are
 # kept between runs; $BUILD/bench), BENCH_1M=0 skips the 1 M database,
 # BENCH_SECONDS (20) for the read runs, QUERY_SECONDS (5) per query,
-# INGEST_PAGES (600), SHARED_DIR (../shared: seed page and web corpus).
+# INGEST_PAGES (600), SHARED_DIR (../shared: seed page and web corpus),
+# READ_FLAGS (--per-ip-connection-limit 200) for the skimd of (a) (and of
+# the 10 k list queries, which reuse it).
 set -u
 BUILD=${BUILD:-build}
 BIN=$BUILD/skimd
@@ -27,6 +32,7 @@ QSECS=${QUERY_SECONDS:-5}
 INGEST_PAGES=${INGEST_PAGES:-600}
 SHARED=${SHARED_DIR:-../shared}
 PARTS=${BENCH_PARTS:-a b c}
+READ_FLAGS=${READ_FLAGS---per-ip-connection-limit 200}
 part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
@@ -128,7 +134,7 @@ rss_mib() {
     awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
 
-# wrk_run CONNS SECONDS URL -> "req/s p50_ms p99_ms"
+# wrk_run CONNS SECONDS URL -> "req/s p50_ms p99_ms non2xx socket_errors"
 wrk_run() {
     wrk -t2 -c"$1" -d"$2"s --latency "$3" 2>&1 | awk '
         function ms(v) {
@@ -141,7 +147,8 @@ wrk_run() {
         $1 == "99%" { p99 = ms($2) }
         /^Requests\/sec:/ { rps = $2 }
         /Non-2xx/ { non2xx = $NF }
-        END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (non2xx ? non2xx : 0) }'
+        /Socket errors:/ { gsub(",", ""); sockerr = $4 + $6 + $8 + $10 }
+        END { printf "%.0f %.3f %.3f %s %d\n", rps, p50, p99, (non2xx ? non2xx : 0), sockerr }'
 }
 
 # query_lat SECONDS URL -> "samples p50_ms p99_ms max_ms non200": sequential
@@ -185,7 +192,8 @@ echo "wrk, nginx and skimd share these cores: figures are lower bounds for a ded
 # ---- (a) read path + (d) memory ------------------------------------
 DB10K=$BENCH_DIR/bench-10k.db
 gen_db 10000 "$DB10K"
-start_skimd "$DB10K" --workers 2
+# shellcheck disable=SC2086
+start_skimd "$DB10K" --workers 2 $READ_FLAGS
 if part a; then
 ID=5000
 RSS_IDLE=$(rss_mib "$SKIMD_PID")
@@ -195,20 +203,21 @@ chmod -R a+rX "$WORK/www"
 echo
 echo "== (a) read path: GET /articles/$ID ($(wc -c <"$WORK/www/articles/$ID") bytes), 100 connections, ${SECS} s, wrk -t2"
 set -- $(wrk_run 100 "$SECS" "http://127.0.0.1:$PORT/articles/$ID")
-S_RPS=$1 S_P50=$2 S_P99=$3 S_ERR=$4
+S_RPS=$1 S_P50=$2 S_P99=$3 S_ERR=$4 S_SOCK=$5
 RSS_RUN1=$(rss_mib "$SKIMD_PID")
 set -- $(wrk_run 100 "$SECS" "http://127.0.0.1:$PORT/articles/$ID")
-S2_RPS=$1 S2_P50=$2 S2_P99=$3
+S2_RPS=$1 S2_P50=$2 S2_P99=$3 S2_SOCK=$5
 RSS_RUN2=$(rss_mib "$SKIMD_PID")
 start_nginx "$WORK/www"
 set -- $(wrk_run 100 "$SECS" "http://127.0.0.1:$NPORT/articles/$ID")
-N_RPS=$1 N_P50=$2 N_P99=$3
+N_RPS=$1 N_P50=$2 N_P99=$3 N_SOCK=$5
 stop_nginx
 printf '%-24s %10s %10s %10s\n' "" "req/s" "p50 ms" "p99 ms"
 printf '%-24s %10s %10s %10s\n' "skimd run 1" "$S_RPS" "$S_P50" "$S_P99"
 printf '%-24s %10s %10s %10s\n' "skimd run 2" "$S2_RPS" "$S2_P50" "$S2_P99"
 printf '%-24s %10s %10s %10s\n' "nginx static file" "$N_RPS" "$N_P50" "$N_P99"
 echo "skimd / nginx (run 1): $(awk -v a="$S_RPS" -v b="$N_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')  (target >= 0.5); non-2xx: $S_ERR"
+echo "wrk socket errors (connect+read+write+timeout): skimd $S_SOCK / $S2_SOCK, nginx $N_SOCK"
 echo
 echo "== (d) memory (VmRSS, MiB): idle $RSS_IDLE, after read run 1 $RSS_RUN1, after read run 2 $RSS_RUN2 (targets: <= 64 idle, <= 150 loaded, no growth)"
 fi
