@@ -30,6 +30,7 @@
 
 #define MAX_REPLY_HEADERS 8
 #define STOP_GRACE_S 5.0
+#define DRAIN_FACTOR 16              /* read and drop bodies up to 16x the cap */
 #define PROBLEM_TYPE_PREFIX "urn:skimd:problem:"
 
 typedef void (*handler_fn)(srv_request *r);
@@ -714,16 +715,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 return send_reply(r);
             }
         }
-        /* Refuse a declared oversized body before reading it. */
+        /* A declared oversized body: a modest excess is read and thrown
+         * away, then answered 413 -- closing on a client that is still
+         * sending makes its kernel drop our answer (RST). An absurd one
+         * is answered at once and the connection closed. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         long declared;
         if (cl && (srv_parse_long(cl, 0, 0x7fffffffffffffffL, &declared) != 0 ||
                    (size_t)declared > cap)) {
             r->body_too_large = 1;
-            srv_reply_problem(r, 413, "body-too-large", "Request body too large",
-                              "the request body is larger than %zu bytes", cap);
-            return send_reply(r);
+            if (srv_parse_long(cl, 0, 0x7fffffffffffffffL, &declared) != 0 ||
+                (size_t)declared > DRAIN_FACTOR * cap) {
+                srv_reply_problem(r, 413, "body-too-large", "Request body too large",
+                                  "the request body is larger than %zu bytes", cap);
+                return send_reply(r);
+            }
         }
         return MHD_YES;
     }

@@ -40,7 +40,9 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "UPDATE articles SET status = 'queued', error_code = NULL, error_message = NULL, "
         "updated_at = ?2 WHERE id = ?1",
     [SQL_CLAIM] =
-        "SELECT j.article_id, a.norm_url, j.html FROM jobs j JOIN articles a "
+        /* CROSS JOIN keeps the small jobs table outside: SQLite would
+         * otherwise scan articles by status for every idle poll */
+        "SELECT j.article_id, a.norm_url, j.html FROM jobs j CROSS JOIN articles a "
         "ON a.id = j.article_id WHERE a.status = 'queued' ORDER BY j.rowid LIMIT 1",
     [SQL_MARK_FETCHING] =
         "UPDATE articles SET status = 'fetching', updated_at = ?2 WHERE id = ?1 "
