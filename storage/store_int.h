@@ -38,4 +38,13 @@ int store_begin(store *st);
 int store_commit(store *st);
 void store_rollback(store *st);
 
+/* Helpers shared by articles.c and jobs.c (defined in articles.c). */
+void store_bind_text(sqlite3_stmt *s, int i, const char *v);   /* text or NULL */
+int store_bind_json(sqlite3_stmt *s, int i, json_t *v, const char *fallback);
+const char *store_obj_str(json_t *rec, const char *key);        /* borrowed */
+json_t *store_col_json(sqlite3_stmt *s, int i, json_t *(*empty)(void)); /* new */
+int store_exec_id(store *st, store_stmt_id which, int64_t id);  /* 0 or -1 */
+int store_insert_tag(store *st, int64_t id, const char *facet, const char *tag_id,
+                     const char *label, double score);
+
 #endif
