@@ -7,7 +7,7 @@
  * connections, resumed by job completion or a timer thread).
  * Does not: know what any endpoint does (handlers/).
  */
-#include "server/http.h"
+#include "server/http_int.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -28,26 +28,9 @@
 #include "server/ratelimit.h"
 #include "storage/store.h"
 
-#define MAX_REPLY_HEADERS 8
 #define STOP_GRACE_S 5.0
 #define DRAIN_FACTOR 16              /* read and drop bodies up to 16x the cap */
 #define PROBLEM_TYPE_PREFIX "urn:skimd:problem:"
-
-typedef void (*handler_fn)(srv_request *r);
-
-typedef struct route_method {
-    const char *method;
-    handler_fn fn;
-    int write;                       /* needs the API key when keys are set */
-} route_method;
-
-typedef struct route {
-    const char *prefix;              /* path before {id}, or the whole path */
-    const char *suffix;              /* after {id}; NULL = no {id} */
-    const char *name;                /* metrics label */
-    const char *allow;               /* the Allow header */
-    route_method methods[3];
-} route;
 
 static const route routes[] = {
     {"/articles", NULL, "articles", "GET, HEAD, POST, OPTIONS",
@@ -66,77 +49,8 @@ static const route routes[] = {
      {{"GET", hdl_openapi, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
 };
 
-/* A TCP connection, tracked so that one trickling its headers byte by
- * byte (slowloris) is cut off after the connection timeout: libmicrohttpd's
- * own timeout only counts idle time. */
-typedef struct conn_track {
-    int fd;
-    /* Written by the connection's thread without the lock (started
-     * first), read by the timer under it; the list links need the lock. */
-    atomic_llong started_us;         /* when the current request began */
-    atomic_int in_request;           /* headers complete: the handler runs */
-    int cut;                         /* already shut down; timer only */
-    struct conn_track *next;
-} conn_track;
-
-struct srv_http {
-    struct MHD_Daemon *daemon;
-    conn_track *conns;               /* guarded by lock */
-    const srv_app *app;
-    pthread_mutex_t lock;            /* guards waiters and stopping */
-    pthread_cond_t tick;
-    srv_request *waiters;            /* parked ?wait= requests */
-    int stopping;
-    pthread_t timer;
-    int timer_started;
-    srv_ratelimit *limiter;          /* NULL = no per-client rate limit */
-    atomic_int live_requests;        /* allocated and not yet completed */
-};
-
 /* The srv_http the job-done callback reaches (one daemon per process). */
 static srv_http *the_http;
-
-typedef struct reply_header {
-    char *name;
-    char *value;
-} reply_header;
-
-struct srv_request {
-    struct MHD_Connection *conn;
-    srv_http *http;
-    const char *method;              /* borrowed from MHD */
-    const char *path;                /* borrowed from MHD, decoded */
-    char *param;                     /* the {id} segment, malloc'd */
-    const route *route;
-    const char *route_name;          /* metrics label */
-    char *body;                      /* NUL-terminated, at most max_body_bytes */
-    size_t body_len;
-    size_t body_cap;
-    int body_too_large;              /* the body passed the cap: answer 413 */
-    int answered;                    /* a response was queued */
-    double started;                  /* monotonic seconds */
-    /* the reply being built */
-    int status;
-    char *resp;                      /* malloc'd body, handed to MHD */
-    size_t resp_len;
-    const char *resp_type;           /* string literal */
-    reply_header headers[MAX_REPLY_HEADERS];
-    size_t n_headers;
-    int have_reply;
-    /* ?wait= parking; next_waiter links srv_http.waiters */
-    int wait_requested;
-    int64_t wait_id;
-    double wait_deadline;
-    int resumed;
-    srv_request *next_waiter;
-};
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* --- accessors ------------------------------------------------------ */
 
@@ -272,141 +186,16 @@ void srv_req_wait(srv_request *r, int64_t id, double seconds)
 {
     r->wait_requested = 1;
     r->wait_id = id;
-    r->wait_deadline = mono_now() + seconds;
+    r->wait_deadline = srv_mono_now() + seconds;
 }
 
-/* --- connection tracking (slow clients) ------------------------- */
-
-static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-                          enum MHD_ConnectionNotificationCode toe)
-{
-    srv_http *h = cls;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-        conn_track *t = calloc(1, sizeof *t);
-        if (!t || !ci) {
-            free(t);
-            return;
-        }
-        t->fd = ci->connect_fd;
-        atomic_store(&t->started_us, (long long)(mono_now() * 1e6));
-        pthread_mutex_lock(&h->lock);
-        t->next = h->conns;
-        h->conns = t;
-        pthread_mutex_unlock(&h->lock);
-        *socket_context = t;
-    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
-        conn_track *t = *socket_context;
-        pthread_mutex_lock(&h->lock);
-        for (conn_track **pp = &h->conns; *pp; pp = &(*pp)->next)
-            if (*pp == t) {
-                *pp = t->next;
-                break;
-            }
-        pthread_mutex_unlock(&h->lock);
-        free(t);
-        *socket_context = NULL;
-    }
-}
-
-/* Mark the connection's current request as having its headers (or, with
- * in_request 0, as waiting for the next request's). */
-static void track_request(srv_http *h, struct MHD_Connection *conn, int in_request)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    conn_track *t = ci ? ci->socket_context : NULL;
-    (void)h;
-    if (!t)
-        return;
-    atomic_store(&t->started_us, (long long)(mono_now() * 1e6));
-    atomic_store(&t->in_request, in_request);
-}
-
-/* Cut connections whose request headers took longer than the timeout. */
-static void cut_slow_headers(srv_http *h, double now)
-{
-    double limit = (double)h->app->cfg->conn_timeout_s;
-    pthread_mutex_lock(&h->lock);
-    for (conn_track *t = h->conns; t; t = t->next)
-        if (!atomic_load(&t->in_request) && !t->cut &&
-            now - (double)atomic_load(&t->started_us) / 1e6 > limit) {
-            shutdown(t->fd, SHUT_RDWR);    /* libmicrohttpd then closes it */
-            t->cut = 1;
-        }
-    pthread_mutex_unlock(&h->lock);
-}
-
-/* --- waiting -------------------------------------------------------- */
-
-/* Unlink and resume every waiter for which pick() says so. */
-static void resume_where(srv_http *h, int (*pick)(const srv_request *, const void *),
-                         const void *arg)
-{
-    pthread_mutex_lock(&h->lock);
-    srv_request **pp = &h->waiters;
-    while (*pp) {
-        srv_request *w = *pp;
-        if (pick(w, arg)) {
-            *pp = w->next_waiter;
-            w->next_waiter = NULL;
-            w->resumed = 1;
-            MHD_resume_connection(w->conn);
-        } else {
-            pp = &w->next_waiter;
-        }
-    }
-    pthread_mutex_unlock(&h->lock);
-}
-
-static int pick_id(const srv_request *w, const void *arg)
-{
-    return w->wait_id == *(const int64_t *)arg;
-}
-
-static int pick_expired(const srv_request *w, const void *arg)
-{
-    return w->wait_deadline <= *(const double *)arg;
-}
-
-static int pick_all(const srv_request *w, const void *arg)
-{
-    (void)w;
-    (void)arg;
-    return 1;
-}
+/* --- waiting ----------------------------------------------------- */
 
 void srv_http_job_done(int64_t id, void *userdata)
 {
     srv_http *h = userdata ? userdata : the_http;
     if (h)
-        resume_where(h, pick_id, &id);
-}
-
-static void *timer_main(void *arg)
-{
-    srv_http *h = arg;
-    pthread_mutex_lock(&h->lock);
-    while (!h->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 50 * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&h->tick, &h->lock, &until);
-        if (h->stopping)
-            break;
-        pthread_mutex_unlock(&h->lock);
-        double now = mono_now();
-        resume_where(h, pick_expired, &now);
-        cut_slow_headers(h, now);
-        pthread_mutex_lock(&h->lock);
-    }
-    pthread_mutex_unlock(&h->lock);
-    return NULL;
+        srv_park_resume_id(h, id);
 }
 
 /* --- the request cycle ---------------------------------------------- */
@@ -640,7 +429,7 @@ static enum MHD_Result send_reply(srv_request *r)
     ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     r->answered = 1;
-    double secs = mono_now() - r->started;
+    double secs = srv_mono_now() - r->started;
     srv_metrics_request(r->route_name, r->status, secs);
     log_request(r, secs * 1000.0);
     return ret;
@@ -690,12 +479,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!r)
             return MHD_NO;
         atomic_fetch_add(&h->live_requests, 1);
-        track_request(h, conn, 1);
+        srv_conn_track_request(h, conn, 1);
         r->conn = conn;
         r->http = h;
         r->method = method;
         r->path = url;
-        r->started = mono_now();
+        r->started = srv_mono_now();
         r->status = 500;
         r->route_name = match_route(r);
         *req_cls = r;
@@ -782,7 +571,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!r)
         return;
     atomic_fetch_sub(&h->live_requests, 1);
-    track_request(h, conn, 0);         /* keep-alive: the next one's clock */
+    srv_conn_track_request(h, conn, 0);         /* keep-alive: the next one's clock */
     reply_clear(r);
     free(r->param);
     free(r->body);
@@ -870,7 +659,7 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
     h->limiter = srv_ratelimit_new(app->cfg->rate_limit, app->cfg->rate_limit * 2);
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->tick, NULL);
-    if (pthread_create(&h->timer, NULL, timer_main, h) != 0) {
+    if (pthread_create(&h->timer, NULL, srv_park_timer_main, h) != 0) {
         snprintf(err, errlen, "cannot start the wait timer");
         srv_http_stop(h);
         return -1;
@@ -886,7 +675,7 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_TIMEOUT, app->cfg->conn_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+        MHD_OPTION_NOTIFY_CONNECTION, srv_conn_notify, h,
         MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_END);
     if (!h->daemon) {
@@ -914,9 +703,9 @@ void srv_http_stop(srv_http *h)
         /* Stop accepting; parked requests answer now with what is known;
          * give in-flight answers up to STOP_GRACE_S to go out. */
         MHD_quiesce_daemon(h->daemon);
-        resume_where(h, pick_all, NULL);
-        double until = mono_now() + STOP_GRACE_S;
-        while (atomic_load(&h->live_requests) > 0 && mono_now() < until) {
+        srv_park_resume_all(h);
+        double until = srv_mono_now() + STOP_GRACE_S;
+        while (atomic_load(&h->live_requests) > 0 && srv_mono_now() < until) {
             struct timespec pause = {0, 10 * 1000000L};
             nanosleep(&pause, NULL);
         }
