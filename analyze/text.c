@@ -451,26 +451,8 @@ static int segment_icu(const text_ctx *ctx, text_doc *doc, const char *s, size_t
     int32_t ulen = 0;
     UErrorCode st = U_ZERO_ERROR;
     size_t prev_end = 0;
-    if (len > INT32_MAX / 2)
+    if (text_utf16_map(s, len, &u, &map, &ulen) != 0)
         goto done;
-    u = malloc((len + 1) * sizeof *u);
-    map = malloc((len + 2) * sizeof *map);
-    if (!u || !map)
-        goto done;
-    for (size_t i = 0; i < len;) {
-        size_t at = i;
-        uint32_t c = text_utf8_next(s, len, &i);
-        if (c >= 0x10000) {
-            map[ulen] = (uint32_t)at;
-            u[ulen++] = (UChar)(0xD800 + ((c - 0x10000) >> 10));
-            map[ulen] = (uint32_t)at;
-            u[ulen++] = (UChar)(0xDC00 + ((c - 0x10000) & 0x3FF));
-        } else {
-            map[ulen] = (uint32_t)at;
-            u[ulen++] = (UChar)c;
-        }
-    }
-    map[ulen] = (uint32_t)len;
     bi = ubrk_open(UBRK_WORD, doc->lang[0] ? doc->lang : "en", u, ulen, &st);
     if (U_FAILURE(st))
         goto done;

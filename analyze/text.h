@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <unicode/umachine.h>
+
 #include "analyze/text_map.h"
 
 typedef struct text_ctx text_ctx;
@@ -156,5 +158,11 @@ static inline uint32_t text_utf8_next(const char *s, size_t len, size_t *i)
 }
 int text_is_han(uint32_t cp);
 size_t text_utf8_chars(const char *s, size_t len);
+
+/* UTF-8 s[0..len) to UTF-16 for ICU's break iterators, with map[k] the
+ * byte offset in s of UTF-16 unit k and map[ulen] = len. On success
+ * returns 0 and *u, *map (malloc'd, the caller frees both) and *ulen;
+ * -1 when len is too large or out of memory (nothing to free). */
+int text_utf16_map(const char *s, size_t len, UChar **u, uint32_t **map, int32_t *ulen);
 
 #endif

@@ -518,25 +518,24 @@ static void split_cjk(sent_out *so)
     emit(so, start, len);
 }
 
-static void split_icu(sent_out *so, const char *lang)
+int text_utf16_map(const char *s, size_t len, UChar **out_u, uint32_t **out_map,
+                   int32_t *out_len)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    UChar *u = NULL;
-    uint32_t *map = NULL;
-    UBreakIterator *bi = NULL;
+    UChar *u;
+    uint32_t *map;
     int32_t ulen = 0;
-    const char *t = so->text;
-    size_t len = so->len;
     if (len > INT32_MAX / 2)
-        goto fallback;
+        return -1;
     u = malloc((len + 1) * sizeof *u);
     map = malloc((len + 2) * sizeof *map);
-    if (!u || !map)
-        goto fallback;
-    /* UTF-8 -> UTF-16 by hand, keeping the byte offset of each unit */
+    if (!u || !map) {
+        free(u);
+        free(map);
+        return -1;
+    }
     for (size_t i = 0; i < len;) {
         size_t at = i;
-        uint32_t c = text_utf8_next(t, len, &i);
+        uint32_t c = text_utf8_next(s, len, &i);
         if (c >= 0x10000) {
             map[ulen] = (uint32_t)at;
             u[ulen++] = (UChar)(0xD800 + ((c - 0x10000) >> 10));
@@ -548,6 +547,23 @@ static void split_icu(sent_out *so, const char *lang)
         }
     }
     map[ulen] = (uint32_t)len;
+    *out_u = u;
+    *out_map = map;
+    *out_len = ulen;
+    return 0;
+}
+
+static void split_icu(sent_out *so, const char *lang)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UChar *u = NULL;
+    uint32_t *map = NULL;
+    UBreakIterator *bi = NULL;
+    int32_t ulen = 0;
+    const char *t = so->text;
+    size_t len = so->len;
+    if (text_utf16_map(t, len, &u, &map, &ulen) != 0)
+        goto fallback;
     char loc[32];
     int ln = snprintf(loc, sizeof loc, "%s@ss=standard", lang && lang[0] ? lang : "en");
     if (ln < 0 || (size_t)ln >= sizeof loc)
