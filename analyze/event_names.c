@@ -6,42 +6,9 @@
  */
 #include "analyze/event_names.h"
 #include "analyze/event_lex.h"
+#include "analyze/event_text.h"
 
 #include <string.h>
-
-/* ---- small UTF-8 helpers (as in events.c) ---- */
-
-static size_t cp_len(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
-
-static int starts(const char *s, size_t len, size_t i, const char *w)
-{
-    size_t n = strlen(w);
-    return i + n <= len && !memcmp(s + i, w, n);
-}
-
-/* A CJK ideograph (U+3400..U+9FFF) at s[i]. */
-static int is_han(const char *s, size_t len, size_t i)
-{
-    unsigned char c = (unsigned char)s[i];
-    return c >= 0xE3 && c <= 0xE9 && i + 2 < len && !(c == 0xE3 && (unsigned char)s[i + 1] < 0x90);
-}
-
-static int any_of(const char *s, size_t len, size_t i, const char *const *list)
-{
-    for (size_t k = 0; list[k]; k++)
-        if (starts(s, len, i, list[k]))
-            return (int)strlen(list[k]);
-    return 0;
-}
-
-static int contains(const char *s, size_t a, size_t b, const char *w)
-{
-    size_t n = strlen(w);
-    for (size_t i = a; i + n <= b; i++)
-        if (!memcmp(s + i, w, n))
-            return 1;
-    return 0;
-}
 
 /* ---- actors ---- */
 
@@ -89,21 +56,21 @@ static size_t name_after(const char *t, size_t len, size_t i)
 {
     size_t j = i, chars = 0;
     while (j < len && chars < 12) {
-        if (starts(t, len, j, "·") || starts(t, len, j, "•")) {
-            j += starts(t, len, j, "·") ? 2 : 3;
+        if (event_starts(t, len, j, "·") || event_starts(t, len, j, "•")) {
+            j += event_starts(t, len, j, "·") ? 2 : 3;
             chars = 0;   /* a transliterated name: keep going */
             continue;
         }
-        if (!is_han(t, len, j) || (chars >= 2 && any_of(t, len, j, EVENT_STOP_CHARS)))
+        if (!event_is_han(t, len, j) || (chars >= 2 && event_any_of(t, len, j, EVENT_STOP_CHARS)))
             break;
-        if (chars == 0 && any_of(t, len, j, EVENT_STOP_CHARS))
+        if (chars == 0 && event_any_of(t, len, j, EVENT_STOP_CHARS))
             return 0;
         j += 3;
         chars++;
-        if (chars == 3 && !contains(t, i, j, "·") && !starts(t, len, j, "·") && !starts(t, len, j, "•"))
+        if (chars == 3 && !event_contains(t, i, j, "·") && !event_starts(t, len, j, "·") && !event_starts(t, len, j, "•"))
             break;
     }
-    return chars >= 2 || contains(t, i, j, "·") ? j - i : 0;
+    return chars >= 2 || event_contains(t, i, j, "·") ? j - i : 0;
 }
 
 /* Han run ending at e, at most max chars, stopping at stop chars. */
@@ -118,7 +85,7 @@ static size_t han_run_before(const char *t, size_t len, size_t e, size_t max)
             b--;
             continue;
         }
-        if (!is_han(t, len, p) || any_of(t, len, p, EVENT_STOP_CHARS))
+        if (!event_is_han(t, len, p) || event_any_of(t, len, p, EVENT_STOP_CHARS))
             break;
         b = p;
         chars++;
@@ -152,7 +119,7 @@ static void scan_names(event_names *st, const char *t, size_t len)
 {
     for (size_t i = 0; i < len && st->n < EVENT_MAX_NAMES;) {
         int n;
-        if ((n = any_of(t, len, i, TITLES))) {
+        if ((n = event_any_of(t, len, i, TITLES))) {
             size_t nl = name_after(t, len, i + (size_t)n), tpos = 0;
             /* the name stops before a trigger (林锐亲临 -> 林锐) and is no title itself */
             for (size_t x = i + (size_t)n; nl && x < i + (size_t)n + nl; x += 3)
@@ -164,49 +131,49 @@ static void scan_names(event_names *st, const char *t, size_t len)
                 }
             static const char *const not_name[] = {"助理", "秘书", "副", "等", "马上", "立即", "迅速", "随即", "正在",
                                                    "已经", "当即", "亲自", "一行", "们", "介绍", "透露", NULL};
-            if (nl && (any_of(t, len, i + (size_t)n, TITLES) || any_of(t, len, i + (size_t)n, not_name)))
+            if (nl && (event_any_of(t, len, i + (size_t)n, TITLES) || event_any_of(t, len, i + (size_t)n, not_name)))
                 nl = 0;
             if (nl)
                 add_name(st, t + i + n, nl);
             static const char *const after_name[] = {"教授", "院士", "博士", "老师", "医生", NULL};
             static const char *const honorific[] = {"先生", "女士", "小姐", NULL};
-            int hn = any_of(t, len, i, honorific);
-            if (hn && i >= 3 && is_han(t, len, i - 3) && !any_of(t, len, i - 3, EVENT_STOP_CHARS)) {
+            int hn = event_any_of(t, len, i, honorific);
+            if (hn && i >= 3 && event_is_han(t, len, i - 3) && !event_any_of(t, len, i - 3, EVENT_STOP_CHARS)) {
                 add_name(st, t + i - 3, 3 + (size_t)hn);   /* 张先生 */
                 i += (size_t)hn;
                 continue;
             }
             size_t b = han_run_before(t, len, i, 4);
-            if (any_of(t, len, i, after_name) && i - b >= 6 && i - b <= 9 &&
-                (i + (size_t)n >= len || !is_han(t, len, i + (size_t)n) ||
-                 any_of(t, len, i + (size_t)n, EVENT_STOP_CHARS)))
+            if (event_any_of(t, len, i, after_name) && i - b >= 6 && i - b <= 9 &&
+                (i + (size_t)n >= len || !event_is_han(t, len, i + (size_t)n) ||
+                 event_any_of(t, len, i + (size_t)n, EVENT_STOP_CHARS)))
                 add_name(st, t + b, i - b);   /* 沈为教授 -> 沈为 */
             i += (size_t)n;
             continue;
         }
-        if ((n = any_of(t, len, i, ORG_SUFFIX))) {
+        if ((n = event_any_of(t, len, i, ORG_SUFFIX))) {
             size_t b = han_run_before(t, len, i, 10);
             size_t e = i + (size_t)n;
             static const char *const vague[] = {"一家", "两家", "这家", "多家", "几家", "每家", "各家", NULL};
-            if (i - b >= 6 && !any_of(t, len, b, vague))
+            if (i - b >= 6 && !event_any_of(t, len, b, vague))
                 add_name(st, t + b, e - b);
             i = e;
             continue;
         }
-        if ((starts(t, len, i, "·") || starts(t, len, i, "•")) && i >= 6) {
+        if ((event_starts(t, len, i, "·") || event_starts(t, len, i, "•")) && i >= 6) {
             /* 史蒂夫·沃兹尼亚克: Han runs joined by a middle dot */
             size_t b = han_run_before(t, len, i, 3);
-            size_t dl = starts(t, len, i, "·") ? 2 : 3;
+            size_t dl = event_starts(t, len, i, "·") ? 2 : 3;
             size_t e = i + dl, chars = 0;
             size_t tpos = 0;
-            while (e < len && chars < 5 && is_han(t, len, e) && !any_of(t, len, e, EVENT_STOP_CHARS) &&
+            while (e < len && chars < 5 && event_is_han(t, len, e) && !event_any_of(t, len, e, EVENT_STOP_CHARS) &&
                    !(chars >= 1 && event_find_trigger(t, e, e + 6 <= len ? e + 6 : len, 1, &tpos) >= 0 &&
                      tpos == e)) {
                 e += 3;
                 chars++;
             }
             for (size_t x = b; x < i; x += 3) {   /* 联合创始人史蒂夫: the name starts after the title */
-                int tl = any_of(t, i, x, TITLES);
+                int tl = event_any_of(t, i, x, TITLES);
                 if (tl)
                     b = x + (size_t)tl;
             }
@@ -247,7 +214,7 @@ static void scan_names(event_names *st, const char *t, size_t len)
             i = last > i ? last : i + 1;
             continue;
         }
-        i += cp_len((unsigned char)t[i]);
+        i += event_cp_len((unsigned char)t[i]);
     }
 }
 
@@ -258,18 +225,18 @@ static void scan_speakers(event_names *st, const char *t, size_t len)
     static const char *const says[] = {"说", "表示", "称", "指出", "透露", "强调", "介绍", NULL};
     static const char *const not_people[] = {"报道", "消息", "声明", "公报", "数据", "资料", "文章", "报告",
                                              "通报", "新闻", "信息", "有人", "他们", "她们", "我们", NULL};
-    for (size_t i = 6; i < len; i += cp_len((unsigned char)t[i])) {
-        if (!any_of(t, len, i, says))
+    for (size_t i = 6; i < len; i += event_cp_len((unsigned char)t[i])) {
+        if (!event_any_of(t, len, i, says))
             continue;
         size_t b = i, chars = 0;
-        while (b >= 3 && chars < 4 && is_han(t, len, b - 3) && !any_of(t, len, b - 3, EVENT_STOP_CHARS)) {
+        while (b >= 3 && chars < 4 && event_is_han(t, len, b - 3) && !event_any_of(t, len, b - 3, EVENT_STOP_CHARS)) {
             b -= 3;
             chars++;
         }
         int at_start = b == 0 || t[b - 1] == ' ' || t[b - 1] == '\n' ||
                        (b >= 3 && ((unsigned char)t[b - 3] == 0xEF || (unsigned char)t[b - 3] == 0xE3 ||
                                    (unsigned char)t[b - 3] == 0xE2));   /* after CJK punctuation */
-        if (chars >= 2 && chars <= 3 && at_start && !any_of(t, len, b, not_people))
+        if (chars >= 2 && chars <= 3 && at_start && !event_any_of(t, len, b, not_people))
             add_name(st, t + b, i - b);
     }
 }

@@ -21,6 +21,7 @@
 #include "analyze/events.h"
 #include "analyze/dates.h"
 #include "analyze/event_lex.h"
+#include "analyze/event_text.h"
 #include "analyze/event_names.h"
 
 #include <stdlib.h>
@@ -54,44 +55,12 @@ typedef struct ev_state {
 
 /* ---- small UTF-8 helpers ---- */
 
-static size_t cp_len(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
-
-static int starts(const char *s, size_t len, size_t i, const char *w)
-{
-    size_t n = strlen(w);
-    return i + n <= len && !memcmp(s + i, w, n);
-}
-
-/* A CJK ideograph (U+3400..U+9FFF) at s[i]. */
-static int is_han(const char *s, size_t len, size_t i)
-{
-    unsigned char c = (unsigned char)s[i];
-    return c >= 0xE3 && c <= 0xE9 && i + 2 < len && !(c == 0xE3 && (unsigned char)s[i + 1] < 0x90);
-}
-
 static size_t count_chars(const char *s, size_t a, size_t b)
 {
     size_t n = 0;
     for (size_t i = a; i < b; i++)
         n += ((unsigned char)s[i] & 0xC0) != 0x80;
     return n;
-}
-
-static int any_of(const char *s, size_t len, size_t i, const char *const *list)
-{
-    for (size_t k = 0; list[k]; k++)
-        if (starts(s, len, i, list[k]))
-            return (int)strlen(list[k]);
-    return 0;
-}
-
-static int contains(const char *s, size_t a, size_t b, const char *w)
-{
-    size_t n = strlen(w);
-    for (size_t i = a; i + n <= b; i++)
-        if (!memcmp(s + i, w, n))
-            return 1;
-    return 0;
 }
 
 /* ---- splitting ---- */
@@ -104,7 +73,7 @@ static const char *const CLOSERS[] = {"”", "」", "』", "）", "\"", "'", ")"
 static size_t sentence_end(const char *t, size_t len, size_t i)
 {
     while (i < len) {
-        int n = any_of(t, len, i, SENT_END);
+        int n = event_any_of(t, len, i, SENT_END);
         if (!n && t[i] == '.' && (i + 1 == len || t[i + 1] == ' ' || t[i + 1] == '\n')) {
             /* English full stop, unless after Mr/Dr/St or a single capital */
             size_t w = i;
@@ -112,20 +81,20 @@ static size_t sentence_end(const char *t, size_t len, size_t i)
                 w--;
             size_t wl = i - w;
             int abbr = (wl == 1 && t[w] >= 'A' && t[w] <= 'Z') ||
-                       (wl == 2 && (starts(t, len, w, "Mr") || starts(t, len, w, "Dr") || starts(t, len, w, "St") ||
-                                    starts(t, len, w, "Ms") || starts(t, len, w, "Jr") || starts(t, len, w, "No"))) ||
-                       (wl == 3 && (starts(t, len, w, "Mrs") || starts(t, len, w, "Inc") || starts(t, len, w, "Ltd")));
+                       (wl == 2 && (event_starts(t, len, w, "Mr") || event_starts(t, len, w, "Dr") || event_starts(t, len, w, "St") ||
+                                    event_starts(t, len, w, "Ms") || event_starts(t, len, w, "Jr") || event_starts(t, len, w, "No"))) ||
+                       (wl == 3 && (event_starts(t, len, w, "Mrs") || event_starts(t, len, w, "Inc") || event_starts(t, len, w, "Ltd")));
             if (!abbr)
                 n = 1;
         }
         if (n) {
             i += (size_t)n;
             int m;
-            while (i < len && (m = any_of(t, len, i, CLOSERS)))
+            while (i < len && (m = event_any_of(t, len, i, CLOSERS)))
                 i += (size_t)m;
             return i;
         }
-        i += cp_len((unsigned char)t[i]);
+        i += event_cp_len((unsigned char)t[i]);
     }
     return len;
 }
@@ -162,7 +131,7 @@ static void cand_actors(const ev_state *st, cand *c, size_t tp, int after_ok)
             if (lim > c->text.s && memmem(t + c->text.s, lim - c->text.s, st->names.name[k], strlen(st->names.name[k])))
                 cand_add_actor(c, st->names.name[k], strlen(st->names.name[k]));
         for (size_t k = 0; EVENT_GROUP_ACTORS[k]; k++)
-            if (contains(t, c->text.s, lim, EVENT_GROUP_ACTORS[k]))
+            if (event_contains(t, c->text.s, lim, EVENT_GROUP_ACTORS[k]))
                 cand_add_actor(c, EVENT_GROUP_ACTORS[k], strlen(EVENT_GROUP_ACTORS[k]));
         lim = c->text.e;   /* second pass: passive voice, names after the trigger */
         if (!after_ok)
@@ -197,7 +166,7 @@ static int hypothetical(const char *t, size_t a, size_t b, int zh)
 {
     const char *const *list = zh ? HYPO_ZH : HYPO_EN;
     for (size_t k = 0; list[k]; k++)
-        if (contains(t, a, b, list[k]))
+        if (event_contains(t, a, b, list[k]))
             return 1;
     return 0;
 }
@@ -210,8 +179,8 @@ static span trim(const char *t, size_t len, span sp, size_t tp, int zh)
         /* first drop whole leading clauses that come before the trigger's */
         while (count_chars(t, sp.s, sp.e) > EVENT_MAX_ZH_CHARS) {
             size_t next = 0;
-            for (size_t i = sp.s; i < tp; i += cp_len((unsigned char)t[i])) {
-                int m = any_of(t, tp, i, CLAUSE_END);
+            for (size_t i = sp.s; i < tp; i += event_cp_len((unsigned char)t[i])) {
+                int m = event_any_of(t, tp, i, CLAUSE_END);
                 if (m) {
                     next = i + (size_t)m;
                     break;
@@ -225,7 +194,7 @@ static span trim(const char *t, size_t len, span sp, size_t tp, int zh)
             /* drop a clause at the far end from the trigger, else cut bytes */
             size_t cut = sp.e;
             for (size_t i = sp.e; i-- > tp + 3;)
-                if (any_of(t, sp.e, i, CLAUSE_END)) {
+                if (event_any_of(t, sp.e, i, CLAUSE_END)) {
                     cut = i;
                     break;
                 }
@@ -235,13 +204,13 @@ static span trim(const char *t, size_t len, span sp, size_t tp, int zh)
             }
             size_t i = sp.s, chars = 0;
             while (i < sp.e && chars < EVENT_MAX_ZH_CHARS) {
-                i += cp_len((unsigned char)t[i]);
+                i += event_cp_len((unsigned char)t[i]);
                 chars++;
             }
             if (tp >= i) {   /* keep the trigger: start later instead */
                 size_t s2 = sp.s;
                 while (count_chars(t, s2, sp.e) > EVENT_MAX_ZH_CHARS)
-                    s2 += cp_len((unsigned char)t[s2]);
+                    s2 += event_cp_len((unsigned char)t[s2]);
                 sp.s = s2;
             } else {
                 sp.e = i;
@@ -291,18 +260,18 @@ static size_t clause_starts(const char *t, size_t ss, size_t se, size_t *out, si
     out[n++] = ss;
     int depth = 0;   /* inside “…”: commas do not split */
     for (size_t i = ss; i < se && n < cap;) {
-        if (starts(t, se, i, "“") || starts(t, se, i, "「") || starts(t, se, i, "（") || t[i] == '(')
+        if (event_starts(t, se, i, "“") || event_starts(t, se, i, "「") || event_starts(t, se, i, "（") || t[i] == '(')
             depth++;
-        else if ((starts(t, se, i, "”") || starts(t, se, i, "」") || starts(t, se, i, "）") || t[i] == ')') &&
+        else if ((event_starts(t, se, i, "”") || event_starts(t, se, i, "」") || event_starts(t, se, i, "）") || t[i] == ')') &&
                  depth > 0)
             depth--;
-        int m = any_of(t, se, i, CLAUSE_END);
+        int m = event_any_of(t, se, i, CLAUSE_END);
         if (m && depth == 0 && i + (size_t)m < se) {
             out[n++] = i + (size_t)m;
             i += (size_t)m;
             continue;
         }
-        i += cp_len((unsigned char)t[i]);
+        i += event_cp_len((unsigned char)t[i]);
     }
     return n;
 }
@@ -313,9 +282,9 @@ static int inside_quote(const char *t, size_t ss, size_t p)
 {
     int depth = 0;
     for (size_t i = ss; i < p; i++) {
-        if (starts(t, p, i, "“") || starts(t, p, i, "「"))
+        if (event_starts(t, p, i, "“") || event_starts(t, p, i, "「"))
             depth++;
-        else if ((starts(t, p, i, "”") || starts(t, p, i, "」")) && depth > 0)
+        else if ((event_starts(t, p, i, "”") || event_starts(t, p, i, "」")) && depth > 0)
             depth--;
     }
     return depth > 0;
@@ -326,10 +295,10 @@ static int negated(const char *t, size_t ss, size_t tp, int zh)
     if (zh) {
         static const char *const fine[] = {"不幸", "不久", "不断", "无辜", "未成年", NULL};
         static const char *const neg2[] = {"没有", "并未", "尚未", "从未", "未能", "不会", "不能", "无法", NULL};
-        if (tp >= ss + 3 && any_of(t, tp, tp - 3, NEG_ZH) && !(tp >= ss + 6 && any_of(t, tp, tp - 6, fine)) &&
-            !any_of(t, tp + 6, tp - 3, fine))
+        if (tp >= ss + 3 && event_any_of(t, tp, tp - 3, NEG_ZH) && !(tp >= ss + 6 && event_any_of(t, tp, tp - 6, fine)) &&
+            !event_any_of(t, tp + 6, tp - 3, fine))
             return 1;
-        return tp >= ss + 6 && any_of(t, tp, tp - 6, neg2);
+        return tp >= ss + 6 && event_any_of(t, tp, tp - 6, neg2);
     }
     static const char *const neg[] = {"not ", "n't ", "never ", "no "};
     for (size_t k = 0; k < 4; k++) {
@@ -392,24 +361,24 @@ static int has_argument(const char *t, size_t a, size_t b)
                                         "症状", "官兵", "明火", "预案", "设施", "损失", "家属", "浓烟", "火情",
                                         "领导", "员工", "小组", "机关", "大火", "伤员", "队员", "部门", NULL};
     for (size_t k = 0; vague[k]; k++)
-        if (contains(t, a, b, vague[k]))
+        if (event_contains(t, a, b, vague[k]))
             return 1;
     static const char *const cn_num[] = {"一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "百",
                                          "几", "数", NULL};
-    for (size_t i = a; i + 6 <= b; i += cp_len((unsigned char)t[i]))
-        if (any_of(t, b, i, cn_num) && (starts(t, b, i + 3, "人") || starts(t, b, i + 3, "名")))
+    for (size_t i = a; i + 6 <= b; i += event_cp_len((unsigned char)t[i]))
+        if (event_any_of(t, b, i, cn_num) && (event_starts(t, b, i + 3, "人") || event_starts(t, b, i + 3, "名")))
             return 1;
     for (size_t i = a; i < b; i++) {
-        int digit = (t[i] >= '0' && t[i] <= '9') || (starts(t, b, i, "多") && i > a) ||
+        int digit = (t[i] >= '0' && t[i] <= '9') || (event_starts(t, b, i, "多") && i > a) ||
                     ((unsigned char)t[i] == 0xEF && i + 2 < b && (unsigned char)t[i + 1] == 0xBC &&
                      (unsigned char)t[i + 2] >= 0x90 && (unsigned char)t[i + 2] <= 0x99);
         if (!digit)
             continue;
-        size_t j = i + ((unsigned char)t[i] == 0xEF || starts(t, b, i, "多") ? 3 : 1);
+        size_t j = i + ((unsigned char)t[i] == 0xEF || event_starts(t, b, i, "多") ? 3 : 1);
         static const char *const approx[] = {"余", "多", "万", "千", "百", "十", "来", NULL};
-        for (int k = 0; k < 2 && j + 3 <= b && any_of(t, b, j, approx); k++)
+        for (int k = 0; k < 2 && j + 3 <= b && event_any_of(t, b, j, approx); k++)
             j += 3;   /* 50余人, 2.1万人 */
-        if (j < b && any_of(t, b, j, counters))
+        if (j < b && event_any_of(t, b, j, counters))
             return 1;
     }
     return 0;
@@ -421,7 +390,7 @@ static int names_actor(const ev_state *st, size_t a, size_t b)
         if (b > a && memmem(st->t + a, b - a, st->names.name[k], strlen(st->names.name[k])))
             return 1;
     for (size_t k = 0; EVENT_GROUP_ACTORS[k]; k++)
-        if (contains(st->t, a, b, EVENT_GROUP_ACTORS[k]))
+        if (event_contains(st->t, a, b, EVENT_GROUP_ACTORS[k]))
             return 1;
     return 0;
 }
@@ -433,9 +402,9 @@ static size_t split_enumerations(const char *t, size_t *cs, size_t nc, size_t ca
 {
     for (size_t k = 0; k < nc && nc < cap; k++) {
         size_t a = cs[k], b = cs[k + 1];
-        for (size_t i = a; i + 3 <= b; i += cp_len((unsigned char)t[i])) {
+        for (size_t i = a; i + 3 <= b; i += event_cp_len((unsigned char)t[i])) {
             size_t p1 = 0, p2 = 0;
-            if (!starts(t, b, i, "、") || event_find_trigger(t, a, i, 1, &p1) < 0 ||
+            if (!event_starts(t, b, i, "、") || event_find_trigger(t, a, i, 1, &p1) < 0 ||
                 event_find_trigger(t, i + 3, b, 1, &p2) < 0 || !has_argument(t, a, i) ||
                 !has_argument(t, i + 3, b))
                 continue;
@@ -457,10 +426,10 @@ static const char *const ADVERBS[] = {"突然", "已经", "正在", "立即", "�
 static int noun_before(const char *t, size_t a, size_t tp)
 {
     size_t n = 0;
-    if (tp >= a + 6 && any_of(t, tp, tp - 6, ADVERBS))
+    if (tp >= a + 6 && event_any_of(t, tp, tp - 6, ADVERBS))
         return 0;
     for (size_t p = tp; p >= a + 3 && n < 2; p -= 3) {
-        if (!is_han(t, tp, p - 3) || any_of(t, tp, p - 3, EVENT_STOP_CHARS))
+        if (!event_is_han(t, tp, p - 3) || event_any_of(t, tp, p - 3, EVENT_STOP_CHARS))
             break;
         n++;
     }
@@ -471,10 +440,10 @@ static int noun_before(const char *t, size_t a, size_t tp)
 static int noun_after(const char *t, size_t p, size_t b)
 {
     size_t n = 0;
-    if (any_of(t, b, p, ADVERBS))
+    if (event_any_of(t, b, p, ADVERBS))
         return 0;
     for (; p + 3 <= b && n < 2; p += 3) {
-        if (!is_han(t, b, p) || any_of(t, b, p, EVENT_STOP_CHARS))
+        if (!event_is_han(t, b, p) || event_any_of(t, b, p, EVENT_STOP_CHARS))
             break;
         n++;
     }
@@ -483,7 +452,7 @@ static int noun_after(const char *t, size_t p, size_t b)
 
 static int ends_with_colon(const char *t, size_t a, size_t b)
 {
-    return (b >= a + 3 && starts(t, b, b - 3, "：")) || (b > a && t[b - 1] == ':');
+    return (b >= a + 3 && event_starts(t, b, b - 3, "：")) || (b > a && t[b - 1] == ':');
 }
 
 static void sentence_events(ev_state *st, size_t ss, size_t se)
@@ -496,13 +465,13 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         size_t p = q - 1;
         while (p > ss && ((unsigned char)t[p] & 0xC0) == 0x80)
             p--;
-        if (any_of(t, q, p, CLOSERS) || t[p] == ' ' || t[p] == '\n') {
+        if (event_any_of(t, q, p, CLOSERS) || t[p] == ' ' || t[p] == '\n') {
             q = p;
             continue;
         }
         break;
     }
-    if (q > ss && ((q >= ss + 3 && (starts(t, q, q - 3, "？") || starts(t, q, q - 3, "吗"))) || t[q - 1] == '?'))
+    if (q > ss && ((q >= ss + 3 && (event_starts(t, q, q - 3, "？") || event_starts(t, q, q - 3, "吗"))) || t[q - 1] == '?'))
         return;
     date_match sd;
     int has_sd = date_outside_quotes(st, ss, ss, se, &sd);
@@ -526,22 +495,22 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             continue;
         if (zh) {
             /* 这是…事件: an evaluation, not an act */
-            if ((starts(t, b, a, "这是") || starts(t, b, a, "这起") || starts(t, b, a, "此次") ||
-                 starts(t, b, a, "该")) && contains(t, a, b, "是"))
+            if ((event_starts(t, b, a, "这是") || event_starts(t, b, a, "这起") || event_starts(t, b, a, "此次") ||
+                 event_starts(t, b, a, "该")) && event_contains(t, a, b, "是"))
                 continue;
             /* "爆炸发生在…": where an event told before took place */
-            if (starts(t, b, tp, "发生在") && (count_chars(t, a, tp) <= 4 || starts(t, b, a, "这") ||
-                                               starts(t, b, a, "此") || starts(t, b, a, "该")))
+            if (event_starts(t, b, tp, "发生在") && (count_chars(t, a, tp) <= 4 || event_starts(t, b, a, "这") ||
+                                               event_starts(t, b, a, "此") || event_starts(t, b, a, "该")))
                 continue;
-            if (contains(t, a, se, "谣传") || contains(t, a, se, "谣言") || contains(t, a, se, "不实"))
+            if (event_contains(t, a, se, "谣传") || event_contains(t, a, se, "谣言") || event_contains(t, a, se, "不实"))
                 continue;   /* a report denied */
         }
-        if (zh && (contains(t, tp, b, "不明") || contains(t, tp, b, "不详") || contains(t, tp, b, "未知")))
+        if (zh && (event_contains(t, tp, b, "不明") || event_contains(t, tp, b, "不详") || event_contains(t, tp, b, "未知")))
             continue;   /* "伤亡情况不明": nothing happened yet */
         if (zh && k + 1 < nc && temporal_clause(t, a, b))
             continue;   /* "事故发生后，": the setting of the next clause */
-        if (zh && (starts(t, b, a, "据") || starts(t, b, a, "经") || starts(t, b, a, "根据") ||
-                   starts(t, b, a, "针对") || starts(t, b, a, "对于") || starts(t, b, a, "关于")) &&
+        if (zh && (event_starts(t, b, a, "据") || event_starts(t, b, a, "经") || event_starts(t, b, a, "根据") ||
+                   event_starts(t, b, a, "针对") || event_starts(t, b, a, "对于") || event_starts(t, b, a, "关于")) &&
             count_chars(t, a, b) <= 10)
             continue;   /* 据了解, 据初步调查: a source, not an event */
         if (zh && tr->weight < 2.0 && tr->kind != EV_STATEMENT && k + 1 < nc) {
@@ -573,8 +542,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         }
         if (zh) {
             size_t after = tp + strlen(tr->w);
-            while (after < b && (any_of(t, b, after, CLAUSE_END) || t[after] == ' '))
-                after += (size_t)(any_of(t, b, after, CLAUSE_END) ? any_of(t, b, after, CLAUSE_END) : 1);
+            while (after < b && (event_any_of(t, b, after, CLAUSE_END) || t[after] == ' '))
+                after += (size_t)(event_any_of(t, b, after, CLAUSE_END) ? event_any_of(t, b, after, CLAUSE_END) : 1);
             if (tr->kind == EV_STATEMENT && after >= b) {
                 /* a statement pulls in what was said; an act inside it lends its weight */
                 sp.e = se;
@@ -593,7 +562,7 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
                     static const char *const conn[] = {"致使", "导致", "造成", "并", "随后", "然后", "后",
                                                        "再", "又", "已", "还", "均", "才", "便", "即", NULL};
                     int starts_with = event_trigger_at(t, cs[f], cs[f + 1], zh) >= 0 ||
-                                      any_of(t, cs[f + 1], cs[f], conn);
+                                      event_any_of(t, cs[f + 1], cs[f], conn);
                     /* a clause with its own trigger and participants is an event of its own */
                     int own = ft >= 0 && (has_argument(t, cs[f], cs[f + 1]) || names_actor(st, cs[f], fp));
                     size_t np2 = 0;
@@ -614,12 +583,12 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             size_t p = sp.e - 1;
             while (p > sp.s && ((unsigned char)t[p] & 0xC0) == 0x80)
                 p--;
-            if (any_of(t, sp.e, p, CLAUSE_END) || starts(t, sp.e, p, "、") || t[p] == ' ' || t[p] == '\n')
+            if (event_any_of(t, sp.e, p, CLAUSE_END) || event_starts(t, sp.e, p, "、") || t[p] == ' ' || t[p] == '\n')
                 sp.e = p;
             else
                 break;
         }
-        while (sp.s < sp.e && (t[sp.s] == ' ' || starts(t, sp.e, sp.s, "　")))
+        while (sp.s < sp.e && (t[sp.s] == ' ' || event_starts(t, sp.e, sp.s, "　")))
             sp.s += t[sp.s] == ' ' ? 1 : 3;   /* no leading space */
         sp = trim(t, st->len, sp, tp, zh);
         if (zh && temporal_clause(t, sp.s, sp.e) && count_chars(t, sp.s, sp.e) <= 12)
@@ -636,7 +605,7 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         int spare = 0;
         if (tr->kind == EV_STATEMENT && c.n_actors == 0) {
             static const char *const crowd[] = {"多人", "有人", "人们", "大家", "他们", "她们", "我们", "人士", NULL};
-            if (!(zh && noun_before(t, sp.s, tp)) || (tp >= sp.s + 6 && any_of(t, tp, tp - 6, crowd)))
+            if (!(zh && noun_before(t, sp.s, tp)) || (tp >= sp.s + 6 && event_any_of(t, tp, tp - 6, crowd)))
                 continue;
             spare = 1;   /* "报道称": a source that speaks, only a spare */
         }
@@ -666,9 +635,9 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
 static double overlap(const char *t, span x, span y)
 {
     size_t inter = 0, nx = 0, ny = 0;
-    for (size_t i = x.s; i + 1 < x.e; i += cp_len((unsigned char)t[i])) {
-        size_t l = cp_len((unsigned char)t[i]);
-        size_t l2 = i + l < x.e ? cp_len((unsigned char)t[i + l]) : 0;
+    for (size_t i = x.s; i + 1 < x.e; i += event_cp_len((unsigned char)t[i])) {
+        size_t l = event_cp_len((unsigned char)t[i]);
+        size_t l2 = i + l < x.e ? event_cp_len((unsigned char)t[i + l]) : 0;
         if (!l2 || i + l + l2 > x.e)
             break;
         nx++;
@@ -677,7 +646,7 @@ static double overlap(const char *t, span x, span y)
         if (memmem(t + y.s, y.e - y.s, bg, l + l2))
             inter++;
     }
-    for (size_t i = y.s; i + 1 < y.e; i += cp_len((unsigned char)t[i]))
+    for (size_t i = y.s; i + 1 < y.e; i += event_cp_len((unsigned char)t[i]))
         ny++;
     return nx + ny ? 2.0 * (double)inter / (double)(nx + ny) : 0;
 }
@@ -730,7 +699,7 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
         event_names_find(&st.names, tx, title, strnlen(title, 4096));
     event_names_find(&st.names, tx, st.t, st.len);
     for (size_t i = 0; i < st.len;) {
-        while (i < st.len && (st.t[i] == ' ' || st.t[i] == '\n' || starts(st.t, st.len, i, "　")))
+        while (i < st.len && (st.t[i] == ' ' || st.t[i] == '\n' || event_starts(st.t, st.len, i, "　")))
             i += st.t[i] == ' ' || st.t[i] == '\n' ? 1 : 3;
         if (i >= st.len)
             break;
