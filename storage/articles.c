@@ -352,10 +352,7 @@ store_rc store_article_requeue(store *st, int64_t id, const char *html, size_t h
     if (store_commit(st) == 0)
         return STORE_OK;
 done:
-    if (ret == STORE_ERROR)
-        store_log_error(st, "requeue");
-    store_rollback(st);
-    return ret;
+    return store_abort(st, ret, "requeue");
 }
 
 store_rc store_article_get(store *st, int64_t id, unsigned flags, json_t **out)
@@ -598,38 +595,22 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-/* "q" as an FTS5 phrase: the whole query, quotes doubled. */
-static char *fts_phrase(const char *q)
+/* q between two `wrap` characters, each character of `special` preceded
+ * by `esc`: an FTS5 phrase ('"', "\"", '"': quotes doubled) or a LIKE
+ * pattern ('%', "%_\\", '\\'). Returns a malloc'd string or NULL. */
+static char *wrap_escaped(const char *q, char wrap, const char *special, char esc)
 {
     size_t n = strlen(q), w = 0;
     char *out = malloc(n * 2 + 3);
     if (!out)
         return NULL;
-    out[w++] = '"';
+    out[w++] = wrap;
     for (const char *p = q; *p; p++) {
-        if (*p == '"')
-            out[w++] = '"';
+        if (strchr(special, *p))
+            out[w++] = esc;
         out[w++] = *p;
     }
-    out[w++] = '"';
-    out[w] = '\0';
-    return out;
-}
-
-/* "%q%" for LIKE, with %, _ and \ escaped. */
-static char *like_pattern(const char *q)
-{
-    size_t n = strlen(q), w = 0;
-    char *out = malloc(n * 2 + 3);
-    if (!out)
-        return NULL;
-    out[w++] = '%';
-    for (const char *p = q; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            out[w++] = '\\';
-        out[w++] = *p;
-    }
-    out[w++] = '%';
+    out[w++] = wrap;
     out[w] = '\0';
     return out;
 }
@@ -679,7 +660,8 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (variant & F_SINCE) store_bind_text(s, 4, q->since);
     if (variant & F_UNTIL) store_bind_text(s, 5, q->until);
     if (variant & (F_FTS | F_LIKE)) {
-        pattern = (variant & F_FTS) ? fts_phrase(q->text) : like_pattern(q->text);
+        pattern = (variant & F_FTS) ? wrap_escaped(q->text, '"', "\"", '"')
+                                    : wrap_escaped(q->text, '%', "%_\\", '\\');
         if (!pattern)
             goto done;
         store_bind_text(s, 6, pattern);

@@ -77,9 +77,7 @@ store_rc store_job_claim(store *st, store_job *job)
     if (store_commit(st) == 0)
         return STORE_OK;
 done:
-    if (ret == STORE_ERROR)
-        store_log_error(st, "claim job");
-    store_rollback(st);
+    store_abort(st, ret, "claim job");
     store_job_release(job);
     return ret;
 }
@@ -230,12 +228,7 @@ store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *
         ret = STORE_OK;
 done:
     json_decref(tags);
-    if (ret != STORE_OK) {
-        if (ret == STORE_ERROR)
-            store_log_error(st, "finish job");
-        store_rollback(st);
-    }
-    return ret;
+    return ret == STORE_OK ? ret : store_abort(st, ret, "finish job");
 }
 
 store_rc store_job_finish_failed(store *st, int64_t id, const char *code,
@@ -397,10 +390,5 @@ store_rc store_article_set_tags(store *st, int64_t id, json_t *analysis)
         ret = STORE_OK;
 done:
     json_decref(tags);
-    if (ret != STORE_OK) {
-        if (ret == STORE_ERROR)
-            store_log_error(st, "set tags");
-        store_rollback(st);
-    }
-    return ret;
+    return ret == STORE_OK ? ret : store_abort(st, ret, "set tags");
 }

@@ -134,6 +134,14 @@ void store_rollback(store *st)
         exec_simple(st, SQL_ROLLBACK);
 }
 
+store_rc store_abort(store *st, store_rc ret, const char *what)
+{
+    if (ret == STORE_ERROR)
+        store_log_error(st, what);
+    store_rollback(st);
+    return ret;
+}
+
 int store_open(const char *path, store **out, char *err, size_t errlen)
 {
     store *st = NULL;

@@ -38,6 +38,10 @@ int store_begin(store *st);
 int store_commit(store *st);
 void store_rollback(store *st);
 
+/* End a write that did not complete: log it when ret is STORE_ERROR (a
+ * missing row is no error), roll back, return ret. */
+store_rc store_abort(store *st, store_rc ret, const char *what);
+
 /* Helpers shared by articles.c and jobs.c (defined in articles.c). */
 void store_bind_text(sqlite3_stmt *s, int i, const char *v);   /* text or NULL */
 int store_bind_json(sqlite3_stmt *s, int i, json_t *v, const char *fallback);
