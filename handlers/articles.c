@@ -22,8 +22,8 @@
 #define MAX_QUERY_CHARS 256
 #define MAX_RESOLVED_TAGS 16
 
-/* The thread's store, or a 503 sent. */
-static store *store_or_reply(srv_request *r)
+/* Declared in handlers.h: the thread's store, or a 503 sent. */
+store *hdl_store_or_reply(srv_request *r)
 {
     store *st = store_for_thread();
     if (!st)
@@ -124,7 +124,7 @@ static void reply_record(srv_request *r, store *st, int64_t id, int status, int 
  * time, else 202 with it as it stands. */
 static void reply_after_wait(srv_request *r)
 {
-    store *st = store_or_reply(r);
+    store *st = hdl_store_or_reply(r);
     char status[16];
     int64_t id = srv_req_waited_id(r);
     if (!st)
@@ -177,7 +177,7 @@ void hdl_articles_create(srv_request *r)
             goto done;
         }
     }
-    if (!(st = store_or_reply(r)))
+    if (!(st = hdl_store_or_reply(r)))
         goto done;
     store_submit ss = {
         .url = sub.url, .norm_url = norm, .user_tags = sub.tags,
@@ -217,7 +217,7 @@ void hdl_article_get(srv_request *r)
     unsigned flags;
     store *st;
     if (id_or_reply(r, &id) != 0 || include_or_reply(r, &flags) != 0 ||
-        !(st = store_or_reply(r)))
+        !(st = hdl_store_or_reply(r)))
         return;
     reply_record(r, st, id, 200, 0, flags);
 }
@@ -226,7 +226,7 @@ void hdl_article_delete(srv_request *r)
 {
     int64_t id;
     store *st;
-    if (id_or_reply(r, &id) != 0 || !(st = store_or_reply(r)))
+    if (id_or_reply(r, &id) != 0 || !(st = hdl_store_or_reply(r)))
         return;
     if (found_or_reply(r, store_article_delete(st, id), id) == 0)
         srv_reply_empty(r, 204);
@@ -238,7 +238,7 @@ void hdl_article_refresh(srv_request *r)
     store *st;
     size_t len;
     srv_req_body(r, &len);
-    if (id_or_reply(r, &id) != 0 || !(st = store_or_reply(r)))
+    if (id_or_reply(r, &id) != 0 || !(st = hdl_store_or_reply(r)))
         return;
     if (found_or_reply(r, store_article_requeue(st, id, NULL, 0), id) != 0)
         return;
@@ -360,7 +360,7 @@ void hdl_articles_list(srv_request *r)
                           "'q' must be 1 to %d characters of valid UTF-8", MAX_QUERY_CHARS);
         return;
     }
-    if (!(st = store_or_reply(r)))
+    if (!(st = hdl_store_or_reply(r)))
         return;
     store_jbuf b = {0};
     static const char head[] = "{\"items\":", tail[] = ",\"next_cursor\":";

@@ -8,6 +8,7 @@
 #define SKIMD_HANDLERS_H
 
 #include "server/http.h"
+#include "storage/store.h"
 
 void hdl_articles_create(srv_request *r);   /* POST /articles */
 void hdl_articles_list(srv_request *r);     /* GET /articles */
@@ -18,5 +19,9 @@ void hdl_tags_list(srv_request *r);         /* GET /tags */
 void hdl_healthz(srv_request *r);           /* GET /healthz */
 void hdl_metrics(srv_request *r);           /* GET /metrics */
 void hdl_openapi(srv_request *r);           /* GET /openapi.yaml */
+
+/* The calling thread's database connection, or NULL after sending a 503
+ * problem document (the database cannot be opened). */
+store *hdl_store_or_reply(srv_request *r);
 
 #endif

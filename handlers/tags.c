@@ -22,12 +22,8 @@ void hdl_tags_list(srv_request *r)
             return;
         }
     }
-    st = store_for_thread();
-    if (!st) {
-        srv_reply_problem(r, 503, "unavailable", "Service unavailable",
-                          "the database cannot be opened");
+    if (!(st = hdl_store_or_reply(r)))
         return;
-    }
     if (store_tags_list(st, facet, &items) != STORE_OK) {
         srv_reply_problem(r, 500, "internal", "Internal error", "the database failed");
         return;
