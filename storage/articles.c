@@ -535,15 +535,9 @@ static json_t *tag_ids_in_use(store *st, const store_query *q)
 {
     json_t *ids = json_array();
     char *label = fold(q->tag_label);
-    sqlite3_stmt *probe = NULL, *by_label = NULL;
-    if (!ids || !label)
-        goto fail;
-    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM article_tags WHERE tag_id = ?1 LIMIT 1",
-                           -1, &probe, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db,
-                           "SELECT tag_id FROM article_tags WHERE label_fold = ?1 "
-                           "AND tag_id > ?2 ORDER BY tag_id LIMIT 1", -1, &by_label,
-                           NULL) != SQLITE_OK)
+    sqlite3_stmt *probe = store_stmt(st, SQL_TAG_PROBE);
+    sqlite3_stmt *by_label = store_stmt(st, SQL_TAG_BY_LABEL);
+    if (!ids || !label || !probe || !by_label)
         goto fail;
     for (size_t i = 0; i < q->n_tag_ids && json_array_size(ids) < MAX_TAG_IDS; i++) {
         char *id = fold(q->tag_ids[i]);
@@ -573,13 +567,15 @@ static json_t *tag_ids_in_use(store *st, const store_query *q)
         if (!seen)
             json_array_append_new(ids, json_string(id));
     }
-    sqlite3_finalize(probe);
-    sqlite3_finalize(by_label);
+    sqlite3_reset(probe);
+    sqlite3_reset(by_label);
     free(label);
     return ids;
 fail:
-    sqlite3_finalize(probe);
-    sqlite3_finalize(by_label);
+    if (probe)
+        sqlite3_reset(probe);
+    if (by_label)
+        sqlite3_reset(by_label);
     free(label);
     json_decref(ids);
     return NULL;

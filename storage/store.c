@@ -77,6 +77,10 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "SELECT facet, label, tag_id, count(*) FROM article_tags WHERE facet = ?1 "
         "GROUP BY facet, tag_id ORDER BY count(*) DESC, label LIMIT 1000",
     [SQL_USER_TAGS] = "SELECT user_tags FROM articles WHERE id = ?1",
+    [SQL_TAG_PROBE] = "SELECT 1 FROM article_tags WHERE tag_id = ?1 LIMIT 1",
+    [SQL_TAG_BY_LABEL] =
+        "SELECT tag_id FROM article_tags WHERE label_fold = ?1 AND tag_id > ?2 "
+        "ORDER BY tag_id LIMIT 1",
     [SQL_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [SQL_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
     [SQL_NEXT_READY] =
