@@ -83,6 +83,8 @@ static int pick_year(const date_anchor *a, int m, int d)
 
 static size_t lit(const char *s, size_t len, size_t i, const char *w)
 {
+    if (i >= len || s[i] != w[0])   /* cheap reject: called at every byte */
+        return 0;
     size_t n = strlen(w);
     return i + n <= len && !memcmp(s + i, w, n) ? n : 0;
 }

@@ -241,11 +241,13 @@ static void scan_speakers(event_names *st, const char *t, size_t len)
     }
 }
 
-/* Technologies are not actors: ChatGPT, Transformer, GPT-4. */
-static void drop_technologies(event_names *en, const tag_taxonomy *tx)
+/* Technologies are not actors: ChatGPT, Transformer, GPT-4. Only the
+ * names from index `from` on are new; the earlier ones were checked when
+ * they were found (checking them again made long texts quadratic). */
+static void drop_technologies(event_names *en, const tag_taxonomy *tx, int from)
 {
-    int tech = tag_facet_find(tx, "technology"), w = 0, found[2];
-    for (int k = 0; k < en->n; k++) {
+    int tech = tag_facet_find(tx, "technology"), w = from, found[2];
+    for (int k = from; k < en->n; k++) {
         if (tech >= 0 && tag_lookup(tx, en->name[k], tech, found, 2) > 0)
             continue;
         if (w != k)
@@ -261,5 +263,5 @@ void event_names_find(event_names *en, const tag_taxonomy *tx, const char *t, si
     scan_names(en, t, len);
     scan_speakers(en, t, len);
     if (tx && en->n > before)
-        drop_technologies(en, tx);
+        drop_technologies(en, tx, before);
 }

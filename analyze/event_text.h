@@ -15,6 +15,10 @@ static inline size_t event_cp_len(unsigned char c)
 /* 1 when s[i..] starts with w (within len). */
 static inline int event_starts(const char *s, size_t len, size_t i, const char *w)
 {
+    /* The first-byte test rejects nearly every position before strlen and
+     * memcmp run: these are called at each byte of long texts. */
+    if (w[0] && (i >= len || s[i] != w[0]))
+        return 0;
     size_t n = strlen(w);
     return i + n <= len && !memcmp(s + i, w, n);
 }
@@ -41,7 +45,7 @@ static inline int event_contains(const char *s, size_t a, size_t b, const char *
 {
     size_t n = strlen(w);
     for (size_t i = a; i + n <= b; i++)
-        if (!memcmp(s + i, w, n))
+        if (s[i] == w[0] && !memcmp(s + i, w, n))
             return 1;
     return 0;
 }

@@ -10,6 +10,7 @@
  * we create per call), so one ctx serves every worker.
  */
 #include "analyze/text.h"
+#include "analyze/text_brk.h"
 #include "analyze/text_mmseg.h"
 
 #include <errno.h>
@@ -453,8 +454,8 @@ static int segment_icu(const text_ctx *ctx, text_doc *doc, const char *s, size_t
     size_t prev_end = 0;
     if (text_utf16_map(s, len, &u, &map, &ulen) != 0)
         goto done;
-    bi = ubrk_open(UBRK_WORD, doc->lang[0] ? doc->lang : "en", u, ulen, &st);
-    if (U_FAILURE(st))
+    bi = text_brk_get(UBRK_WORD, doc->lang[0] ? doc->lang : "en", u, ulen, &st);   /* cached: not closed */
+    if (U_FAILURE(st) || !bi)
         goto done;
     int32_t a = ubrk_first(bi);
     for (int32_t b = ubrk_next(bi); b != UBRK_DONE; a = b, b = ubrk_next(bi)) {
@@ -505,8 +506,6 @@ static int segment_icu(const text_ctx *ctx, text_doc *doc, const char *s, size_t
     }
     rc = 0;
 done:
-    if (bi)
-        ubrk_close(bi);
     free(u);
     free(map);
     return rc;

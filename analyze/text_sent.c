@@ -5,6 +5,7 @@
  * words, lexicons or scoring.
  */
 #include "analyze/text.h"
+#include "analyze/text_brk.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -568,7 +569,7 @@ static void split_icu(sent_out *so, const char *lang)
     int ln = snprintf(loc, sizeof loc, "%s@ss=standard", lang && lang[0] ? lang : "en");
     if (ln < 0 || (size_t)ln >= sizeof loc)
         goto fallback;
-    bi = ubrk_open(UBRK_SENTENCE, loc, u, ulen, &st);
+    bi = text_brk_get(UBRK_SENTENCE, loc, u, ulen, &st);   /* cached: not closed */
     if (U_FAILURE(st) || !bi)
         goto fallback;
     int32_t prev = ubrk_first(bi);
@@ -585,8 +586,6 @@ fallback:
     so->last_end = 0;
     split_cjk(so);
 done:
-    if (bi)
-        ubrk_close(bi);
     free(u);
     free(map);
 }
