@@ -13,11 +13,17 @@
 #       records (build/bench_gen): p50/p99 per query, one connection
 #   (c) ingest: POST -> ready throughput, pages served by nginx on
 #       loopback, 2 workers
-#   (d) memory: RSS idle and after each of two consecutive read runs
+#   (d) memory: RSS idle, after each of BENCH_READ_RUNS consecutive
+#       read runs (3) and the growth between the last two (target: none),
+#       and the peak under load (VmHWM). Each "after" figure is taken once
+#       the daemon has closed wrk's connections (its socket count is back
+#       to the idle one, at most 5 s): what the daemon keeps, not the
+#       buffers of connections still being torn down. docs/memory.md.
 #
 # Environment: BUILD (build), BENCH_DIR (where the generated databases are
 # kept between runs; $BUILD/bench), BENCH_1M=0 skips the 1 M database,
-# BENCH_SECONDS (20) for the read runs, QUERY_SECONDS (5) per query,
+# BENCH_SECONDS (20) for the read runs, BENCH_READ_RUNS (3) consecutive
+# read runs against skimd, QUERY_SECONDS (5) per query,
 # INGEST_PAGES (600), SHARED_DIR (../shared: seed page and web corpus),
 # READ_FLAGS (--per-ip-connection-limit 200) for the skimd of (a) (and of
 # the 10 k list queries, which reuse it).
@@ -28,6 +34,7 @@ GEN=$BUILD/bench_gen
 BENCH_DIR=${BENCH_DIR:-$BUILD/bench}
 BENCH_1M=${BENCH_1M:-1}
 SECS=${BENCH_SECONDS:-20}
+READ_RUNS=${BENCH_READ_RUNS:-3}
 QSECS=${QUERY_SECONDS:-5}
 INGEST_PAGES=${INGEST_PAGES:-600}
 SHARED=${SHARED_DIR:-../shared}
@@ -134,6 +141,30 @@ rss_mib() {
     awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
 
+# rss_kib PID, hwm_mib PID (VmHWM: the peak RSS since start)
+rss_kib() {
+    awk '/^VmRSS/ { print $2 }' "/proc/$1/status"
+}
+hwm_mib() {
+    awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# sockets PID: how many sockets the process holds (listening + connections)
+sockets() {
+    find "/proc/$1/fd" -lname 'socket:*' 2>/dev/null | wc -l
+}
+
+# settle PID IDLE_SOCKETS: wait (at most 5 s) until the process holds no
+# more sockets than when idle; prints the sockets still open, 0 if none
+settle() {
+    i=0
+    while [ "$(sockets "$1")" -gt "$2" ] && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo $(($(sockets "$1") - $2))
+}
+
 # wrk_run CONNS SECONDS URL -> "req/s p50_ms p99_ms non2xx socket_errors"
 wrk_run() {
     wrk -t2 -c"$1" -d"$2"s --latency "$3" 2>&1 | awk '
@@ -196,30 +227,48 @@ gen_db 10000 "$DB10K"
 start_skimd "$DB10K" --workers 2 $READ_FLAGS
 if part a; then
 ID=5000
+IDLE_SOCKS=$(sockets "$SKIMD_PID")
 RSS_IDLE=$(rss_mib "$SKIMD_PID")
 mkdir -p "$WORK/www/articles"
 curl -sf "http://127.0.0.1:$PORT/articles/$ID" >"$WORK/www/articles/$ID" || { echo "bench: no record $ID"; exit 1; }
 chmod -R a+rX "$WORK/www"
 echo
 echo "== (a) read path: GET /articles/$ID ($(wc -c <"$WORK/www/articles/$ID") bytes), 100 connections, ${SECS} s, wrk -t2"
-set -- $(wrk_run 100 "$SECS" "http://127.0.0.1:$PORT/articles/$ID")
-S_RPS=$1 S_P50=$2 S_P99=$3 S_ERR=$4 S_SOCK=$5
-RSS_RUN1=$(rss_mib "$SKIMD_PID")
-set -- $(wrk_run 100 "$SECS" "http://127.0.0.1:$PORT/articles/$ID")
-S2_RPS=$1 S2_P50=$2 S2_P99=$3 S2_SOCK=$5
-RSS_RUN2=$(rss_mib "$SKIMD_PID")
+RUN_ROWS=""
+RSS_LIST=""
+SOCK_LIST=""
+LEFT_OPEN=""
+PREV_KIB=""
+LAST_KIB=""
+k=1
+while [ $k -le "$READ_RUNS" ]; do
+    set -- $(wrk_run 100 "$SECS" "http://127.0.0.1:$PORT/articles/$ID")
+    [ $k = 1 ] && { S_RPS=$1 S_ERR=$4; }
+    RUN_ROWS="$RUN_ROWS$(printf '%-24s %10s %10s %10s' "skimd run $k" "$1" "$2" "$3")
+"
+    SOCK_LIST="$SOCK_LIST${SOCK_LIST:+ / }$5"
+    open=$(settle "$SKIMD_PID" "$IDLE_SOCKS")
+    [ "$open" != 0 ] && LEFT_OPEN="$LEFT_OPEN run $k: $open connections still open after 5 s;"
+    PREV_KIB=$LAST_KIB
+    LAST_KIB=$(rss_kib "$SKIMD_PID")
+    RSS_LIST="$RSS_LIST, run $k $(rss_mib "$SKIMD_PID")"
+    k=$((k + 1))
+done
+RSS_PEAK=$(hwm_mib "$SKIMD_PID")
 start_nginx "$WORK/www"
 set -- $(wrk_run 100 "$SECS" "http://127.0.0.1:$NPORT/articles/$ID")
 N_RPS=$1 N_P50=$2 N_P99=$3 N_SOCK=$5
 stop_nginx
 printf '%-24s %10s %10s %10s\n' "" "req/s" "p50 ms" "p99 ms"
-printf '%-24s %10s %10s %10s\n' "skimd run 1" "$S_RPS" "$S_P50" "$S_P99"
-printf '%-24s %10s %10s %10s\n' "skimd run 2" "$S2_RPS" "$S2_P50" "$S2_P99"
+printf '%s' "$RUN_ROWS"
 printf '%-24s %10s %10s %10s\n' "nginx static file" "$N_RPS" "$N_P50" "$N_P99"
 echo "skimd / nginx (run 1): $(awk -v a="$S_RPS" -v b="$N_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')  (target >= 0.5); non-2xx: $S_ERR"
-echo "wrk socket errors (connect+read+write+timeout): skimd $S_SOCK / $S2_SOCK, nginx $N_SOCK"
+echo "wrk socket errors (connect+read+write+timeout): skimd $SOCK_LIST, nginx $N_SOCK"
 echo
-echo "== (d) memory (VmRSS, MiB): idle $RSS_IDLE, after read run 1 $RSS_RUN1, after read run 2 $RSS_RUN2 (targets: <= 64 idle, <= 150 loaded, no growth)"
+echo "== (d) memory (VmRSS, MiB; after each run once wrk's connections are closed): idle $RSS_IDLE$RSS_LIST; peak under load (VmHWM) $RSS_PEAK"
+if [ -n "$PREV_KIB" ]; then
+    echo "growth between the last two runs: $(awk -v a="$PREV_KIB" -v b="$LAST_KIB" 'BEGIN { printf "%+d KiB", b - a }') (targets: <= 64 idle, <= 150 loaded, no growth)${LEFT_OPEN:+; $LEFT_OPEN}"
+fi
 fi
 
 # ---- (b) list and search ------------------------------------------
