@@ -18,7 +18,9 @@
 # database; $BENCH_DIR/bench-10k.db), BENCH_SECONDS (20), MEM_IDS (one:
 # GET /articles/5000 every time, as bench part (a); random: ids 1..MEM_N
 # at random, which warms every connection's SQLite page cache), MEM_N
-# (10000), READ_FLAGS (--per-ip-connection-limit 200, as run.sh).
+# (10000), MEM_CLOSE=1 (every request on a new connection: wrk sends
+# "Connection: close"), READ_FLAGS (--per-ip-connection-limit 200, as
+# run.sh).
 set -u
 BUILD=${BUILD:-build}
 BIN=$BUILD/skimd
@@ -28,6 +30,7 @@ RUNS=${1:-5}
 SECS=${BENCH_SECONDS:-20}
 IDS=${MEM_IDS:-one}
 N=${MEM_N:-10000}
+CLOSE=${MEM_CLOSE:-0}
 READ_FLAGS=${READ_FLAGS---per-ip-connection-limit 200}
 
 for tool in wrk curl node; do
@@ -119,15 +122,23 @@ snap() {
     heaps "$1"
 }
 
+# shellcheck disable=SC2086
+run_wrk() {
+    if [ "$CLOSE" = 1 ]; then
+        wrk -t2 -c100 -d"${SECS}s" -H "Connection: close" $SCRIPT "http://127.0.0.1:$PORT/articles/5000"
+    else
+        wrk -t2 -c100 -d"${SECS}s" $SCRIPT "http://127.0.0.1:$PORT/articles/5000"
+    fi
+}
+[ "$CLOSE" = 1 ] && WHAT="$WHAT, Connection: close"
+
 echo "== mem: $WHAT, 100 connections, $SECS s, $RUNS runs; database $DB"
 snap idle
 PREV=""
 LAST=$(awk '/^VmRSS/ { print $2 }' "/proc/$PID/status")
 r=1
 while [ "$r" -le "$RUNS" ]; do
-    # shellcheck disable=SC2086
-    rps=$(wrk -t2 -c100 -d"${SECS}s" $SCRIPT "http://127.0.0.1:$PORT/articles/5000" |
-          awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
+    rps=$(run_wrk | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
     snap "run$r"
     echo "    ($rps req/s)"
     PREV=$LAST
