@@ -414,7 +414,8 @@ store_rc store_article_delete(store *st, int64_t id)
 {
     if (!st || store_begin(st) != 0)
         return STORE_ERROR;
-    if (store_exec_id(st, SQL_DELETE_FTS, id) != 0 || store_exec_id(st, SQL_DELETE, id) != 0) {
+    if (store_exec_id(st, SQL_DELETE_FTS, id) != 0 || store_df_uncount(st, id) != 0 ||
+        store_exec_id(st, SQL_DELETE, id) != 0) {
         store_log_error(st, "delete");
         store_rollback(st);
         return STORE_ERROR;

@@ -89,6 +89,31 @@ static const char *const fixed_sql[SQL_COUNT_] = {
     [SQL_SET_TAGS] =
         "UPDATE articles SET tags = ?2, tag_evidence = ?3, events = ?4 "
         "WHERE id = ?1 AND status = 'ready'",
+    /* document frequencies (df.c); ?1 is the article id */
+    [SQL_DF_DROP] =
+        "DELETE FROM term_df WHERE df <= 1 "
+        "AND lang = (SELECT lang FROM term_docs WHERE article_id = ?1) "
+        "AND term IN (SELECT value FROM json_each((SELECT terms FROM term_docs WHERE article_id = ?1)))",
+    [SQL_DF_DEC] =
+        "UPDATE term_df SET df = df - 1 "
+        "WHERE lang = (SELECT lang FROM term_docs WHERE article_id = ?1) "
+        "AND term IN (SELECT value FROM json_each((SELECT terms FROM term_docs WHERE article_id = ?1)))",
+    [SQL_DF_DOCS_DEC] =
+        "UPDATE df_docs SET n = n - 1 WHERE lang = (SELECT lang FROM term_docs WHERE article_id = ?1)",
+    [SQL_DF_FORGET] = "DELETE FROM term_docs WHERE article_id = ?1",
+    [SQL_DF_REMEMBER] = "INSERT INTO term_docs(article_id, lang, terms) VALUES (?1, ?2, ?3)",
+    [SQL_DF_ADD] =
+        "INSERT INTO term_df(lang, term, df) "
+        "SELECT DISTINCT ?2, value, 1 FROM json_each(?3) WHERE type = 'text' "
+        "ON CONFLICT(lang, term) DO UPDATE SET df = df + 1",
+    [SQL_DF_DOCS_ADD] =
+        "INSERT INTO df_docs(lang, n) VALUES (?2, 1) ON CONFLICT(lang) DO UPDATE SET n = n + 1",
+    [SQL_DF_UNCOUNTED] =
+        "SELECT 1 FROM articles WHERE id = ?1 AND status = 'ready' "
+        "AND NOT EXISTS (SELECT 1 FROM term_docs WHERE article_id = ?1)",
+    [SQL_DF_DOCS_ALL] = "SELECT lang, n FROM df_docs WHERE n > 0 ORDER BY lang",
+    [SQL_DF_TERMS] =
+        "SELECT term, df FROM term_df WHERE lang = ?1 AND df >= ?2 ORDER BY df DESC, term LIMIT ?3",
 };
 
 void store_log_error(store *st, const char *what)

@@ -79,7 +79,7 @@ static int64_t finish(store *st, const char *title, const char *content, const c
         "word_count", 42);
     assert_non_null(rec);
     int64_t id = job.id;
-    assert_int_equal(store_job_finish_ready(st, id, rec, canon), STORE_OK);
+    assert_int_equal(store_job_finish_ready(st, id, rec, canon, NULL), STORE_OK);
     json_decref(rec);
     store_job_release(&job);
     return id;
