@@ -162,6 +162,21 @@ static int kw_set_doc(const text_ctx *tc, json_t *o, int zh, text_doc *doc)
     return rc;
 }
 
+/* The next line of fp with a usable doc: *o (new) and *doc (release
+ * both); 0 at the end of the file. */
+static int next_kw_doc(FILE *fp, char **line, size_t *cap, const text_ctx *tc, int zh,
+                       json_t **o, text_doc *doc)
+{
+    while (getline(line, cap, fp) > 0) {
+        *o = json_loads(*line, 0, NULL);
+        if (*o && kw_set_doc(tc, *o, zh, doc) == 0)
+            return 1;
+        json_decref(*o);
+    }
+    *o = NULL;
+    return 0;
+}
+
 /* The gold list of line o, folded (gx: exact, gn: stemmed / no spaces). */
 static size_t gold_of(json_t *o, int zh, struct sb_stemmer *st, normbuf *gx, normbuf *gn)
 {
@@ -216,13 +231,9 @@ static int eval_keywords(const text_ctx *tc, const kw_model *m, const char *path
     char *line = NULL;
     size_t cap = 0;
     long docs = 0;
-    while (getline(&line, &cap, fp) > 0 && (limit <= 0 || docs < limit)) {
-        json_t *o = json_loads(line, 0, NULL);
-        text_doc doc;
-        if (!o || kw_set_doc(tc, o, zh, &doc) != 0) {
-            json_decref(o);
-            continue;
-        }
+    json_t *o;
+    text_doc doc;
+    while ((limit <= 0 || docs < limit) && next_kw_doc(fp, &line, &cap, tc, zh, &o, &doc)) {
         size_t ng = gold_of(o, zh, st, gx, gn);
         kw_item items[KW_MAX];
         for (int sys = 0; sys < 2; sys++) {
@@ -297,13 +308,9 @@ static int eval_keywords_loo(const text_ctx *tc, kw_model *shipped, kw_model *he
     if (!fp || !all || !st)
         goto done;
     /* pass 1: document frequencies over the whole set */
-    while (getline(&line, &cap, fp) > 0 && (limit <= 0 || docs < limit)) {
-        json_t *o = json_loads(line, 0, NULL);
-        text_doc doc;
-        if (!o || kw_set_doc(tc, o, zh, &doc) != 0) {
-            json_decref(o);
-            continue;
-        }
+    json_t *o;
+    text_doc doc;
+    while ((limit <= 0 || docs < limit) && next_kw_doc(fp, &line, &cap, tc, zh, &o, &doc)) {
         size_t n = kw_doc_terms(&doc, terms, KW_STATS_DOC_TERMS);
         for (size_t i = 0; i < n; i++) {
             uint32_t id = text_map_put(all, terms[i], strlen(terms[i]), NULL);
@@ -320,13 +327,7 @@ static int eval_keywords_loo(const text_ctx *tc, kw_model *shipped, kw_model *he
     /* pass 2: each article against the others */
     rewind(fp);
     long seen = 0;
-    while (getline(&line, &cap, fp) > 0 && (limit <= 0 || seen < limit)) {
-        json_t *o = json_loads(line, 0, NULL);
-        text_doc doc;
-        if (!o || kw_set_doc(tc, o, zh, &doc) != 0) {
-            json_decref(o);
-            continue;
-        }
+    while ((limit <= 0 || seen < limit) && next_kw_doc(fp, &line, &cap, tc, zh, &o, &doc)) {
         seen++;
         size_t n = kw_doc_terms(&doc, terms, KW_STATS_DOC_TERMS);
         for (size_t i = 0; i < n; i++) {
@@ -367,7 +368,7 @@ static int eval_keywords_loo(const text_ctx *tc, kw_model *shipped, kw_model *he
            zh ? "keywords-zh" : "keywords-en", docs - 1, zh ? "norm" : "stem");
     for (int u = 0; u < LOO_SETUPS; u++) {
         double n0 = acc[u][0].n ? (double)acc[u][0].n : 1;
-        printf("  %-34s %.3f | %.3f\n", setups[u].name, acc[u][0].f / n0, acc[u][1].f / n0);
+        printf("  %-34s %.4f | %.4f\n", setups[u].name, acc[u][0].f / n0, acc[u][1].f / n0);
     }
     kw_model_set_prior(shipped, KW_PRIOR_DOCS);
     kw_model_set_prior(heldout, KW_PRIOR_DOCS);
