@@ -43,15 +43,17 @@ long srv_idf_load(srv_idf *idf, store *st, const analyze_ctx *actx)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     load_state ls = { kw_stats_new(), 0, 0 };
-    if (!ls.s || store_df_load(st, KW_STATS_MIN_DF, KW_STATS_MAX_TERMS, on_row, &ls) != STORE_OK) {
+    long folded = store_df_fold(st);   /* the articles counted since the last load */
+    if (!ls.s || folded < 0 ||
+        store_df_load(st, KW_STATS_MIN_DF, KW_STATS_MAX_TERMS, on_row, &ls) != STORE_OK) {
         fprintf(stderr, "{\"level\":\"error\",\"what\":\"idf load\",\"detail\":\"%s\"}\n",
                 ls.failed || !ls.s ? "out of memory" : "database");
         kw_stats_free(ls.s);
         return -1;
     }
     fprintf(stderr, "{\"event\":\"idf\",\"articles_zh\":%.0f,\"articles_en\":%.0f,"
-            "\"terms_zh\":%zu,\"terms_en\":%zu,\"kib\":%zu,\"ms\":%.1f}\n",
-            kw_stats_docs(ls.s, 0), kw_stats_docs(ls.s, 1), kw_stats_terms(ls.s, 0),
+            "\"folded\":%ld,\"terms_zh\":%zu,\"terms_en\":%zu,\"kib\":%zu,\"ms\":%.1f}\n",
+            kw_stats_docs(ls.s, 0), kw_stats_docs(ls.s, 1), folded, kw_stats_terms(ls.s, 0),
             kw_stats_terms(ls.s, 1), kw_stats_bytes(ls.s) / 1024, ms_since(&t0));
     analyze_ctx_set_stored_df(actx, ls.s);   /* taken over */
     if (idf) {

@@ -1,11 +1,12 @@
 /* idf.h -- keeps the keyword IDF in step with the stored articles.
  *
- * The workers count each ready article's terms in the database
- * (storage/df.c, same transaction as the record). This module reads those
- * counts into the analysis context (analyze_ctx_set_stored_df): once when
- * the queue starts, then again, on the worker that stored the article,
- * every max(SRV_IDF_EVERY_MIN, articles / SRV_IDF_EVERY_DIV) new ready
- * articles. Deletes are picked up at the next reload.
+ * The workers record each ready article's terms in the database
+ * (storage/df.c, same transaction as the record). This module folds them
+ * into the sums and reads those into the analysis context
+ * (analyze_ctx_set_stored_df): once when the queue starts, then again, on
+ * the worker that stored the article, every max(SRV_IDF_EVERY_MIN,
+ * articles / SRV_IDF_EVERY_DIV) new ready articles. Deletes are picked up
+ * at the next reload.
  */
 #ifndef SKIMD_SRV_IDF_H
 #define SKIMD_SRV_IDF_H
@@ -24,7 +25,8 @@ typedef struct srv_idf {
     atomic_int busy;       /* a worker is reloading */
 } srv_idf;
 
-/* Read the counts from st into actx (min df KW_STATS_MIN_DF, at most
+/* Fold the articles counted since the last load into the sums
+ * (store_df_fold), read the sums from st into actx (min df KW_STATS_MIN_DF, at most
  * KW_STATS_MAX_TERMS terms per language), log one line, and set the next
  * reload point in idf (may be NULL). Returns the articles counted (all
  * languages), or -1 on a database error or out of memory (the previous

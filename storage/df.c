@@ -1,12 +1,17 @@
 /* df.c -- document frequencies over the stored articles (tables term_docs,
  * term_df, df_docs; schema v4), for the keyword IDF.
  *
- * Owns counting an article in and out: the terms it was counted with are
- * kept (term_docs, a JSON array), so taking it back subtracts exactly what
- * was added. The writes run inside the caller's transaction (the one that
- * stores the record, deletes the article or fails the job); counting an
- * article already stored before v4 has its own (store_df_count_missing).
- * Reading the counts back for the analyzer: store_df_load. What the
+ * Owns counting an article in and out. Its terms (a JSON array) go into
+ * term_docs inside the caller's transaction (the one that stores the
+ * record); a delete, a refresh or a failure removes that row and, when it
+ * was already folded into the sums, subtracts exactly what it added. The
+ * sums (term_df, df_docs) are brought up to date in batches by
+ * store_df_fold: one upsert per distinct term of the batch rather than
+ * one per term of each article, which kept the write lock ten times
+ * longer per article (docs/analysis.md). Each fold is one transaction, so
+ * a row is summed once or not yet, never twice. Counting an article
+ * stored before v4 has its own transaction (store_df_count_missing).
+ * Reading the sums back for the analyzer: store_df_load. What the
  * counts mean for ranking is analyze/keywords.c's business.
  */
 #include "storage/store_int.h"
@@ -54,27 +59,51 @@ int store_df_count(store *st, int64_t id, const store_terms *t)
     if (!t || !t->lang || !t->lang[0] || !t->n || !t->v)
         return 0;
     char *json = terms_json(t);
-    if (!json)
-        return -1;
-    static const store_stmt_id steps[] = { SQL_DF_REMEMBER, SQL_DF_ADD, SQL_DF_DOCS_ADD };
-    int ret = 0;
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0] && ret == 0; i++) {
-        sqlite3_stmt *s = store_stmt(st, steps[i]);
-        if (!s) {
-            ret = -1;
-            break;
-        }
+    sqlite3_stmt *s = json ? store_stmt(st, SQL_DF_REMEMBER) : NULL;
+    int rc = SQLITE_ERROR;
+    if (s) {
         sqlite3_bind_int64(s, 1, id);
         store_bind_text(s, 2, t->lang);
-        if (steps[i] != SQL_DF_DOCS_ADD)
-            store_bind_text(s, 3, json);
-        int rc = sqlite3_step(s);
+        store_bind_text(s, 3, json);
+        rc = sqlite3_step(s);
         sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
-            ret = -1;
     }
     free(json);
-    return ret;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+#define FOLD_BATCH 500   /* articles per fold transaction: the write lock stays short */
+
+long store_df_fold(store *st)
+{
+    static const store_stmt_id steps[] = { SQL_DF_FOLD_TERMS, SQL_DF_FOLD_DOCS, SQL_DF_FOLD_MARK };
+    long total = 0;
+    for (;;) {
+        if (!st || store_begin(st) != 0)
+            return -1;
+        int marked = -1;
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            sqlite3_stmt *s = store_stmt(st, steps[i]);
+            int rc = SQLITE_ERROR;
+            if (s) {
+                sqlite3_bind_int64(s, 1, FOLD_BATCH);
+                rc = sqlite3_step(s);
+                sqlite3_reset(s);
+            }
+            if (rc != SQLITE_DONE) {
+                marked = -1;
+                break;
+            }
+            marked = sqlite3_changes(st->db);   /* the last step's: rows folded */
+        }
+        if (marked < 0 || store_commit(st) != 0) {
+            store_abort(st, STORE_ERROR, "fold df");
+            return -1;
+        }
+        total += marked;
+        if (marked < FOLD_BATCH)
+            return total;
+    }
 }
 
 store_rc store_df_count_missing(store *st, int64_t id, const store_terms *terms)

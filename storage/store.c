@@ -89,25 +89,37 @@ static const char *const fixed_sql[SQL_COUNT_] = {
     [SQL_SET_TAGS] =
         "UPDATE articles SET tags = ?2, tag_evidence = ?3, events = ?4 "
         "WHERE id = ?1 AND status = 'ready'",
-    /* document frequencies (df.c); ?1 is the article id */
+    /* document frequencies (df.c); ?1 is the article id, or the batch
+     * size for the folds. Only a folded row has counts to take back. */
     [SQL_DF_DROP] =
         "DELETE FROM term_df WHERE df <= 1 "
-        "AND lang = (SELECT lang FROM term_docs WHERE article_id = ?1) "
+        "AND lang = (SELECT lang FROM term_docs WHERE article_id = ?1 AND folded = 1) "
         "AND term IN (SELECT value FROM json_each((SELECT terms FROM term_docs WHERE article_id = ?1)))",
     [SQL_DF_DEC] =
         "UPDATE term_df SET df = df - 1 "
-        "WHERE lang = (SELECT lang FROM term_docs WHERE article_id = ?1) "
+        "WHERE lang = (SELECT lang FROM term_docs WHERE article_id = ?1 AND folded = 1) "
         "AND term IN (SELECT value FROM json_each((SELECT terms FROM term_docs WHERE article_id = ?1)))",
     [SQL_DF_DOCS_DEC] =
-        "UPDATE df_docs SET n = n - 1 WHERE lang = (SELECT lang FROM term_docs WHERE article_id = ?1)",
+        "UPDATE df_docs SET n = n - 1 "
+        "WHERE lang = (SELECT lang FROM term_docs WHERE article_id = ?1 AND folded = 1)",
     [SQL_DF_FORGET] = "DELETE FROM term_docs WHERE article_id = ?1",
     [SQL_DF_REMEMBER] = "INSERT INTO term_docs(article_id, lang, terms) VALUES (?1, ?2, ?3)",
-    [SQL_DF_ADD] =
+    [SQL_DF_FOLD_TERMS] =
         "INSERT INTO term_df(lang, term, df) "
-        "SELECT DISTINCT ?2, value, 1 FROM json_each(?3) WHERE type = 'text' "
-        "ON CONFLICT(lang, term) DO UPDATE SET df = df + 1",
-    [SQL_DF_DOCS_ADD] =
-        "INSERT INTO df_docs(lang, n) VALUES (?2, 1) ON CONFLICT(lang) DO UPDATE SET n = n + 1",
+        "SELECT lang, term, n FROM (SELECT d.lang AS lang, j.value AS term, "
+        "  count(DISTINCT d.article_id) AS n FROM term_docs d, json_each(d.terms) j "
+        "  WHERE d.article_id IN (SELECT article_id FROM term_docs WHERE folded = 0 "
+        "                         ORDER BY article_id LIMIT ?1) AND j.type = 'text' "
+        "  GROUP BY d.lang, j.value) WHERE 1 "
+        "ON CONFLICT(lang, term) DO UPDATE SET df = df + excluded.df",
+    [SQL_DF_FOLD_DOCS] =
+        "INSERT INTO df_docs(lang, n) "
+        "SELECT lang, count(*) FROM term_docs WHERE article_id IN "
+        "  (SELECT article_id FROM term_docs WHERE folded = 0 ORDER BY article_id LIMIT ?1) "
+        "GROUP BY lang ON CONFLICT(lang) DO UPDATE SET n = n + excluded.n",
+    [SQL_DF_FOLD_MARK] =
+        "UPDATE term_docs SET folded = 1 WHERE article_id IN "
+        "  (SELECT article_id FROM term_docs WHERE folded = 0 ORDER BY article_id LIMIT ?1)",
     [SQL_DF_UNCOUNTED] =
         "SELECT 1 FROM articles WHERE id = ?1 AND status = 'ready' "
         "AND NOT EXISTS (SELECT 1 FROM term_docs WHERE article_id = ?1)",

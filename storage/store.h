@@ -209,17 +209,25 @@ store_rc store_article_set_tags(store *st, int64_t id, json_t *analysis);
 /* --- document frequencies over the stored articles ------------------
  *
  * term_df counts, per language, the ready articles holding each term;
- * df_docs the ready articles counted. A delete, a refresh or a failure
- * takes the article's counts back (store_article_delete, finish_*). */
+ * df_docs the ready articles counted. An article's terms are recorded
+ * with it (store_job_finish_ready) and summed by the next store_df_fold;
+ * a delete, a refresh or a failure takes them back (store_article_delete,
+ * finish_*). */
+
+/* Sum the recorded terms not summed yet into term_df / df_docs, in
+ * transactions of at most 500 articles. Returns how many articles were
+ * folded, or -1 on error (what was folded before stays). */
+long store_df_fold(store *st);
 
 /* Count ready article `id` with terms unless it is counted already (the
  * pass over articles stored before schema v4). STORE_NOT_FOUND when it is
  * gone, not ready, or already counted. */
 store_rc store_df_count_missing(store *st, int64_t id, const store_terms *terms);
 
-/* Called for each language with term == NULL and df = its article count,
- * then for its terms with df >= min_df, most frequent first, at most cap;
- * a non-zero return stops the walk (STORE_ERROR). One read transaction. */
+/* The sums as of the last fold: called for each language with term ==
+ * NULL and df = its article count, then for its terms with df >= min_df,
+ * most frequent first, at most cap; a non-zero return stops the walk
+ * (STORE_ERROR). One read transaction. */
 typedef int (*store_df_fn)(void *arg, const char *lang, const char *term, size_t len,
                            int64_t df);
 store_rc store_df_load(store *st, int64_t min_df, int64_t cap, store_df_fn fn, void *arg);

@@ -14,9 +14,14 @@ function sql(db, q) {
   return execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
 }
 
-const docsEn = (db) => Number(sql(db, "SELECT coalesce((SELECT n FROM df_docs WHERE lang = 'en'), 0)"));
+// the sums folded so far plus the articles recorded since (folded at the
+// next reload): what the daemon will load
+const docsEn = (db) => Number(sql(db, "SELECT coalesce((SELECT n FROM df_docs WHERE lang = 'en'), 0) + " +
+  "(SELECT count(*) FROM term_docs WHERE lang = 'en' AND folded = 0)"));
 const dfEn = (db, term) =>
-  Number(sql(db, `SELECT coalesce((SELECT df FROM term_df WHERE lang = 'en' AND term = '${term}'), 0)`));
+  Number(sql(db, `SELECT coalesce((SELECT df FROM term_df WHERE lang = 'en' AND term = '${term}'), 0) + ` +
+    `(SELECT count(*) FROM term_docs, json_each(terms) WHERE lang = 'en' AND folded = 0 AND value = '${term}')`));
+const unfolded = (db) => Number(sql(db, 'SELECT count(*) FROM term_docs WHERE folded = 0'));
 
 // every fixture page (lib/fixture.mjs articlePage) says "The reference for this story"
 const TERM = 'reference';
@@ -56,7 +61,8 @@ test('idf: each ready article counted once; refresh keeps one count, delete take
   await d.stop('SIGTERM');
   await d.start();
   eq(docsEn(d.db), 3, 'counts after restart');
-  await waitFor(() => /"event":"idf","articles_zh":0,"articles_en":3/.test(d.logText()), 'start-up load logged');
+  eq(unfolded(d.db), 0, 'folded at start');
+  await waitFor(() => /"event":"idf","articles_zh":0,"articles_en":3,/.test(d.logText()), 'start-up load logged');
 }, { timeout: 90000 });
 
 test('idf: a database from before v4 gets its stored articles counted once at start', async () => {
@@ -94,4 +100,5 @@ test('idf: the running daemon reloads the counts after 50 new articles (SRV_IDF_
   await waitFor(() => /"event":"idf","articles_zh":0,"articles_en":5[0-9],/.test(d.logText()),
                 `a reload after 50 articles is logged:\n${d.tail(5)}`);
   eq(docsEn(d.db), 50, 'articles counted');
+  ok(unfolded(d.db) < 50, 'folded at the reload');
 }, { timeout: 120000 });

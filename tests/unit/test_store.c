@@ -323,10 +323,12 @@ static int collect(void *arg, const char *lang, const char *term, size_t len, in
     return 0;
 }
 
+/* The sums after a fold (as the daemon's reload sees them). */
 static seen load(store *st)
 {
     seen s;
     memset(&s, 0, sizeof s);
+    assert_true(store_df_fold(st) >= 0);
     assert_int_equal(store_df_load(st, 1, 1000, collect, &s), STORE_OK);
     return s;
 }
@@ -409,12 +411,35 @@ static void test_df_counts_each_article_once(void **state)
     assert_int_equal(df_of(&s, "alpha"), 0);
     assert_int_equal(s.docs_zh, 1);
 
+    /* recorded, deleted before any fold: never summed */
+    static const char *const e[] = { "epsilon", "alpha" };
+    submit(f->st, "https://a.example/4", NULL, NULL);
+    int64_t id4 = finish_counted(f->st, "zh", e, 2);
+    assert_int_equal(store_article_delete(f->st, id4), STORE_OK);
+    assert_int_equal(store_df_fold(f->st), 0);
+    s = load(f->st);
+    assert_int_equal(s.docs_zh, 1);
+    assert_int_equal(df_of(&s, "epsilon"), 0);
+
+    /* recorded, not yet folded: the sums lag, the fold catches up once */
+    submit(f->st, "https://a.example/5", NULL, NULL);
+    finish_counted(f->st, "zh", e, 2);
+    seen lag;
+    memset(&lag, 0, sizeof lag);
+    assert_int_equal(store_df_load(f->st, 1, 1000, collect, &lag), STORE_OK);
+    assert_int_equal(lag.docs_zh, 1);
+    assert_int_equal(store_df_fold(f->st), 1);
+    assert_int_equal(store_df_fold(f->st), 0);
+    s = load(f->st);
+    assert_int_equal(s.docs_zh, 2);
+    assert_int_equal(df_of(&s, "epsilon"), 1);
+
     /* the pass over old articles never counts one twice */
     static const char *const again[] = { "模型", "数据" };
     store_terms t = { "zh", again, 2 };
     assert_int_equal(store_df_count_missing(f->st, 3, &t), STORE_NOT_FOUND);
     s = load(f->st);
-    assert_int_equal(s.docs_zh, 1);
+    assert_int_equal(s.docs_zh, 2);
     assert_int_equal(df_of(&s, "数据"), 0);
 }
 
