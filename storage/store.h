@@ -168,8 +168,9 @@ typedef struct store_terms {
 /* End a job: store the record fields (borrowed) produced by the pipeline
  * and mark the article ready; or mark it failed with a reason. In the same
  * transaction the article's previous counts (a refresh) are taken back
- * and `terms` (may be NULL) counted, so an article is counted once, or
- * not at all, whatever crashes; a failed article is not counted. */
+ * and `terms` (may be NULL) recorded (summed by the next store_df_fold),
+ * so an article is counted once, or not at all, whatever crashes; a
+ * failed article is not counted. */
 store_rc store_job_finish_ready(store *st, int64_t id, json_t *record,
                                 const char *canonical_norm, const store_terms *terms);
 store_rc store_job_finish_failed(store *st, int64_t id, const char *code,
