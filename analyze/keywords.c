@@ -24,8 +24,6 @@ struct kw_model {
     kw_stats *stored;     /* counts over the stored articles, or NULL; refcounted */
 };
 
-#define table_of kw_stats_lang
-
 /* The stored counts as they are now, held until stored_let_go(). */
 static kw_stats *stored_take(const kw_model *m)
 {
@@ -173,7 +171,7 @@ size_t kw_model_bytes(const kw_model *m)
  * log((N0 + 1) / (df0 + 1)) + 1, the shipped-only IDF. */
 static double idf_with(const kw_model *m, const kw_stats *s, const char *lang, const char *norm)
 {
-    int t = table_of(lang);
+    int t = kw_stats_lang(lang);
     if (!m || t < 0 || !m->df[t] || !norm)
         return 1.0;
     size_t len = strlen(norm);
