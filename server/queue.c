@@ -207,14 +207,17 @@ int srv_queue_start(srv_queue **out, const srv_config *cfg, const analyze_ctx *a
     q->userdata = userdata;
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->wake, NULL);
-    /* the stored-article IDF counts, before the first job */
+    /* the stored-article IDF counts, before the first job; without them
+     * (logged by srv_idf_load) the shipped tables alone rank, and the
+     * next reload tries again */
     store *st = NULL;
     char err[256];
-    if (store_open(cfg->db_path, &st, err, sizeof err) != 0 || srv_idf_load(&q->idf, st, actx) < 0) {
-        store_close(st);
+    if (store_open(cfg->db_path, &st, err, sizeof err) != 0) {
         srv_queue_stop(q);
         return -1;
     }
+    if (srv_idf_load(&q->idf, st, actx) < 0)
+        atomic_store(&q->idf.every, SRV_IDF_EVERY_MIN);
     store_close(st);
     q->threads = calloc((size_t)cfg->workers, sizeof *q->threads);
     if (!q->threads) {
