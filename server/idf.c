@@ -49,6 +49,11 @@ long srv_idf_load(srv_idf *idf, store *st, const analyze_ctx *actx)
         fprintf(stderr, "{\"level\":\"error\",\"what\":\"idf load\",\"detail\":\"%s\"}\n",
                 ls.failed || !ls.s ? "out of memory" : "database");
         kw_stats_free(ls.s);
+        if (idf) {   /* try again after as many articles, not at each */
+            atomic_store(&idf->since, 0);
+            if (atomic_load(&idf->every) < SRV_IDF_EVERY_MIN)
+                atomic_store(&idf->every, SRV_IDF_EVERY_MIN);
+        }
         return -1;
     }
     fprintf(stderr, "{\"event\":\"idf\",\"articles_zh\":%.0f,\"articles_en\":%.0f,"

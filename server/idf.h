@@ -30,7 +30,7 @@ typedef struct srv_idf {
  * KW_STATS_MAX_TERMS terms per language), log one line, and set the next
  * reload point in idf (may be NULL). Returns the articles counted (all
  * languages), or -1 on a database error or out of memory (the previous
- * counts stay). */
+ * counts stay; the next try comes after SRV_IDF_EVERY_MIN articles). */
 long srv_idf_load(srv_idf *idf, store *st, const analyze_ctx *actx);
 
 /* One more article was counted (on a worker, with its connection st):

@@ -216,8 +216,7 @@ int srv_queue_start(srv_queue **out, const srv_config *cfg, const analyze_ctx *a
         srv_queue_stop(q);
         return -1;
     }
-    if (srv_idf_load(&q->idf, st, actx) < 0)
-        atomic_store(&q->idf.every, SRV_IDF_EVERY_MIN);
+    srv_idf_load(&q->idf, st, actx);
     store_close(st);
     q->threads = calloc((size_t)cfg->workers, sizeof *q->threads);
     if (!q->threads) {
