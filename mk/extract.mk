@@ -29,3 +29,11 @@ fuzz:: $(FUZZ_BUILD)/fuzz_extract
 	@mkdir -p $(FUZZ_BUILD)/corpus-extract
 	$(FUZZ_BUILD)/fuzz_extract -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-extract tests/fuzz/extract
+
+# Ingest CPU per page after the fetch (decode, extract, analyze, store)
+$(BUILD)/tools/bench_pipeline: tools/bench_pipeline.c $(BUILD)/libskimd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libskimd.a $(LDLIBS) -lz
+
+bench:: $(BUILD)/tools/bench_pipeline
+	$(BUILD)/tools/bench_pipeline --data data --corpus $(CORPUS)
