@@ -19,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <jansson.h>
 
@@ -27,6 +26,7 @@
 #include "ingest/decode.h"
 #include "ingest/extract.h"
 #include "storage/store.h"
+#include "tools/tool_gz.h"
 
 #define PAGE_CAP (16u << 20)
 
@@ -42,43 +42,9 @@ static double cpu_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Read a file, gunzipping it when it is gzip (gzread passes plain files
- * through). Returns 0 with *out malloc'd (caller frees), or -1. */
 static int read_page(const char *path, page *p)
 {
-    gzFile f = gzopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = -1;
-    if (!f)
-        return -1;
-    for (;;) {
-        if (cap - len < 65536) {
-            size_t nc = cap ? cap * 2 : 262144;
-            if (nc > PAGE_CAP)
-                goto done;
-            char *nb = realloc(buf, nc);
-            if (!nb)
-                goto done;
-            buf = nb;
-            cap = nc;
-        }
-        int n = gzread(f, buf + len, (unsigned)(cap - len - 1));
-        if (n < 0)
-            goto done;
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    p->bytes = buf;
-    p->len = len;
-    buf = NULL;
-    rc = 0;
-done:
-    free(buf);
-    gzclose(f);
-    return rc;
+    return tool_read_gz(path, PAGE_CAP, &p->bytes, &p->len);
 }
 
 static int cmp_str(const void *a, const void *b)
