@@ -109,7 +109,7 @@ static const char *const EN_STOP[] = {
 static int en_stop(const char *s, size_t n)
 {
     for (size_t k = 0; EN_STOP[k]; k++)
-        if (strlen(EN_STOP[k]) == n && !memcmp(EN_STOP[k], s, n))
+        if (EN_STOP[k][0] == s[0] && strlen(EN_STOP[k]) == n && !memcmp(EN_STOP[k], s, n))
             return 1;
     return 0;
 }
