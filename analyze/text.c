@@ -157,6 +157,7 @@ int text_ctx_new(const char *data_dir, const char *friso_ini, text_ctx **out,
         snprintf(err, errlen, "text: the friso lexicon is empty (%s)", ini ? ini : FRISO_DEFAULT_DICT);
         goto fail;
     }
+    text_mmseg_attach(ctx->friso);   /* out of memory: runs unfiltered */
     /* We want every word once, in text order, with nothing dropped. */
     ctx->fcfg->add_syn = 0;
     ctx->fcfg->clr_stw = 0;
@@ -191,8 +192,10 @@ void text_ctx_free(text_ctx *ctx)
 {
     if (!ctx)
         return;
-    if (ctx->friso)
+    if (ctx->friso) {
+        text_mmseg_detach(ctx->friso);
         friso_free(ctx->friso);   /* frees the dictionary too */
+    }
     if (ctx->fcfg)
         friso_free_config(ctx->fcfg);
     text_map_free(ctx->stop_zh);
@@ -226,6 +229,7 @@ int text_ctx_add_term(text_ctx *ctx, const char *term)
     if (!copy)
         return -1;
     friso_dic_add(ctx->friso->dic, __LEX_CJK_WORDS__, copy, NULL);
+    text_mmseg_filter_add(ctx->friso, copy);
     ctx->extra_terms++;
     return 0;
 }
@@ -379,6 +383,7 @@ static int segment_friso(const text_ctx *ctx, text_doc *doc, const char *s, size
         return -1;
     int rc = 0;
     size_t prev_end = 0;
+    text_mmseg_reset();   /* the task may reuse the last text's buffer */
     friso_set_text(task, (fstring)s);
     friso_config_t cfg = ctx->fcfg;
     while (cfg->next_token(ctx->friso, cfg, task)) {

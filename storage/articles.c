@@ -1,7 +1,7 @@
 /* articles.c -- queries over articles, tags, events, jobs and full text.
  *
  * Every multi-row write runs in one transaction (BEGIN IMMEDIATE, so the
- * write lock is taken up front and busy_timeout applies). Records are
+ * write lock is taken up front and the busy handler applies). Records are
  * read back as the v1 JSON shape: as jansson trees (JSON columns parsed),
  * or, on the read path, as JSON text written straight from the row (JSON
  * columns spliced when they are in jansson's own compact form, which the

@@ -183,6 +183,24 @@ store_rc store_abort(store *st, store_rc ret, const char *what)
     return ret;
 }
 
+/* Busy handler: wait for another connection's write lock in short steps.
+ * SQLite's default handler sleeps 1, 2, 5, 10, 15, 20, 25... ms between
+ * tries; a worker waiting behind a 2 ms commit then often sleeps 5-25 ms
+ * after the lock is free, which halved ingest throughput with 2 workers.
+ * Here: 50 us doubling to 1 ms, then every 1 ms, up to STORE_BUSY_MS. */
+#define STORE_BUSY_MS 5000
+static int store_busy_wait(void *unused, int count)
+{
+    (void)unused;
+    long us = count < 5 ? 50L << count : 1000L;
+    long waited_us = count < 5 ? 50L * ((1L << count) - 1) : 1550L + (long)(count - 5) * 1000L;
+    if (waited_us >= STORE_BUSY_MS * 1000L)
+        return 0;   /* give up: the caller gets SQLITE_BUSY */
+    struct timespec ts = { .tv_sec = 0, .tv_nsec = us * 1000L };
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 int store_open(const char *path, store **out, char *err, size_t errlen)
 {
     store *st = NULL;
@@ -204,7 +222,7 @@ int store_open(const char *path, store **out, char *err, size_t errlen)
                  st->db ? sqlite3_errmsg(st->db) : "out of memory");
         goto fail;
     }
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_handler(st->db, store_busy_wait, NULL);
     /* WAL: readers never block the writer. synchronous=NORMAL: a commit
      * survives a crash of skimd; only a power loss may lose the last
      * transactions, never corrupt the file. */
