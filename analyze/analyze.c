@@ -105,8 +105,9 @@ void analyze_terms_release(analyze_terms *t)
 /* Copy the counted terms of doc into t (owned copies: doc goes away). */
 static int fill_terms(const text_doc *doc, analyze_terms *t)
 {
-    const char **v = malloc(KW_STATS_DOC_TERMS * sizeof *v);
-    size_t n = v ? kw_doc_terms(doc, v, KW_STATS_DOC_TERMS) : 0, bytes = 0, at = 0;
+    size_t cap = doc->n_terms < KW_STATS_DOC_TERMS ? doc->n_terms : KW_STATS_DOC_TERMS;
+    const char **v = malloc((cap ? cap : 1) * sizeof *v);
+    size_t n = v ? kw_doc_terms(doc, v, cap) : 0, bytes = 0, at = 0;
     if (!v)
         return -1;
     for (size_t i = 0; i < n; i++)

@@ -188,6 +188,21 @@ static double idf_with(const kw_model *m, const kw_stats *s, const char *lang, c
     return log((w * (n0 + 1.0) + n1) / (w * (df0 + 1.0) + df1)) + 1.0;
 }
 
+const kw_stats *kw_idf_hold(const kw_model *m)
+{
+    return m ? stored_take(m) : NULL;
+}
+
+double kw_idf_in(const kw_model *m, const kw_stats *held, const char *lang, const char *norm)
+{
+    return idf_with(m, held, lang, norm);
+}
+
+void kw_idf_let_go(const kw_stats *held)
+{
+    stored_let_go((kw_stats *)held);   /* the count is the holder's to drop */
+}
+
 double kw_idf(const kw_model *m, const char *lang, const char *norm)
 {
     if (!m)

@@ -51,6 +51,13 @@ void kw_model_set_stored(kw_model *m, kw_stats *s);
 /* Change the shipped table's minimum weight (evaluation; before sharing). */
 void kw_model_set_prior(kw_model *m, double docs);
 
+/* Many lookups with one set of stored counts (and one lock round trip
+ * instead of one per word): kw_idf_hold returns the set (NULL when none),
+ * kw_idf_in looks up with it, kw_idf_let_go releases it (accepts NULL). */
+const kw_stats *kw_idf_hold(const kw_model *m);
+double kw_idf_in(const kw_model *m, const kw_stats *held, const char *lang, const char *norm);
+void kw_idf_let_go(const kw_stats *held);
+
 /* Background IDF of a lower-cased word in lang; an unseen word gets the
  * highest IDF of the table; languages without a table get 1. With stored
  * counts (N1 articles, df1) next to the shipped ones (N0, df0):

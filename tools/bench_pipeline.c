@@ -109,6 +109,7 @@ static int run_page(const analyze_ctx *actx, store *st, const page *p, size_t id
     size_t utf8_len = 0;
     extract_article art = {0};
     json_t *rec = NULL;
+    analyze_terms terms = {0};
     store_job job = {0};
     int64_t id = 0;
     int existed = 0, rc = -1;
@@ -141,15 +142,20 @@ static int run_page(const analyze_ctx *actx, store *st, const page *p, size_t id
     json_object_set_new(rec, "word_count", json_integer(art.word_count));
     analyze_input in = { .title = art.title, .text = art.text, .declared_language = art.language,
                          .published_at = art.published_at, .url = url };
-    if (analyze_article(actx, &in, rec) != 0)
+    /* as the worker does: the terms for the stored-article IDF counts too */
+    if (analyze_article_terms(actx, &in, rec, &terms) != 0)
         goto done;
     double t4 = cpu_ms();
     t->analyze += t4 - t3;
-    if (store_job_finish_ready(st, job.id, rec, NULL) != STORE_OK)
+    store_terms st_terms = { terms.lang, terms.v, terms.n };
+    if (store_job_finish_ready(st, job.id, rec, NULL, &st_terms) != STORE_OK)
+        goto done;
+    if (idx % 50 == 49 && store_df_fold(st) < 0)   /* the daemon folds at each reload */
         goto done;
     t->store += cpu_ms() - t4;
     rc = 1;
 done:
+    analyze_terms_release(&terms);
     store_job_release(&job);
     json_decref(rec);
     extract_article_release(&art);
