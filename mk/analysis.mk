@@ -46,7 +46,7 @@ bench:: $(BUILD)/tools/bench_analysis
 
 # Fuzzing the text stages (clang + libFuzzer): make fuzz FUZZ_SECONDS=60
 FUZZ_SECONDS ?= 60
-TEXT_FUZZ_SRC := analyze/text.c analyze/text_brk.c analyze/text_sent.c analyze/text_map.c analyze/text_mmseg.c analyze/keywords.c \
+TEXT_FUZZ_SRC := analyze/text.c analyze/text_ctx.c analyze/text_brk.c analyze/text_sent.c analyze/text_map.c analyze/text_mmseg.c analyze/keywords.c \
                  analyze/kw_filter.c analyze/kw_stats.c analyze/summary.c
 
 build-fuzz/fuzz_text: tools/fuzz_text.c $(TEXT_FUZZ_SRC) $(wildcard analyze/*.h)
