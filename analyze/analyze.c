@@ -84,8 +84,57 @@ void analyze_ctx_free(analyze_ctx *ctx)
     free(ctx);
 }
 
-/* "language", "summary", "keywords" from the text stages. */
-static int analyze_text(const analyze_ctx *ctx, const analyze_input *in, json_t *record)
+void analyze_ctx_set_stored_df(const analyze_ctx *ctx, kw_stats *s)
+{
+    /* ctx is shared read-only; the model guards this one change itself */
+    if (ctx)
+        kw_model_set_stored(ctx->kw, s);
+    else
+        kw_stats_drop(s);
+}
+
+void analyze_terms_release(analyze_terms *t)
+{
+    if (!t)
+        return;
+    free(t->v);
+    free(t->buf);
+    memset(t, 0, sizeof *t);
+}
+
+/* Copy the counted terms of doc into t (owned copies: doc goes away). */
+static int fill_terms(const text_doc *doc, analyze_terms *t)
+{
+    size_t cap = doc->n_terms < KW_STATS_DOC_TERMS ? doc->n_terms : KW_STATS_DOC_TERMS;
+    const char **v = malloc((cap ? cap : 1) * sizeof *v);
+    size_t n = v ? kw_doc_terms(doc, v, cap) : 0, bytes = 0, at = 0;
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(v[i]) + 1;
+    char *buf = malloc(bytes ? bytes : 1);
+    if (!buf) {
+        free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(v[i]) + 1;
+        memcpy(buf + at, v[i], l);
+        v[i] = buf + at;
+        at += l;
+    }
+    if (n)
+        snprintf(t->lang, sizeof t->lang, "%s", doc->lang);
+    t->v = v;
+    t->n = n;
+    t->buf = buf;
+    return 0;
+}
+
+/* "language", "summary", "keywords" from the text stages; the counted
+ * terms into terms when not NULL. */
+static int analyze_text(const analyze_ctx *ctx, const analyze_input *in, json_t *record,
+                        analyze_terms *terms)
 {
     text_doc doc;
     kw_item kw[KW_MAX];
@@ -94,6 +143,8 @@ static int analyze_text(const analyze_ctx *ctx, const analyze_input *in, json_t 
     int rc = -1;
     if (text_doc_build(ctx->text, in->title, in->text, in->declared_language, &doc) != 0)
         return -1;
+    if (terms && fill_terms(&doc, terms) != 0)
+        goto done;
     size_t nk = kw_extract(ctx->kw, &doc, in->url, kw, KW_MAX);
     sum_options so = { .sentences = ctx->summary_sentences };
     summary = sum_extract(ctx->kw, &doc, kw, nk, &so);
@@ -117,10 +168,19 @@ done:
 
 int analyze_article(const analyze_ctx *ctx, const analyze_input *in, json_t *record)
 {
+    return analyze_article_terms(ctx, in, record, NULL);
+}
+
+int analyze_article_terms(const analyze_ctx *ctx, const analyze_input *in,
+                          json_t *record, analyze_terms *terms)
+{
+    analyze_terms_release(terms);
     if (!ctx || !in || !json_is_object(record))
         return -1;
-    if (analyze_text(ctx, in, record) != 0)
+    if (analyze_text(ctx, in, record, terms) != 0) {
+        analyze_terms_release(terms);
         return -1;
+    }
     /* labels in the article's language: the detected one, else the page's */
     const char *lang = json_string_value(json_object_get(record, "language"));
     int zh = tag_prefer_zh(lang ? lang : in->declared_language, in->title, in->text);
@@ -131,12 +191,15 @@ int analyze_article(const analyze_ctx *ctx, const analyze_input *in, json_t *rec
         tag_article(ctx->taxonomy, in->title, in->text, ev_text, zh, &tags, &evidence) != 0) {
         free(ev_text);
         json_decref(events);
+        analyze_terms_release(terms);
         return -1;
     }
     free(ev_text);
     int bad = json_object_set_new(record, "tags", tags);   /* each call steals its value */
     bad |= json_object_set_new(record, "tag_evidence", evidence);
     bad |= json_object_set_new(record, "events", events);
+    if (bad)
+        analyze_terms_release(terms);
     return bad ? -1 : 0;
 }
 

@@ -363,6 +363,8 @@ static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <=
 /* A whole word w at i (case-insensitive when ci); returns its length. */
 static size_t word(const char *s, size_t len, size_t i, const char *w, int ci)
 {
+    if (i >= len || (ci ? (s[i] | 0x20) != (w[0] | 0x20) : s[i] != w[0]))
+        return 0;   /* cheap reject first: called at every letter */
     size_t n = strlen(w);
     if (i + n > len || (i + n < len && is_alpha(s[i + n])))
         return 0;
@@ -592,7 +594,11 @@ int date_find(const char *s, size_t len, const date_anchor *anchor, date_match *
         if (i >= 3 && digit_at(s, len, i - 3, &n) >= 0 && n == 3)
             continue;
         res r;
-        if (try_zh(s, len, i, anchor, &r) || try_en(s, len, i, anchor, &r)) {
+        /* Chinese and numeric forms start with a digit or a non-ASCII
+         * character; English ones with a letter or a digit */
+        int digit = c >= '0' && c <= '9';
+        if (((c >= 0x80 || digit) && try_zh(s, len, i, anchor, &r)) ||
+            ((digit || is_alpha((char)c)) && try_en(s, len, i, anchor, &r))) {
             if (r.gran != G_SPAN && (r.y < 1000 || r.y > 2999))
                 continue;
             m->start = i;

@@ -159,6 +159,8 @@ int event_find_trigger(const char *t, size_t a, size_t b, int zh, size_t *pos)
         if (!zh && i > a && alpha(t[i - 1]))
             continue;
         for (size_t k = 0; k < n; k++) {
+            if (lex[k].w[0] != t[i])
+                continue;   /* cheap reject before strlen: runs at every byte */
             size_t wl = strlen(lex[k].w);
             if (i + wl > b || memcmp(t + i, lex[k].w, wl))
                 continue;
@@ -182,7 +184,9 @@ int event_trigger_at(const char *t, size_t i, size_t b, int zh)
 {
     const event_trigger *lex = zh ? ZH : EN;
     size_t n = zh ? sizeof ZH / sizeof *ZH : sizeof EN / sizeof *EN;
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < n && i < b; k++) {
+        if (lex[k].w[0] != t[i])
+            continue;
         size_t wl = strlen(lex[k].w);
         if (i + wl <= b && !memcmp(t + i, lex[k].w, wl) && (wl > 3 || !zh))
             return (int)k;

@@ -109,7 +109,7 @@ static const char *const EN_STOP[] = {
 static int en_stop(const char *s, size_t n)
 {
     for (size_t k = 0; EN_STOP[k]; k++)
-        if (strlen(EN_STOP[k]) == n && !memcmp(EN_STOP[k], s, n))
+        if (EN_STOP[k][0] == s[0] && strlen(EN_STOP[k]) == n && !memcmp(EN_STOP[k], s, n))
             return 1;
     return 0;
 }
@@ -119,7 +119,10 @@ static void scan_names(event_names *st, const char *t, size_t len)
 {
     for (size_t i = 0; i < len && st->n < EVENT_MAX_NAMES;) {
         int n;
-        if ((n = event_any_of(t, len, i, TITLES))) {
+        /* the title and organisation lists are Chinese: their words start
+         * with a lead byte >= 0xC0, so ASCII and continuation bytes skip them */
+        int lead = (unsigned char)t[i] >= 0xC0;
+        if (lead && (n = event_any_of(t, len, i, TITLES))) {
             size_t nl = name_after(t, len, i + (size_t)n), tpos = 0;
             /* the name stops before a trigger (林锐亲临 -> 林锐) and is no title itself */
             for (size_t x = i + (size_t)n; nl && x < i + (size_t)n + nl; x += 3)
@@ -151,7 +154,7 @@ static void scan_names(event_names *st, const char *t, size_t len)
             i += (size_t)n;
             continue;
         }
-        if ((n = event_any_of(t, len, i, ORG_SUFFIX))) {
+        if (lead && (n = event_any_of(t, len, i, ORG_SUFFIX))) {
             size_t b = han_run_before(t, len, i, 10);
             size_t e = i + (size_t)n;
             static const char *const vague[] = {"一家", "两家", "这家", "多家", "几家", "每家", "各家", NULL};

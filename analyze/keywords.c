@@ -11,22 +11,34 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct kw_model {
-    text_map *df[2];      /* 0: zh, 1: en; word -> document frequency */
+    text_map *df[2];      /* 0: zh, 1: en (kw_stats_lang); word -> document frequency */
     double ndocs[2];      /* documents behind each table */
+    double prior_docs;    /* the shipped table weighs as at least this many documents */
+    pthread_mutex_t lock; /* guards the pointer `stored` (not the table: it is immutable) */
+    kw_stats *stored;     /* counts over the stored articles, or NULL; refcounted */
 };
 
-static int table_of(const char *lang)
+/* The stored counts as they are now, held until stored_let_go(). */
+static kw_stats *stored_take(const kw_model *m)
 {
-    if (lang && !strcmp(lang, "zh"))
-        return 0;
-    if (lang && !strcmp(lang, "en"))
-        return 1;
-    return -1;
+    kw_model *mm = (kw_model *)m;   /* the lock is the one mutable part */
+    kw_stats *s;
+    pthread_mutex_lock(&mm->lock);
+    s = mm->stored;
+    kw_stats_hold(s);
+    pthread_mutex_unlock(&mm->lock);
+    return s;
+}
+
+static void stored_let_go(kw_stats *s)
+{
+    kw_stats_drop(s);
 }
 
 static int load_table(const char *dir, const char *name, text_map **out, double *ndocs,
@@ -102,6 +114,12 @@ int kw_model_load(const char *data_dir, kw_model **out, char *err, size_t errlen
         free(m);
         return -1;
     }
+    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        snprintf(err, errlen, "keywords: cannot create a lock");
+        free(m);
+        return -1;
+    }
+    m->prior_docs = KW_PRIOR_DOCS;
     if (load_table(data_dir, "idf-zh.tsv", &m->df[0], &m->ndocs[0], err, errlen) ||
         load_table(data_dir, "idf-en.tsv", &m->df[1], &m->ndocs[1], err, errlen)) {
         kw_model_free(m);
@@ -117,7 +135,28 @@ void kw_model_free(kw_model *m)
         return;
     text_map_free(m->df[0]);
     text_map_free(m->df[1]);
+    kw_stats_drop(m->stored);
+    pthread_mutex_destroy(&m->lock);
     free(m);
+}
+
+void kw_model_set_stored(kw_model *m, kw_stats *s)
+{
+    if (!m) {
+        kw_stats_drop(s);
+        return;
+    }
+    pthread_mutex_lock(&m->lock);
+    kw_stats *old = m->stored;
+    m->stored = s;
+    pthread_mutex_unlock(&m->lock);
+    kw_stats_drop(old);   /* freed here, or by the last reader still holding it */
+}
+
+void kw_model_set_prior(kw_model *m, double docs)
+{
+    if (m)
+        m->prior_docs = docs > 0 ? docs : 0;
 }
 
 size_t kw_model_bytes(const kw_model *m)
@@ -125,14 +164,53 @@ size_t kw_model_bytes(const kw_model *m)
     return m ? text_map_bytes(m->df[0]) + text_map_bytes(m->df[1]) : 0;
 }
 
-double kw_idf(const kw_model *m, const char *lang, const char *norm)
+/* One formula for both sources: the shipped table (N0 documents, df0) and
+ * the stored articles (N1, df1) are one corpus, the shipped part weighted
+ * w = max(1, prior_docs / N0) so that a few stored articles cannot swing
+ * it (docs/analysis.md). With nothing stored this is exactly
+ * log((N0 + 1) / (df0 + 1)) + 1, the shipped-only IDF. */
+static double idf_with(const kw_model *m, const kw_stats *s, const char *lang, const char *norm)
 {
-    int t = table_of(lang);
+    int t = kw_stats_lang(lang);
     if (!m || t < 0 || !m->df[t] || !norm)
         return 1.0;
-    uint32_t id = text_map_get(m->df[t], norm, strlen(norm));
-    double df = id == TEXT_MAP_NONE ? 0.0 : text_map_value(m->df[t], id);
-    return log((m->ndocs[t] + 1.0) / (df + 1.0)) + 1.0;
+    size_t len = strlen(norm);
+    uint32_t id = text_map_get(m->df[t], norm, len);
+    double df0 = id == TEXT_MAP_NONE ? 0.0 : text_map_value(m->df[t], id);
+    double n0 = m->ndocs[t];
+    double n1 = kw_stats_docs(s, t);
+    if (n1 <= 0)
+        return log((n0 + 1.0) / (df0 + 1.0)) + 1.0;
+    double df1 = kw_stats_df(s, t, norm, len);
+    if (df1 > n1)
+        df1 = n1;
+    double w = n0 > 0 && m->prior_docs > n0 ? m->prior_docs / n0 : 1.0;
+    return log((w * (n0 + 1.0) + n1) / (w * (df0 + 1.0) + df1)) + 1.0;
+}
+
+const kw_stats *kw_idf_hold(const kw_model *m)
+{
+    return m ? stored_take(m) : NULL;
+}
+
+double kw_idf_in(const kw_model *m, const kw_stats *held, const char *lang, const char *norm)
+{
+    return idf_with(m, held, lang, norm);
+}
+
+void kw_idf_let_go(const kw_stats *held)
+{
+    stored_let_go((kw_stats *)held);   /* the count is the holder's to drop */
+}
+
+double kw_idf(const kw_model *m, const char *lang, const char *norm)
+{
+    if (!m)
+        return 1.0;
+    kw_stats *s = stored_take(m);
+    double v = idf_with(m, s, lang, norm);
+    stored_let_go(s);
+    return v;
 }
 
 /* May this token stand as a keyword (single) / sit inside a phrase? */
@@ -573,9 +651,11 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
     double *tr = NULL;
     cand **order = NULL;
     uint8_t *ok = NULL;
+    kw_stats *stored = NULL;
     size_t got = 0;
     if (!doc || !out || !cap || !doc->n_toks)
         return 0;
+    stored = m ? stored_take(m) : NULL;   /* one view of the counts for the whole doc */
     b = calloc(1, sizeof *b);
     c.map = text_map_new();
     ok = token_oks(doc);
@@ -601,7 +681,7 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
         }
         double idf = 0, trs = 0;
         for (uint32_t j = 0; j < k->n; j++) {
-            idf += kw_idf(m, doc->lang, doc->terms[k->terms[j]].norm);
+            idf += idf_with(m, stored, doc->lang, doc->terms[k->terms[j]].norm);
             trs += tr[k->stems[j]];
         }
         trs /= k->n;
@@ -633,6 +713,7 @@ done:
     free(c.v);
     text_map_free(c.map);
     free(b);
+    stored_let_go(stored);
     return got;
 }
 

@@ -2,7 +2,9 @@
  *
  * A kw_model holds the background document frequencies (data/idf-zh.tsv,
  * data/idf-en.tsv), loaded once and read-only afterwards: share it across
- * threads. kw_extract() ranks single words and multi-word phrases by term
+ * threads. The one change it accepts later, from any thread, is a new set
+ * of counts over the stored articles (kw_model_set_stored): readers keep
+ * the set they started a document with until they are done with it. kw_extract() ranks single words and multi-word phrases by term
  * frequency x background IDF, position and title boosts and a TextRank
  * co-occurrence score, and drops bylines, speaker labels, site names,
  * boilerplate, bare numbers and substrings of better keywords.
@@ -13,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyze/kw_stats.h"
 #include "analyze/text.h"
 
 typedef struct kw_model kw_model;
@@ -37,8 +40,29 @@ int kw_model_load(const char *data_dir, kw_model **out, char *err, size_t errlen
 void kw_model_free(kw_model *m);   /* accepts NULL */
 size_t kw_model_bytes(const kw_model *m);
 
+/* The shipped table weighs as at least this many documents when it is
+ * combined with stored-article counts (see kw_idf). */
+#define KW_PRIOR_DOCS 0.0
+
+/* Install the counts over the stored articles (takes s over, NULL
+ * removes them). Thread-safe against kw_idf / kw_extract / sum_* on other
+ * threads; the previous set is freed when its last reader is done. */
+void kw_model_set_stored(kw_model *m, kw_stats *s);
+/* Change the shipped table's minimum weight (evaluation; before sharing). */
+void kw_model_set_prior(kw_model *m, double docs);
+
+/* Many lookups with one set of stored counts (and one lock round trip
+ * instead of one per word): kw_idf_hold returns the set (NULL when none),
+ * kw_idf_in looks up with it, kw_idf_let_go releases it (accepts NULL). */
+const kw_stats *kw_idf_hold(const kw_model *m);
+double kw_idf_in(const kw_model *m, const kw_stats *held, const char *lang, const char *norm);
+void kw_idf_let_go(const kw_stats *held);
+
 /* Background IDF of a lower-cased word in lang; an unseen word gets the
- * highest IDF of the table; languages without a table get 1. */
+ * highest IDF of the table; languages without a table get 1. With stored
+ * counts (N1 articles, df1) next to the shipped ones (N0, df0):
+ * log((w(N0+1) + N1) / (w(df0+1) + df1)) + 1, w = max(1, prior / N0);
+ * without, log((N0+1) / (df0+1)) + 1. */
 double kw_idf(const kw_model *m, const char *lang, const char *norm);
 
 /* Up to cap (<= KW_MAX recommended) keywords of doc into out, best first.

@@ -244,11 +244,13 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
     uint32_t *buf = malloc((doc->n_toks ? doc->n_toks : 1) * sizeof *buf);
     if (!vec || !idf || !cen || !rel || !ok || !picked || !buf)
         goto done;
+    const kw_stats *held = kw_idf_hold(m);   /* one view of the stored counts */
     for (size_t i = 0; i < doc->n_terms; i++) {
         const text_term *tm = &doc->terms[i];
         if (idf[tm->stem_id] == 0)
-            idf[tm->stem_id] = kw_idf(m, doc->lang, tm->norm);
+            idf[tm->stem_id] = kw_idf_in(m, held, doc->lang, tm->norm);
     }
+    kw_idf_let_go(held);
     /* sentence vectors (tf x idf over stems) and the centroid */
     for (size_t s = 0; s < ns; s++) {
         const text_sentence *se = &doc->sents[s];

@@ -46,4 +46,8 @@ struct tag_taxonomy {
 /* Build the automaton over tx->patterns. Returns 0 or -1 (out of memory). */
 int tag_ac_build(tag_taxonomy *tx);
 
+/* The first pattern whose normalised string is exactly s[0..n) (more
+ * follow through next_same), or -1. Walks the trie only: O(n). */
+int tag_trie_find(const tag_taxonomy *tx, const char *s, size_t n);
+
 #endif

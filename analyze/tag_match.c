@@ -74,6 +74,16 @@ static int new_node(tag_taxonomy *tx, unsigned char b)
     return (int)tx->n_nodes++;
 }
 
+int tag_trie_find(const tag_taxonomy *tx, const char *s, size_t n)
+{
+    if (!tx || !s || n == 0 || !tx->nodes)
+        return -1;
+    int cur = 0;
+    for (size_t i = 0; i < n && (cur = child_of(tx, cur, (unsigned char)s[i])); i++)
+        ;
+    return cur ? tx->nodes[cur].out : -1;
+}
+
 int tag_ac_build(tag_taxonomy *tx)
 {
     int *queue = NULL, rc = -1;

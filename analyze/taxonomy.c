@@ -589,14 +589,13 @@ size_t tag_lookup(const tag_taxonomy *tx, const char *name, int facet, int *out,
         goto done;
     for (size_t i = 0; i < tx->n_tags; i++)
         mark[i] = !strcmp(tx->tags[i].id, norm);
-    for (size_t p = 0; p < tx->n_patterns; p++) {
-        const tag_pattern *tp = &tx->patterns[p];
-        if (tp->kind != TAG_PAT_NAME)
-            continue;
-        /* exact, or a plural: "large language models" for "large language model" */
-        if ((tp->len == nlen && !memcmp(tp->norm, norm, nlen)) ||
-            (tp->len + 1 == nlen && norm[nlen - 1] == 's' && !memcmp(tp->norm, norm, tp->len)))
-            mark[tp->tag] = 1;
+    /* exact, or a plural: "large language models" for "large language model" */
+    for (int plural = 0; plural < 2; plural++) {
+        if (plural && (nlen < 2 || norm[nlen - 1] != 's'))
+            break;
+        for (int p = tag_trie_find(tx, norm, nlen - (size_t)plural); p >= 0; p = tx->patterns[p].next_same)
+            if (tx->patterns[p].kind == TAG_PAT_NAME)
+                mark[tx->patterns[p].tag] = 1;
     }
     for (size_t i = 0; i < tx->n_tags && n < cap; i++)
         if (mark[i] && (facet < 0 || tx->tags[i].facet == facet))

@@ -18,6 +18,9 @@
 #include "analyze/text_mmseg.h"
 
 #include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <friso/friso_API.h>
@@ -87,37 +90,190 @@ static uint_t fr_read(friso_task_t task, uint_t *idx)
     return b;
 }
 
-/* Probes made in this call, by the character index (from the call's first
- * character) where the word starts and its length in characters. */
-typedef struct mm_memo {
-    uint_t base;                       /* byte offset of character 0 */
-    uint_t off[MM_SPAN + 1];           /* byte offset of character i, i < n_off */
-    uint_t n_off;
-    unsigned char known[MM_SPAN][MM_MAX_LEN + 1];
-    lex_entry_t hit[MM_SPAN][MM_MAX_LEN + 1];
-} mm_memo;
+/* ---- dictionary filter ----
+ * A Bloom filter over the CJK dictionary's words ("W" + word) and their
+ * proper prefixes ("P" + prefix). A dictionary probe misses the CPU
+ * caches (friso's table and entries spread over 22 MiB) and most probes
+ * are of strings that are no word; the filter (about 10 bits an entry, a
+ * few hundred KiB) answers "certainly not a word" and "no longer word
+ * starts here" from cache, so the probe is skipped. A "maybe" still
+ * probes: the result is friso's either way.
+ * Invariant: every word in the friso dictionary it is attached to, and
+ * every proper prefix of one, is in the filter (text_mmseg_attach builds
+ * it from the dictionary; text_mmseg_filter_add adds later words). */
+typedef struct mm_filter {
+    uint64_t *bits;
+    uint64_t mask;                        /* bit count - 1 (a power of two) */
+} mm_filter;
 
-/* Character index of byte offset pos, or -1 when out of the memo's span. */
-static int char_index(mm_memo *m, const friso_task_t task, uint_t pos)
+#define MM_FILTERS 8
+static struct {
+    _Atomic(friso_t) friso;               /* NULL = free */
+    mm_filter *filter;                    /* written before friso is published */
+} mm_filters[MM_FILTERS];
+
+static uint64_t mm_hash(char kind, const char *s, size_t n)
 {
-    while (m->n_off <= MM_SPAN && m->off[m->n_off - 1] < pos && m->off[m->n_off - 1] < task->length) {
-        uint_t at = m->off[m->n_off - 1];
-        m->off[m->n_off++] = at + fr_bytes((unsigned char)task->text[at]);
+    uint64_t h = 1469598103934665603ULL ^ (unsigned char)kind;
+    h *= 1099511628211ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
     }
-    for (uint_t i = 0; i < m->n_off; i++)
-        if (m->off[i] == pos)
-            return (int)i;
-    return -1;
+    return h ^ (h >> 29);
 }
 
-/* The dictionary entry spelled by text[start..end): nchars characters
- * from start, whose character index in the memo is ci (-1: none). */
-static lex_entry_t probe(friso_t friso, friso_task_t task, mm_memo *m, int ci, uint_t start,
+/* Three bit positions from one hash (double hashing). */
+static void mm_filter_set(mm_filter *f, uint64_t h)
+{
+    uint64_t h2 = (h >> 32) | 1;
+    for (int k = 0; k < 3; k++) {
+        uint64_t b = (h + (uint64_t)k * h2) & f->mask;
+        f->bits[b >> 6] |= 1ULL << (b & 63);
+    }
+}
+
+static int mm_filter_has(const mm_filter *f, uint64_t h)
+{
+    uint64_t h2 = (h >> 32) | 1;
+    for (int k = 0; k < 3; k++) {
+        uint64_t b = (h + (uint64_t)k * h2) & f->mask;
+        if (!(f->bits[b >> 6] >> (b & 63) & 1))
+            return 0;
+    }
+    return 1;
+}
+
+/* Add a word and its proper prefixes (cut at UTF-8 character starts). */
+static void mm_filter_word(mm_filter *f, const char *w)
+{
+    size_t n = strlen(w);
+    mm_filter_set(f, mm_hash('W', w, n));
+    for (size_t i = 1; i < n; i++)
+        if (((unsigned char)w[i] & 0xC0) != 0x80)
+            mm_filter_set(f, mm_hash('P', w, i));
+}
+
+static const mm_filter *mm_filter_for(friso_t friso)
+{
+    for (int i = 0; i < MM_FILTERS; i++)
+        if (atomic_load_explicit(&mm_filters[i].friso, memory_order_acquire) == friso)
+            return mm_filters[i].filter;
+    return NULL;
+}
+
+int text_mmseg_attach(friso_t friso)
+{
+    if (!friso || !friso->dic || mm_filter_for(friso))
+        return friso ? 0 : -1;
+    friso_hash_t h = friso->dic[__LEX_CJK_WORDS__];
+    size_t chars = 0;
+    for (uint_t i = 0; h && i < h->length; i++)
+        for (hash_entry_t e = h->table[i]; e; e = e->_next)
+            if (e->_key)
+                chars += strlen(e->_key) / 3 + 1;   /* entries: about a word and a prefix a character */
+    /* about 10 bits an entry: 3 probes then give ~2 % false "maybe"s */
+    uint64_t nbits = 1ULL << 16;
+    while (nbits < (uint64_t)chars * 10 && nbits < (1ULL << 32))
+        nbits <<= 1;
+    mm_filter *f = calloc(1, sizeof *f);
+    if (!f || !(f->bits = calloc(nbits / 64, sizeof *f->bits))) {
+        free(f);
+        return -1;
+    }
+    f->mask = nbits - 1;
+    for (uint_t i = 0; h && i < h->length; i++)
+        for (hash_entry_t e = h->table[i]; e; e = e->_next)
+            if (e->_key)
+                mm_filter_word(f, e->_key);
+    for (int i = 0; i < MM_FILTERS; i++) {
+        if (atomic_load_explicit(&mm_filters[i].friso, memory_order_relaxed) == NULL) {
+            mm_filters[i].filter = f;
+            atomic_store_explicit(&mm_filters[i].friso, friso, memory_order_release);
+            return 0;
+        }
+    }
+    free(f->bits);   /* all slots taken: this friso runs unfiltered */
+    free(f);
+    return 0;
+}
+
+void text_mmseg_filter_add(friso_t friso, const char *word)
+{
+    mm_filter *f = (mm_filter *)mm_filter_for(friso);
+    if (f && word)
+        mm_filter_word(f, word);
+}
+
+void text_mmseg_detach(friso_t friso)
+{
+    for (int i = 0; friso && i < MM_FILTERS; i++) {
+        if (atomic_load_explicit(&mm_filters[i].friso, memory_order_acquire) == friso) {
+            mm_filter *f = mm_filters[i].filter;
+            atomic_store_explicit(&mm_filters[i].friso, NULL, memory_order_release);
+            mm_filters[i].filter = NULL;
+            free(f->bits);
+            free(f);
+        }
+    }
+}
+
+/* Probes already made on the current text, by the byte offset where the
+ * word starts and its length in characters. Consecutive calls look at
+ * overlapping windows (the next call starts at the word this one chose),
+ * so most probes repeat; each dictionary probe is a cache miss in a 22 MiB
+ * table. One memo per thread (the hook has no room for state of its own).
+ * Invariant: every slot with tag != 0 holds probes of the text
+ * (friso, task, text, length) named in the memo; text_mmseg_reset() and a
+ * change of any of those clear it. */
+#define MM_SLOTS 256                      /* direct-mapped by start offset */
+typedef struct mm_slot {
+    uint_t tag;                           /* start offset + 1; 0 = empty */
+    unsigned short known;                 /* bit n: hit[n] is the probe of n chars */
+    lex_entry_t hit[MM_MAX_LEN + 1];
+} mm_slot;
+
+typedef struct mm_memo {
+    const void *friso, *task, *text;
+    uint_t length;
+    const mm_filter *filter;              /* the friso's, or NULL */
+    mm_slot slot[MM_SLOTS];
+} mm_memo;
+
+static _Thread_local mm_memo mm_cache;
+
+void text_mmseg_reset(void)
+{
+    mm_cache.friso = mm_cache.task = mm_cache.text = NULL;
+    mm_cache.length = 0;
+    mm_cache.filter = NULL;
+    memset(mm_cache.slot, 0, sizeof mm_cache.slot);
+}
+
+/* This thread's memo, cleared when the call is on another text. */
+static mm_memo *memo_for(friso_t friso, friso_task_t task)
+{
+    mm_memo *m = &mm_cache;
+    if (m->friso != friso || m->task != task || m->text != task->text || m->length != task->length) {
+        text_mmseg_reset();
+        m->friso = friso;
+        m->task = task;
+        m->text = task->text;
+        m->length = task->length;
+        m->filter = mm_filter_for(friso);
+    }
+    return m;
+}
+
+/* The dictionary entry spelled by text[start..end), nchars characters;
+ * m NULL: not cached (the span is not nchars characters of the text). */
+static lex_entry_t probe(friso_t friso, friso_task_t task, mm_memo *m, uint_t start,
                          uint_t end, uint_t nchars)
 {
-    int memo = ci >= 0 && ci < MM_SPAN && nchars <= MM_MAX_LEN;
-    if (memo && m->known[ci][nchars])
-        return m->hit[ci][nchars];
+    mm_slot *sl = m ? &m->slot[start % MM_SLOTS] : NULL;
+    int memo = sl && nchars <= MM_MAX_LEN;
+    if (memo && sl->tag == start + 1 && (sl->known >> nchars & 1u))
+        return sl->hit[nchars];
     char key[MM_KEY];
     lex_entry_t e = NULL;
     if (end - start < sizeof key) {
@@ -126,8 +282,12 @@ static lex_entry_t probe(friso_t friso, friso_task_t task, mm_memo *m, int ci, u
         e = friso_dic_get(friso->dic, __LEX_CJK_WORDS__, key);
     }
     if (memo) {
-        m->known[ci][nchars] = 1;
-        m->hit[ci][nchars] = e;
+        if (sl->tag != start + 1) {
+            sl->tag = start + 1;
+            sl->known = 0;
+        }
+        sl->known |= (unsigned short)(1u << nchars);
+        sl->hit[nchars] = e;
     }
     return e;
 }
@@ -138,7 +298,7 @@ static int buffer_is_word(friso_t friso, friso_task_t task, mm_memo *m, uint_t g
 {
     if (!got)
         return friso_dic_match(friso->dic, __LEX_CJK_WORDS__, task->buffer);
-    return probe(friso, task, m, char_index(m, task, idx - got), idx - got, idx, 1) != NULL;
+    return probe(friso, task, m, idx - got, idx, 1) != NULL;
 }
 
 /* friso's get_next_match: the entry of the word in task->buffer, then
@@ -150,22 +310,37 @@ static size_t next_match(friso_t friso, friso_config_t config, friso_task_t task
 {
     size_t n = 0;
     uint_t start = idx - got;
-    int ci = -1;
     if (got) {
-        ci = char_index(m, task, start);
-        out[n++] = probe(friso, task, m, ci, start, idx, 1);
+        out[n++] = probe(friso, task, m, start, idx, 1);
     } else {
         out[n++] = friso_dic_get(friso->dic, __LEX_CJK_WORDS__, task->buffer);
     }
+    /* the filter (when got: the span is then the text's own) says when
+     * text[start..idx) cannot be a word, and when no word starts with it:
+     * the reads go on (friso's state after the call depends on them), the
+     * probes stop */
+    const mm_filter *f = got ? m->filter : NULL;
+    int dead = f && !mm_filter_has(f, mm_hash('P', task->text + start, idx - start));
     /* a stale buffer means idx is at the end: the first read fails */
     for (uint_t t = 1; t < config->max_len && (task->bytes = fr_read(task, &idx)) != 0; t++) {
         if (task->unicode == 32 || task->unicode == 12288)   /* utf8_whitespace */
             break;
         if (!utf8_cjk_string(task->unicode))
             break;
-        lex_entry_t e = probe(friso, task, m, ci, start, idx, t + 1);
+        if (dead)
+            continue;
+        const char *span = task->text + start;
+        if (f && !mm_filter_has(f, mm_hash('W', span, idx - start))) {
+            dead = !mm_filter_has(f, mm_hash('P', span, idx - start));
+            continue;
+        }
+        /* after a stale buffer (got 0) the span is not t + 1 characters of
+         * the text: not cached */
+        lex_entry_t e = probe(friso, task, got ? m : NULL, start, idx, t + 1);
         if (e)
             out[n++] = e;
+        if (f)
+            dead = !mm_filter_has(f, mm_hash('P', span, idx - start));
     }
     return n;
 }
@@ -244,16 +419,12 @@ lex_entry_t text_mmseg_complex_cjk(friso_t friso, friso_config_t config, friso_t
 {
     if (config->max_len > MM_MAX_LEN || friso->charset != FRISO_UTF8)
         return next_complex_cjk(friso, config, task);   /* beyond our arrays: friso's own */
-    mm_memo memo;
+    mm_memo *memo = memo_for(friso, task);
     lex_entry_t fmatch[MM_MAX_LEN], smatch[MM_MAX_LEN], tmatch[MM_MAX_LEN];
     mm_chunk chunks[MM_MAX_LEN * MM_MAX_LEN * MM_MAX_LEN];
     size_t nc = 0;
     uint_t back = task->bytes;
-    memo.base = task->idx - back;
-    memo.off[0] = memo.base;
-    memo.n_off = 1;
-    memset(memo.known, 0, sizeof memo.known);
-    size_t nf = next_match(friso, config, task, task->idx, back, &memo, fmatch);
+    size_t nf = next_match(friso, config, task, task->idx, back, memo, fmatch);
     lex_entry_t fe = fmatch[0];
     if (nf == 1)
         goto out;
@@ -262,15 +433,15 @@ lex_entry_t text_mmseg_complex_cjk(friso_t friso, friso_config_t config, friso_t
         fe = fmatch[x];
         uint_t idx = task->idx + fe->length;
         uint_t got = fr_read(task, &idx);
-        if (task->bytes != 0 && utf8_cjk_string(task->unicode) && buffer_is_word(friso, task, &memo, got, idx)) {
-            size_t ns = next_match(friso, config, task, idx, got, &memo, smatch);
+        if (task->bytes != 0 && utf8_cjk_string(task->unicode) && buffer_is_word(friso, task, memo, got, idx)) {
+            size_t ns = next_match(friso, config, task, idx, got, memo, smatch);
             for (size_t y = 0; y < ns; y++) {
                 lex_entry_t se = smatch[y];
                 idx = task->idx + fe->length + se->length;
                 got = fr_read(task, &idx);
                 if (task->bytes != 0 && utf8_cjk_string(task->unicode) &&
-                    buffer_is_word(friso, task, &memo, got, idx)) {
-                    size_t nt = next_match(friso, config, task, idx, got, &memo, tmatch);
+                    buffer_is_word(friso, task, memo, got, idx)) {
+                    size_t nt = next_match(friso, config, task, idx, got, memo, tmatch);
                     for (size_t z = 0; z < nt; z++)
                         chunks[nc++] = (mm_chunk){ .w = { fe, se, tmatch[z] }, .nw = 3,
                                                    .length = (uint_t)fe->length + se->length + tmatch[z]->length };

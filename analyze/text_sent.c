@@ -191,7 +191,7 @@ static void latin_scores(const char *s, size_t len, int *score)
             words++;
             for (size_t p = 0; p < N_PROFILES; p++)
                 for (size_t k = 0; k < 16 && profiles[p].words[k]; k++)
-                    if (!strcmp(w, profiles[p].words[k])) {
+                    if (profiles[p].words[k][0] == w[0] && !strcmp(w, profiles[p].words[k])) {
                         score[p]++;
                         break;
                     }

@@ -6,9 +6,9 @@ CORPUS       ?= ../shared/corpus
 FUZZ_SECONDS ?= 60
 EXTRACT_TOOL := $(BUILD)/tools/eval_extract
 
-$(EXTRACT_TOOL): tools/eval_extract.c $(BUILD)/libskimd.a
+$(EXTRACT_TOOL): tools/eval_extract.c tools/tool_gz.c tools/tool_gz.h $(BUILD)/libskimd.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libskimd.a $(LDLIBS) -lz
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tools/eval_extract.c tools/tool_gz.c $(BUILD)/libskimd.a $(LDLIBS) -lz
 
 eval: $(EXTRACT_TOOL)
 	$(EXTRACT_TOOL) eval $(CORPUS)
@@ -29,3 +29,11 @@ fuzz:: $(FUZZ_BUILD)/fuzz_extract
 	@mkdir -p $(FUZZ_BUILD)/corpus-extract
 	$(FUZZ_BUILD)/fuzz_extract -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-extract tests/fuzz/extract
+
+# Ingest CPU per page after the fetch (decode, extract, analyze, store)
+$(BUILD)/tools/bench_pipeline: tools/bench_pipeline.c tools/tool_gz.c tools/tool_gz.h $(BUILD)/libskimd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tools/bench_pipeline.c tools/tool_gz.c $(BUILD)/libskimd.a $(LDLIBS) -lz
+
+bench:: $(BUILD)/tools/bench_pipeline
+	$(BUILD)/tools/bench_pipeline --data data --corpus $(CORPUS)

@@ -104,7 +104,7 @@ int cli_analyze(const srv_config *cfg, const char *source, const char *page_url)
     }
     json_object_set_new(record, "url", page_url ? json_string(page_url) : json_null());
     pipeline_error pe = {{0}, {0}};
-    if (pipeline_process_page(actx, bytes, len, ctype, page_url, record, &pe) != 0) {
+    if (pipeline_process_page(actx, bytes, len, ctype, page_url, record, NULL, &pe) != 0) {
         json_object_set_new(record, "status", json_string("failed"));
         json_object_set_new(record, "error",
                             json_pack("{s:s, s:s}", "code", pe.code, "message", pe.message));

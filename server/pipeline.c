@@ -35,7 +35,7 @@ static int set_string_or_null(json_t *obj, const char *key, const char *s)
 
 int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len,
                           const char *content_type, const char *url,
-                          json_t *record, pipeline_error *err)
+                          json_t *record, analyze_terms *terms, pipeline_error *err)
 {
     char *utf8 = NULL;
     size_t utf8_len = 0;
@@ -81,7 +81,7 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
         .title = art.title, .text = art.text, .declared_language = art.language,
         .published_at = art.published_at, .url = url,
     };
-    if (analyze_article(actx, &in, record) != 0) {
+    if (analyze_article_terms(actx, &in, record, terms) != 0) {
         pipeline_error_set(err, "internal", "out of memory while analysing the page");
         goto done;
     }

@@ -22,10 +22,13 @@ typedef struct pipeline_error {
  * fields on `record` (borrowed): title, site_name, author, published_at,
  * modified_at, canonical_url, image_url, description, word_count, content,
  * and the analysis fields of analyze_article().
- * content_type and url may be NULL. Returns 0, or -1 with *err filled. */
+ * content_type and url may be NULL. When terms is not NULL it receives
+ * the article's counted terms (analyze_article_terms; release it with
+ * analyze_terms_release, on failure too). Returns 0, or -1 with *err
+ * filled. */
 int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len,
                           const char *content_type, const char *url,
-                          json_t *record, pipeline_error *err);
+                          json_t *record, analyze_terms *terms, pipeline_error *err);
 
 /* Fill *err; used by every stage that reports a failure. */
 void pipeline_error_set(pipeline_error *err, const char *code, const char *fmt, ...)

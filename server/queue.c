@@ -18,6 +18,7 @@
 
 #include "ingest/fetch.h"
 #include "ingest/url.h"
+#include "server/idf.h"
 #include "server/metrics.h"
 #include "server/pipeline.h"
 #include "server/version.h"
@@ -34,6 +35,7 @@ struct srv_queue {
     pthread_cond_t wake;
     int pending;                    /* notifications not yet consumed */
     atomic_int stopping;            /* read by fetches to cancel */
+    srv_idf idf;                    /* when to reload the stored-article IDF counts */
 };
 
 /* Media types we read; a missing type is sniffed by the extractor. */
@@ -77,6 +79,7 @@ static void run_job(srv_queue *q, store *st, store_job *job)
     fetch_error fe = {{0}, {0}};
     pipeline_error pe = {{0}, {0}};
     json_t *rec = NULL;
+    analyze_terms terms = {0};
     char *canon = NULL;
     const char *code = NULL, *message = NULL;
     double t0 = now_ms();
@@ -119,7 +122,7 @@ static void run_job(srv_queue *q, store *st, store_job *job)
         message = "out of memory";
         goto failed;
     }
-    if (pipeline_process_page(q->actx, bytes, len, ctype, page_url, rec, &pe) != 0) {
+    if (pipeline_process_page(q->actx, bytes, len, ctype, page_url, rec, &terms, &pe) != 0) {
         code = pe.code;
         message = pe.message;
         goto failed;
@@ -127,12 +130,15 @@ static void run_job(srv_queue *q, store *st, store_job *job)
     const char *cu = json_string_value(json_object_get(rec, "canonical_url"));
     if (cu && url_normalize(cu, &canon) != URL_OK)
         canon = NULL;
-    store_rc rc = store_job_finish_ready(st, job->id, rec, canon);
+    store_terms st_terms = { terms.lang, terms.v, terms.n };
+    store_rc rc = store_job_finish_ready(st, job->id, rec, canon, &st_terms);
     if (rc == STORE_ERROR) {
         code = "internal";
         message = "the record could not be stored";
         goto failed;
     }
+    if (rc == STORE_OK && terms.n)
+        srv_idf_counted(&q->idf, st, q->actx);
     log_job(job->id, rc == STORE_OK ? "ready" : "deleted", NULL, now_ms() - t0);
     if (q->done)
         q->done(job->id, q->userdata);
@@ -145,6 +151,7 @@ failed:
     if (q->done)
         q->done(job->id, q->userdata);
 done:
+    analyze_terms_release(&terms);
     free(canon);
     json_decref(rec);
     fetch_result_release(&fr);
@@ -200,6 +207,17 @@ int srv_queue_start(srv_queue **out, const srv_config *cfg, const analyze_ctx *a
     q->userdata = userdata;
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->wake, NULL);
+    /* the stored-article IDF counts, before the first job; without them
+     * (logged by srv_idf_load) the shipped tables alone rank, and the
+     * next reload tries again */
+    store *st = NULL;
+    char err[256];
+    if (store_open(cfg->db_path, &st, err, sizeof err) != 0) {
+        srv_queue_stop(q);
+        return -1;
+    }
+    srv_idf_load(&q->idf, st, actx);
+    store_close(st);
     q->threads = calloc((size_t)cfg->workers, sizeof *q->threads);
     if (!q->threads) {
         srv_queue_stop(q);

@@ -1,7 +1,7 @@
 /* articles.c -- queries over articles, tags, events, jobs and full text.
  *
  * Every multi-row write runs in one transaction (BEGIN IMMEDIATE, so the
- * write lock is taken up front and busy_timeout applies). Records are
+ * write lock is taken up front and the busy handler applies). Records are
  * read back as the v1 JSON shape: as jansson trees (JSON columns parsed),
  * or, on the read path, as JSON text written straight from the row (JSON
  * columns spliced when they are in jansson's own compact form, which the
@@ -414,7 +414,8 @@ store_rc store_article_delete(store *st, int64_t id)
 {
     if (!st || store_begin(st) != 0)
         return STORE_ERROR;
-    if (store_exec_id(st, SQL_DELETE_FTS, id) != 0 || store_exec_id(st, SQL_DELETE, id) != 0) {
+    if (store_exec_id(st, SQL_DELETE_FTS, id) != 0 || store_df_uncount(st, id) != 0 ||
+        store_exec_id(st, SQL_DELETE, id) != 0) {
         store_log_error(st, "delete");
         store_rollback(st);
         return STORE_ERROR;

@@ -3,7 +3,8 @@
  * articles (settings, next ready article, new tags).
  *
  * Records are written by store_job_finish_ready in one transaction: the
- * article row, its tag and event rows and its full-text row together.
+ * article row, its tag and event rows, its full-text row and its
+ * document-frequency counts (df.c) together.
  * Split from articles.c, which owns submission, reading and listing.
  */
 #include "storage/store_int.h"
@@ -169,7 +170,8 @@ static json_t *merged_tags(store *st, int64_t id, json_t *tags)
     return out;
 }
 
-store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *canonical_norm)
+store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *canonical_norm,
+                                const store_terms *terms)
 {
     char now[21], sort_time[21];
     json_t *tags = NULL;
@@ -212,7 +214,8 @@ store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *
         goto done;
     }
     if (store_exec_id(st, SQL_DELETE_JOB, id) != 0 || store_exec_id(st, SQL_DELETE_FTS, id) != 0 ||
-        replace_tag_rows(st, id, rec) != 0)
+        replace_tag_rows(st, id, rec) != 0 ||
+        store_df_uncount(st, id) != 0 || store_df_count(st, id, terms) != 0)
         goto done;
     s = store_stmt(st, SQL_INSERT_FTS);
     if (!s)
@@ -248,7 +251,8 @@ store_rc store_job_finish_failed(store *st, int64_t id, const char *code,
         rc = sqlite3_step(s);
         sqlite3_reset(s);
     }
-    if (rc != SQLITE_DONE || store_exec_id(st, SQL_DELETE_JOB, id) != 0 || store_commit(st) != 0) {
+    if (rc != SQLITE_DONE || store_exec_id(st, SQL_DELETE_JOB, id) != 0 ||
+        store_df_uncount(st, id) != 0 || store_commit(st) != 0) {
         store_log_error(st, "fail job");
         store_rollback(st);
         return STORE_ERROR;

@@ -9,6 +9,9 @@
  *  - an article has a row in jobs iff its status is queued or fetching;
  *  - article_tags, events and articles_fts rows exist only for ready
  *    articles (client tags in facet "user" exist from submission on);
+ *  - a term_docs row exists only for a ready article, and term_df /
+ *    df_docs are exactly the sums over the folded term_docs rows (one
+ *    count per article and distinct term);
  *  - ids come from AUTOINCREMENT, so a deleted id is never reused and a
  *    cursor ("ids below N") stays meaningful across deletes.
  */
@@ -79,6 +82,29 @@ static const char *const migrations[] = {
      * the old (label, article) index made a common label cost a scan */
     ("DROP INDEX article_tags_by_label;"
      "CREATE INDEX article_tags_by_label ON article_tags(label_fold, tag_id);"),
+    /* 3 -> 4: document frequencies over the stored articles, for the
+     * keyword IDF (docs/analysis.md, "IDF refinement"). term_docs holds
+     * the terms each ready article is counted with (a JSON array), written
+     * with the article, so a delete, a refresh or a failure takes back
+     * exactly what was added; term_df and df_docs are the sums per
+     * language over the rows already folded in (folded = 1; storage/df.c
+     * folds in batches). Articles stored before this version have no
+     * term_docs row: the start-up pass (server/retag.c) counts them. */
+    ("CREATE TABLE term_docs("
+     "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+     "  lang TEXT NOT NULL,"
+     "  terms TEXT NOT NULL,"
+     "  folded INTEGER NOT NULL DEFAULT 0);"
+     "CREATE INDEX term_docs_unfolded ON term_docs(article_id) WHERE folded = 0;"
+     "CREATE TABLE term_df("
+     "  lang TEXT NOT NULL,"
+     "  term TEXT NOT NULL,"
+     "  df INTEGER NOT NULL,"
+     "  PRIMARY KEY (lang, term)) WITHOUT ROWID;"
+     "CREATE TABLE df_docs(lang TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+     /* nothing stored yet: nothing to count later */
+     "INSERT INTO meta(key, value) SELECT 'df_backfill', 'done' "
+     "WHERE NOT EXISTS (SELECT 1 FROM articles WHERE status = 'ready');"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

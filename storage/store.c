@@ -89,6 +89,43 @@ static const char *const fixed_sql[SQL_COUNT_] = {
     [SQL_SET_TAGS] =
         "UPDATE articles SET tags = ?2, tag_evidence = ?3, events = ?4 "
         "WHERE id = ?1 AND status = 'ready'",
+    /* document frequencies (df.c); ?1 is the article id, or the batch
+     * size for the folds. Only a folded row has counts to take back. */
+    [SQL_DF_DROP] =
+        "DELETE FROM term_df WHERE df <= 1 "
+        "AND lang = (SELECT lang FROM term_docs WHERE article_id = ?1 AND folded = 1) "
+        "AND term IN (SELECT value FROM json_each((SELECT terms FROM term_docs WHERE article_id = ?1)))",
+    [SQL_DF_DEC] =
+        "UPDATE term_df SET df = df - 1 "
+        "WHERE lang = (SELECT lang FROM term_docs WHERE article_id = ?1 AND folded = 1) "
+        "AND term IN (SELECT value FROM json_each((SELECT terms FROM term_docs WHERE article_id = ?1)))",
+    [SQL_DF_DOCS_DEC] =
+        "UPDATE df_docs SET n = n - 1 "
+        "WHERE lang = (SELECT lang FROM term_docs WHERE article_id = ?1 AND folded = 1)",
+    [SQL_DF_FORGET] = "DELETE FROM term_docs WHERE article_id = ?1",
+    [SQL_DF_REMEMBER] = "INSERT INTO term_docs(article_id, lang, terms) VALUES (?1, ?2, ?3)",
+    [SQL_DF_FOLD_TERMS] =
+        "INSERT INTO term_df(lang, term, df) "
+        "SELECT lang, term, n FROM (SELECT d.lang AS lang, j.value AS term, "
+        "  count(DISTINCT d.article_id) AS n FROM term_docs d, json_each(d.terms) j "
+        "  WHERE d.article_id IN (SELECT article_id FROM term_docs WHERE folded = 0 "
+        "                         ORDER BY article_id LIMIT ?1) AND j.type = 'text' "
+        "  GROUP BY d.lang, j.value) WHERE 1 "
+        "ON CONFLICT(lang, term) DO UPDATE SET df = df + excluded.df",
+    [SQL_DF_FOLD_DOCS] =
+        "INSERT INTO df_docs(lang, n) "
+        "SELECT lang, count(*) FROM term_docs WHERE article_id IN "
+        "  (SELECT article_id FROM term_docs WHERE folded = 0 ORDER BY article_id LIMIT ?1) "
+        "GROUP BY lang ON CONFLICT(lang) DO UPDATE SET n = n + excluded.n",
+    [SQL_DF_FOLD_MARK] =
+        "UPDATE term_docs SET folded = 1 WHERE article_id IN "
+        "  (SELECT article_id FROM term_docs WHERE folded = 0 ORDER BY article_id LIMIT ?1)",
+    [SQL_DF_UNCOUNTED] =
+        "SELECT 1 FROM articles WHERE id = ?1 AND status = 'ready' "
+        "AND NOT EXISTS (SELECT 1 FROM term_docs WHERE article_id = ?1)",
+    [SQL_DF_DOCS_ALL] = "SELECT lang, n FROM df_docs WHERE n > 0 ORDER BY lang",
+    [SQL_DF_TERMS] =
+        "SELECT term, df FROM term_df WHERE lang = ?1 AND df >= ?2 ORDER BY df DESC, term LIMIT ?3",
 };
 
 void store_log_error(store *st, const char *what)
@@ -146,6 +183,24 @@ store_rc store_abort(store *st, store_rc ret, const char *what)
     return ret;
 }
 
+/* Busy handler: wait for another connection's write lock in short steps.
+ * SQLite's default handler sleeps 1, 2, 5, 10, 15, 20, 25... ms between
+ * tries; a worker waiting behind a 2 ms commit then often sleeps 5-25 ms
+ * after the lock is free, which halved ingest throughput with 2 workers.
+ * Here: 50 us doubling to 1 ms, then every 1 ms, up to STORE_BUSY_MS. */
+#define STORE_BUSY_MS 5000
+static int store_busy_wait(void *unused, int count)
+{
+    (void)unused;
+    long us = count < 5 ? 50L << count : 1000L;
+    long waited_us = count < 5 ? 50L * ((1L << count) - 1) : 1550L + (long)(count - 5) * 1000L;
+    if (waited_us >= STORE_BUSY_MS * 1000L)
+        return 0;   /* give up: the caller gets SQLITE_BUSY */
+    struct timespec ts = { .tv_sec = 0, .tv_nsec = us * 1000L };
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 int store_open(const char *path, store **out, char *err, size_t errlen)
 {
     store *st = NULL;
@@ -167,7 +222,7 @@ int store_open(const char *path, store **out, char *err, size_t errlen)
                  st->db ? sqlite3_errmsg(st->db) : "out of memory");
         goto fail;
     }
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_handler(st->db, store_busy_wait, NULL);
     /* WAL: readers never block the writer. synchronous=NORMAL: a commit
      * survives a crash of skimd; only a power loss may lose the last
      * transactions, never corrupt the file. */

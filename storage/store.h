@@ -157,10 +157,22 @@ typedef struct store_job {
 store_rc store_job_claim(store *st, store_job *job);
 void store_job_release(store_job *job);
 
+/* The distinct terms an article is counted with in the document
+ * frequencies (term_df): borrowed strings, each once. */
+typedef struct store_terms {
+    const char *lang;           /* "zh", "en", ...; NULL or n == 0: not counted */
+    const char *const *v;
+    size_t n;
+} store_terms;
+
 /* End a job: store the record fields (borrowed) produced by the pipeline
- * and mark the article ready; or mark it failed with a reason. */
+ * and mark the article ready; or mark it failed with a reason. In the same
+ * transaction the article's previous counts (a refresh) are taken back
+ * and `terms` (may be NULL) recorded (summed by the next store_df_fold),
+ * so an article is counted once, or not at all, whatever crashes; a
+ * failed article is not counted. */
 store_rc store_job_finish_ready(store *st, int64_t id, json_t *record,
-                                const char *canonical_norm);
+                                const char *canonical_norm, const store_terms *terms);
 store_rc store_job_finish_failed(store *st, int64_t id, const char *code,
                                  const char *message);
 
@@ -194,6 +206,32 @@ void store_stored_text_release(store_stored_text *t);
  * analyze_article()'s output. STORE_NOT_FOUND when it is gone or no
  * longer ready. */
 store_rc store_article_set_tags(store *st, int64_t id, json_t *analysis);
+
+/* --- document frequencies over the stored articles ------------------
+ *
+ * term_df counts, per language, the ready articles holding each term;
+ * df_docs the ready articles counted. An article's terms are recorded
+ * with it (store_job_finish_ready) and summed by the next store_df_fold;
+ * a delete, a refresh or a failure takes them back (store_article_delete,
+ * finish_*). */
+
+/* Sum the recorded terms not summed yet into term_df / df_docs, in
+ * transactions of at most 500 articles. Returns how many articles were
+ * folded, or -1 on error (what was folded before stays). */
+long store_df_fold(store *st);
+
+/* Count ready article `id` with terms unless it is counted already (the
+ * pass over articles stored before schema v4). STORE_NOT_FOUND when it is
+ * gone, not ready, or already counted. */
+store_rc store_df_count_missing(store *st, int64_t id, const store_terms *terms);
+
+/* The sums as of the last fold: called for each language with term ==
+ * NULL and df = its article count, then for its terms with df >= min_df,
+ * most frequent first, at most cap; a non-zero return stops the walk
+ * (STORE_ERROR). One read transaction. */
+typedef int (*store_df_fn)(void *arg, const char *lang, const char *term, size_t len,
+                           int64_t df);
+store_rc store_df_load(store *st, int64_t min_df, int64_t cap, store_df_fn fn, void *arg);
 
 /* Count articles by status into counts[4] (queued, fetching, ready, failed). */
 store_rc store_status_counts(store *st, int64_t counts[4]);

@@ -16,6 +16,9 @@ typedef enum store_stmt_id {
     SQL_COUNTS, SQL_TAGS_ALL, SQL_TAGS_FACET, SQL_USER_TAGS,
     SQL_META_GET, SQL_META_SET, SQL_NEXT_READY, SQL_SET_TAGS,
     SQL_TAG_PROBE, SQL_TAG_BY_LABEL,
+    SQL_DF_DROP, SQL_DF_DEC, SQL_DF_DOCS_DEC, SQL_DF_FORGET,
+    SQL_DF_REMEMBER, SQL_DF_FOLD_TERMS, SQL_DF_FOLD_DOCS, SQL_DF_FOLD_MARK, SQL_DF_UNCOUNTED,
+    SQL_DF_DOCS_ALL, SQL_DF_TERMS,
     SQL_COUNT_
 } store_stmt_id;
 
@@ -49,6 +52,13 @@ int store_bind_json(sqlite3_stmt *s, int i, json_t *v, const char *fallback);
 const char *store_obj_str(json_t *rec, const char *key);        /* borrowed */
 json_t *store_col_json(sqlite3_stmt *s, int i, json_t *(*empty)(void)); /* new */
 int store_exec_id(store *st, store_stmt_id which, int64_t id);  /* 0 or -1 */
+/* Document frequencies (df.c), inside the caller's transaction: take
+ * back what article id was counted with (nothing when it was not), and
+ * count it with terms (NULL or none: not counted; the sums follow at the
+ * next store_df_fold). 0 or -1. */
+int store_df_uncount(store *st, int64_t id);
+int store_df_count(store *st, int64_t id, const store_terms *terms);
+
 int store_insert_tag(store *st, int64_t id, const char *facet, const char *tag_id,
                      const char *label, double score);
 

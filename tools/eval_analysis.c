@@ -8,6 +8,9 @@
  * space-collapsed strings; "norm" compares Snowball-stemmed words (en) or
  * strings with spaces, punctuation and width differences removed (zh).
  * Baseline: plain TF-IDF over single words (kw_baseline_tfidf).
+ * With --heldout-idf DIR (idf-*.tsv built without the keyword sets), also
+ * the keywords ranked with the IDF refined by the set's other articles
+ * (leave-one-out; see eval_keywords_loo).
  * Summaries (summaries-en, summaries-zh): ROUGE-1/2/L F1, words (en,
  * lower-cased) or characters (zh) as tokens; baselines Lead-3 (en) and
  * Lead-1/Lead-3 (zh) use the same sentence splitter.
@@ -133,6 +136,87 @@ static void match(char pred[][KW_TEXT_MAX * 2], size_t np, char gold[][KW_TEXT_M
 #define MAX_GOLD 200
 typedef char normbuf[KW_TEXT_MAX * 2];
 
+/* The doc of one keywords-set line (title + body as the set gives them);
+ * 0, or -1 when the line has no text or gold list. */
+static int kw_set_doc(const text_ctx *tc, json_t *o, int zh, text_doc *doc)
+{
+    const char *text = json_string_value(json_object_get(o, "text"));
+    if (!text || !json_is_array(json_object_get(o, "keywords")))
+        return -1;
+    char *title = NULL, *body = NULL;
+    if (zh) {
+        const char *t = json_string_value(json_object_get(o, "title"));
+        title = strdup(t ? t : "");
+        body = strdup(text);
+        size_t bl = body ? strlen(body) : 0, tl = title ? strlen(title) : 0;
+        if (body && title && tl && bl > tl && !strcmp(body + bl - tl, title))
+            body[bl - tl] = '\0';   /* text is abstract + " " + title */
+    } else {
+        const char *nl = strchr(text, '\n');
+        title = nl ? strndup(text, (size_t)(nl - text)) : strdup("");
+        body = strdup(nl ? nl + 1 : text);
+    }
+    int rc = title && body && text_doc_build(tc, title, body, zh ? "zh" : "en", doc) == 0 ? 0 : -1;
+    free(title);
+    free(body);
+    return rc;
+}
+
+/* The next line of fp with a usable doc: *o (new) and *doc (release
+ * both); 0 at the end of the file. */
+static int next_kw_doc(FILE *fp, char **line, size_t *cap, const text_ctx *tc, int zh,
+                       json_t **o, text_doc *doc)
+{
+    while (getline(line, cap, fp) > 0) {
+        *o = json_loads(*line, 0, NULL);
+        if (*o && kw_set_doc(tc, *o, zh, doc) == 0)
+            return 1;
+        json_decref(*o);
+    }
+    *o = NULL;
+    return 0;
+}
+
+/* The gold list of line o, folded (gx: exact, gn: stemmed / no spaces). */
+static size_t gold_of(json_t *o, int zh, struct sb_stemmer *st, normbuf *gx, normbuf *gn)
+{
+    json_t *keys = json_object_get(o, "keywords");
+    size_t ng = 0;
+    for (size_t i = 0; i < json_array_size(keys) && ng < MAX_GOLD; i++) {
+        const char *g = json_string_value(json_array_get(keys, i));
+        if (!g)
+            continue;
+        fold(g, gx[ng], sizeof gx[ng], 1);
+        if (zh)
+            fold(g, gn[ng], sizeof gn[ng], 0);
+        else
+            stem_phrase(st, g, gn[ng], sizeof gn[ng]);
+        int dup = 0;
+        for (size_t k = 0; k < ng; k++)
+            dup |= !strcmp(gx[k], gx[ng]);
+        if (!dup && gx[ng][0])
+            ng++;
+    }
+    return ng;
+}
+
+/* Score np predicted keywords against the gold list: acc[0] exact,
+ * acc[1] stemmed (en) / without spaces (zh). */
+static void score_items(const kw_item *items, size_t np, int zh, struct sb_stemmer *st,
+                        normbuf *gx, normbuf *gn, size_t ng, prf acc[2])
+{
+    static normbuf px[KW_MAX], pn[KW_MAX];
+    for (size_t i = 0; i < np; i++) {
+        fold(items[i].text, px[i], sizeof px[i], 1);
+        if (zh)
+            fold(items[i].text, pn[i], sizeof pn[i], 0);
+        else
+            stem_phrase(st, items[i].text, pn[i], sizeof pn[i]);
+    }
+    match(px, np, gx, ng, &acc[0]);
+    match(pn, np, gn, ng, &acc[1]);
+}
+
 static int eval_keywords(const text_ctx *tc, const kw_model *m, const char *path, int zh,
                          long limit, int show)
 {
@@ -142,68 +226,20 @@ static int eval_keywords(const text_ctx *tc, const kw_model *m, const char *path
         return -1;
     }
     struct sb_stemmer *st = sb_stemmer_new("english", "UTF_8");
-    static normbuf gx[MAX_GOLD], gn[MAX_GOLD], px[KW_MAX], pn[KW_MAX];
+    static normbuf gx[MAX_GOLD], gn[MAX_GOLD];
     prf acc[2][2] = {{{0}}};   /* [ours/base][exact/norm] */
     char *line = NULL;
     size_t cap = 0;
     long docs = 0;
-    while (getline(&line, &cap, fp) > 0 && (limit <= 0 || docs < limit)) {
-        json_t *o = json_loads(line, 0, NULL);
-        const char *text = json_string_value(json_object_get(o, "text"));
-        json_t *keys = json_object_get(o, "keywords");
-        if (!text || !json_is_array(keys)) {
-            json_decref(o);
-            continue;
-        }
-        char *title = NULL, *body = NULL;
-        if (zh) {
-            const char *t = json_string_value(json_object_get(o, "title"));
-            title = strdup(t ? t : "");
-            body = strdup(text);
-            size_t bl = body ? strlen(body) : 0, tl = title ? strlen(title) : 0;
-            if (body && title && tl && bl > tl && !strcmp(body + bl - tl, title))
-                body[bl - tl] = '\0';   /* text is abstract + " " + title */
-        } else {
-            const char *nl = strchr(text, '\n');
-            title = nl ? strndup(text, (size_t)(nl - text)) : strdup("");
-            body = strdup(nl ? nl + 1 : text);
-        }
-        text_doc doc;
-        if (!title || !body || text_doc_build(tc, title, body, zh ? "zh" : "en", &doc) != 0) {
-            free(title);
-            free(body);
-            json_decref(o);
-            continue;
-        }
-        size_t ng = 0;
-        for (size_t i = 0; i < json_array_size(keys) && ng < MAX_GOLD; i++) {
-            const char *g = json_string_value(json_array_get(keys, i));
-            if (!g)
-                continue;
-            fold(g, gx[ng], sizeof gx[ng], 1);
-            if (zh)
-                fold(g, gn[ng], sizeof gn[ng], 0);
-            else
-                stem_phrase(st, g, gn[ng], sizeof gn[ng]);
-            int dup = 0;
-            for (size_t k = 0; k < ng; k++)
-                dup |= !strcmp(gx[k], gx[ng]);
-            if (!dup && gx[ng][0])
-                ng++;
-        }
+    json_t *o;
+    text_doc doc;
+    while ((limit <= 0 || docs < limit) && next_kw_doc(fp, &line, &cap, tc, zh, &o, &doc)) {
+        size_t ng = gold_of(o, zh, st, gx, gn);
         kw_item items[KW_MAX];
         for (int sys = 0; sys < 2; sys++) {
             size_t np = sys == 0 ? kw_extract(m, &doc, NULL, items, KW_MAX)
                                  : kw_baseline_tfidf(m, &doc, items, KW_MAX);
-            for (size_t i = 0; i < np; i++) {
-                fold(items[i].text, px[i], sizeof px[i], 1);
-                if (zh)
-                    fold(items[i].text, pn[i], sizeof pn[i], 0);
-                else
-                    stem_phrase(st, items[i].text, pn[i], sizeof pn[i]);
-            }
-            match(px, np, gx, ng, &acc[sys][0]);
-            match(pn, np, gn, ng, &acc[sys][1]);
+            score_items(items, np, zh, st, gx, gn, ng, acc[sys]);
             if (show > 0 && docs < show) {
                 printf("  %s %s:", sys ? "tfidf" : "ours ", json_string_value(json_object_get(o, "id")));
                 for (size_t i = 0; i < np; i++)
@@ -219,8 +255,6 @@ static int eval_keywords(const text_ctx *tc, const kw_model *m, const char *path
         }
         docs++;
         text_doc_release(&doc);
-        free(title);
-        free(body);
         json_decref(o);
     }
     free(line);
@@ -235,6 +269,120 @@ static int eval_keywords(const text_ctx *tc, const kw_model *m, const char *path
                acc[sys][1].p / n1, acc[sys][1].r / n1, acc[sys][1].f / n1);
     }
     return 0;
+}
+
+/* ---- keywords with the IDF refined by the set's other articles ----
+ *
+ * What a daemon that had stored the rest of the set would rank with: for
+ * each article, kw_stats from the set's other articles (their counted
+ * terms, df >= KW_STATS_MIN_DF, as the daemon loads them) next to a
+ * shipped table. The shipped data/ tables were built from these very
+ * sets, so the honest pair is the "held-out" table (built without the
+ * keyword sets, `make eval-analysis` does it) alone vs with the others. */
+
+#define LOO_SETUPS 5
+
+static int eval_keywords_loo(const text_ctx *tc, kw_model *shipped, kw_model *heldout,
+                             const char *path, int zh, long limit)
+{
+    static const struct { const char *name; int heldout, refine; double prior; } setups[LOO_SETUPS] = {
+        { "shipped IDF (default)", 0, 0, 0 },
+        { "shipped + others", 0, 1, 0 },
+        { "held-out IDF", 1, 0, 0 },
+        { "held-out + others", 1, 1, 0 },
+        { "held-out + others, prior 5000", 1, 1, 5000 },
+    };
+    const char *lang = zh ? "zh" : "en";
+    text_map *all = text_map_new();
+    struct sb_stemmer *st = sb_stemmer_new("english", "UTF_8");
+    static normbuf gx[MAX_GOLD], gn[MAX_GOLD];
+    static const char *terms[KW_STATS_DOC_TERMS];
+    prf acc[LOO_SETUPS][2];
+    uint8_t *own = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    long docs = 0;
+    int rc = -1;
+    memset(acc, 0, sizeof acc);
+    FILE *fp = fopen(path, "r");
+    if (!fp || !all || !st)
+        goto done;
+    /* pass 1: document frequencies over the whole set */
+    json_t *o;
+    text_doc doc;
+    while ((limit <= 0 || docs < limit) && next_kw_doc(fp, &line, &cap, tc, zh, &o, &doc)) {
+        size_t n = kw_doc_terms(&doc, terms, KW_STATS_DOC_TERMS);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t id = text_map_put(all, terms[i], strlen(terms[i]), NULL);
+            if (id != TEXT_MAP_NONE)
+                text_map_set_value(all, id, text_map_value(all, id) + 1);
+        }
+        docs++;
+        text_doc_release(&doc);
+        json_decref(o);
+    }
+    own = calloc(text_map_size(all) + 1, 1);
+    if (!own)
+        goto done;
+    /* pass 2: each article against the others */
+    rewind(fp);
+    long seen = 0;
+    while ((limit <= 0 || seen < limit) && next_kw_doc(fp, &line, &cap, tc, zh, &o, &doc)) {
+        seen++;
+        size_t n = kw_doc_terms(&doc, terms, KW_STATS_DOC_TERMS);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t id = text_map_get(all, terms[i], strlen(terms[i]));
+            if (id != TEXT_MAP_NONE)
+                own[id] = 1;
+        }
+        kw_stats *others = kw_stats_new();
+        if (!others || kw_stats_set_docs(others, lang, (double)(docs - 1)) != 0) {
+            kw_stats_free(others);
+            text_doc_release(&doc);
+            json_decref(o);
+            goto done;
+        }
+        for (uint32_t id = 0; id < text_map_size(all); id++) {
+            const char *k = text_map_key(all, id);
+            if (kw_stats_add(others, lang, k, strlen(k), text_map_value(all, id) - own[id]) != 0)
+                break;
+            own[id] = 0;
+        }
+        size_t ng = gold_of(o, zh, st, gx, gn);
+        for (int u = 0; u < LOO_SETUPS; u++) {
+            kw_model *m = setups[u].heldout ? heldout : shipped;
+            kw_model_set_prior(m, setups[u].prior);
+            if (setups[u].refine)
+                kw_stats_hold(others);
+            kw_model_set_stored(m, setups[u].refine ? others : NULL);
+            kw_item items[KW_MAX];
+            size_t np = kw_extract(m, &doc, NULL, items, KW_MAX);
+            score_items(items, np, zh, st, gx, gn, ng, acc[u]);
+            kw_model_set_stored(m, NULL);
+        }
+        kw_stats_drop(others);
+        text_doc_release(&doc);
+        json_decref(o);
+    }
+    printf("%s, IDF refined by the set's other %ld articles (leave-one-out)  F1@10 exact | %s\n",
+           zh ? "keywords-zh" : "keywords-en", docs - 1, zh ? "norm" : "stem");
+    for (int u = 0; u < LOO_SETUPS; u++) {
+        double n0 = acc[u][0].n ? (double)acc[u][0].n : 1;
+        printf("  %-34s %.4f | %.4f\n", setups[u].name, acc[u][0].f / n0, acc[u][1].f / n0);
+    }
+    kw_model_set_prior(shipped, KW_PRIOR_DOCS);
+    kw_model_set_prior(heldout, KW_PRIOR_DOCS);
+    rc = 0;
+done:
+    if (rc)
+        fprintf(stderr, "eval: leave-one-out on %s failed\n", path);
+    if (fp)
+        fclose(fp);
+    free(line);
+    free(own);
+    text_map_free(all);
+    sb_stemmer_delete(st);
+    return rc;
 }
 
 /* ---- ROUGE ---- */
@@ -413,7 +561,7 @@ static int eval_summaries(const text_ctx *tc, const kw_model *m, const char *pat
 
 int main(int argc, char **argv)
 {
-    const char *data = "data", *corpus = "../shared/corpus", *only = NULL;
+    const char *data = "data", *corpus = "../shared/corpus", *only = NULL, *heldout_dir = NULL;
     long limit = 0;
     int show = 0;
     char err[512], path[2048];
@@ -424,6 +572,8 @@ int main(int argc, char **argv)
             corpus = argv[i + 1];
         else if (!strcmp(argv[i], "--only"))
             only = argv[i + 1];
+        else if (!strcmp(argv[i], "--heldout-idf"))
+            heldout_dir = argv[i + 1];
         else if (!strcmp(argv[i], "--limit") || !strcmp(argv[i], "--show")) {
             char *end;
             errno = 0;
@@ -437,12 +587,13 @@ int main(int argc, char **argv)
             else
                 show = (int)v;
         } else {
-            fprintf(stderr, "usage: eval_analysis [--data DIR] [--corpus DIR] [--only SET] [--limit N] [--show N]\n");
+            fprintf(stderr, "usage: eval_analysis [--data DIR] [--corpus DIR] [--only SET] [--limit N] [--show N]"
+                            " [--heldout-idf DIR]\n");
             return 2;
         }
     }
     text_ctx *tc = NULL;
-    kw_model *m = NULL;
+    kw_model *m = NULL, *held = NULL;
     int rc = 0, n_tax;
     if (text_ctx_new(data, NULL, &tc, err, sizeof err) || kw_model_load(data, &m, err, sizeof err)) {
         fprintf(stderr, "eval: %s\n", err);
@@ -469,6 +620,18 @@ int main(int argc, char **argv)
         if (r)
             rc = 1;
     }
+    if (heldout_dir && kw_model_load(heldout_dir, &held, err, sizeof err) != 0) {
+        fprintf(stderr, "eval: %s\n", err);
+        rc = 1;
+    }
+    for (size_t i = 0; held && i < 2; i++) {
+        if (only && strcmp(only, sets[i].set))
+            continue;
+        int n = snprintf(path, sizeof path, "%s/%s/items.jsonl", corpus, sets[i].set);
+        if (n > 0 && (size_t)n < sizeof path && eval_keywords_loo(tc, m, held, path, sets[i].zh, limit) != 0)
+            rc = 1;
+    }
+    kw_model_free(held);
     kw_model_free(m);
     text_ctx_free(tc);
     return rc;

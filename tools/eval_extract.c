@@ -19,10 +19,10 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <jansson.h>
-#include <zlib.h>
 
 #include "ingest/decode.h"
 #include "ingest/extract.h"
+#include "tools/tool_gz.h"
 
 #define PAGE_CAP (64u << 20)
 
@@ -32,43 +32,6 @@ typedef struct page {
     char *bytes;   /* raw page, malloc'd */
     size_t len;
 } page;
-
-static int read_gz(const char *path, char **out, size_t *out_len)
-{
-    gzFile f = gzopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = -1;
-    if (!f)
-        return -1;
-    for (;;) {
-        if (cap - len < 65536) {
-            size_t nc = cap ? cap * 2 : 262144;
-            if (nc > PAGE_CAP)
-                goto done;
-            char *nb = realloc(buf, nc);
-            if (!nb)
-                goto done;
-            buf = nb;
-            cap = nc;
-        }
-        int n = gzread(f, buf + len, (unsigned)(cap - len - 1));
-        if (n < 0)
-            goto done;
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    *out = buf;
-    *out_len = len;
-    buf = NULL;
-    rc = 0;
-done:
-    free(buf);
-    gzclose(f);
-    return rc;
-}
 
 /* Collapse whitespace runs to one space, trim; returns malloc'd copy. */
 static char *squash(const char *s)
@@ -128,7 +91,7 @@ static int load_page(const char *dir, const char *name, const char *url, page *p
     memset(p, 0, sizeof *p);
     if (!path)
         return -1;
-    if (read_gz(path, &p->bytes, &p->len) != 0) {
+    if (tool_read_gz(path, PAGE_CAP, &p->bytes, &p->len) != 0) {
         fprintf(stderr, "cannot read %s\n", path);
         goto done;
     }

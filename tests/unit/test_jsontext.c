@@ -233,7 +233,7 @@ static int64_t finish(store *st, json_t *rec)
     assert_non_null(rec);
     assert_int_equal(store_job_claim(st, &job), STORE_OK);
     int64_t id = job.id;
-    assert_int_equal(store_job_finish_ready(st, id, rec, NULL), STORE_OK);
+    assert_int_equal(store_job_finish_ready(st, id, rec, NULL, NULL), STORE_OK);
     json_decref(rec);
     store_job_release(&job);
     return id;

@@ -271,7 +271,7 @@ static void test_seed_pages_through_pipeline(void **state)
         json_t *rec = json_object();
         pipeline_error pe;
         assert_int_equal(pipeline_process_page(ac, buf, n, NULL,
-                         "https://baijiahao.baidu.com/s?id=1770461794592856916", rec, &pe), 0);
+                         "https://baijiahao.baidu.com/s?id=1770461794592856916", rec, NULL, &pe), 0);
         json_t *kw = json_object_get(rec, "keywords");
         assert_string_equal(json_string_value(json_array_get(kw, 0)), "大模型");
         for (size_t i = 0; i < json_array_size(kw); i++) {

@@ -1,6 +1,9 @@
 /* test_store.c -- the SQLite store on a temporary database: submit and
  * dedupe, the job cycle, lists with every filter, paging, full text
- * (including two-character Chinese words), delete, crash recovery. */
+ * (including two-character Chinese words), delete, crash recovery; the
+ * document frequencies of the stored articles (df.c): counted once per
+ * article, taken back on refresh, failure and delete, kept across a
+ * restart, added by the v3 -> v4 migration. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include <sqlite3.h>
 
 #include "storage/store.h"
 
@@ -79,7 +84,7 @@ static int64_t finish(store *st, const char *title, const char *content, const c
         "word_count", 42);
     assert_non_null(rec);
     int64_t id = job.id;
-    assert_int_equal(store_job_finish_ready(st, id, rec, canon), STORE_OK);
+    assert_int_equal(store_job_finish_ready(st, id, rec, canon, NULL), STORE_OK);
     json_decref(rec);
     store_job_release(&job);
     return id;
@@ -290,12 +295,236 @@ static void test_iso_to_utc(void **state)
             fail_msg("'%s' accepted as %s", bad[i], out);
 }
 
+/* --- document frequencies (storage/df.c) ---------------------------- */
+
+/* What store_df_load gives back: docs per language and a few dfs. */
+typedef struct seen {
+    int64_t docs_en, docs_zh;
+    char terms[32][32];
+    int64_t df[32];
+    size_t n;
+} seen;
+
+static int collect(void *arg, const char *lang, const char *term, size_t len, int64_t df)
+{
+    seen *s = arg;
+    if (!term) {
+        if (!strcmp(lang, "en"))
+            s->docs_en = df;
+        else if (!strcmp(lang, "zh"))
+            s->docs_zh = df;
+        return 0;
+    }
+    if (s->n < 32 && len < 32) {
+        memcpy(s->terms[s->n], term, len);
+        s->terms[s->n][len] = '\0';
+        s->df[s->n++] = df;
+    }
+    return 0;
+}
+
+/* The sums after a fold (as the daemon's reload sees them). */
+static seen load(store *st)
+{
+    seen s;
+    memset(&s, 0, sizeof s);
+    assert_true(store_df_fold(st) >= 0);
+    assert_int_equal(store_df_load(st, 1, 1000, collect, &s), STORE_OK);
+    return s;
+}
+
+static int64_t df_of(const seen *s, const char *term)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->terms[i], term))
+            return s->df[i];
+    return 0;
+}
+
+/* Claim the next job and store it ready, counted with terms. */
+static int64_t finish_counted(store *st, const char *lang, const char *const *terms, size_t n)
+{
+    store_job job;
+    assert_int_equal(store_job_claim(st, &job), STORE_OK);
+    json_t *rec = json_pack("{s:s, s:s, s:s}", "title", "t", "content", "c", "language", lang);
+    assert_non_null(rec);
+    store_terms t = { lang, terms, n };
+    int64_t id = job.id;
+    assert_int_equal(store_job_finish_ready(st, id, rec, NULL, &t), STORE_OK);
+    json_decref(rec);
+    store_job_release(&job);
+    return id;
+}
+
+static void test_df_counts_each_article_once(void **state)
+{
+    fixture *f = *state;
+    static const char *const a[] = { "alpha", "beta", "beta" };   /* a repeat counts once */
+    static const char *const b[] = { "alpha", "gamma" };
+    static const char *const z[] = { "模型" };
+    submit(f->st, "https://a.example/1", NULL, NULL);
+    int64_t id1 = finish_counted(f->st, "en", a, 3);
+    submit(f->st, "https://a.example/2", NULL, NULL);
+    int64_t id2 = finish_counted(f->st, "en", b, 2);
+    submit(f->st, "https://a.example/3", NULL, NULL);
+    finish_counted(f->st, "zh", z, 1);
+    seen s = load(f->st);
+    assert_int_equal(s.docs_en, 2);
+    assert_int_equal(s.docs_zh, 1);
+    assert_int_equal(df_of(&s, "alpha"), 2);
+    assert_int_equal(df_of(&s, "beta"), 1);
+    assert_int_equal(df_of(&s, "gamma"), 1);
+    assert_int_equal(df_of(&s, "模型"), 1);
+
+    /* a refresh takes back the old terms and counts the new ones */
+    static const char *const a2[] = { "alpha", "delta" };
+    assert_int_equal(store_article_requeue(f->st, id1, NULL, 0), STORE_OK);
+    assert_int_equal(finish_counted(f->st, "en", a2, 2), id1);
+    s = load(f->st);
+    assert_int_equal(s.docs_en, 2);
+    assert_int_equal(df_of(&s, "alpha"), 2);
+    assert_int_equal(df_of(&s, "beta"), 0);
+    assert_int_equal(df_of(&s, "delta"), 1);
+
+    /* the counts only come from the load's min df on */
+    seen m;
+    memset(&m, 0, sizeof m);
+    assert_int_equal(store_df_load(f->st, 2, 1000, collect, &m), STORE_OK);
+    assert_int_equal(m.n, 1);
+    assert_string_equal(m.terms[0], "alpha");
+
+    /* delete: its counts go */
+    assert_int_equal(store_article_delete(f->st, id2), STORE_OK);
+    s = load(f->st);
+    assert_int_equal(s.docs_en, 1);
+    assert_int_equal(df_of(&s, "alpha"), 1);
+    assert_int_equal(df_of(&s, "gamma"), 0);
+
+    /* a refresh that fails: no longer ready, no longer counted */
+    assert_int_equal(store_article_requeue(f->st, id1, NULL, 0), STORE_OK);
+    store_job job;
+    assert_int_equal(store_job_claim(f->st, &job), STORE_OK);
+    assert_int_equal(store_job_finish_failed(f->st, job.id, "http_404", "gone"), STORE_OK);
+    store_job_release(&job);
+    s = load(f->st);
+    assert_int_equal(s.docs_en, 0);
+    assert_int_equal(df_of(&s, "alpha"), 0);
+    assert_int_equal(s.docs_zh, 1);
+
+    /* recorded, deleted before any fold: never summed */
+    static const char *const e[] = { "epsilon", "alpha" };
+    submit(f->st, "https://a.example/4", NULL, NULL);
+    int64_t id4 = finish_counted(f->st, "zh", e, 2);
+    assert_int_equal(store_article_delete(f->st, id4), STORE_OK);
+    assert_int_equal(store_df_fold(f->st), 0);
+    s = load(f->st);
+    assert_int_equal(s.docs_zh, 1);
+    assert_int_equal(df_of(&s, "epsilon"), 0);
+
+    /* recorded, not yet folded: the sums lag, the fold catches up once */
+    submit(f->st, "https://a.example/5", NULL, NULL);
+    finish_counted(f->st, "zh", e, 2);
+    seen lag;
+    memset(&lag, 0, sizeof lag);
+    assert_int_equal(store_df_load(f->st, 1, 1000, collect, &lag), STORE_OK);
+    assert_int_equal(lag.docs_zh, 1);
+    assert_int_equal(store_df_fold(f->st), 1);
+    assert_int_equal(store_df_fold(f->st), 0);
+    s = load(f->st);
+    assert_int_equal(s.docs_zh, 2);
+    assert_int_equal(df_of(&s, "epsilon"), 1);
+
+    /* the pass over old articles never counts one twice */
+    static const char *const again[] = { "模型", "数据" };
+    store_terms t = { "zh", again, 2 };
+    assert_int_equal(store_df_count_missing(f->st, 3, &t), STORE_NOT_FOUND);
+    s = load(f->st);
+    assert_int_equal(s.docs_zh, 2);
+    assert_int_equal(df_of(&s, "数据"), 0);
+}
+
+static void test_df_survives_restart(void **state)
+{
+    fixture *f = *state;
+    static const char *const a[] = { "wind", "turbine" };
+    char err[256];
+    for (int i = 0; i < 3; i++) {
+        char url[64];
+        snprintf(url, sizeof url, "https://b.example/%d", i);
+        submit(f->st, url, NULL, NULL);
+        finish_counted(f->st, "en", a, 2);
+    }
+    store_close(f->st);
+    f->st = NULL;
+    assert_int_equal(store_open(f->path, &f->st, err, sizeof err), 0);
+    seen s = load(f->st);
+    assert_int_equal(s.docs_en, 3);
+    assert_int_equal(df_of(&s, "turbine"), 3);
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "%s\n", msg ? msg : "?");
+    sqlite3_free(msg);
+    sqlite3_close(db);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+static void test_migration_from_v3(void **state)
+{
+    fixture *f = *state;
+    char err[256], buf[32];
+    /* a v3 database holding one ready article: the v4 tables and the
+     * backfill mark are not there yet */
+    submit(f->st, "https://c.example/old", NULL, NULL);
+    int64_t id = finish_counted(f->st, "en", NULL, 0);
+    store_close(f->st);
+    f->st = NULL;
+    exec_sql(f->path, "DROP TABLE term_docs; DROP TABLE term_df; DROP TABLE df_docs;"
+                      "DELETE FROM meta WHERE key = 'df_backfill'; PRAGMA user_version = 3;");
+    assert_int_equal(store_open(f->path, &f->st, err, sizeof err), 0);
+    seen s = load(f->st);
+    assert_int_equal(s.docs_en, 0);
+    /* a ready article stored before: the background pass must count it */
+    assert_int_equal(store_meta_get(f->st, "df_backfill", buf, sizeof buf), STORE_NOT_FOUND);
+    static const char *const t[] = { "legacy", "article" };
+    store_terms terms = { "en", t, 2 };
+    assert_int_equal(store_df_count_missing(f->st, id, &terms), STORE_OK);
+    assert_int_equal(store_df_count_missing(f->st, id, &terms), STORE_NOT_FOUND);
+    s = load(f->st);
+    assert_int_equal(s.docs_en, 1);
+    assert_int_equal(df_of(&s, "legacy"), 1);
+    /* new articles are counted as usual */
+    submit(f->st, "https://c.example/new", NULL, NULL);
+    finish_counted(f->st, "en", t, 2);
+    s = load(f->st);
+    assert_int_equal(s.docs_en, 2);
+    assert_int_equal(df_of(&s, "article"), 2);
+}
+
+static void test_fresh_database_needs_no_backfill(void **state)
+{
+    fixture *f = *state;
+    char buf[32];
+    assert_int_equal(store_meta_get(f->st, "df_backfill", buf, sizeof buf), STORE_OK);
+    assert_string_equal(buf, "done");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_submit_dedupe_and_job_cycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters_and_paging, setup, teardown),
         cmocka_unit_test(test_iso_to_utc),
+        cmocka_unit_test_setup_teardown(test_df_counts_each_article_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_df_survives_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_from_v3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_database_needs_no_backfill, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

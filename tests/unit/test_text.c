@@ -225,6 +225,7 @@ static void expect_same_tokens(friso_t f, friso_config_t a, friso_config_t b, co
     friso_task_t ta = friso_new_task(), tb = friso_new_task();
     assert_non_null(ta);
     assert_non_null(tb);
+    text_mmseg_reset();
     friso_set_text(ta, (fstring)text);
     friso_set_text(tb, (fstring)text);
     size_t n = 0;
@@ -285,10 +286,22 @@ static void test_mmseg_matches_friso(void **state)
     };
     for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
         expect_same_tokens(f, a, b, edge[i]);
+    /* again with the dictionary filter, which only skips certain misses;
+     * then with a word added after the filter was built */
+    assert_int_equal(text_mmseg_attach(f), 0);
+    expect_same_tokens(f, a, b, seed);
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        expect_same_tokens(f, a, b, edge[i]);
+    char *added = strdup("熵增鸿祎");   /* the dictionary owns it */
+    assert_non_null(added);
+    friso_dic_add(f->dic, __LEX_CJK_WORDS__, added, NULL);
+    text_mmseg_filter_add(f, added);
+    expect_same_tokens(f, a, b, "这是熵增鸿祎的时代，熵增鸿祎");
     /* the same with stop-word removal and synonyms on */
     a->clr_stw = b->clr_stw = 1;
     a->add_syn = b->add_syn = 1;
     expect_same_tokens(f, a, b, seed);
+    text_mmseg_detach(f);
     friso_free_config(a);
     friso_free_config(b);
     friso_free(f);
