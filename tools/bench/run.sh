@@ -15,7 +15,7 @@
 #       loopback, 2 workers
 #   (d) memory: RSS idle, after each of BENCH_READ_RUNS consecutive
 #       read runs (3) and the growth between the last two (target: none),
-#       and the peak under load (VmHWM). Each "after" figure is taken once
+#       and the peak since start (VmHWM: under load). Each "after" figure is taken once
 #       the daemon has closed wrk's connections (its socket count is back
 #       to the idle one, at most 5 s): what the daemon keeps, not the
 #       buffers of connections still being torn down. docs/memory.md.
@@ -237,13 +237,15 @@ echo "== (a) read path: GET /articles/$ID ($(wc -c <"$WORK/www/articles/$ID") by
 RUN_ROWS=""
 RSS_LIST=""
 SOCK_LIST=""
+ERR_LIST=""
 LEFT_OPEN=""
 PREV_KIB=""
 LAST_KIB=""
 k=1
 while [ $k -le "$READ_RUNS" ]; do
     set -- $(wrk_run 100 "$SECS" "http://127.0.0.1:$PORT/articles/$ID")
-    [ $k = 1 ] && { S_RPS=$1 S_ERR=$4; }
+    [ $k = 1 ] && S_RPS=$1
+    ERR_LIST="$ERR_LIST${ERR_LIST:+ / }$4"
     RUN_ROWS="$RUN_ROWS$(printf '%-24s %10s %10s %10s' "skimd run $k" "$1" "$2" "$3")
 "
     SOCK_LIST="$SOCK_LIST${SOCK_LIST:+ / }$5"
@@ -262,10 +264,10 @@ stop_nginx
 printf '%-24s %10s %10s %10s\n' "" "req/s" "p50 ms" "p99 ms"
 printf '%s' "$RUN_ROWS"
 printf '%-24s %10s %10s %10s\n' "nginx static file" "$N_RPS" "$N_P50" "$N_P99"
-echo "skimd / nginx (run 1): $(awk -v a="$S_RPS" -v b="$N_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')  (target >= 0.5); non-2xx: $S_ERR"
+echo "skimd / nginx (run 1): $(awk -v a="$S_RPS" -v b="$N_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')  (target >= 0.5); non-2xx: $ERR_LIST"
 echo "wrk socket errors (connect+read+write+timeout): skimd $SOCK_LIST, nginx $N_SOCK"
 echo
-echo "== (d) memory (VmRSS, MiB; after each run once wrk's connections are closed): idle $RSS_IDLE$RSS_LIST; peak under load (VmHWM) $RSS_PEAK"
+echo "== (d) memory (VmRSS, MiB; after each run once wrk's connections are closed): idle $RSS_IDLE$RSS_LIST; peak since start (VmHWM) $RSS_PEAK"
 if [ -n "$PREV_KIB" ]; then
     echo "growth between the last two runs: $(awk -v a="$PREV_KIB" -v b="$LAST_KIB" 'BEGIN { printf "%+d KiB", b - a }') (targets: <= 64 idle, <= 150 loaded, no growth)${LEFT_OPEN:+; $LEFT_OPEN}"
 fi
