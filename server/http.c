@@ -35,13 +35,16 @@
 /* Each connection's buffer (request line and headers, reply headers):
  * 36 KiB, not 32, on purpose. libmicrohttpd malloc()s a pool of 32 KiB
  * or less, and mmap()s a larger one and munmap()s it when the connection
- * closes (MHD_pool_create in its memorypool.c; seen with strace on 0.9.75). A malloc'd pool comes from the arena of whichever
- * pool thread accepted the connection and stays there after the close,
- * so each thread's arena kept the most connections it had ever held at
- * once: 100 keep-alive clients split differently over the 4 threads on
- * every run and RSS grew by ~1.7 MiB per run (41.2 -> 44.9 -> 46.7 ->
- * 48.4 MiB). Mapped, the pool goes back to the kernel at the close and
- * RSS after a run is the same run after run. See docs/memory.md. */
+ * closes (MHD_pool_create in its memorypool.c; seen with strace on
+ * 0.9.75). A malloc'd pool comes from the arena of whichever pool thread
+ * accepted the connection and stays there after the close, so each
+ * thread's arena kept the most connections it had ever held at once: 100
+ * keep-alive clients split differently over the 4 threads on every run
+ * and RSS grew by ~1.7 MiB per run (41.2 -> 44.9 -> 46.7 -> 48.4 MiB).
+ * Mapped, the pool goes back to the kernel at the close and RSS after a
+ * run is the same run after run. The price: with a new connection per
+ * request, mmap/munmap contend for the address-space lock (30-40 % fewer
+ * connections/s at saturation; keep-alive unaffected). docs/memory.md. */
 #define CONN_POOL_BYTES ((size_t)(36 * 1024))
 
 static const route routes[] = {
