@@ -24,7 +24,7 @@
 # kept between runs; $BUILD/bench), BENCH_1M=0 skips the 1 M database,
 # BENCH_SECONDS (20) for the read runs, BENCH_READ_RUNS (3) consecutive
 # read runs against skimd, QUERY_SECONDS (5) per query,
-# INGEST_PAGES (600), SHARED_DIR (../shared: seed page and web corpus),
+# INGEST_PAGES (600), INGEST_WORKERS (2; the figure is for 2), SHARED_DIR (../shared: seed page and web corpus),
 # READ_FLAGS (--per-ip-connection-limit 200) for the skimd of (a) (and of
 # the 10 k list queries, which reuse it).
 set -u
@@ -320,7 +320,7 @@ gen_page() {
 ingest_run() {
     start_nginx "$1"
     IDB=$WORK/ingest-$$-$3.db
-    start_skimd "$IDB" --workers 2 --allow-host "127.0.0.1:$NPORT" --fetch-timeout 10
+    start_skimd "$IDB" --workers ${INGEST_WORKERS:-2} --allow-host "127.0.0.1:$NPORT" --fetch-timeout 10
     i=0
     : >"$WORK/curl.cfg"
     while [ $i -lt "$2" ]; do
