@@ -94,16 +94,17 @@ static uint_t fr_read(friso_task_t task, uint_t *idx)
  * A Bloom filter over the CJK dictionary's words ("W" + word) and their
  * proper prefixes ("P" + prefix). A dictionary probe misses the CPU
  * caches (friso's table and entries spread over 22 MiB) and most probes
- * are of strings that are no word; the filter (about 10 bits an entry, a
- * few hundred KiB) answers "certainly not a word" and "no longer word
- * starts here" from cache, so the probe is skipped. A "maybe" still
+ * are of strings that are no word; the filter (about 10 bits an entry,
+ * 1 MiB for friso's dictionary and ours, blocked so that a test reads one
+ * cache line) answers "certainly not a word" and "no longer word starts
+ * here" from cache, so the probe is skipped. A "maybe" still
  * probes: the result is friso's either way.
  * Invariant: every word in the friso dictionary it is attached to, and
  * every proper prefix of one, is in the filter (text_mmseg_attach builds
  * it from the dictionary; text_mmseg_filter_add adds later words). */
 typedef struct mm_filter {
     uint64_t *bits;
-    uint64_t mask;                        /* bit count - 1 (a power of two) */
+    uint64_t mask;                        /* blocks - 1 (a power of two); 512 bits a block */
 } mm_filter;
 
 #define MM_FILTERS 8
@@ -120,25 +121,31 @@ static uint64_t mm_hash(char kind, const char *s, size_t n)
         h ^= (unsigned char)s[i];
         h *= 1099511628211ULL;
     }
-    return h ^ (h >> 29);
+    h ^= h >> 33;   /* murmur3's finaliser: every output bit depends on all input bits */
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
 }
 
-/* Three bit positions from one hash (double hashing). */
+/* Blocked: the low bits pick a 512-bit block (one cache line), three
+ * 9-bit slices of the high bits the bits in it, so a test touches one
+ * cache line instead of three. */
 static void mm_filter_set(mm_filter *f, uint64_t h)
 {
-    uint64_t h2 = (h >> 32) | 1;
+    uint64_t *blk = f->bits + ((h & f->mask) << 3);
     for (int k = 0; k < 3; k++) {
-        uint64_t b = (h + (uint64_t)k * h2) & f->mask;
-        f->bits[b >> 6] |= 1ULL << (b & 63);
+        unsigned b = (unsigned)(h >> (37 + 9 * k)) & 511u;
+        blk[b >> 6] |= 1ULL << (b & 63);
     }
 }
 
 static int mm_filter_has(const mm_filter *f, uint64_t h)
 {
-    uint64_t h2 = (h >> 32) | 1;
+    const uint64_t *blk = f->bits + ((h & f->mask) << 3);
     for (int k = 0; k < 3; k++) {
-        uint64_t b = (h + (uint64_t)k * h2) & f->mask;
-        if (!(f->bits[b >> 6] >> (b & 63) & 1))
+        unsigned b = (unsigned)(h >> (37 + 9 * k)) & 511u;
+        if (!(blk[b >> 6] >> (b & 63) & 1))
             return 0;
     }
     return 1;
@@ -181,7 +188,7 @@ int text_mmseg_attach(friso_t friso)
         free(f);
         return -1;
     }
-    f->mask = nbits - 1;
+    f->mask = nbits / 512 - 1;
     for (uint_t i = 0; h && i < h->length; i++)
         for (hash_entry_t e = h->table[i]; e; e = e->_next)
             if (e->_key)
