@@ -634,8 +634,12 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (q->language) variant |= F_LANG;
     if (q->since) variant |= F_SINCE;
     if (q->until) variant |= F_UNTIL;
-    if (q->text && *q->text)
-        variant |= utf8_chars(q->text) >= 3 ? F_FTS : F_LIKE;
+    if (q->text && *q->text) {
+        /* the index answers q when it can (store_fts_query); a single
+         * character, or a lone CJK character in q, is a scan */
+        pattern = utf8_chars(q->text) >= 2 ? store_fts_query(q->text) : NULL;
+        variant |= pattern ? F_FTS : F_LIKE;
+    }
     if (q->tag_label) {
         ids = tag_ids_in_use(st, q);
         if (!ids)
@@ -656,9 +660,9 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (variant & F_LANG) store_bind_text(s, 3, q->language);
     if (variant & F_SINCE) store_bind_text(s, 4, q->since);
     if (variant & F_UNTIL) store_bind_text(s, 5, q->until);
+    if (variant & F_LIKE)
+        pattern = wrap_escaped(q->text, '%', "%_\\", '\\');
     if (variant & (F_FTS | F_LIKE)) {
-        pattern = (variant & F_FTS) ? wrap_escaped(q->text, '"', "\"", '"')
-                                    : wrap_escaped(q->text, '%', "%_\\", '\\');
         if (!pattern)
             goto done;
         store_bind_text(s, 6, pattern);

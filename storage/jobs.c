@@ -173,6 +173,7 @@ static json_t *merged_tags(store *st, int64_t id, json_t *tags)
 store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *canonical_norm,
                                 const store_terms *terms)
 {
+    char *fts_title = NULL, *fts_content = NULL;   /* the index's text (fts_text.c) */
     char now[21], sort_time[21];
     json_t *tags = NULL;
     store_rc ret = STORE_ERROR;
@@ -217,12 +218,15 @@ store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *
         replace_tag_rows(st, id, rec) != 0 ||
         store_df_uncount(st, id) != 0 || store_df_count(st, id, terms) != 0)
         goto done;
-    s = store_stmt(st, SQL_INSERT_FTS);
+    const char *title = store_obj_str(rec, "title"), *content = store_obj_str(rec, "content");
+    fts_title = store_fts_text(title ? title : "", title ? strlen(title) : 0, NULL);
+    fts_content = store_fts_text(content ? content : "", content ? strlen(content) : 0, NULL);
+    s = fts_title && fts_content ? store_stmt(st, SQL_INSERT_FTS) : NULL;
     if (!s)
         goto done;
     sqlite3_bind_int64(s, 1, id);
-    store_bind_text(s, 2, store_obj_str(rec, "title"));
-    store_bind_text(s, 3, store_obj_str(rec, "content"));
+    store_bind_text(s, 2, fts_title);
+    store_bind_text(s, 3, fts_content);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
@@ -230,6 +234,8 @@ store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *
     if (store_commit(st) == 0)
         ret = STORE_OK;
 done:
+    free(fts_title);
+    free(fts_content);
     json_decref(tags);
     return ret == STORE_OK ? ret : store_abort(st, ret, "finish job");
 }

@@ -235,6 +235,10 @@ int store_open(const char *path, store **out, char *err, size_t errlen)
         sqlite3_free(msg);
         goto fail;
     }
+    if (store_fts_register(st->db) != 0) {
+        snprintf(err, errlen, "cannot register skimd_fts_text: %s", sqlite3_errmsg(st->db));
+        goto fail;
+    }
     if (store_schema_migrate(st->db, err, errlen) != 0)
         goto fail;
     *out = st;

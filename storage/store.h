@@ -142,6 +142,20 @@ store_rc store_article_list_text(store *st, const store_query *q, store_jbuf *ou
 /* Tags with article counts, optionally one facet; *items returns new. */
 store_rc store_tags_list(store *st, const char *facet, json_t **items);
 
+/* --- full-text index (fts_text.c) ------------------------------------ */
+
+/* The text the index is given for s[0..n): runs of Han and kana
+ * characters rewritten as overlapping bigrams, the rest as it is. Returns
+ * a malloc'd string (the caller frees it; *out_len its length, may be
+ * NULL) or NULL when out of memory. */
+char *store_fts_text(const char *s, size_t n, size_t *out_len);
+
+/* The FTS5 query for the user's q: one phrase of q's words and bigrams,
+ * the last Latin word also as a prefix. NULL when the index cannot answer
+ * it (no word characters, or a lone CJK character) or out of memory: the
+ * caller then scans. The caller frees the result. */
+char *store_fts_query(const char *q);
+
 /* --- jobs --------------------------------------------------------- */
 
 /* A claimed job: the worker owns the strings. */

@@ -38,6 +38,10 @@ sqlite3_stmt *store_stmt(store *st, store_stmt_id id);
 /* Log a SQLite failure on stderr (one JSON line). */
 void store_log_error(store *st, const char *what);
 
+/* Register the SQL function skimd_fts_text() (store_fts_text) on db: the
+ * schema migration that fills the index uses it. Returns 0 or -1. */
+int store_fts_register(sqlite3 *db);
+
 int store_begin(store *st);
 int store_commit(store *st);
 void store_rollback(store *st);

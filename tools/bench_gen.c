@@ -258,11 +258,21 @@ static int insert_record(sqlite3_stmt **ins, long id, json_t *rec, const char *n
     bind_str(e, 3, str(rec, "published_at"));
     if (step(e) != 0)
         return -1;
-    sqlite3_stmt *f = ins[INS_FTS];
-    sqlite3_bind_int64(f, 1, id);
-    bind_str(f, 2, str(rec, "title"));
-    bind_str(f, 3, str(rec, "content"));
-    return step(f);
+    /* the index's own text, as the daemon writes it (storage/fts_text.c) */
+    const char *title = str(rec, "title"), *content = str(rec, "content");
+    char *ft = store_fts_text(title ? title : "", title ? strlen(title) : 0, NULL);
+    char *fc = store_fts_text(content ? content : "", content ? strlen(content) : 0, NULL);
+    int rc = -1;
+    if (ft && fc) {
+        sqlite3_stmt *f = ins[INS_FTS];
+        sqlite3_bind_int64(f, 1, id);
+        bind_str(f, 2, ft);
+        bind_str(f, 3, fc);
+        rc = step(f);
+    }
+    free(ft);
+    free(fc);
+    return rc;
 }
 
 /* Read back through the store API: the last record and a tag page. */

@@ -78,7 +78,7 @@ test('idf: a database from before v4 gets its stored articles counted once at st
             "DELETE FROM meta WHERE key = 'df_backfill'; PRAGMA user_version = 3;");
   await d.start();
   await waitFor(() => /"event":"idf_backfill","articles":2/.test(d.logText()), 'backfill logged');
-  eq(Number(sql(d.db, 'PRAGMA user_version')), 4, 'migrated to v4');
+  eq(Number(sql(d.db, 'PRAGMA user_version')), 5, 'migrated to the current schema (v5)');
   eq(docsEn(d.db), 2, 'old articles counted');
   eq(dfEn(d.db, TERM), 2, `df of "${TERM}"`);
   eq(sql(d.db, "SELECT value FROM meta WHERE key = 'df_backfill'"), 'done', 'backfill marked done');

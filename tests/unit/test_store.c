@@ -205,11 +205,11 @@ static void test_list_filters_and_paging(void **state)
     json_decref(items);
 
     memset(&q, 0, sizeof q);
-    q.text = "算力";                                    /* two characters: scan */
+    q.text = "算力";                                    /* two characters: one bigram */
     items = list(f->st, &q, NULL);
     assert_int_equal(json_array_size(items), 13);
     json_decref(items);
-    q.text = "芯片短缺";                                /* trigram index */
+    q.text = "芯片短缺";                                /* three bigrams in a row */
     items = list(f->st, &q, NULL);
     assert_int_equal(json_array_size(items), 13);
     json_decref(items);
@@ -271,6 +271,68 @@ static void test_list_filters_and_paging(void **state)
     items = list(f->st, &q, NULL);
     assert_int_equal(left + json_array_size(items), 24);
     json_decref(items);
+}
+
+/* What the index is given and what a query finds (storage/fts_text.c). */
+static void test_fts_text_and_queries(void **state)
+{
+    fixture *f = *state;
+    char *t = store_fts_text("GPT大模型时代, 中 x", strlen("GPT大模型时代, 中 x"), NULL);
+    assert_non_null(t);
+    assert_string_equal(t, "GPT 大模 模型 型时 时代 ,  中  x");
+    free(t);
+    char *qq = store_fts_query("council me");
+    assert_string_equal(qq, "\"council me\" *");     /* the last Latin word as a prefix */
+    free(qq);
+    qq = store_fts_query("大模型");
+    assert_string_equal(qq, "\" 大模 模型 \"");
+    free(qq);
+    qq = store_fts_query("say \"hi\"");
+    assert_string_equal(qq, "\"say \"\"hi\"\"\"");    /* quotes doubled, no prefix after one */
+    free(qq);
+    assert_null(store_fts_query("A大"));               /* a lone CJK character: scan */
+    assert_null(store_fts_query("，。!"));             /* nothing to look up */
+
+    struct { const char *title, *content; } docs[] = {
+        {"大模型的时代", "周鸿祎说，大模型的核心壁垒是数据。"},
+        {"Council meets", "The councillors started the meeting with the harbour budget."},
+        {"Art fair", "Modern art and the GPT-4 model were on show."},
+    };
+    int64_t id[3];
+    for (int i = 0; i < 3; i++) {
+        char url[64];
+        snprintf(url, sizeof url, "https://e.com/fts/%d", i);
+        submit(f->st, url, NULL, NULL);
+        id[i] = finish(f->st, docs[i].title, docs[i].content, i ? "en" : "zh", NULL, NULL);
+    }
+    static const struct { const char *q; int hits[3]; } cases[] = {
+        {"大模型", {1, 0, 0}},      /* a Chinese word inside a longer run */
+        {"模型", {1, 0, 0}},        /* two characters: one bigram */
+        {"核心壁垒", {1, 0, 0}},
+        {"壁垒是", {1, 0, 0}},      /* across a word boundary, as a substring */
+        {"型核", {0, 0, 0}},        /* not consecutive in the text */
+        {"council", {0, 1, 0}},     /* a prefix: council, councillors */
+        {"councillors started", {0, 1, 0}},
+        {"started councillors", {0, 0, 0}},   /* a phrase keeps its order */
+        {"art", {0, 0, 1}},         /* a word, not "started" or "harbour" */
+        {"GPT-4", {0, 0, 1}},
+        {"gpt 4 model", {0, 0, 1}},
+        {"周", {1, 0, 0}},          /* one character: a scan */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        store_query q;
+        memset(&q, 0, sizeof q);
+        q.text = cases[c].q;
+        json_t *items = list(f->st, &q, NULL);
+        for (int i = 0; i < 3; i++) {
+            int found = 0;
+            for (size_t k = 0; k < json_array_size(items); k++)
+                found |= json_integer_value(json_object_get(json_array_get(items, k), "id")) == id[i];
+            if (found != cases[c].hits[i])
+                fail_msg("q=%s: article %d %s", cases[c].q, i, found ? "found" : "not found");
+        }
+        json_decref(items);
+    }
 }
 
 static void test_iso_to_utc(void **state)
@@ -507,6 +569,30 @@ static void test_migration_from_v3(void **state)
     assert_int_equal(df_of(&s, "article"), 2);
 }
 
+/* v4 -> v5: the trigram index is rebuilt as words and bigrams from the
+ * stored articles. */
+static void test_migration_to_v5_rebuilds_index(void **state)
+{
+    fixture *f = *state;
+    char err[256];
+    submit(f->st, "https://c.example/fts", NULL, NULL);
+    int64_t id = finish(f->st, "旧文章", "大模型的核心壁垒", "zh", NULL, NULL);
+    store_close(f->st);
+    f->st = NULL;
+    exec_sql(f->path, "DROP TABLE articles_fts;"
+                      "CREATE VIRTUAL TABLE articles_fts USING fts5(title, content, tokenize='trigram');"
+                      "INSERT INTO articles_fts(rowid, title, content) SELECT id, title, content FROM articles;"
+                      "PRAGMA user_version = 4;");
+    assert_int_equal(store_open(f->path, &f->st, err, sizeof err), 0);
+    store_query q;
+    memset(&q, 0, sizeof q);
+    q.text = "模型";   /* a bigram: the trigram index had no answer for two characters */
+    json_t *items = list(f->st, &q, NULL);
+    assert_int_equal(json_array_size(items), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), id);
+    json_decref(items);
+}
+
 static void test_fresh_database_needs_no_backfill(void **state)
 {
     fixture *f = *state;
@@ -520,10 +606,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_submit_dedupe_and_job_cycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters_and_paging, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fts_text_and_queries, setup, teardown),
         cmocka_unit_test(test_iso_to_utc),
         cmocka_unit_test_setup_teardown(test_df_counts_each_article_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_df_survives_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_from_v3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_to_v5_rebuilds_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fresh_database_needs_no_backfill, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
