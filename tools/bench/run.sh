@@ -281,7 +281,7 @@ list_bench() {
     printf '%-36s %8s %10s %10s %10s\n' "query" "samples" "p50 ms" "p99 ms" "max ms"
     for q in $queries; do
         set -- $(query_lat "$QSECS" "http://127.0.0.1:$PORT/articles?$q")
-        label=$(printf '%s' "$q" | sed 's/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/人工智能/; s/%E8%8A%AF%E7%89%87/芯片 (2 chars: LIKE)/')
+        label=$(printf '%s' "$q" | sed 's/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/人工智能/; s/%E8%8A%AF%E7%89%87/芯片 (2 chars: one bigram)/')
         printf '%-36s %8s %10s %10s %10s%s\n' "$label" "$1" "$2" "$3" "$4" "$( [ "$5" != 0 ] && echo " non-200 $5")"
     done
 }
