@@ -7,8 +7,8 @@
  * (Lucene's CJKAnalyzer). A query gets the same rewriting and becomes one
  * phrase: consecutive bigrams must be consecutive in the text, so a
  * Chinese query of two or more characters finds exactly the texts that
- * contain it; Latin-script words match whole words, the last one also as a
- * prefix (council -> councils). The trigram index this replaces matched
+ * contain it; Latin-script words match whole words (case and accents
+ * folded; no stemming, no prefixes). The trigram index this replaces matched
  * any substring but cost about 2.2 ms of the ~7 ms a worker spends per
  * corpus page; this one about half of that (README, "Performance").
  */
@@ -152,26 +152,22 @@ char *store_fts_query(const char *q)
         return NULL;
     size_t n = strlen(q), len = 0, singles = 0;
     char *t = rewrite(q, n, &len, &singles);
-    int word_chars = 0, last_cjk = 0, last_word = 0;
+    int word_chars = 0;
     for (size_t i = 0; t && i < n;) {
         uint32_t cp = next_cp(q, n, &i);
         int cjk = is_cjk(cp);
         /* unicode61's token characters are letters and numbers */
         int alnum = cjk || u_isalnum((UChar32)cp);
         word_chars += alnum;
-        if (alnum) {
-            last_cjk = cjk;
-            last_word = 1;
-        } else {
-            last_word = 0;
-        }
     }
     /* a lone CJK character matches no bigram: the caller scans instead */
     if (!t || word_chars == 0 || singles > 0) {
         free(t);
         return NULL;
     }
-    /* one phrase, quotes doubled; a prefix on a last Latin word */
+    /* one phrase, quotes doubled. No prefix on a last Latin word: FTS5
+     * merges every matching term's whole list for a prefix, which made
+     * q=council take 26 ms at 1 M records instead of 1 */
     fts_buf b = { malloc(len * 2 + 8), 0, len * 2 + 8 };
     if (b.data) {
         b.data[0] = '\0';
@@ -179,8 +175,7 @@ char *store_fts_query(const char *q)
         for (size_t i = 0; i < len; i++)
             put(&b, t[i] == '"' ? "\"\"" : t + i, t[i] == '"' ? 2 : 1);
         put(&b, "\"", 1);
-        if (last_word && !last_cjk)
-            put(&b, " *", 2);
+
     }
     free(t);
     return b.data;

@@ -150,8 +150,8 @@ store_rc store_tags_list(store *st, const char *facet, json_t **items);
  * NULL) or NULL when out of memory. */
 char *store_fts_text(const char *s, size_t n, size_t *out_len);
 
-/* The FTS5 query for the user's q: one phrase of q's words and bigrams,
- * the last Latin word also as a prefix. NULL when the index cannot answer
+/* The FTS5 query for the user's q: one phrase of q's words and bigrams.
+ * NULL when the index cannot answer
  * it (no word characters, or a lone CJK character) or out of memory: the
  * caller then scans. The caller frees the result. */
 char *store_fts_query(const char *q);
