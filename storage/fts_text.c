@@ -43,51 +43,22 @@ static int is_cjk(uint32_t cp)
            (cp >= 0x3040 && cp <= 0x30FF) || cp == 0x3005;
 }
 
-/* A growing output buffer; NULL data after an allocation failure. */
-typedef struct fts_buf {
-    char *data;
-    size_t len, cap;
-} fts_buf;
-
-static void put(fts_buf *b, const char *s, size_t n)
-{
-    if (!b->data)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = b->cap * 2 + n + 1;
-        char *nd = realloc(b->data, nc);
-        if (!nd) {
-            free(b->data);
-            b->data = NULL;
-            return;
-        }
-        b->data = nd;
-        b->cap = nc;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
 /* Rewrite s[0..n): CJK runs as bigrams. *singles counts CJK runs of one
  * character (kept as they are). */
 static char *rewrite(const char *s, size_t n, size_t *out_len, size_t *singles)
 {
-    fts_buf b = { malloc(n * 2 + 16), 0, n * 2 + 16 };
-    if (!b.data)
-        return NULL;
-    b.data[0] = '\0';
+    store_jbuf b = {0};
     size_t i = 0;
     while (i < n) {
         size_t at = i;
         uint32_t cp = next_cp(s, n, &i);
         if (!is_cjk(cp)) {
-            put(&b, s + at, i - at);
+            store_jbuf_add(&b, s + at, i - at);
             continue;
         }
         /* a run: starts of its characters, then the bigrams */
         size_t prev = at, chars = 1;
-        put(&b, " ", 1);
+        store_jbuf_add(&b, " ", 1);
         for (;;) {
             size_t here = i;
             if (i >= n)
@@ -98,21 +69,19 @@ static char *rewrite(const char *s, size_t n, size_t *out_len, size_t *singles)
                 break;
             }
             if (chars > 1)
-                put(&b, " ", 1);
-            put(&b, s + prev, i - prev);   /* previous character + this one */
+                store_jbuf_add(&b, " ", 1);
+            store_jbuf_add(&b, s + prev, i - prev);   /* previous character + this one */
             prev = here;
             chars++;
         }
         if (chars == 1) {
-            put(&b, s + at, i - at);
+            store_jbuf_add(&b, s + at, i - at);
             if (singles)
                 (*singles)++;
         }
-        put(&b, " ", 1);
+        store_jbuf_add(&b, " ", 1);
     }
-    if (out_len)
-        *out_len = b.data ? b.len : 0;
-    return b.data;
+    return store_jbuf_take(&b, out_len);
 }
 
 char *store_fts_text(const char *s, size_t n, size_t *out_len)
@@ -168,15 +137,11 @@ char *store_fts_query(const char *q)
     /* one phrase, quotes doubled. No prefix on a last Latin word: FTS5
      * merges every matching term's whole list for a prefix, which made
      * q=council take 26 ms at 1 M records instead of 1 */
-    fts_buf b = { malloc(len * 2 + 8), 0, len * 2 + 8 };
-    if (b.data) {
-        b.data[0] = '\0';
-        put(&b, "\"", 1);
-        for (size_t i = 0; i < len; i++)
-            put(&b, t[i] == '"' ? "\"\"" : t + i, t[i] == '"' ? 2 : 1);
-        put(&b, "\"", 1);
-
-    }
+    store_jbuf b = {0};
+    store_jbuf_add(&b, "\"", 1);
+    for (size_t i = 0; i < len; i++)
+        store_jbuf_add(&b, t[i] == '"' ? "\"\"" : t + i, t[i] == '"' ? 2 : 1);
+    store_jbuf_add(&b, "\"", 1);
     free(t);
-    return b.data;
+    return store_jbuf_take(&b, NULL);
 }
