@@ -173,7 +173,6 @@ static json_t *merged_tags(store *st, int64_t id, json_t *tags)
 store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *canonical_norm,
                                 const store_terms *terms)
 {
-    char *fts_title = NULL, *fts_content = NULL;   /* the index's text (fts_text.c) */
     char now[21], sort_time[21];
     json_t *tags = NULL;
     store_rc ret = STORE_ERROR;
@@ -182,8 +181,15 @@ store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *
     store_now_utc(now);
     const char *published = store_obj_str(rec, "published_at");
     int have_sort = published && store_iso_to_utc(published, 0, sort_time) == 0;
-    if (store_begin(st) != 0)
+    /* the index's text (fts_text.c), made before the write lock is taken */
+    const char *title = store_obj_str(rec, "title"), *content = store_obj_str(rec, "content");
+    char *fts_title = store_fts_text(title ? title : "", title ? strlen(title) : 0, NULL);
+    char *fts_content = store_fts_text(content ? content : "", content ? strlen(content) : 0, NULL);
+    if (!fts_title || !fts_content || store_begin(st) != 0) {
+        free(fts_title);
+        free(fts_content);
         return STORE_ERROR;
+    }
     tags = merged_tags(st, id, json_object_get(rec, "tags"));
     sqlite3_stmt *s = store_stmt(st, SQL_READY);
     if (!s || !tags)
@@ -218,10 +224,7 @@ store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *
         replace_tag_rows(st, id, rec) != 0 ||
         store_df_uncount(st, id) != 0 || store_df_count(st, id, terms) != 0)
         goto done;
-    const char *title = store_obj_str(rec, "title"), *content = store_obj_str(rec, "content");
-    fts_title = store_fts_text(title ? title : "", title ? strlen(title) : 0, NULL);
-    fts_content = store_fts_text(content ? content : "", content ? strlen(content) : 0, NULL);
-    s = fts_title && fts_content ? store_stmt(st, SQL_INSERT_FTS) : NULL;
+    s = store_stmt(st, SQL_INSERT_FTS);
     if (!s)
         goto done;
     sqlite3_bind_int64(s, 1, id);
