@@ -28,7 +28,6 @@
 
 #define MM_MAX_LEN 8                      /* config->max_len we handle (friso's default: 5) */
 #define MM_KEY (MM_MAX_LEN * 8 + 1)       /* friso reads up to 8 bytes a character */
-#define MM_SPAN (3 * MM_MAX_LEN + 2)      /* characters a call can reach */
 
 /* friso's get_utf8_bytes: leading one bits of the byte, 1 for ASCII. */
 static inline uint_t fr_bytes(unsigned char v)
