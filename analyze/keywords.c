@@ -24,23 +24,6 @@ struct kw_model {
     kw_stats *stored;     /* counts over the stored articles, or NULL; refcounted */
 };
 
-/* The stored counts as they are now, held until stored_let_go(). */
-static kw_stats *stored_take(const kw_model *m)
-{
-    kw_model *mm = (kw_model *)m;   /* the lock is the one mutable part */
-    kw_stats *s;
-    pthread_mutex_lock(&mm->lock);
-    s = mm->stored;
-    kw_stats_hold(s);
-    pthread_mutex_unlock(&mm->lock);
-    return s;
-}
-
-static void stored_let_go(kw_stats *s)
-{
-    kw_stats_drop(s);
-}
-
 static int load_table(const char *dir, const char *name, text_map **out, double *ndocs,
                       char *err, size_t errlen)
 {
@@ -169,7 +152,7 @@ size_t kw_model_bytes(const kw_model *m)
  * w = max(1, prior_docs / N0) so that a few stored articles cannot swing
  * it (docs/analysis.md). With nothing stored this is exactly
  * log((N0 + 1) / (df0 + 1)) + 1, the shipped-only IDF. */
-static double idf_with(const kw_model *m, const kw_stats *s, const char *lang, const char *norm)
+double kw_idf_in(const kw_model *m, const kw_stats *held, const char *lang, const char *norm)
 {
     int t = kw_stats_lang(lang);
     if (!m || t < 0 || !m->df[t] || !norm)
@@ -178,10 +161,10 @@ static double idf_with(const kw_model *m, const kw_stats *s, const char *lang, c
     uint32_t id = text_map_get(m->df[t], norm, len);
     double df0 = id == TEXT_MAP_NONE ? 0.0 : text_map_value(m->df[t], id);
     double n0 = m->ndocs[t];
-    double n1 = kw_stats_docs(s, t);
+    double n1 = kw_stats_docs(held, t);
     if (n1 <= 0)
         return log((n0 + 1.0) / (df0 + 1.0)) + 1.0;
-    double df1 = kw_stats_df(s, t, norm, len);
+    double df1 = kw_stats_df(held, t, norm, len);
     if (df1 > n1)
         df1 = n1;
     double w = n0 > 0 && m->prior_docs > n0 ? m->prior_docs / n0 : 1.0;
@@ -190,26 +173,26 @@ static double idf_with(const kw_model *m, const kw_stats *s, const char *lang, c
 
 const kw_stats *kw_idf_hold(const kw_model *m)
 {
-    return m ? stored_take(m) : NULL;
-}
-
-double kw_idf_in(const kw_model *m, const kw_stats *held, const char *lang, const char *norm)
-{
-    return idf_with(m, held, lang, norm);
+    if (!m)
+        return NULL;
+    kw_model *mm = (kw_model *)m;   /* the lock is the one mutable part */
+    pthread_mutex_lock(&mm->lock);
+    kw_stats *s = mm->stored;
+    kw_stats_hold(s);
+    pthread_mutex_unlock(&mm->lock);
+    return s;
 }
 
 void kw_idf_let_go(const kw_stats *held)
 {
-    stored_let_go((kw_stats *)held);   /* the count is the holder's to drop */
+    kw_stats_drop((kw_stats *)held);   /* the count is the holder's to drop */
 }
 
 double kw_idf(const kw_model *m, const char *lang, const char *norm)
 {
-    if (!m)
-        return 1.0;
-    kw_stats *s = stored_take(m);
-    double v = idf_with(m, s, lang, norm);
-    stored_let_go(s);
+    const kw_stats *held = kw_idf_hold(m);
+    double v = kw_idf_in(m, held, lang, norm);
+    kw_idf_let_go(held);
     return v;
 }
 
@@ -651,11 +634,11 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
     double *tr = NULL;
     cand **order = NULL;
     uint8_t *ok = NULL;
-    kw_stats *stored = NULL;
+    const kw_stats *stored = NULL;
     size_t got = 0;
     if (!doc || !out || !cap || !doc->n_toks)
         return 0;
-    stored = m ? stored_take(m) : NULL;   /* one view of the counts for the whole doc */
+    stored = kw_idf_hold(m);   /* one view of the counts for the whole doc */
     b = calloc(1, sizeof *b);
     c.map = text_map_new();
     ok = token_oks(doc);
@@ -681,7 +664,7 @@ size_t kw_extract(const kw_model *m, const text_doc *doc, const char *url,
         }
         double idf = 0, trs = 0;
         for (uint32_t j = 0; j < k->n; j++) {
-            idf += idf_with(m, stored, doc->lang, doc->terms[k->terms[j]].norm);
+            idf += kw_idf_in(m, stored, doc->lang, doc->terms[k->terms[j]].norm);
             trs += tr[k->stems[j]];
         }
         trs /= k->n;
@@ -713,7 +696,7 @@ done:
     free(c.v);
     text_map_free(c.map);
     free(b);
-    stored_let_go(stored);
+    kw_idf_let_go(stored);
     return got;
 }
 
