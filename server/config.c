@@ -165,6 +165,17 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->per_ip_conn_limit = (unsigned)n;
         return 0;
     }
+    if (!strcmp(name, "dns-server")) {
+        if (copy_str(cfg->dns_server, sizeof cfg->dns_server, v) != 0)
+            goto bad;
+        return 0;
+    }
+    if (!strcmp(name, "dns-timeout")) {
+        if (srv_parse_long(v, 1, 60, &n) != 0)
+            goto bad;
+        cfg->dns_timeout_s = (unsigned)n;
+        return 0;
+    }
     if (!strcmp(name, "rate-limit")) {
         if (srv_parse_long(v, 0, 1000000, &n) != 0)
             goto bad;
@@ -200,6 +211,7 @@ static const char *const env_names[][2] = {
     {"SKIMD_SUMMARY_SENTENCES", "summary-sentences"},
     {"SKIMD_PER_IP_CONNECTION_LIMIT", "per-ip-connection-limit"},
     {"SKIMD_RATE_LIMIT", "rate-limit"},
+    {"SKIMD_DNS_SERVER", "dns-server"}, {"SKIMD_DNS_TIMEOUT", "dns-timeout"},
     {"SKIMD_ALLOW_PRIVATE", "allow-private"},
 };
 
@@ -225,6 +237,7 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
      * every slot (and the oldest unfinished requests are shed first) */
     cfg->per_ip_conn_limit = 64;
     cfg->rate_limit = 0;
+    cfg->dns_timeout_s = 5;
     cfg->summary_sentences = 3;
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
@@ -311,6 +324,9 @@ void srv_config_usage(const char *prog)
            "                           [SKIMD_PER_IP_CONNECTION_LIMIT]\n"
            "  --rate-limit N           requests/s per client IP (burst 2N), 0 = off\n"
            "                           [SKIMD_RATE_LIMIT]\n"
+           "  --dns-server LIST        DNS servers, IP[:PORT],... (/etc/resolv.conf)\n"
+           "                           [SKIMD_DNS_SERVER]\n"
+           "  --dns-timeout S          limit on one name lookup, 5 [SKIMD_DNS_TIMEOUT]\n"
            "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n",
            prog, prog);
 }

@@ -81,7 +81,14 @@ const srv_app *srv_req_app(const srv_request *r) { return r->http->app; }
 const char *srv_req_method(const srv_request *r) { return r->method; }
 const char *srv_req_path(const srv_request *r) { return r->path; }
 const char *srv_req_param(const srv_request *r) { return r->param; }
-int srv_req_resumed(const srv_request *r) { return r->resumed; }
+int srv_req_resumed(const srv_request *r) { return r->was_resumed; }
+void *srv_req_ctx(const srv_request *r) { return r->ctx; }
+
+void srv_req_set_ctx(srv_request *r, void *ctx, void (*ctx_free)(void *ctx))
+{
+    r->ctx = ctx;
+    r->ctx_free = ctx_free;
+}
 int64_t srv_req_waited_id(const srv_request *r) { return r->wait_id; }
 
 const char *srv_req_query(srv_request *r, const char *key)
@@ -210,6 +217,19 @@ void srv_req_wait(srv_request *r, int64_t id, double seconds)
     r->wait_requested = 1;
     r->wait_id = id;
     r->wait_deadline = srv_mono_now() + seconds;
+    r->wait_ended = NULL;
+}
+
+void srv_req_wait_until(srv_request *r, double seconds, int (*ended)(void *arg), void *arg)
+{
+    srv_req_wait(r, -1, seconds);
+    r->wait_ended = ended;
+    r->wait_arg = arg;
+}
+
+void srv_req_wake(srv_request *r)
+{
+    srv_park_resume_req(r->http, r);
 }
 
 /* --- waiting ----------------------------------------------------- */
@@ -620,8 +640,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     /* First pass, or the pass after a parked wait ended: either way the
      * handler runs and, on the first pass only, may ask to wait. */
     r->wait_requested = 0;
+    r->was_resumed = r->resumed;
+    r->resumed = 0;
     dispatch(r);
-    if (r->wait_requested && !r->resumed) {
+    if (r->wait_requested) {
         char status[16];
         store *st = store_for_thread();
         MHD_suspend_connection(conn);
@@ -635,11 +657,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (stopping) {
             r->resumed = 1;
             MHD_resume_connection(conn);
-        } else if (!st ||
-                   store_article_status(st, r->wait_id, status, sizeof status) != STORE_OK ||
-                   !strcmp(status, "ready") || !strcmp(status, "failed")) {
+        } else if (r->wait_ended ? r->wait_ended(r->wait_arg)
+                                 : (!st ||
+                                    store_article_status(st, r->wait_id, status,
+                                                         sizeof status) != STORE_OK ||
+                                    !strcmp(status, "ready") || !strcmp(status, "failed"))) {
             /* it ended before we parked: wake now */
-            srv_http_job_done(r->wait_id, h);
+            srv_park_resume_req(h, r);
         }
         return MHD_YES;
     }
@@ -656,6 +680,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!r || r == (void *)&query_too_big)
         return;
     atomic_fetch_sub(&h->live_requests, 1);
+    if (r->ctx_free)
+        r->ctx_free(r->ctx);
     reply_clear(r);
     free(r->param);
     free(r->body);

@@ -98,10 +98,15 @@ struct srv_request {
     int have_reply;
     /* ?wait= parking; next_waiter links srv_http.waiters */
     int wait_requested;
-    int64_t wait_id;
+    int64_t wait_id;                 /* the article waited for; -1 = srv_req_wait_until */
     double wait_deadline;
-    int resumed;
+    int (*wait_ended)(void *arg);    /* srv_req_wait_until's end test, or NULL */
+    void *wait_arg;
+    int resumed;                     /* set by the waker, taken by the next call */
+    int was_resumed;                 /* this call follows a wait */
     srv_request *next_waiter;
+    void *ctx;                       /* the handler's, across calls */
+    void (*ctx_free)(void *ctx);
 };
 
 /* Monotonic seconds. */
@@ -128,6 +133,7 @@ unsigned srv_conn_hard_limit(unsigned limit);
  * or all of them; the timer thread resumes expired waits and cuts
  * slow-header connections every 50 ms until h->stopping. */
 void srv_park_resume_id(srv_http *h, int64_t id);
+void srv_park_resume_req(srv_http *h, const srv_request *r);
 void srv_park_resume_all(srv_http *h);
 void *srv_park_timer_main(void *arg);
 

@@ -235,6 +235,11 @@ static int pick_id(const srv_request *w, const void *arg)
     return w->wait_id == *(const int64_t *)arg;
 }
 
+static int pick_req(const srv_request *w, const void *arg)
+{
+    return w == arg;
+}
+
 static int pick_expired(const srv_request *w, const void *arg)
 {
     return w->wait_deadline <= *(const double *)arg;
@@ -276,6 +281,11 @@ void *srv_park_timer_main(void *arg)
 void srv_park_resume_id(srv_http *h, int64_t id)
 {
     resume_where(h, pick_id, &id);
+}
+
+void srv_park_resume_req(srv_http *h, const srv_request *r)
+{
+    resume_where(h, pick_req, r);
 }
 
 void srv_park_resume_all(srv_http *h)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ingest/fetch.h"
+#include "ingest/resolve.h"
 #include "server/http.h"
 #include "server/queue.h"
 #include "server/retag.h"
@@ -57,6 +58,10 @@ int srv_serve(const srv_config *cfg)
     if (fetch_global_init() != 0) {
         log_line("error", "libcurl failed to initialise");
         return 1;
+    }
+    if (resolve_start(cfg->dns_server, (double)cfg->dns_timeout_s, err, sizeof err) != 0) {
+        log_line("error", err);
+        goto done;
     }
     if (store_open(cfg->db_path, &st, err, sizeof err) != 0) {
         log_line("error", err);
@@ -111,6 +116,7 @@ done:
     srv_http_stop(http);
     srv_retag_stop(retag);
     srv_queue_stop(queue);
+    resolve_stop();                 /* after the workers: they may be resolving */
     analyze_ctx_free(actx);
     store_close(st);
     fetch_global_cleanup();

@@ -8,6 +8,7 @@ const path = require('node:path');
 const fs = require('node:fs');
 const crypto = require('node:crypto');
 const H = require('../harness/daemon.js');
+const { dnsServer } = require('../harness/dns.js');
 
 const R = H.results('security');
 
@@ -193,6 +194,77 @@ async function framing(db) {
   }
 }
 
+// Issue 12: names resolve off the HTTP threads. A loopback DNS server
+// answers loop.skimd.test with 127.0.0.1 and never answers *.never.test;
+// the guard is on (no --allow-private). 50 POSTs of never-answered names
+// are parked while /healthz and GET /articles/{id} keep answering.
+async function dnsOffThread(db) {
+  const DNS_TIMEOUT = 2;
+  const ns = await dnsServer({ answers: { 'loop.skimd.test': '127.0.0.1' }, silent: ['never.test'] });
+  const d = await H.startDaemon({ db, args: ['--dns-server', `127.0.0.1:${ns.port}`,
+    '--dns-timeout', String(DNS_TIMEOUT), '--workers', '1'] });
+  try {
+    const loop = await H.postJSON(d.port, '/articles', { url: 'http://loop.skimd.test/x' });
+    R.ok(loop.status === 422 && loop.json && loop.json.type === 'urn:skimd:problem:refused-address'
+      && /127\.0\.0\.1/.test(loop.json.detail), 'a name the DNS server resolves to 127.0.0.1 -> 422',
+      `${loop.status} ${loop.json && loop.json.detail}`);
+    R.ok(ns.queries.some((q) => q.name === 'loop.skimd.test'), 'the lookup went to --dns-server');
+    for (const url of ['http://127.0.0.1:9/x', 'http://localhost:9/x', 'http://a.localhost/x']) {
+      const r = await H.postJSON(d.port, '/articles', { url });
+      R.ok(r.status === 422, `${url} refused at submit (422)`, `status ${r.status}`);
+    }
+    R.ok(!ns.queries.some((q) => /localhost|127/.test(q.name)), 'literals and localhost are not looked up',
+      ns.queries.map((q) => q.name).join(','));
+    const rec = await H.postJSON(d.port, '/articles', { url: 'http://page.never.test/a', html: '<p>a page</p>' });
+    R.ok(rec.status === 202 && rec.json, 'a page given as html needs no lookup', `status ${rec.status}`);
+    const id = rec.json ? rec.json.id : 0;
+
+    const started = Date.now();
+    const posts = [];
+    for (let i = 0; i < 50; i++) {
+      posts.push(H.postJSON(d.port, '/articles', { url: `http://n${i}.never.test/x` })
+        .catch((e) => ({ status: 0, error: String(e) })));
+    }
+    let worst = 0;
+    const polls = [];
+    while (Date.now() - started < (DNS_TIMEOUT - 0.5) * 1000) {
+      for (const p of ['/healthz', `/articles/${id}`]) {
+        const t0 = Date.now();
+        const r = await H.raw(d.port, GET(p), 500);
+        worst = Math.max(worst, Date.now() - t0);
+        polls.push(r.status);
+      }
+      await H.sleep(50);
+    }
+    R.ok(polls.length >= 6 && polls.every((s) => s === 200),
+      '50 POSTs waiting on a silent DNS server: /healthz and GET /articles/{id} answered within 500 ms',
+      `${polls.length} polls, slowest ${worst} ms, statuses ${[...new Set(polls)].join(',')}`);
+    const names = new Set(ns.queries.map((q) => q.name).filter((n) => /^n\d+\.never\.test$/.test(n)));
+    R.ok(names.size === 50, 'every parked POST asked the DNS server', `${names.size} names asked`);
+    const answers = await Promise.all(posts);
+    R.ok(answers.every((a) => a.status === 202 && a.json && a.json.status === 'queued'),
+      'after the DNS deadline each POST is queued (202)', [...new Set(answers.map((a) => a.status))].join(','));
+    console.log(`info dns: ${polls.length} polls while 50 lookups hung, slowest ${worst} ms; `
+      + `POSTs answered after ${Date.now() - started} ms`);
+    // the worker's own lookup meets the same silence: a `dns` failure
+    const first = answers[0].json ? answers[0].json.id : 0;
+    let st = null;
+    const until = Date.now() + (DNS_TIMEOUT * 3 + 5) * 1000;
+    while (Date.now() < until) {
+      st = await H.request(d.port, { path: `/articles/${first}` });
+      if (st.json && st.json.status === 'failed') break;
+      await H.sleep(100);
+    }
+    R.ok(st && st.json && st.json.status === 'failed' && st.json.error && st.json.error.code === 'dns',
+      'the record of a never-answered name ends failed with code dns',
+      st && st.json ? `${st.json.status} ${JSON.stringify(st.json.error)}` : 'no record');
+  } finally {
+    await d.stop();
+    await ns.close();
+  }
+  R.ok(d.exited && d.exited.code === 0, 'SIGTERM with lookups pending stops cleanly', JSON.stringify(d.exited));
+}
+
 async function caps(db) {
   const d = await H.startDaemon({ db, args: ['--max-body-bytes', '2048', '--workers', '1'] });
   try {
@@ -350,6 +422,7 @@ async function main() {
   try {
     await caps(db);
     await framing(db);
+    await dnsOffThread(db);
     await tricklers(db);
     await keys(db);
     await rateLimit(db);
