@@ -112,6 +112,12 @@ int hdl_submit_parse(const char *content_type, const char *body, size_t len,
     if (!media_type_is_json(content_type))
         return invalid(why, 415, "unsupported-media-type", "Unsupported media type",
                        "the body must be sent as Content-Type: application/json");
+    /* a UTF-8 byte-order mark (RFC 8259 8.1 lets a parser ignore it;
+     * some Windows tools write one) is not part of the JSON text */
+    if (body && len >= 3 && !memcmp(body, "\xEF\xBB\xBF", 3)) {
+        body += 3;
+        len -= 3;
+    }
     if (!body || len == 0)
         return invalid(why, 400, "invalid-json", "Malformed JSON",
                        "the body is empty; send {\"url\": \"https://...\"}");

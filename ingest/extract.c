@@ -145,7 +145,7 @@ extract_status extract_article_from_html(const char *html, size_t len,
     doc.arena.limit = len > (SIZE_MAX - ARENA_FLOOR) / ARENA_FACTOR
                           ? SIZE_MAX : len * ARENA_FACTOR + ARENA_FLOOR;
     if (ex_parse(&doc, html, len) != 0 && !doc.root) {
-        st = EXTRACT_NOMEM;
+        st = doc.arena.capped ? EXTRACT_TOO_LARGE : EXTRACT_NOMEM;
         goto done;
     }
     /* A parse cut short by the arena limit keeps what it built. */
@@ -154,12 +154,12 @@ extract_status extract_article_from_html(const char *html, size_t len,
         goto done;
     }
     if (ex_metadata(&doc, page_url, out) != 0) {
-        st = EXTRACT_NOMEM;
+        st = doc.arena.capped ? EXTRACT_TOO_LARGE : EXTRACT_NOMEM;
         goto done;
     }
     out->text = ex_main_text(&doc, out->title, &nomem);
     if (nomem) {
-        st = EXTRACT_NOMEM;
+        st = nomem == 2 || doc.arena.capped ? EXTRACT_TOO_LARGE : EXTRACT_NOMEM;
         goto done;
     }
     use_ld_body(&doc, out);

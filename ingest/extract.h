@@ -32,6 +32,8 @@ typedef enum extract_status {
     EXTRACT_NOT_HTML,     /* the bytes are not an HTML document */
     EXTRACT_EMPTY,        /* HTML, but no readable text in it */
     EXTRACT_NOMEM,
+    EXTRACT_TOO_LARGE,    /* the page needs more than its caps allow (one
+                             10 MiB word, a tree past the memory cap) */
     EXTRACT_BADARG
 } extract_status;
 

@@ -453,7 +453,7 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     }
     if (e.b.failed) {
         if (e.b.len + 65536 < TEXT_CAP)
-            *nomem = 1;
+            *nomem = e.b.capped ? 2 : 1;   /* one piece over the cap: too large */
         else
             e.b.failed = 0;   /* capped: keep the first 8 MiB */
     }

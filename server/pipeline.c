@@ -59,6 +59,11 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
     case EXTRACT_EMPTY:
         pipeline_error_set(err, "empty", "the page has no readable text");
         goto done;
+    case EXTRACT_TOO_LARGE:
+        pipeline_error_set(err, "too_large",
+                           "the page needs more than its caps allow to read (a word or "
+                           "text block over 8 MiB, or a tree past the memory cap)");
+        goto done;
     default:
         pipeline_error_set(err, "internal", "out of memory while extracting the page");
         goto done;

@@ -77,6 +77,7 @@ static const char *status_name(extract_status st)
     case EXTRACT_NOT_HTML: return "not_html";
     case EXTRACT_EMPTY: return "empty";
     case EXTRACT_NOMEM: return "nomem";
+    case EXTRACT_TOO_LARGE: return "too_large";
     default: return "badarg";
     }
 }
@@ -289,6 +290,23 @@ static void test_bad_arguments(void **state)
     extract_article_release(NULL);
 }
 
+/* Issue 12: a page over a cap is "too large", not "out of memory". */
+static void test_too_large_word(void **state)
+{
+    (void)state;
+    static const char head[] = "<html><head><title>x</title></head><body><p>", tail[] = "</p>";
+    size_t word = 10u << 20, n = sizeof head - 1 + word + sizeof tail - 1;
+    char *page = malloc(n + 1);
+    assert_non_null(page);
+    memcpy(page, head, sizeof head - 1);
+    memset(page + sizeof head - 1, 'a', word);
+    memcpy(page + sizeof head - 1 + word, tail, sizeof tail);
+    extract_article a;
+    assert_int_equal(extract_article_from_html(page, n, NULL, &a), EXTRACT_TOO_LARGE);
+    assert_null(a.text);
+    free(page);
+}
+
 static void test_word_count(void **state)
 {
     (void)state;
@@ -308,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_five_mib_page),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_too_large_word),
         cmocka_unit_test(test_word_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
