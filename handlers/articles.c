@@ -411,6 +411,11 @@ void hdl_articles_list(srv_request *r)
                           "'q' must be 1 to %d characters of valid UTF-8", MAX_QUERY_CHARS);
         return;
     }
+    if (q.text && !store_fts_searchable(q.text)) {
+        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                          "'q' has nothing to search for: no letter, digit or CJK character");
+        return;
+    }
     if (!(st = hdl_store_or_reply(r)))
         return;
     store_jbuf b = {0};

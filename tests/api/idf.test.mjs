@@ -74,11 +74,14 @@ test('idf: a database from before v4 gets its stored articles counted once at st
   }
   await d.stop('SIGTERM');
   // back to schema v3: no v4 tables, no backfill mark
-  sql(d.db, "DROP TABLE term_docs; DROP TABLE term_df; DROP TABLE df_docs; " +
+  // back to the v3 shape: also what v6 added (tag counts and their triggers)
+  sql(d.db, "DROP TRIGGER tag_counts_replaced; DROP TRIGGER tag_counts_inserted; " +
+            "DROP TRIGGER tag_counts_deleted; DROP TRIGGER tag_counts_updated; DROP TABLE tag_counts; " +
+            "DROP TABLE term_docs; DROP TABLE term_df; DROP TABLE df_docs; " +
             "DELETE FROM meta WHERE key = 'df_backfill'; PRAGMA user_version = 3;");
   await d.start();
   await waitFor(() => /"event":"idf_backfill","articles":2/.test(d.logText()), 'backfill logged');
-  eq(Number(sql(d.db, 'PRAGMA user_version')), 5, 'migrated to the current schema (v5)');
+  eq(Number(sql(d.db, 'PRAGMA user_version')), 6, 'migrated to the current schema (v6)');
   eq(docsEn(d.db), 2, 'old articles counted');
   eq(dfEn(d.db, TERM), 2, `df of "${TERM}"`);
   eq(sql(d.db, "SELECT value FROM meta WHERE key = 'df_backfill'"), 'done', 'backfill marked done');
