@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #define EX_MAX_DEPTH 512
+#define EX_MAX_ATTRS 64          /* attributes kept per element */
 #define CHUNK_MIN    (64u * 1024u)
 
 /* ---- arena ---- */
@@ -420,6 +421,7 @@ static int parse_attrs(builder *b, ex_node *n, const char *s, size_t len, size_t
     size_t i = *pos;
     int self_closing = 0;
     ex_attr **tail = &n->attrs;
+    unsigned kept = 0;
     while (i < len && s[i] != '>') {
         if (is_space(s[i])) { i++; continue; }
         if (s[i] == '/') { self_closing = 1; i++; continue; }
@@ -451,8 +453,12 @@ static int parse_attrs(builder *b, ex_node *n, const char *s, size_t len, size_t
                 vlen = (size_t)(s + i - vs);
             }
         }
-        if (nlen == 0 || nlen > 64)
+        /* an article's elements carry a handful of attributes: past the
+         * cap they are read over, not kept (a million on one tag was
+         * ~70 MB of DOM) */
+        if (nlen == 0 || nlen > 64 || kept >= EX_MAX_ATTRS)
             continue;
+        kept++;
         ex_attr *a = ex_alloc(&b->doc->arena, sizeof *a);
         char *name = ex_strndup(&b->doc->arena, s + ns, nlen);
         size_t dl;

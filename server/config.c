@@ -188,6 +188,16 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->summary_sentences = (int)n;
         return 0;
     }
+    if (!strcmp(name, "lease-seconds")) {
+        if (srv_parse_long(v, 1, 3600, &n) != 0)
+            goto bad;
+        cfg->lease_seconds = (int)n;
+        return 0;
+    }
+    if (!strcmp(name, "skip-quick-check")) {
+        cfg->skip_quick_check = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
+        return 0;
+    }
     if (!strcmp(name, "allow-private")) {
         cfg->allow_private = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
         return 0;
@@ -213,6 +223,8 @@ static const char *const env_names[][2] = {
     {"SKIMD_RATE_LIMIT", "rate-limit"},
     {"SKIMD_DNS_SERVER", "dns-server"}, {"SKIMD_DNS_TIMEOUT", "dns-timeout"},
     {"SKIMD_ALLOW_PRIVATE", "allow-private"},
+    {"SKIMD_LEASE_SECONDS", "lease-seconds"},
+    {"SKIMD_SKIP_QUICK_CHECK", "skip-quick-check"},
 };
 
 int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
@@ -239,6 +251,7 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->rate_limit = 0;
     cfg->dns_timeout_s = 5;
     cfg->summary_sentences = 3;
+    cfg->lease_seconds = 30;
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
         const char *v = getenv(env_names[i][0]);
@@ -271,6 +284,10 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
         name[nl] = '\0';
         if (!strcmp(name, "allow-private") && !eq) {
             cfg->allow_private = 1;
+            continue;
+        }
+        if (!strcmp(name, "skip-quick-check") && !eq) {
+            cfg->skip_quick_check = 1;
             continue;
         }
         if (eq) {
@@ -327,6 +344,9 @@ void srv_config_usage(const char *prog)
            "  --dns-server LIST        DNS servers, IP[:PORT],... (/etc/resolv.conf)\n"
            "                           [SKIMD_DNS_SERVER]\n"
            "  --dns-timeout S          limit on one name lookup, 5 [SKIMD_DNS_TIMEOUT]\n"
-           "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n",
+           "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n"
+           "  --lease-seconds S        job lease, renewed while working, 30 [SKIMD_LEASE_SECONDS]\n"
+           "  --skip-quick-check       no integrity check of the database at start\n"
+           "                           [SKIMD_SKIP_QUICK_CHECK]\n",
            prog, prog);
 }

@@ -38,6 +38,8 @@ typedef struct srv_config {
     unsigned dns_timeout_s;      /* hard limit on one name lookup */
     unsigned rate_limit;         /* requests/s per client IP (burst = 2x), 0 = off */
     int summary_sentences;
+    int lease_seconds;           /* job lease time; renewed every third of it */
+    int skip_quick_check;        /* 1 = no PRAGMA quick_check at start */
     char env_lists[3][2048];     /* storage for lists split from env vars */
 } srv_config;
 

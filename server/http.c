@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -52,8 +53,9 @@ static const route routes[] = {
      {{"GET", hdl_articles_list, 0}, {"POST", hdl_articles_create, 1}, {NULL, NULL, 0}}},
     {"/articles/", "/refresh", "article_refresh", "POST, OPTIONS",
      {{"POST", hdl_article_refresh, 1}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
-    {"/articles/", "", "article", "GET, HEAD, DELETE, OPTIONS",
-     {{"GET", hdl_article_get, 0}, {"DELETE", hdl_article_delete, 1}, {NULL, NULL, 0}}},
+    {"/articles/", "", "article", "GET, HEAD, PATCH, DELETE, OPTIONS",
+     {{"GET", hdl_article_get, 0}, {"DELETE", hdl_article_delete, 1},
+      {"PATCH", hdl_article_patch, 1}}},
     {"/tags", NULL, "tags", "GET, HEAD, OPTIONS",
      {{"GET", hdl_tags_list, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
     {"/healthz", NULL, "healthz", "GET, HEAD, OPTIONS",
@@ -67,6 +69,8 @@ static const route routes[] = {
 /* Query strings larger than these are refused (431) before libmicrohttpd
  * splits them: the API's own take a handful of parameters. */
 #define MAX_QUERY_BYTES 8192
+/* malloc_trim after a request whose body buffer was at least this big */
+#define TRIM_AFTER_BODY_BYTES ((size_t)1 << 20)
 #define MAX_QUERY_PARAMS 64
 
 /* on_uri's mark, the first *req_cls of a request whose query was cut. */
@@ -644,7 +648,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->resumed = 0;
     dispatch(r);
     if (r->wait_requested) {
-        char status[16];
         store *st = store_for_thread();
         MHD_suspend_connection(conn);
         pthread_mutex_lock(&h->lock);
@@ -659,9 +662,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             MHD_resume_connection(conn);
         } else if (r->wait_ended ? r->wait_ended(r->wait_arg)
                                  : (!st ||
-                                    store_article_status(st, r->wait_id, status,
-                                                         sizeof status) != STORE_OK ||
-                                    !strcmp(status, "ready") || !strcmp(status, "failed"))) {
+                                    store_article_job_pending(st, r->wait_id, NULL) != STORE_OK)) {
             /* it ended before we parked: wake now */
             srv_park_resume_req(h, r);
         }
@@ -682,11 +683,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     atomic_fetch_sub(&h->live_requests, 1);
     if (r->ctx_free)
         r->ctx_free(r->ctx);
+    int big = r->body_cap >= TRIM_AFTER_BODY_BYTES;
     reply_clear(r);
     free(r->param);
     free(r->body);
     free(r);
     *req_cls = NULL;
+    if (big)
+        malloc_trim(0);              /* a big pushed page: give its pages back */
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -800,6 +804,16 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
     return 0;
 }
 
+void srv_http_quiesce(srv_http *h)
+{
+    if (!h || !h->daemon || h->quiesced)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(h->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);          /* libmicrohttpd hands it over and never closes it */
+    h->quiesced = 1;
+}
+
 void srv_http_stop(srv_http *h)
 {
     if (!h)
@@ -813,7 +827,7 @@ void srv_http_stop(srv_http *h)
     if (h->daemon) {
         /* Stop accepting; parked requests answer now with what is known;
          * give in-flight answers up to STOP_GRACE_S to go out. */
-        MHD_quiesce_daemon(h->daemon);
+        srv_http_quiesce(h);
         srv_park_resume_all(h);
         double until = srv_mono_now() + STOP_GRACE_S;
         while (atomic_load(&h->live_requests) > 0 && srv_mono_now() < until) {

@@ -305,6 +305,12 @@ if part b && [ "$BENCH_1M" = 1 ]; then
     stop_skimd
 fi
 
+# ---- (e) hostile 10 MiB pages: peak and after-job RSS (issue 12) ----
+if part e || [ -z "${BENCH_PARTS:-}" ]; then
+    echo
+    node tools/bench/hostile_mem.mjs "$BIN"
+fi
+
 # ---- (c) ingest ----------------------------------------------------
 part c || exit 0
 
