@@ -146,10 +146,12 @@ static void *resolver_main(void *unused)
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
         struct pollfd fds[ARES_GETSOCK_MAXNUM + 1];
         nfds_t nf = 0;
-        int bits = ares_getsock(R.ch, socks, ARES_GETSOCK_MAXNUM);
-        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-            short ev = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-                               (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+        /* c-ares's ARES_GETSOCK_WRITABLE shifts a signed 1 by up to 31:
+         * undefined behaviour (UBSan says so); the same bits, unsigned */
+        unsigned bits = (unsigned)ares_getsock(R.ch, socks, ARES_GETSOCK_MAXNUM);
+        for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            short ev = (short)((bits & (1u << i) ? POLLIN : 0) |
+                               (bits & (1u << (i + ARES_GETSOCK_MAXNUM)) ? POLLOUT : 0));
             if (ev)
                 fds[nf++] = (struct pollfd){.fd = socks[i], .events = ev};
         }

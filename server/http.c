@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -737,6 +738,29 @@ static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
     return w;
 }
 
+/* Room for every connection libmicrohttpd may hold, plus the database,
+ * the fetches and the logs: a soft limit of 1024 descriptors (the usual
+ * default) is below the default --connection-limit's 1168, and accept()
+ * would fail with EMFILE before the shedder could make room. Raised up to
+ * the hard limit; a lower hard limit is logged. */
+static void raise_fd_limit(unsigned conns)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)conns + 256;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want) {
+        char line[160];
+        int n = snprintf(line, sizeof line,
+                         "{\"event\":\"warning\",\"detail\":\"open-file limit %llu is below "
+                         "the %llu descriptors --connection-limit may need\"}\n",
+                         (unsigned long long)rl.rlim_cur, (unsigned long long)want);
+        if (n > 0 && (size_t)n < sizeof line)
+            write_line(line, (size_t)n);
+    }
+}
+
 int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
 {
     struct sockaddr_in sin;
@@ -771,6 +795,7 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
     }
     h->app = app;
     h->limiter = srv_ratelimit_new(app->cfg->rate_limit, app->cfg->rate_limit * 2);
+    raise_fd_limit(srv_conn_hard_limit(app->cfg->conn_limit));
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->tick, NULL);
     if (pthread_create(&h->timer, NULL, srv_park_timer_main, h) != 0) {
