@@ -94,15 +94,22 @@ function facetBlock(facet, items, filters) {
     h('h3', { id: headId }, facetName(facet)), list, toggle);
 }
 
-function activeTag(filters) {
-  if (!filters.tag) return null;
-  const i = filters.tag.indexOf(':');
-  const facet = i > 0 ? filters.tag.slice(0, i) : '';
-  const tag = i > 0 ? filters.tag.slice(i + 1) : filters.tag;
-  const label = facet ? `${facetName(facet)}: ${tagLabel(facet, tag, lang())}` : tag;
-  return h('p', { class: 'active-tag' },
-    h('span', {}, t('active_tag', { tag: label })), ' ',
-    h('a', { href: browseHref({ ...filters, tag: '' }), class: 'remove', 'aria-label': t('remove_tag', { tag: label }) }, '×'));
+/** The filters in force, each with a link that removes it. */
+function activeFilters(filters) {
+  const items = [];
+  for (const [k, v] of Object.entries(filters)) {
+    let text = v;
+    if (k === 'tag') {
+      const i = v.indexOf(':');
+      text = i > 0 ? t('facet_tag', { facet: facetName(v.slice(0, i)), tag: tagLabel(v.slice(0, i), v.slice(i + 1), lang()) }) : v;
+    } else if (k === 'lang') text = languageName(v);
+    else if (k === 'status') text = t(`status_${v}`);
+    const label = t(`filter_${k}`, { v: text });
+    items.push(h('li', { class: 'active-filter', data: { key: k } },
+      h('span', {}, label),
+      h('a', { href: browseHref({ ...filters, [k]: '' }), class: 'remove', 'aria-label': t('remove_filter', { f: label }) }, '×')));
+  }
+  return items.length ? h('ul', { class: 'active-filters', 'aria-label': t('active_filters') }, items) : null;
 }
 
 async function fillFacets(box, filters, signal) {
@@ -170,11 +177,12 @@ export function renderBrowse(main, ctx) {
   const filters = ctx.filters;
   const facetsBox = h('div', { class: 'facets' }, h('p', { class: 'hint' }, t('loading')));
   const details = h('details', { class: 'filters', open: window.matchMedia('(min-width: 50em)').matches },
-    h('summary', {}, h('h2', {}, t('filters'))),
+    h('summary', {}, h('h2', {}, t('filters'),
+      Object.keys(filters).length ? ` (${Object.keys(filters).length})` : '')),
     filterForm(filters), facetsBox);
   const results = resultList(filters, ctx);
   const headId = uid('results');
-  const active = h('div', { class: 'active' }, activeTag(filters));
+  const active = h('div', { class: 'active' }, activeFilters(filters));
   replace(main,
     h('h1', { tabindex: '-1', id: headId }, t('browse_title')),
     active,
@@ -184,7 +192,7 @@ export function renderBrowse(main, ctx) {
   // chips on the cards
   fillFacets(facetsBox, filters, ctx.signal).then(() => {
     if (ctx.signal.aborted) return;
-    replace(active, activeTag(filters));
+    replace(active, activeFilters(filters));
     results.load();
   });
   return { title: t('browse_title') };

@@ -128,7 +128,7 @@ export function recordCard(rec, opts) {
       tagLinks.push(h('li', {}, h('a', {
         class: `chip chip-${facet === 'user' ? 'user' : 'facet'}`,
         href: opts.tagHref(facet, tag),
-        'aria-label': `${facetName(facet)}: ${tagLabel(facet, tag, opts.uiLang)}`,
+        'aria-label': t('facet_tag', { facet: facetName(facet), tag: tagLabel(facet, tag, opts.uiLang) }),
       }, tagLabel(facet, tag, opts.uiLang))));
     }
   }

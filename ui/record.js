@@ -36,9 +36,9 @@ function metaList(rec) {
   return h('dl', { class: 'meta-list' }, rows);
 }
 
-function section(title, ...body) {
+function section(kind, title, ...body) {
   const id = uid('sec');
-  return h('section', { class: 'block', 'aria-labelledby': id }, h('h2', { id }, title), body);
+  return h('section', { class: `block block-${kind}`, 'aria-labelledby': id }, h('h2', { id }, title), body);
 }
 
 /** The evidence of one tag from tag_evidence, or null. */
@@ -56,7 +56,8 @@ function tagWithEvidence(rec, facet, tag) {
   const terms = Array.isArray(ev?.terms) ? ev.terms.filter((x) => typeof x === 'string') : [];
   const box = h('div', { class: 'evidence', id: evId, role: 'note' },
     h('p', { class: 'evidence-title' }, t('evidence_for', { tag: label })),
-    terms.length ? h('p', {}, t('evidence_terms', { terms: terms.join('、') })) : h('p', {}, t('evidence_none')),
+    facet === 'user' ? h('p', {}, t('evidence_user'))
+      : h('p', {}, terms.length ? t('evidence_terms', { terms: terms.join('、') }) : t('evidence_none')),
     Number.isFinite(ev?.score) ? h('p', {}, t('evidence_score', { score: formatNumber(ev.score) })) : null,
     h('p', {}, h('a', { href: browseHref({ tag: `${facet}:${tag}` }) }, t('tag_articles'))));
   const button = h('button', {
@@ -87,7 +88,7 @@ function tagWithEvidence(rec, facet, tag) {
 function tagsBlock(rec) {
   const facets = recordFacets(rec);
   if (!facets.length) return null;
-  return section(t('tags'), facets.map(([facet, list]) => {
+  return section('tags', t('tags'), facets.map(([facet, list]) => {
     const id = uid('facet');
     return h('div', { class: 'record-facet', data: { facet } },
       h('h3', { id }, facetName(facet)),
@@ -106,8 +107,8 @@ export function sortEvents(events) {
 
 function timeline(rec) {
   const events = sortEvents(rec.events);
-  if (!events.length) return section(t('events'), h('p', { class: 'hint' }, t('events_none')));
-  return section(t('events'), h('ol', { class: 'timeline' }, events.map((e) => {
+  if (!events.length) return section('events', t('events'), h('p', { class: 'hint' }, t('events_none')));
+  return section('events', t('events'), h('ol', { class: 'timeline' }, events.map((e) => {
     const actors = Array.isArray(e.actors) ? e.actors.filter((a) => typeof a === 'string') : [];
     return h('li', { class: 'event', data: { date: e.date || '' } },
       e.date ? h('time', { datetime: e.date, class: 'event-date' }, formatDate(e.date))
@@ -121,12 +122,12 @@ function timeline(rec) {
 function textBlock(rec) {
   if (typeof rec.content_html === 'string' && rec.content_html) {
     const safe = safeArticleHtml(rec.content_html);
-    if (safe) return section(t('text'), h('div', { class: 'article-text' }, safe));
+    if (safe) return section('text', t('text'), h('div', { class: 'article-text' }, safe));
   }
   const text = typeof rec.content === 'string' ? rec.content : '';
-  if (!text.trim()) return section(t('text'), h('p', { class: 'hint' }, t('text_none')));
+  if (!text.trim()) return section('text', t('text'), h('p', { class: 'hint' }, t('text_none')));
   const paras = text.split(/\n\s*\n|\n/).map((p) => p.trim()).filter(Boolean);
-  return section(t('text'), h('div', { class: 'article-text' }, paras.map((p) => h('p', {}, p))));
+  return section('text', t('text'), h('div', { class: 'article-text' }, paras.map((p) => h('p', {}, p))));
 }
 
 /** The edit-your-tags form (PATCH), replacing the button while open. */
@@ -198,7 +199,7 @@ function actionsBar(rec, ctx, rerender) {
     if (allow.includes('PATCH') && !ctx.signal.aborted) edit.hidden = false;
     edit.dataset.checked = 'true';
   });
-  return section(t('actions'), h('div', { class: 'buttons' }, refresh, edit, del), out);
+  return section('actions', t('actions'), h('div', { class: 'buttons' }, refresh, edit, del), out);
 }
 
 function renderRecord(main, rec, ctx, rerender, note) {
@@ -210,18 +211,23 @@ function renderRecord(main, rec, ctx, rerender, note) {
     : null;
   replace(main,
     h('p', { class: 'back' }, h('a', { href: '#/' }, t('back_to_list'))),
+    // on a wide screen the side column holds what is scanned (facts,
+    // actions, keywords, tags) beside what is read; narrower, one column
     h('article', { class: 'record', data: { id: rec.id, status: rec.status } },
-      h('h1', { tabindex: '-1' }, String(rec.title || rec.url || t('untitled'))),
-      note ? h('p', { class: 'note', role: 'status' }, note) : null,
-      failed,
-      metaList(rec),
-      actionsBar(rec, ctx, rerender),
-      rec.summary ? section(t('summary'), h('p', { class: 'summary' }, String(rec.summary))) : null,
-      keywords.length ? section(t('keywords'),
-        h('ul', { class: 'keywords' }, keywords.map((k) => h('li', {}, k)))) : null,
-      tagsBlock(rec),
-      timeline(rec),
-      textBlock(rec)));
+      h('div', { class: 'record-head' },
+        h('h1', { tabindex: '-1' }, String(rec.title || rec.url || t('untitled'))),
+        note ? h('p', { class: 'note', role: 'status' }, note) : null,
+        failed),
+      h('div', { class: 'record-side' },
+        metaList(rec),
+        actionsBar(rec, ctx, rerender),
+        keywords.length ? section('keywords', t('keywords'),
+          h('ul', { class: 'keywords' }, keywords.map((k) => h('li', {}, k)))) : null,
+        tagsBlock(rec)),
+      h('div', { class: 'record-main' },
+        rec.summary ? section('summary', t('summary'), h('p', { class: 'summary' }, String(rec.summary))) : null,
+        timeline(rec),
+        textBlock(rec))));
 }
 
 export function renderRecordView(main, ctx, id) {
