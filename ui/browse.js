@@ -154,6 +154,10 @@ function resultList(filters, ctx) {
       info.textContent = shown === 0 ? t('no_results')
         : `${t('n_shown', { n: shown })}${cursor ? '' : ` · ${t('end_of_list')}`}`;
       replace(errors);
+      // a tall screen may show the button after a page: no scroll will
+      // bring it into view, so the next page comes now
+      if (cursor && more.getBoundingClientRect().top < window.innerHeight + 200)
+        setTimeout(() => { if (!ctx.signal.aborted) load(); }, 0);
     } catch (e) {
       info.textContent = '';
       replace(errors, errorBox(e));

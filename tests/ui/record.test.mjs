@@ -42,15 +42,19 @@ test('record: title, metadata, summary, keywords, tags with evidence, the 2022-1
     // evidence: hidden, shown on hover, kept open by a tap
     const llm = '.record-facet[data-facet=technology] button.chip[data-tag="大模型"]';
     const evVisible = () => page.$eval(llm, (b) => getComputedStyle(document.getElementById(b.getAttribute('aria-controls'))).display !== 'none');
+    const evBecomes = (want) => page.waitForFunction((sel, w) => {
+      const b = document.querySelector(sel);
+      return (getComputedStyle(document.getElementById(b.getAttribute('aria-controls'))).display !== 'none') === w;
+    }, { timeout: 10000 }, llm, want);
     ok(!(await evVisible()), 'evidence hidden at first');
     await page.hover(llm);
-    ok(await evVisible(), 'evidence shown on hover');
+    await evBecomes(true);
     const evText = await page.$eval(llm, (b) => document.getElementById(b.getAttribute('aria-controls')).textContent);
     const ev = rec.tag_evidence.technology.find((e) => e.label === '大模型');
     for (const term of ev.terms) ok(evText.includes(term), `evidence term ${term} in "${evText}"`);
     ok(evText.includes(String(ev.score)), `evidence score ${ev.score} in "${evText}"`);
     await page.mouse.move(0, 0);
-    ok(!(await evVisible()), 'hidden again when the pointer leaves');
+    await evBecomes(false);
     await page.$eval('h1', (e) => e.focus());
     await page.click(llm);
     await page.mouse.move(0, 0);
