@@ -99,6 +99,8 @@ export function recordFacets(rec) {
 
 /* --- records ------------------------------------------------------- */
 
+export { failureText };
+
 export function statusBadge(status) {
   const s = ['queued', 'fetching', 'ready', 'failed'].includes(status) ? status : 'queued';
   return h('span', { class: `badge badge-${s}` }, t(`status_${s}`));
@@ -132,11 +134,7 @@ export function recordCard(rec, opts) {
       }, tagLabel(facet, tag, opts.uiLang))));
     }
   }
-  const failed = rec.status === 'failed' && rec.error
-    ? h('p', { class: 'error-inline' }, t('failed_reason', {
-      code: String(rec.error.code || ''), message: String(rec.error.message || ''),
-    }))
-    : null;
+  const failed = rec.status === 'failed' && rec.error ? h('p', { class: 'error-inline' }, failureText(rec.error)) : null;
   return h('article', { class: 'card', data: { id: rec.id } },
     h(heading, { class: 'card-title' }, h('a', { href: recordHref(rec.id) }, String(title))),
     h('p', { class: 'meta' }, metaLine(rec), ' ', rec.status !== 'ready' ? statusBadge(rec.status) : null),
@@ -148,11 +146,39 @@ export function recordCard(rec, opts) {
 /* --- job progress --------------------------------------------------- */
 
 /**
+ * Where a record's newest request stands: 'queued', 'fetching', 'ready'
+ * or 'failed', with the failure. The record's `job` says while one is
+ * pending (queued, or running under a worker's lease); a ready record
+ * stays ready while it is read again, and how a refresh ended is in
+ * `last_refresh`; a first read also shows in `status`.
+ */
+export function jobPhase(rec, refresh = false) {
+  const job = rec?.job?.state;
+  if (job === 'running') return { phase: 'fetching', error: null };
+  if (job) return { phase: 'queued', error: null };
+  if (rec?.status === 'queued' || rec?.status === 'fetching') return { phase: rec.status, error: null };
+  if (refresh && rec?.last_refresh)
+    return { phase: rec.last_refresh.status === 'failed' ? 'failed' : 'ready', error: rec.last_refresh.error || null };
+  return { phase: rec?.status === 'failed' ? 'failed' : 'ready', error: rec?.error || null };
+}
+
+/** True while the record's newest request is still to end. */
+export function jobPending(rec) {
+  const { phase } = jobPhase(rec);
+  return phase === 'queued' || phase === 'fetching';
+}
+
+function failureText(error) {
+  return t('failed_reason', { code: String(error?.code || ''), message: String(error?.message || '') });
+}
+
+/**
  * The steps a job goes through, queued -> fetching -> ready | failed,
  * each marked when reached (with the time it was seen). update(rec)
- * moves it on; the element carries data-state = the current status.
+ * moves it on (a refresh's end is read from last_refresh); the element
+ * carries data-state = the current phase.
  */
-export function progressList() {
+export function progressList(refresh = false) {
   const steps = ['queued', 'fetching', 'done'];
   const items = {};
   const seen = {};
@@ -168,7 +194,7 @@ export function progressList() {
   const el = h('div', { class: 'progress', role: 'status', 'aria-live': 'polite' },
     h('h2', { id: label, class: 'progress-title' }, t('progress_label')), list, now);
   const update = (rec) => {
-    const st = ['queued', 'fetching', 'ready', 'failed'].includes(rec?.status) ? rec.status : 'queued';
+    const { phase: st, error } = jobPhase(rec, refresh);
     const at = steps.indexOf(st === 'ready' || st === 'failed' ? 'done' : st);
     el.dataset.state = st;
     steps.forEach((s, i) => {
@@ -186,9 +212,7 @@ export function progressList() {
       if (i === at) li.setAttribute('aria-current', 'step');
       else li.removeAttribute('aria-current');
     });
-    now.textContent = st === 'failed' && rec.error
-      ? t('failed_reason', { code: String(rec.error.code || ''), message: String(rec.error.message || '') })
-      : t('progress_now', { status: t(`status_${st}`) });
+    now.textContent = st === 'failed' && error ? failureText(error) : t('progress_now', { status: t(`status_${st}`) });
     now.classList.toggle('error', st === 'failed');
   };
   return { el, update };
@@ -204,7 +228,7 @@ export async function waitForJob(id, progress, signal) {
   for (;;) {
     const { data } = await api('GET', `/articles/${encodeURIComponent(id)}`, { signal });
     progress.update(data);
-    if (data.status === 'ready' || data.status === 'failed') return data;
+    if (!jobPending(data)) return data;
     await sleep(delay, signal);
     delay = Math.min(2000, Math.round(delay * 1.25));
   }

@@ -13,8 +13,8 @@ import { h, outLink, replace, uid } from './dom.js';
 import { formatDate, formatNumber, lang, languageName, t } from './i18n.js';
 import { safeArticleHtml } from './html.js';
 import {
-  browseHref, confirmDialog, errorBox, facetName, loadTagIndex, progressList, recordFacets,
-  tagLabel, waitForJob,
+  browseHref, confirmDialog, errorBox, facetName, failureText, jobPending, loadTagIndex,
+  progressList, recordFacets, tagLabel, waitForJob,
 } from './parts.js';
 import { splitTags } from './save.js';
 
@@ -169,13 +169,14 @@ function actionsBar(rec, ctx, rerender) {
 
   refresh.addEventListener('click', async () => {
     refresh.disabled = true;
-    const progress = progressList();
+    const progress = progressList(true);
     replace(out, h('p', {}, t('refreshing')), progress.el);
     try {
       const { data } = await api('POST', `${path}/refresh`, { signal: ctx.signal });
       progress.update(data);
-      await waitForJob(rec.id, progress, ctx.signal);
-      rerender(t('refreshed'));
+      const end = jobPending(data) ? await waitForJob(rec.id, progress, ctx.signal) : data;
+      const lr = end.last_refresh;
+      rerender(lr && lr.status === 'failed' ? t('refresh_failed', { reason: failureText(lr.error) }) : t('refreshed'));
     } catch (e) {
       out.append(errorBox(e) || '');
       refresh.disabled = false;
@@ -205,10 +206,12 @@ function actionsBar(rec, ctx, rerender) {
 function renderRecord(main, rec, ctx, rerender, note) {
   const keywords = Array.isArray(rec.keywords) ? rec.keywords.filter((k) => typeof k === 'string') : [];
   const failed = rec.status === 'failed' && rec.error
-    ? h('p', { class: 'error', role: 'alert' }, t('failed_reason', {
-      code: String(rec.error.code || ''), message: String(rec.error.message || ''),
-    }))
-    : null;
+    ? h('p', { class: 'error', role: 'alert' }, failureText(rec.error)) : null;
+  // a ready record whose last refresh failed is the last good version
+  const lr = rec.status === 'ready' && rec.last_refresh?.status === 'failed' ? rec.last_refresh : null;
+  const stale = lr ? h('p', { class: 'note' }, t('last_refresh_failed', {
+    at: formatDate(lr.at), reason: failureText(lr.error),
+  })) : null;
   replace(main,
     h('p', { class: 'back' }, h('a', { href: '#/' }, t('back_to_list'))),
     // on a wide screen the side column holds what is scanned (facts,
@@ -217,7 +220,7 @@ function renderRecord(main, rec, ctx, rerender, note) {
       h('div', { class: 'record-head' },
         h('h1', { tabindex: '-1' }, String(rec.title || rec.url || t('untitled'))),
         note ? h('p', { class: 'note', role: 'status' }, note) : null,
-        failed),
+        failed, stale),
       h('div', { class: 'record-side' },
         metaList(rec),
         actionsBar(rec, ctx, rerender),
@@ -238,7 +241,9 @@ export function renderRecordView(main, ctx, id) {
         api('GET', path, { query: { include: 'content,evidence' }, signal: ctx.signal }),
         loadTagIndex(ctx.signal).catch(() => null),
       ]);
-      if (data.status === 'queued' || data.status === 'fetching') {
+      // a first read still running: its progress, then the record (a
+      // refresh in progress shows the ready record as it stands)
+      if (jobPending(data) && data.status !== 'ready') {
         const progress = progressList();
         replace(main, h('h1', { tabindex: '-1' }, String(data.title || data.url || t('untitled'))), progress.el);
         progress.update(data);

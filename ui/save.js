@@ -8,7 +8,9 @@
 import { api } from './api.js';
 import { h, replace, safeHref, uid } from './dom.js';
 import { lang, t } from './i18n.js';
-import { browseHref, errorBox, progressList, recordCard, recordHref, waitForJob } from './parts.js';
+import {
+  browseHref, errorBox, jobPending, progressList, recordCard, recordHref, waitForJob,
+} from './parts.js';
 
 /** "a, b，c" -> ['a', 'b', 'c'] (commas of both widths, blanks dropped). */
 export function splitTags(s) {
@@ -55,8 +57,7 @@ export function renderSave(main, ctx) {
       progress.update(data);
       let rec = data;
       if (status === 200) out.append(h('p', { class: 'note' }, t('save_exists')));
-      if (rec.status !== 'ready' && rec.status !== 'failed')
-        rec = await waitForJob(rec.id, progress, ctx.signal);
+      if (jobPending(rec)) rec = await waitForJob(rec.id, progress, ctx.signal);
       out.append(
         recordCard(rec, { uiLang: lang(), headingLevel: 2, tagHref: (f, tg) => browseHref({ tag: `${f}:${tg}` }) }),
         h('p', {}, h('a', { href: recordHref(rec.id), class: 'open-record' }, t('open_record'))));

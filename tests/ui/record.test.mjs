@@ -128,6 +128,27 @@ test('record: refresh reads the page again (fetching while held, then ready)', a
   }
 }, { timeout: 60000 });
 
+test('record: a refresh that fails keeps the last good version and says why', async () => {
+  const [d, srv] = [await daemon(), await pages()];
+  const restore = srv.breakPath('/seed.html');
+  const { page, close } = await open(d, `#/articles/${shared.seedId}`, DESKTOP);
+  try {
+    await recordShown(page);
+    const summary = await page.$eval('.summary', (e) => e.textContent);
+    await page.click('button.action-refresh');
+    await until(page, () => /http_404/.test(document.querySelector('.record .note')?.textContent || ''));
+    eq(await page.$eval('.summary', (e) => e.textContent), summary, 'the last good version is still shown');
+    eq((await request(d.port, { path: `/articles/${shared.seedId}` })).json.status, 'ready', 'and still ready in the API');
+    restore();
+    await page.reload();
+    await recordShown(page);
+    ok(/http_404/.test(await page.$eval('.record .note', (e) => e.textContent)), 'a later visit says the last refresh failed');
+  } finally {
+    restore();
+    await close();
+  }
+}, { timeout: 60000 });
+
 test('record: edit client tags (PATCH /articles/{id}) where the daemon takes it', async () => {
   const d = await daemon();
   const path = `/articles/${shared.seedId}`;

@@ -5,7 +5,8 @@
 // carry markup and javascript: URLs (/hostile.html), and 404s. Any path
 // can be held: hold(path) makes its requests wait until the returned
 // release() is called, so a test can see a job sit in "fetching" for as
-// long as it needs, with no sleeps. Listens on 127.0.0.1 only.
+// long as it needs, with no sleeps; breakPath(path) makes it answer 404
+// (a refresh that fails). Listens on 127.0.0.1 only.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -57,9 +58,11 @@ async function startPages() {
     }
     return send(res, 404, 'text/html; charset=utf-8', '<html><body><h1>Not here</h1></body></html>');
   };
+  const broken = new Set();
   const srv = await fixture((req, res) => {
     const p = new URL(req.url, 'http://fixture').pathname;
     hits.set(p, (hits.get(p) || 0) + 1);
+    if (broken.has(p)) return send(res, 404, 'text/html; charset=utf-8', '<html><body>gone</body></html>');
     if (holds.has(p)) {
       if (!held.has(p)) held.set(p, []);
       held.get(p).push(() => serve(req, res));
@@ -78,6 +81,11 @@ async function startPages() {
       for (const go of held.get(p) || []) go();
       held.delete(p);
     };
+  };
+  /** Answer 404 for pathname p until the returned function is called. */
+  srv.breakPath = (p) => {
+    broken.add(p);
+    return () => broken.delete(p);
   };
   /** Resolves when a request for p is being held. */
   srv.waitHeld = (p) => new Promise((resolve) => {
