@@ -103,6 +103,9 @@ test('record on a phone: readable, the evidence opens with a tap, axe clean', as
     eq(await page.$eval(chip, (b) => b.getAttribute('aria-expanded')), 'true', 'tap opens the evidence');
     eq(await axe(page), [], 'axe: the record page on a phone');
     await shot(page, 'record-phone');
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    eq(await axe(page), [], 'axe: the record page on a phone, dark scheme');
+    await shot(page, 'record-phone-dark');
   } finally {
     await close();
   }

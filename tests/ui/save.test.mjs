@@ -34,8 +34,14 @@ test('skimd serves /ui/ with strict headers, / and /ui redirect to /ui/', async 
     ok(!/unsafe-inline|unsafe-eval|\*/.test(csp), `/ui/${f} CSP allows nothing loose: ${csp}`);
     eq(r.headers['x-content-type-options'], 'nosniff', `/ui/${f} X-Content-Type-Options`);
     eq(r.headers['referrer-policy'], 'no-referrer', `/ui/${f} Referrer-Policy`);
-    const again = await request(d.port, { path: `/ui/${f}`, headers: { 'If-None-Match': r.headers.etag } });
-    eq(again.status, 304, `/ui/${f} with its ETag`);
+    const etag = r.headers.etag;
+    ok(/^"[0-9a-z-]+"$/.test(etag || ''), `/ui/${f} ETag ${etag}`);
+    for (const [inm, want] of [[etag, 304], [`"other", ${etag}`, 304], [`W/${etag}`, 304], ['*', 304],
+      ['"other"', 200], [etag.slice(0, -2) + '"', 200]]) {
+      const again = await request(d.port, { path: `/ui/${f}`, headers: { 'If-None-Match': inm } });
+      eq(again.status, want, `/ui/${f} with If-None-Match: ${inm}`);
+      if (want === 304) eq(again.body.length, 0, '304 has no body');
+    }
   }
   const missing = await request(d.port, { path: '/ui/nothing.js' });
   eq(missing.status, 404, '/ui/nothing.js');
