@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "server/metrics.h"
+#include "server/version.h"
 #include "storage/store.h"
 
 void hdl_healthz(srv_request *r)
@@ -14,7 +15,8 @@ void hdl_healthz(srv_request *r)
                           "the database does not answer");
         return;
     }
-    srv_reply_json(r, 200, json_pack("{s:s, s:s}", "status", "ok", "database", "ok"));
+    srv_reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "database", "ok",
+                                     "version", SKIMD_VERSION));
 }
 
 void hdl_metrics(srv_request *r)
