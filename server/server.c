@@ -42,7 +42,7 @@ int srv_serve(const srv_config *cfg)
     srv_queue *queue = NULL;
     srv_http *http = NULL;
     srv_retag *retag = NULL;
-    char err[512], msg[2048];
+    char err[512], msg[4096];
     sigset_t sigs;
     int sig = 0, rc = 1;
 
@@ -97,9 +97,10 @@ int srv_serve(const srv_config *cfg)
         goto done;
     }
     snprintf(msg, sizeof msg,
-             "skimd %s listening on %s:%u, database %s, %d workers, %d jobs resumed%s",
+             "skimd %s listening on %s:%u, database %s, data %s, %d workers, %d jobs resumed%s",
              SKIMD_VERSION, cfg->listen_host, (unsigned)cfg->listen_port, cfg->db_path,
-             cfg->workers, recovered, cfg->allow_private ? ", SSRF guard OFF" : "");
+             cfg->data_dir, cfg->workers, recovered,
+             cfg->allow_private ? ", SSRF guard OFF" : "");
     log_line("start", msg);
     srv_queue_notify(queue);
 
