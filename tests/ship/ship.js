@@ -20,7 +20,9 @@ const SEED_URL = 'https://news.example.com/2023/07/03/seed.html';   // never fet
 const tmp = H.tmpDir('ship');
 
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd || ROOT, env: { ...process.env, ...(opts.env || {}) },
+  const env = { ...process.env, ...(opts.env || {}) };
+  if (opts.noBuildEnv) delete env.BUILD;      // `make test` exports BUILD=build to the suites
+  const r = spawnSync(cmd, args, { cwd: opts.cwd || ROOT, env,
     encoding: 'utf8', maxBuffer: 64 << 20, timeout: opts.timeout || 300000 });
   return { code: r.status, out: r.stdout || '', err: r.stderr || '', error: r.error };
 }
@@ -338,10 +340,10 @@ function flagsStamp() {
   const rel = mk('OPT=-O1 -g', 'DEVELOPER=0', '-B');
   const dev = mk('OPT=-O1 -g', 'DEVELOPER=1', '-B');
   R.ok(!/-Werror/.test(rel.out) && /-Werror/.test(dev.out), '-Werror only with DEVELOPER=1', rel.out + dev.out);
-  const paths = run('make', ['--no-print-directory', '-n', '-f', 'Makefile', 'SANITIZER=thread', 'DEVELOPER=1', 'build-tsan/server/config.o']);
+  const paths = run('make', ['--no-print-directory', '-n', '-f', 'Makefile', 'SANITIZER=thread', 'DEVELOPER=1', 'build-tsan/server/config.o'], { noBuildEnv: true });
   R.ok(/-fsanitize=thread/.test(paths.out) && /-o build-tsan\/server\/config\.o/.test(paths.out),
     'SANITIZER=thread builds in build-tsan/', paths.out + paths.err);
-  const asan = run('make', ['--no-print-directory', '-n', 'SANITIZER=address,undefined', 'all']);
+  const asan = run('make', ['--no-print-directory', '-n', 'SANITIZER=address,undefined', 'all'], { noBuildEnv: true });
   R.ok(/build-asan\/skimd/.test(asan.out) && !/build-tsan/.test(asan.out), 'SANITIZER=address,undefined builds in build-asan/');
   const tdeps = fs.readdirSync(path.join(ROOT, path.dirname(H.BIN), 'tests')).filter((x) => x.endsWith('.d'));
   R.ok(tdeps.length > 5, `unit tests have header dependency files (${tdeps.length})`);
