@@ -20,7 +20,7 @@
 # PIE, full RELRO).
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso
+PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso libpsl
 VERSION  := $(shell sed -n 's/^\#define SKIMD_VERSION "\(.*\)"$$/\1/p' server/version.h)
 
 ifneq ($(wildcard .git),)
@@ -85,7 +85,7 @@ ifneq ($(file < $(FLAGS)),$(FLAGS_NOW))
 $(shell mkdir -p $(BUILD))
 $(file > $(FLAGS),$(FLAGS_NOW))
 endif
-# The data directory has its own stamp: only server/config.o uses it.
+# The data directory has its own stamp: only server/main.o uses it.
 ifneq ($(file < $(BUILD)/.datadir),$(DATADIR))
 $(shell mkdir -p $(BUILD))
 $(file > $(BUILD)/.datadir,$(DATADIR))
@@ -101,8 +101,10 @@ $(BUILD)/%.o: %.c $(FLAGS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/server/config.o: CPPFLAGS += -DSKIMD_DATADIR='"$(DATADIR)"'
-$(BUILD)/server/config.o: $(BUILD)/.datadir
+# The install's data directory is compiled into the entry point only, so
+# that the package (mk/ship.mk) links the release library unchanged.
+$(BUILD)/server/main.o: CPPFLAGS += -DSKIMD_DATADIR='"$(DATADIR)"'
+$(BUILD)/server/main.o: $(BUILD)/.datadir
 
 # The contract is embedded in the binary, so GET /openapi.yaml always
 # describes the daemon that serves it.
@@ -122,7 +124,9 @@ $(BUILD)/libskimd.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/skimd: $(BUILD)/server/main.o $(BUILD)/libskimd.a
+# LIBSKIMD: `make deb` links build-deb/skimd against the release library
+LIBSKIMD ?= $(BUILD)/libskimd.a
+$(BUILD)/skimd: $(BUILD)/server/main.o $(LIBSKIMD)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libskimd.a $(FLAGS)

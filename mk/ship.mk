@@ -6,10 +6,11 @@
 #   make deb                                      build-deb/skimd_VERSION-1_ARCH.deb
 #
 # The binary looks for its data in $(DATADIR) (compiled in, so `make install
-# PREFIX=...` rebuilds server/config.o when the prefix changes) after
+# PREFIX=...` rebuilds server/main.o when the prefix changes) after
 # share/skimd/ beside its own folder, which also finds a tree staged with
-# DESTDIR. The package is built from its own folder, build-deb/, with
-# PREFIX=/usr, by scripts/build-deb.sh (dpkg-deb; no debhelper needed).
+# DESTDIR. The package is the release build (build/libskimd.a) linked with
+# its own server/main.o (PREFIX=/usr) in build-deb/, and assembled by
+# scripts/build-deb.sh (dpkg-deb; no debhelper needed).
 
 INSTALL    ?= install
 SYSCONFDIR ?= /etc
@@ -43,5 +44,6 @@ uninstall:
 DEB_BUILD := build-deb
 deb:
 	@./scripts/install-deps.sh
-	$(MAKE) BUILD=$(DEB_BUILD) PREFIX=/usr DEVELOPER=0 SANITIZER= $(DEB_BUILD)/skimd
+	$(MAKE) BUILD=build SANITIZER= build/libskimd.a
+	$(MAKE) BUILD=$(DEB_BUILD) LIBSKIMD=build/libskimd.a PREFIX=/usr SANITIZER= $(DEB_BUILD)/skimd
 	+./scripts/build-deb.sh $(DEB_BUILD) $(VERSION)

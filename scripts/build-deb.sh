@@ -27,9 +27,9 @@ out="$build/skimd_${version}-${revision}_${arch}.deb"
 rm -rf "$root" "$build/deb-shlibs"
 # SANITIZER= : a `make asan-test` passes SANITIZER down through MAKEFLAGS;
 # the package is always the release build
-make --no-print-directory -s BUILD="$build" PREFIX=/usr DEVELOPER=0 SANITIZER= \
+make --no-print-directory -s BUILD="$build" LIBSKIMD=build/libskimd.a PREFIX=/usr SANITIZER= \
     DESTDIR="$root" install >/dev/null
-make --no-print-directory -s BUILD="$build" PREFIX=/usr DEVELOPER=0 SANITIZER= \
+make --no-print-directory -s BUILD="$build" LIBSKIMD=build/libskimd.a PREFIX=/usr SANITIZER= \
     DESTDIR="$root" UNITDIR=/lib/systemd/system SYSCONFDIR=/etc install-systemd >/dev/null
 
 # Debian wants stripped binaries, compressed man pages and docs.

@@ -21,9 +21,14 @@
 
 #include "analyze/taxonomy.h"
 
-#ifndef SKIMD_DATADIR
-#define SKIMD_DATADIR "/usr/local/share/skimd"
-#endif
+/* The install's data directory, compiled into main.c (srv_config_set_datadir). */
+static const char *builtin_datadir = "/usr/local/share/skimd";
+
+void srv_config_set_datadir(const char *dir)
+{
+    if (dir && *dir)
+        builtin_datadir = dir;
+}
 
 int srv_parse_long(const char *s, long min, long max, long *out)
 {
@@ -234,6 +239,16 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->summary_sentences = (int)n;
         return 0;
     }
+    if (!strcmp(name, "lease-seconds")) {
+        if (srv_parse_long(v, 1, 3600, &n) != 0)
+            goto bad;
+        cfg->lease_seconds = (int)n;
+        return 0;
+    }
+    if (!strcmp(name, "skip-quick-check")) {
+        cfg->skip_quick_check = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
+        return 0;
+    }
     if (!strcmp(name, "allow-private")) {
         cfg->allow_private = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
         return 0;
@@ -263,6 +278,8 @@ static const char *const env_names[][2] = {
     {"SKIMD_RATE_LIMIT", "rate-limit"},
     {"SKIMD_ALLOW_PRIVATE", "allow-private"}, {"SKIMD_INSECURE_OPEN", "insecure-open"},
     {"SKIMD_API_KEY_FILE", "api-key-file"},
+    {"SKIMD_LEASE_SECONDS", "lease-seconds"},
+    {"SKIMD_SKIP_QUICK_CHECK", "skip-quick-check"},
 };
 
 /* 1 when dir/taxonomy.json can be read. */
@@ -294,12 +311,12 @@ static int find_data_dir(srv_config *cfg, char *err, size_t errlen)
             }
         }
     }
-    if (has_taxonomy(SKIMD_DATADIR))
-        return copy_str(cfg->data_dir, sizeof cfg->data_dir, SKIMD_DATADIR) ? -1 : 0;
+    if (has_taxonomy(builtin_datadir))
+        return copy_str(cfg->data_dir, sizeof cfg->data_dir, builtin_datadir) ? -1 : 0;
     snprintf(err, errlen,
              "no data directory: no taxonomy.json in data/ or share/skimd/ beside %s, nor in "
-             SKIMD_DATADIR "; name one with --data-dir DIR (SKIMD_DATA_DIR)",
-             n > 0 ? exe : "the binary's folder");
+             "%s; name one with --data-dir DIR (SKIMD_DATA_DIR)",
+             n > 0 ? exe : "the binary's folder", builtin_datadir);
     return -1;
 }
 
@@ -412,6 +429,7 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->per_ip_conn_limit = 256;
     cfg->rate_limit = 0;
     cfg->summary_sentences = 3;
+    cfg->lease_seconds = 30;
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
         const char *v = getenv(env_names[i][0]);
@@ -448,6 +466,10 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
         }
         if (!strcmp(name, "insecure-open") && !eq) {
             cfg->insecure_open = 1;
+            continue;
+        }
+        if (!strcmp(name, "skip-quick-check") && !eq) {
+            cfg->skip_quick_check = 1;
             continue;
         }
         if (eq) {
@@ -487,7 +509,7 @@ void srv_config_usage(const char *prog)
            "  --http-threads N         HTTP thread pool, 4 [SKIMD_HTTP_THREADS]\n"
            "  --taxonomy PATH          tag taxonomy, DATA_DIR/taxonomy.json [SKIMD_TAXONOMY]\n"
            "  --data-dir PATH          shipped data; default: data/ or share/skimd/ beside\n"
-           "                           the binary's folder, else " SKIMD_DATADIR "\n"
+           "                           the binary's folder, else %s\n"
            "                           [SKIMD_DATA_DIR]\n"
            "  --api-key KEY            writes need 'Authorization: Bearer KEY'; repeatable\n"
            "                           [SKIMD_API_KEY, comma list]\n"
@@ -506,9 +528,12 @@ void srv_config_usage(const char *prog)
            "                           [SKIMD_PER_IP_CONNECTION_LIMIT]\n"
            "  --rate-limit N           requests/s per client IP (burst 2N), 0 = off\n"
            "                           [SKIMD_RATE_LIMIT]\n"
-           "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n\n"
+           "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n"
+           "  --lease-seconds S        job lease, renewed while working, 30 [SKIMD_LEASE_SECONDS]\n"
+           "  --skip-quick-check       no integrity check of the database at start\n"
+           "                           [SKIMD_SKIP_QUICK_CHECK]\n\n"
            "signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the taxonomy.\n"
            "exit status: 0 clean stop, 1 start-up or runtime failure, 2 bad flags.\n"
            "See skimd(1).\n",
-           prog, prog, prog, prog, prog);
+           prog, prog, prog, prog, prog, builtin_datadir);
 }

@@ -35,6 +35,8 @@ typedef struct srv_config {
     unsigned per_ip_conn_limit;  /* concurrent connections per client IP, 0 = off */
     unsigned rate_limit;         /* requests/s per client IP (burst = 2x), 0 = off */
     int summary_sentences;
+    int lease_seconds;           /* job lease time; renewed every third of it */
+    int skip_quick_check;        /* 1 = no PRAGMA quick_check at start */
     char env_lists[3][2048];     /* storage for lists split from env vars */
     char key_store[4096];        /* keys read from --api-key-file, NUL-separated */
     size_t key_store_len;
@@ -46,11 +48,16 @@ typedef struct srv_config {
  * no --data-dir the first of these holding taxonomy.json is used:
  * data/ beside the binary's folder (the build tree: build/skimd ->
  * data/), share/skimd beside it (an install tree, also one staged with
- * DESTDIR or moved), then the compiled-in SKIMD_DATADIR
- * ($(PREFIX)/share/skimd). On a bad flag, value or file writes a message
+ * DESTDIR or moved), then the install's own data directory
+ * (srv_config_set_datadir). On a bad flag, value or file writes a message
  * into err and returns -1. */
 int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
                     char *err, size_t errlen);
+
+/* The install's data directory ($(PREFIX)/share/skimd, compiled into
+ * main.c so that only the entry point differs between installs); borrowed,
+ * must outlive the process. Default /usr/local/share/skimd. */
+void srv_config_set_datadir(const char *dir);
 
 /* What `serve` needs beyond srv_config_load: --listen's host name is
  * resolved (once: listen_host becomes numeric), and a non-loopback

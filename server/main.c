@@ -15,6 +15,10 @@
 #include "server/server.h"
 #include "server/version.h"
 
+#ifndef SKIMD_DATADIR
+#define SKIMD_DATADIR "/usr/local/share/skimd"     /* the Makefile sets $(DATADIR) */
+#endif
+
 /* 1 when one of argv[from..argc) asks for help. */
 static int wants_help(int argc, char **argv, int from)
 {
@@ -60,6 +64,8 @@ int main(int argc, char **argv)
     static srv_config cfg;
     char err[1024];
     int first = 1;
+
+    srv_config_set_datadir(SKIMD_DATADIR);
 
     if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") ||
                      !strcmp(argv[1], "version"))) {
