@@ -10,4 +10,7 @@
  * 1 on usage or system errors. */
 int cli_analyze(const srv_config *cfg, const char *source, const char *page_url);
 
+/* Print `skimd analyze --help` to stdout. */
+void cli_analyze_usage(const char *prog);
+
 #endif
