@@ -24,6 +24,9 @@ typedef struct extract_article {
     char *canonical_url;  /* absolute */
     char *image_url;      /* lead image, absolute */
     char *description;
+    char *content_html;     /* the article as sanitized HTML (allow-listed
+                               elements, absolute links and images), or NULL */
+    char *content_markdown; /* the same as CommonMark, or NULL */
     long word_count;      /* words of text; each CJK character counts one */
 } extract_article;
 

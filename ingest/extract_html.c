@@ -440,6 +440,7 @@ void ex_doc_release(ex_doc *doc)
 {
     if (!doc)
         return;
+    ex_marks_release(&doc->marks);
     ex_arena_release(&doc->arena);
     memset(doc, 0, sizeof *doc);
 }

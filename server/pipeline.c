@@ -73,6 +73,8 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
         set_string_or_null(record, "image_url", art.image_url) ||
         set_string_or_null(record, "description", art.description) ||
         set_string_or_null(record, "content", art.text) ||
+        set_string_or_null(record, "content_html", art.content_html) ||
+        set_string_or_null(record, "content_markdown", art.content_markdown) ||
         json_object_set_new(record, "word_count", json_integer(art.word_count))) {
         pipeline_error_set(err, "internal", "out of memory while building the record");
         goto done;
