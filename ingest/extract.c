@@ -178,6 +178,8 @@ extract_status extract_article_from_html(const char *html, size_t len,
                        out->description, out->content_html, out->content_markdown };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         keep_valid_utf8(fields[i]);
+    for (char **p = out->authors; p && *p; p++)
+        keep_valid_utf8(*p);
     if (!out->text[0]) {
         st = EXTRACT_EMPTY;
         goto done;
@@ -208,5 +210,8 @@ void extract_article_release(extract_article *a)
     free(a->description);
     free(a->content_html);
     free(a->content_markdown);
+    for (char **p = a->authors; p && *p; p++)
+        free(*p);
+    free(a->authors);
     memset(a, 0, sizeof *a);
 }

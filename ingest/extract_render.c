@@ -544,7 +544,16 @@ static void close_entry(render *r, rnode *e)
             size_t from = e->html_at, to = r->html.len;
             while (to > from && r->html.buf[to - 1] == '\n')
                 to--;
-            ex_buf_put(&r->md, r->html.buf + from, to - from);
+            /* one line: a blank line (a <pre> inside) would end the block */
+            for (size_t k = from; k < to; k++) {
+                size_t run = k;
+                while (run < to && r->html.buf[run] != '\n')
+                    run++;
+                ex_buf_put(&r->md, r->html.buf + k, run - k);
+                if (run < to)
+                    put(&r->md, "&#10;");
+                k = run;
+            }
             md_sep(r, 2);
         }
     } else if (!strcmp(t, "pre")) {

@@ -19,7 +19,8 @@ typedef struct pipeline_error {
 } pipeline_error;
 
 /* Read the page in `bytes` (as fetched: any charset) and set the article
- * fields on `record` (borrowed): title, site_name, author, published_at,
+ * fields on `record` (borrowed): title, site_name, author, authors (a list,
+ * author is its first), published_at,
  * modified_at, canonical_url, image_url, description, word_count, content,
  * content_html, content_markdown, and the analysis fields of analyze_article().
  * content_type and url may be NULL. When terms is not NULL it receives

@@ -6,6 +6,7 @@
  *   content_type  HTTP Content-Type given to the decoder (optional)
  *   url           page URL given to the extractor (optional)
  *   charset       charset the decoder must choose (optional)
+ *   authors       the list, in order (author must be its first)
  *   title, author, published_at, modified_at, site_name, language,
  *   canonical_url, image_url, description: exact value, or null for
  *                 "must be absent"; a key left out is not checked
@@ -158,6 +159,18 @@ static void run_case(const char *name)
         check_field(name, exp, "title", a.title);
         check_field(name, exp, "author", a.author);
         check_field(name, exp, "published_at", a.published_at);
+        json_t *want_authors = json_object_get(exp, "authors");
+        if (want_authors) {
+            size_t k = 0;
+            for (; a.authors && a.authors[k]; k++)
+                if (k >= json_array_size(want_authors) ||
+                    strcmp(a.authors[k], json_string_value(json_array_get(want_authors, k))))
+                    fail_msg("%s: authors[%zu] is \"%s\"", name, k, a.authors[k]);
+            if (k != json_array_size(want_authors))
+                fail_msg("%s: %zu authors, want %zu", name, k, json_array_size(want_authors));
+            if (k && strcmp(a.author, a.authors[0]))
+                fail_msg("%s: author is not the first of authors", name);
+        }
         check_field(name, exp, "modified_at", a.modified_at);
         check_field(name, exp, "site_name", a.site_name);
         check_field(name, exp, "language", a.language);
