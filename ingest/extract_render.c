@@ -297,13 +297,14 @@ static void md_put(render *r, const char *s)
     r->md_space = 0;
 }
 
-/* "](url)" closing a Markdown link or image: no space, parenthesis or
- * angle bracket in the destination (percent-encoded). */
+/* "](url)" closing a Markdown link or image: no space, parenthesis,
+ * bracket, backtick (it would open a code span) or backslash in the
+ * destination (percent-encoded). */
 static void md_url(render *r, const char *u)
 {
     md_put(r, "](");
     for (const char *p = u; p && *p && !r->md_mute; p++) {
-        if (*p == ' ' || *p == '(' || *p == ')' || *p == '<' || *p == '>') {
+        if ((unsigned char)*p <= ' ' || strchr("()<>`[]\\\"{}|^", *p)) {
             char enc[4];
             snprintf(enc, sizeof enc, "%%%02X", (unsigned char)*p);
             put(&r->md, enc);
