@@ -65,6 +65,15 @@ static const route routes[] = {
      {{"GET", hdl_metrics, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
     {"/openapi.yaml", NULL, "openapi", "GET, HEAD, OPTIONS",
      {{"GET", hdl_openapi, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    /* the web page (handlers/ui.c) */
+    {"/", NULL, "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_redirect, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/ui", NULL, "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_redirect, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/ui/", NULL, "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_index, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/ui/", "", "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_file_get, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
 };
 
 /* Query strings larger than these are refused (431) before libmicrohttpd
@@ -647,7 +656,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->wait_requested = 0;
     r->was_resumed = r->resumed;
     r->resumed = 0;
+    if (h->app->swap_lock)
+        pthread_rwlock_rdlock(h->app->swap_lock);
     dispatch(r);
+    if (h->app->swap_lock)
+        pthread_rwlock_unlock(h->app->swap_lock);
     if (r->wait_requested) {
         store *st = store_for_thread();
         MHD_suspend_connection(conn);

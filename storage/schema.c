@@ -189,7 +189,15 @@ static const char *const migrations[] = {
      "  word_count = NULL, content = NULL, sort_time = created_at,"
      "  tags = CASE WHEN user_tags = '[]' THEN '{}' ELSE json_object('user', json(user_tags)) END"
      "  WHERE status = 'failed';"),
-    /* 6 -> 7 (issue 12): no query scans the table. The index gains a
+    /* 6 -> 7: the article's authors as a list (author stays the first)
+     * and its structure as sanitized HTML and Markdown (ingest/
+     * extract_render.c). Records stored before have their one author as
+     * the list and no HTML or Markdown until they are read again. */
+    ("ALTER TABLE articles ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';"   /* JSON array */
+     "ALTER TABLE articles ADD COLUMN content_html TEXT;"
+     "ALTER TABLE articles ADD COLUMN content_markdown TEXT;"
+     "UPDATE articles SET authors = json_array(author) WHERE author IS NOT NULL;"),
+    /* 7 -> 8 (issue 12): no query scans the table. The index gains a
      * column of each article's distinct CJK characters (a lone character
      * is a token look-up, storage/fts_text.c), and GET /tags reads
      * tag_counts, kept by triggers in the very statements that change
