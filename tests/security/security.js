@@ -254,8 +254,10 @@ async function dnsOffThread(db) {
     const names = new Set(ns.queries.map((q) => q.name).filter((n) => /^n\d+\.never\.test$/.test(n)));
     R.ok(names.size === 50, 'every parked POST asked the DNS server', `${names.size} names asked`);
     const answers = await Promise.all(posts);
-    R.ok(answers.every((a) => a.status === 202 && a.json && a.json.status === 'queued'),
-      'after the DNS deadline each POST is queued (202)', [...new Set(answers.map((a) => a.status))].join(','));
+    // queued, or already claimed by the worker that another POST woke
+    R.ok(answers.every((a) => a.status === 202 && a.json && ['queued', 'fetching'].includes(a.json.status)),
+      'after the DNS deadline each POST is accepted (202, queued or fetching)',
+      [...new Set(answers.map((a) => `${a.status} ${a.json && a.json.status}`))].join(','));
     console.log(`info dns: ${polls.length} polls while 50 lookups hung, slowest ${worst} ms; `
       + `POSTs answered after ${Date.now() - started} ms`);
     // the worker's own lookup meets the same silence: a `dns` failure
