@@ -26,7 +26,7 @@ typedef struct res {
     size_t end;      /* end of the expression */
 } res;
 
-static long days_from_civil(int y, int m, int d)
+long date_days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;
     long era = (y >= 0 ? y : y - 399) / 400;
@@ -58,7 +58,7 @@ static int month_len(int y, int m)
     return m == 2 ? 28 + leap : ml[m - 1];
 }
 
-static long anchor_days(const date_anchor *a) { return days_from_civil(a->y, a->m, a->d); }
+static long anchor_days(const date_anchor *a) { return date_days_from_civil(a->y, a->m, a->d); }
 
 /* cost of a candidate date relative to the anchor: past preferred */
 static long cost(long diff) { return diff > 0 ? 3 * diff : -diff; }
@@ -70,7 +70,7 @@ static int pick_year(const date_anchor *a, int m, int d)
     long bestc = -1, ad = anchor_days(a);
     for (int y = a->y - 1; y <= a->y + 1; y++) {
         int dd = d ? (d <= month_len(y, m) ? d : month_len(y, m)) : 15;
-        long c = cost(days_from_civil(y, m, dd) - ad);
+        long c = cost(date_days_from_civil(y, m, dd) - ad);
         if (bestc < 0 || c < bestc) {
             bestc = c;
             best = y;
@@ -340,7 +340,7 @@ static int try_zh(const char *s, size_t len, size_t i, const date_anchor *a, res
             int mm = a->y * 12 + (a->m - 1) + dm, y = mm / 12, m = mm % 12 + 1;
             if (v > month_len(y, m))
                 continue;
-            long c = cost(days_from_civil(y, m, v) - ad);
+            long c = cost(date_days_from_civil(y, m, v) - ad);
             if (bestc < 0 || c < bestc) {
                 bestc = c;
                 *r = (res){G_DAY, y, m, v, 0, 0, e + n};
@@ -530,7 +530,7 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
         else {
             long ad = anchor_days(a);
             year = a->y;
-            long dd = days_from_civil(year, mon, day ? day : 1) - ad;
+            long dd = date_days_from_civil(year, mon, day ? day : 1) - ad;
             if (rel == -1 && (dd >= 0 || (!day && mon == a->m)))
                 year--;
             if (rel == 1 && dd <= 0)
@@ -569,11 +569,11 @@ static int format(const res *r, char *out, size_t cap)
     case G_SPAN: n = snprintf(out, cap, "%04d/%04d", r->y, r->y2); break;
     default: {
         /* ISO week: the week's Thursday decides the year */
-        long day = days_from_civil(r->y, r->m, r->d);
+        long day = date_days_from_civil(r->y, r->m, r->d);
         long thu = day + 4 - iso_wday(day);
         int ty, tm, td;
         civil_from_days(thu, &ty, &tm, &td);
-        long week = (thu - days_from_civil(ty, 1, 1)) / 7 + 1;
+        long week = (thu - date_days_from_civil(ty, 1, 1)) / 7 + 1;
         n = snprintf(out, cap, "%04d-W%02ld", ty, week);
     }
     }

@@ -33,4 +33,8 @@ int date_anchor_parse(const char *s, date_anchor *a);
  * NULL or have y == 0. Returns 1 and fills *m, or 0 when there is none. */
 int date_find(const char *s, size_t len, const date_anchor *anchor, date_match *m);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (negative before);
+ * m 1..12, d 1..31, not checked. */
+long date_days_from_civil(int y, int m, int d);
+
 #endif
