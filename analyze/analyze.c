@@ -56,6 +56,10 @@ int analyze_ctx_new(const analyze_config *cfg, analyze_ctx **out,
      * message (file and line). */
     if (tag_taxonomy_load(path, &ctx->taxonomy, err, errlen) != 0)
         goto fail;
+    char stats[1024];
+    n = snprintf(stats, sizeof stats, "%s/cue-stats.tsv", dir);
+    if (n < 0 || (size_t)n >= sizeof stats || tag_taxonomy_load_stats(ctx->taxonomy, stats, err, errlen) != 0)
+        goto fail;
     if (text_ctx_new(dir, NULL, &ctx->text, err, errlen) != 0)
         goto fail;
     /* its Chinese terms go into the segmenter's lexicon: never cut */

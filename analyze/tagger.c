@@ -22,12 +22,17 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define RELATIVE_MIN 0.15      /* of the facet's best score */
 #define TITLE_FACTOR 1.5      /* evidence in the title confirms the body */
 #define EVENT_BONUS 2.0       /* named in one of the article's key events */
 #define MAX_TERMS 6           /* evidence terms shown per tag */
 #define LEAD_MIN_BYTES 300    /* the lead: the first 15% of the body, at least this */
+#define TITLE_CUE 2.0         /* a cue in the title counts this much */
+#define LEAD_CUE 1.5          /* ... in the lead */
+#define WEAK_FACTOR 0.5       /* a weak term's weight, when it counts at all */
+#define PHRASE_CUE 1.5        /* a cue of several words is less ambiguous than one word */
 
 typedef struct tag_acc {
     int names;                /* name occurrences in the body */
@@ -38,6 +43,9 @@ typedef struct tag_acc {
     int suppressed;           /* an ancestor of a better-evidenced kept tag */
     unsigned quarters;        /* bit mask of body quarters with a name */
     double cue;               /* sum of cue weight * min(count, 3) */
+    double weak;              /* the same for weak (measured ambiguous) names and cues */
+    const char *weak_terms[MAX_TERMS]; /* shown only when the weak evidence counts */
+    size_t n_weak_terms;
     double own;               /* score from its own evidence */
     double score;             /* final score */
     const char *terms[MAX_TERMS];
@@ -62,16 +70,109 @@ int tag_prefer_zh(const char *declared, const char *title, const char *text)
     return han > latin;
 }
 
-static void add_term(tag_acc *a, const char *term)
+static void add_to(const char **v, size_t *n, const char *term)
 {
-    for (size_t i = 0; i < a->n_terms; i++)
-        if (a->terms[i] == term || !strcmp(a->terms[i], term))
+    for (size_t i = 0; i < *n; i++)
+        if (v[i] == term || !strcmp(v[i], term))
             return;
-    if (a->n_terms < MAX_TERMS)
-        a->terms[a->n_terms++] = term;
+    if (*n < MAX_TERMS)
+        v[(*n)++] = term;
 }
 
+static void add_term(tag_acc *a, const char *term) { add_to(a->terms, &a->n_terms, term); }
+
 enum { IN_BODY, IN_TITLE, IN_EVENTS };
+
+static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+/* Does the text at `at` (in the cased text t) begin a sentence, so that
+ * its capital says nothing? Start of text, or after . ! ? : ; a quote, a
+ * bracket or a dash. */
+static int sentence_start(const char *t, size_t at)
+{
+    while (at > 0 && t[at - 1] == ' ')
+        at--;
+    if (at == 0)
+        return 1;
+    unsigned char c = (unsigned char)t[at - 1];
+    if (strchr(".!?:;\"'(-", c))
+        return 1;
+    /* — “ ‘ ” ’ end in 0x94 0x9C 0x98 0x9D 0x99 after E2 80 */
+    return at >= 3 && (unsigned char)t[at - 3] == 0xE2 && (unsigned char)t[at - 2] == 0x80 &&
+           (c == 0x94 || c == 0x9C || c == 0x98 || c == 0x9D || c == 0x99);
+}
+
+/* Most of its words capitalised (wire and AG headlines): case says nothing. */
+static int title_cased(const char *t)
+{
+    int words = 0, caps = 0;
+    for (size_t i = 0; t[i]; i++)
+        if (is_alpha((unsigned char)t[i]) && (i == 0 || !is_alpha((unsigned char)t[i - 1]))) {
+            words++;
+            caps += is_upper((unsigned char)t[i]);
+        }
+    return words >= 3 && caps * 10 >= words * 6;
+}
+
+/* The case rule for Latin terms, on the text's own case (cased[start..end)):
+ * a term written with capitals (a name: "Total", "Shell", "BP") matches
+ * only as written, and a capitalised one-word name not at all where a
+ * capital is no evidence (sentence start, a title-cased headline); a term
+ * written in lower case ("bonds", "orange", "season") does not match a
+ * capitalised word inside a sentence (Barry Bonds, the Orange Bowl). */
+static int case_ok(const char *cased, size_t start, size_t end, const char *term, int caps_free)
+{
+    if (!is_alpha((unsigned char)term[0]))
+        return 1;
+    const char *sfc = cased + start;
+    size_t n = end - start, upper = 0;
+    for (const char *c = term; *c; c++)
+        upper += is_upper((unsigned char)*c);
+    if (upper > 0) {
+        if (strlen(term) != n || strncmp(sfc, term, n))
+            return caps_free && upper > 1 && !strncasecmp(sfc, term, n);   /* "Opec" for OPEC */
+        return 1;
+    }
+    if (!is_upper((unsigned char)sfc[0]) || caps_free || sentence_start(cased, start))
+        return 1;
+    size_t w = 0;   /* an all-capitals word ("COL FB") is shouting, not a name */
+    while (w < n && is_alpha((unsigned char)sfc[w]) && is_upper((unsigned char)sfc[w]))
+        w++;
+    return w > 1 && (w == n || !is_alpha((unsigned char)sfc[w]));
+}
+
+int tag_find_terms(const tag_taxonomy *tx, const char *s, int is_title, tag_hit **out, size_t *n_out,
+                   size_t *norm_len)
+{
+    size_t nlen = 0, nh = 0, clen = 0, w = 0;
+    tag_hit *hits = NULL;
+    size_t len = strnlen(s, TAG_MAX_TEXT_BYTES);   /* longer texts: their first 2 MiB */
+    if (len == TAG_MAX_TEXT_BYTES)
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;   /* not inside a character */
+    char *norm = tag_normalize(s, len, &nlen), *cased = tag_normalize_cased(s, len, &clen);
+    int rc = -1;
+    *out = NULL;
+    *n_out = 0;
+    if (!norm || !cased || tag_match(tx, norm, nlen, &hits, &nh, 0) != 0)
+        goto done;
+    int aligned = clen == nlen, caps_free = is_title && title_cased(cased);
+    for (size_t i = 0; i < nh; i++)
+        if (!aligned || case_ok(cased, hits[i].start, hits[i].end, hits[i].term, caps_free))
+            hits[w++] = hits[i];
+    *out = hits;
+    *n_out = w;
+    if (norm_len)
+        *norm_len = nlen;
+    hits = NULL;
+    rc = 0;
+done:
+    free(norm);
+    free(cased);
+    free(hits);
+    return rc;
+}
 
 /* Match `s` and add its hits to acc; `where` (IN_*) selects how they count. */
 static int collect(const tag_taxonomy *tx, const char *s, int where,
@@ -79,29 +180,35 @@ static int collect(const tag_taxonomy *tx, const char *s, int where,
 {
     size_t nlen = 0, nh = 0;
     tag_hit *hits = NULL;
-    size_t len = strnlen(s, TAG_MAX_TEXT_BYTES);   /* longer texts: their first 2 MiB */
-    if (len == TAG_MAX_TEXT_BYTES)
-        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-            len--;   /* not inside a character */
-    char *norm = tag_normalize(s, len, &nlen);
-    int rc = -1;
-    if (!norm || tag_match(tx, norm, nlen, &hits, &nh, 0) != 0)
-        goto done;
+    if (tag_find_terms(tx, s, where == IN_TITLE, &hits, &nh, &nlen) != 0)
+        return -1;
     size_t lead = nlen * 15 / 100;
     if (lead < LEAD_MIN_BYTES)
         lead = LEAD_MIN_BYTES;
     for (size_t i = 0; i < nh; i++) {
         tag_acc *a = &acc[hits[i].tag];
         int in_title = where == IN_TITLE;
+        int weak = tag_pattern_weak(tx, hits[i].pattern);
         if (where == IN_EVENTS) {
-            if (hits[i].kind == TAG_HIT_NAME)
+            if (hits[i].kind == TAG_HIT_NAME && !weak)
                 a->event = 1;
+            continue;
+        }
+        if (weak) {   /* counted at scoring time, and only beside other evidence */
+            unsigned *c = &cue_count[hits[i].pattern];
+            if (*c < 3)
+                a->weak += hits[i].kind == TAG_HIT_CUE ? hits[i].weight : 1.0;
+            (*c)++;
+            add_to(a->weak_terms, &a->n_weak_terms, hits[i].term);
             continue;
         }
         if (hits[i].kind == TAG_HIT_CUE) {
             unsigned *c = &cue_count[hits[i].pattern];
+            double w = hits[i].weight * (in_title ? TITLE_CUE : hits[i].start < lead ? LEAD_CUE : 1.0);
+            if (strchr(hits[i].term, ' '))
+                w *= PHRASE_CUE;
             if (*c < 3)
-                a->cue += hits[i].weight * (in_title ? 2.0 : 1.0);
+                a->cue += w;
             if (in_title)
                 a->title_cue = 1;
             (*c)++;
@@ -116,11 +223,8 @@ static int collect(const tag_taxonomy *tx, const char *s, int where,
         }
         add_term(a, hits[i].term);
     }
-    rc = 0;
-done:
-    free(norm);
     free(hits);
-    return rc;
+    return 0;
 }
 
 static int popcount4(unsigned m)
@@ -161,6 +265,11 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
             s += 1.5;
         if (a->event && (a->names > 0 || a->title))
             s += EVENT_BONUS;
+        if (a->weak > 0 && s + a->cue > 0) {   /* weak terms support, never found a tag */
+            a->cue += WEAK_FACTOR * a->weak;
+            for (size_t k = 0; k < a->n_weak_terms; k++)
+                add_term(a, a->weak_terms[k]);
+        }
         if (a->cue > 0)
             s += 2.0 * log2(1.0 + a->cue);
         if (a->title || a->title_cue)

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "analyze/analyze.h"
+#include "tools/eval_labels.h"
 #include "tools/eval_page.h"
 
 static int verbose;
@@ -27,63 +28,13 @@ static int half = -1;   /* -1 all, 0 even lines, 1 odd lines */
 
 /* ---- topics-agnews ---- */
 
-static const char *const AG_CLASS[] = {"World", "Sports", "Business", "Sci/Tech"};
-
-/* taxonomy id -> AG classes (first listed first), README's table */
-static const struct { const char *id; const char *cls; } AG_MAP[] = {
-    {"government", "World"}, {"defense", "World"}, {"legal", "World"}, {"publicsafety", "World"},
-    {"sports", "Sports"}, {"football", "Sports"}, {"basketball", "Sports"}, {"tennis", "Sports"},
-    {"finance", "Business"}, {"fintech", "Business"}, {"bank", "Business"}, {"securities", "Business"},
-    {"insurance", "Business"}, {"economy", "Business"}, {"retail", "Business"},
-    {"manufacturing", "Business"}, {"energy", "Business"}, {"realestate", "Business"},
-    {"transport", "Business"}, {"aviation", "Business"}, {"logistics", "Business"},
-    {"tourism", "Business"}, {"food", "Business"}, {"agriculture", "Business"}, {"auto", "Business"},
-    {"chemicals", "Business"}, {"steel", "Business"}, {"mining", "Business"},
-    {"advertising", "Business"}, {"media", "Business"}, {"fashion", "Business"},
-    {"internet", "Sci/Tech"}, {"ai", "Sci/Tech"}, {"software", "Sci/Tech"}, {"semis", "Sci/Tech"},
-    {"electronics", "Sci/Tech"}, {"telecom", "Sci/Tech"}, {"games", "Sci/Tech"},
-    {"science", "Sci/Tech"}, {"space", "Sci/Tech"},
-    {"ecommerce", "Sci/Tech|Business"}, {"pharma", "Business|Sci/Tech"},
-    {"biotech", "Sci/Tech|Business"}, {"healthcare", "Sci/Tech|Business"},
-    {"environment", "Sci/Tech|World"},
-};
-
-static const char *ag_classes(const char *id)
-{
-    for (size_t i = 0; i < sizeof AG_MAP / sizeof *AG_MAP; i++)
-        if (!strcmp(AG_MAP[i].id, id))
-            return AG_MAP[i].cls;
-    return NULL;
-}
-
-static int has_class(const char *classes, const char *cls)
-{
-    size_t n = strlen(cls);
-    for (const char *p = classes; p && *p;) {
-        const char *e = strchr(p, '|');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && !strncmp(p, cls, n))
-            return 1;
-        p = e ? e + 1 : NULL;
-    }
-    return 0;
-}
-
-static int class_index(const char *cls)
-{
-    for (int k = 0; k < 4; k++)
-        if (!strncmp(AG_CLASS[k], cls, strlen(AG_CLASS[k])))
-            return k;
-    return -1;
-}
-
 typedef struct ag_score { int n, top, any, top_world, conf[4][6]; } ag_score;
 
 static void ag_one(const analyze_ctx *ctx, json_t *it, json_t *rec, ag_score *s)
 {
     const char *gold = json_string_value(json_object_get(it, "label"));
-    int g = gold ? class_index(gold) : -1;
-    if (g < 0 || strcmp(AG_CLASS[g], gold))
+    int g = gold ? eval_class_index(gold) : -1;
+    if (g < 0 || strcmp(EVAL_AG_CLASS[g], gold))
         return;
     json_t *tags = json_object_get(json_object_get(rec, "tags"), "industry");
     size_t i;
@@ -95,14 +46,14 @@ static void ag_one(const analyze_ctx *ctx, json_t *it, json_t *rec, ag_score *s)
         if (!label)
             continue;
         eval_label_id(ctx, rec, "industry", label, id, sizeof id);
-        const char *cls = ag_classes(id);
+        const char *cls = eval_ag_classes(id);
         if (i == 0) {
-            top = cls && has_class(cls, gold);
-            col = cls ? class_index(cls) : 4;
+            top = cls && eval_has_class(cls, gold);
+            col = cls ? eval_class_index(cls) : 4;
             if (verbose && !top)
                 printf("  miss %s: %s -> %s\n", gold, json_string_value(json_object_get(it, "title")), id);
         }
-        any |= cls && has_class(cls, gold);
+        any |= cls && eval_has_class(cls, gold);
     }
     if (json_array_size(tags) == 0 && verbose)
         printf("  none %s: %s\n", gold, json_string_value(json_object_get(it, "title")));
@@ -123,96 +74,37 @@ static void ag_print(const ag_score *s)
     printf("  confusion (gold \\ first id): %-9s %-9s %-9s %-9s %-6s %-6s\n", "World", "Sports", "Business",
            "Sci/Tech", "other", "none");
     for (int g = 0; g < 4; g++)
-        printf("  %-28s %-9d %-9d %-9d %-9d %-6d %-6d\n", AG_CLASS[g], s->conf[g][0], s->conf[g][1],
+        printf("  %-28s %-9d %-9d %-9d %-9d %-6d %-6d\n", EVAL_AG_CLASS[g], s->conf[g][0], s->conf[g][1],
                s->conf[g][2], s->conf[g][3], s->conf[g][4], s->conf[g][5]);
 }
 
 /* ---- industries-reuters ---- */
-
-/* class -> its ids; topics of the class */
-static const struct { const char *cls, *ids, *topics; } RT_CLASS[] = {
-    {"energy", " energy ", " crude nat-gas gas fuel heat jet naphtha propane "},
-    {"petrochemicals", " chemicals energy ", " pet-chem "},
-    {"agriculture", " agriculture food ",
-     " grain wheat corn barley oat rye rice sorghum oilseed soybean rapeseed sunseed groundnut copra-cake "
-     "cottonseed cotton meal-feed soy-meal sun-meal coconut potato rubber sugar cocoa coffee tea orange "
-     "veg-oil palm-oil soy-oil sun-oil rape-oil coconut-oil cotton-oil groundnut-oil lin-oil castor-oil "
-     "palmkernel livestock l-cattle f-cattle hog carcass wool "},
-    {"metals", " steel mining ",
-     " alum copper iron-steel lead nickel tin zinc strategic-metal gold silver platinum palladium "},
-    {"money", " finance bank securities economy ",
-     " money-fx interest money-supply reserves dlr yen dmk stg nzdlr austdlr dfl sfr nkr rand can hk lit "
-     "peseta bfr dkr ringgit rupiah cruzado escudo drachma mexpeso saudriyal krone "},
-    {"macro", " economy ",
-     " gnp cpi wpi ipi jobs bop trade income instal-debt lei cpu inventories retail housing capacity "},
-    {"shipping", " transport logistics ", " ship "},
-};
-#define RT_NCLASS (sizeof RT_CLASS / sizeof *RT_CLASS)
-
-/* a topic's extra ids */
-static const struct { const char *topic, *ids; } RT_EXTRA[] = {
-    {"retail", " retail "}, {"housing", " realestate "}, {"ipi", " manufacturing "},
-    {"cpu", " manufacturing "}, {"instal-debt", " bank finance "}, {"jet", " aviation "},
-};
-
-static const char RT_USED[] = " agriculture aviation bank chemicals economy energy finance food logistics "
-                              "manufacturing mining realestate retail securities steel transport ";
-static const char RT_ABSURD[] = " fashion sports football basketball tennis lottery games music film "
-                                "entertainment culture ";
-
-static int in_list(const char *list, const char *word)
-{
-    char key[80];
-    int n = snprintf(key, sizeof key, " %s ", word);
-    return n > 0 && (size_t)n < sizeof key && strstr(list, key);
-}
 
 typedef struct rt_score {
     long stories, tags, correct, wrong, unmap, first_c, first_w, tagged, targets, hit, absurd, absurd_st,
         untagged;
 } rt_score;
 
-/* Append the ids of topic `t` to allowed; mark its class in cls_ids. */
-static void rt_topic(const char *t, char *allowed, size_t cap, char cls_ids[RT_NCLASS][128])
-{
-    char key[64];
-    snprintf(key, sizeof key, " %s ", t);
-    for (size_t c = 0; c < RT_NCLASS; c++) {
-        if (!strstr(RT_CLASS[c].topics, key))
-            continue;
-        strncat(allowed, RT_CLASS[c].ids, cap - strlen(allowed) - 1);
-        if (!cls_ids[c][0])
-            snprintf(cls_ids[c], sizeof cls_ids[c], "%s", RT_CLASS[c].ids);
-        for (size_t x = 0; x < sizeof RT_EXTRA / sizeof *RT_EXTRA; x++)
-            if (!strcmp(RT_EXTRA[x].topic, t)) {
-                strncat(allowed, RT_EXTRA[x].ids, cap - strlen(allowed) - 1);
-                strncat(cls_ids[c], RT_EXTRA[x].ids, sizeof cls_ids[c] - strlen(cls_ids[c]) - 1);
-            }
-    }
-    if (!strcmp(t, "earn") || !strcmp(t, "acq"))
-        strncat(allowed, " finance securities ", cap - strlen(allowed) - 1);
-}
-
 static void rt_one(const analyze_ctx *ctx, json_t *it, json_t *rec, rt_score *s)
 {
-    char allowed[1024] = " ", cls_ids[RT_NCLASS][128], seen[1024] = " ", id[256];
+    char allowed[1024] = " ", cls_ids[EVAL_RT_NCLASS][128], seen[1024] = " ", id[256];
     memset(cls_ids, 0, sizeof cls_ids);
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(it, "topics"), i, v)
         if (json_string_value(v))
-            rt_topic(json_string_value(v), allowed, sizeof allowed, cls_ids);
+            eval_rt_topic(json_string_value(v), allowed, sizeof allowed, cls_ids);
     strncat(allowed, " ", sizeof allowed - strlen(allowed) - 1);
-    int nt = 0, absurd = 0, hits[RT_NCLASS] = {0};
+    int nt = 0, absurd = 0, hits[EVAL_RT_NCLASS] = {0};
     json_array_foreach(json_object_get(json_object_get(rec, "tags"), "industry"), i, v) {
         if (!json_string_value(v))
             continue;
         eval_label_id(ctx, rec, "industry", json_string_value(v), id, sizeof id);
-        if (in_list(seen, id))
+        if (eval_in_list(seen, id))
             continue;
         strncat(seen, id, sizeof seen - strlen(seen) - 2);
         strncat(seen, " ", sizeof seen - strlen(seen) - 1);
-        int ok = in_list(allowed, id), used = in_list(RT_USED, id);
+        int ok = eval_in_list(allowed, id), used = eval_in_list(EVAL_RT_USED, id);
         s->tags++;
         s->correct += ok;
         s->wrong += !ok && used;
@@ -222,24 +114,24 @@ static void rt_one(const analyze_ctx *ctx, json_t *it, json_t *rec, rt_score *s)
             s->first_c += ok;
             s->first_w += !ok && used;
         }
-        if (in_list(RT_ABSURD, id)) {
+        if (eval_in_list(EVAL_RT_ABSURD, id)) {
             s->absurd++;
             absurd = 1;
         }
-        for (size_t c = 0; c < RT_NCLASS; c++)
-            if (cls_ids[c][0] && in_list(cls_ids[c], id))
+        for (size_t c = 0; c < EVAL_RT_NCLASS; c++)
+            if (cls_ids[c][0] && eval_in_list(cls_ids[c], id))
                 hits[c] = 1;
         if (verbose && !ok)
             printf("  %s %s: %s -> %s\n", used ? "wrong" : "unmap", json_string_value(json_object_get(it, "id")),
                    json_string_value(json_object_get(it, "title")), id);
         nt++;
     }
-    for (size_t c = 0; c < RT_NCLASS; c++)
+    for (size_t c = 0; c < EVAL_RT_NCLASS; c++)
         if (cls_ids[c][0]) {
             s->targets++;
             s->hit += hits[c];
             if (verbose && !hits[c])
-                printf("  missed %s %s: %s\n", RT_CLASS[c].cls, json_string_value(json_object_get(it, "id")),
+                printf("  missed %s %s: %s\n", EVAL_RT_CLASS[c].cls, json_string_value(json_object_get(it, "id")),
                        json_string_value(json_object_get(it, "title")));
         }
     s->stories++;
