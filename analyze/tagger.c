@@ -31,6 +31,8 @@
 #define LEAD_MIN_BYTES 300    /* the lead: the first 15% of the body, at least this */
 #define TITLE_CUE 2.0         /* a cue in the title counts this much */
 #define LEAD_CUE 1.5          /* ... in the lead */
+#define SHORT_BODY 600        /* bytes: a body this short is one paragraph */
+#define TAG_MIN_SCORE_SHORT 1.5
 #define WEAK_FACTOR 0.5       /* a weak term's weight, when it counts at all */
 #define PHRASE_CUE 1.5        /* a cue of several words is less ambiguous than one word */
 
@@ -256,6 +258,8 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
         (text && collect(tx, text, IN_BODY, acc, cue_count)) ||
         (events && collect(tx, events, IN_EVENTS, acc, cue_count)))
         goto done;
+    /* a one-paragraph story has room for one mention: it needs less */
+    double min_score = text && strlen(text) < SHORT_BODY ? TAG_MIN_SCORE_SHORT : TAG_MIN_SCORE;
     for (size_t i = 0; i < nt; i++) {
         tag_acc *a = &acc[i];
         double s = 0;
@@ -289,7 +293,7 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
     /* the most specific wins: an ancestor with less evidence of its own
      * than a kept descendant is left out (ChatGPT without 生成式AI) */
     for (size_t i = 0; i < nt; i++) {
-        if (acc[i].score < TAG_MIN_SCORE)
+        if (acc[i].score < min_score)
             continue;
         size_t steps = 0;
         for (int p = tag_get(tx, i)->parent; p >= 0 && steps < nt; p = tag_get(tx, (size_t)p)->parent, steps++)
@@ -299,7 +303,7 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
     for (size_t f = 0; f < tag_facet_count(tx); f++) {
         size_t n = 0;
         for (size_t i = 0; i < nt; i++)
-            if (tag_get(tx, i)->facet == (int)f && acc[i].score >= TAG_MIN_SCORE && !acc[i].suppressed)
+            if (tag_get(tx, i)->facet == (int)f && acc[i].score >= min_score && !acc[i].suppressed)
                 order[n++] = (int)i;
         /* selection sort of the few candidates, best first; ties by taxonomy order */
         for (size_t a = 0; a < n; a++)
