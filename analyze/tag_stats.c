@@ -27,8 +27,8 @@ static int read_count(const char *s, long *out)
     return 0;
 }
 
-/* Mark the patterns of tag `id` whose normalised term is `term`'s. */
-static int mark(tag_taxonomy *tx, const char *id, const char *term, int weak)
+/* Mark weak the patterns of tag `id` whose normalised term is `term`'s. */
+static int mark(tag_taxonomy *tx, const char *id, const char *term)
 {
     int tag = tag_find_id(tx, id);
     size_t nlen = 0;
@@ -39,7 +39,7 @@ static int mark(tag_taxonomy *tx, const char *id, const char *term, int weak)
         return -1;
     for (int p = tag_trie_find(tx, norm, nlen); p >= 0; p = tx->patterns[p].next_same)
         if (tx->patterns[p].tag == tag && tx->patterns[p].kind != TAG_PAT_VETO)
-            tx->patterns[p].weak = weak;
+            tx->patterns[p].weak = 1;
     free(norm);
     return 0;
 }
@@ -59,16 +59,17 @@ int tag_taxonomy_load_stats(tag_taxonomy *tx, const char *path, char *err, size_
             line[--n] = '\0';
         if (n == 0 || line[0] == '#')
             continue;
-        char *f1 = line, *f2 = strchr(f1, '\t'), *f3 = f2 ? strchr(f2 + 1, '\t') : NULL,
-             *f4 = f3 ? strchr(f3 + 1, '\t') : NULL;
+        char *fld[5] = {line};
+        for (int k = 1; k < 5; k++) {
+            if (!(fld[k] = strchr(fld[k - 1], '\t')))
+                goto bad;
+            *fld[k]++ = '\0';
+        }
         long docs = 0, in = 0;
-        if (!f4 || strchr(f4 + 1, '\t'))
-            goto bad;
-        *f2++ = *f3++ = *f4++ = '\0';
-        if (read_count(f3, &docs) || read_count(f4, &in) || in > docs || !*f2)
+        if (strchr(fld[4], '\t') || read_count(fld[3], &docs) || read_count(fld[4], &in) || in > docs || !*fld[1])
             goto bad;
         int weak = docs >= TAG_STATS_MIN_DOCS && (double)(in + 1) / (double)(docs + 2) < TAG_STATS_MIN_PREC;
-        if (mark(tx, f1, f2, weak) != 0) {
+        if (weak && mark(tx, fld[0], fld[1]) != 0) {
             snprintf(err, errlen, "%s:%ld: out of memory", path, lineno);
             goto done;
         }
@@ -76,7 +77,7 @@ int tag_taxonomy_load_stats(tag_taxonomy *tx, const char *path, char *err, size_
     rc = 0;
     goto done;
 bad:
-    snprintf(err, errlen, "%s:%ld: expected \"tag-id TAB term TAB docs TAB in-class\" (counts, in <= docs)",
+    snprintf(err, errlen, "%s:%ld: expected \"tag-id TAB term TAB set TAB docs TAB in-class\" (counts, in <= docs)",
              path, lineno);
 done:
     fclose(f);

@@ -98,15 +98,17 @@ int tag_match(const tag_taxonomy *tx, const char *norm, size_t len,
 const char *tag_fingerprint(const tag_taxonomy *tx);
 
 /* Term statistics measured on labelled dev sets (data/cue-stats.tsv,
- * written by tools/cue_stats.c): lines "tag-id TAB term TAB docs TAB
- * in-class", '#' comments. A term of a tag that occurred in at least
- * TAG_STATS_MIN_DOCS articles and mostly in articles of classes the tag
- * does not fit ((in + 1) / (docs + 2) < TAG_STATS_MIN_PREC) is marked
- * weak: the tagger counts it only beside other evidence of the tag.
+ * written by tools/cue_stats.c): lines "tag-id TAB term TAB set TAB docs
+ * TAB in-class", '#' comments. A term of a tag that occurred, in some
+ * set, in at least TAG_STATS_MIN_DOCS articles and there mostly in
+ * articles of classes the tag does not fit ((in + 1) / (docs + 2) <
+ * TAG_STATS_MIN_PREC) is marked weak: the tagger counts it only beside
+ * other evidence of the tag ("season" on palm oil in a newswire set is
+ * weak even if sports pages use it well).
  * Lines naming an unknown tag or term are skipped (the stats may be
  * older than a replaced taxonomy). A missing file is no error (returns
  * 0, nothing marked); a malformed line is (-1, "path:line: ..." in err). */
-#define TAG_STATS_MIN_DOCS 4
+#define TAG_STATS_MIN_DOCS 8
 #define TAG_STATS_MIN_PREC 0.5
 int tag_taxonomy_load_stats(tag_taxonomy *tx, const char *path, char *err, size_t errlen);
 

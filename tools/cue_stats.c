@@ -24,6 +24,7 @@
 #include "tools/eval_page.h"
 
 typedef struct counts { long docs, in; } counts;
+#define NSETS 4
 
 /* the set's verdict on one tag id: -1 not judged, 0 not allowed, 1 allowed */
 typedef int (*judge_fn)(json_t *item, const char *id, const char *ctx);
@@ -88,8 +89,8 @@ static int count_item(const tag_taxonomy *tx, json_t *it, judge_fn judge, counts
             int j = judge(it, tag_get(tx, (size_t)hits[h].tag)->id, allowed);
             if (j < 0)
                 continue;
-            c[p].docs++;
-            c[p].in += j;
+            c[p * NSETS].docs++;
+            c[p * NSETS].in += j;
         }
         free(hits);
     }
@@ -97,17 +98,17 @@ static int count_item(const tag_taxonomy *tx, json_t *it, judge_fn judge, counts
 }
 
 /* the table, one line per pattern seen */
-static void print_pattern(const tag_taxonomy *tx, const counts *c, size_t np)
+static void print_pattern(const tag_taxonomy *tx, const counts *c, size_t np, const char *const *sets)
 {
-    printf("# taxonomy term statistics (tools/cue_stats.c, make tag-stats): tag-id, term, dev articles\n"
-           "# where the tag is judged that hold the term, of them those whose class allows the tag\n");
+    printf("# taxonomy term statistics (tools/cue_stats.c, make tag-stats): tag-id, term, dev set, articles\n"
+           "# of the set where the tag is judged that hold the term, of them those whose class allows the tag\n");
     for (size_t p = 0; p < np; p++) {
-        if (!c[p].docs)
-            continue;
         const char *term = NULL, *id = NULL;
         if (tag_pattern_info(tx, (int)p, &id, &term) != 0)
             continue;
-        printf("%s\t%s\t%ld\t%ld\n", id, term, c[p].docs, c[p].in);
+        for (size_t s = 0; s < NSETS; s++)
+            if (c[p * NSETS + s].docs)
+                printf("%s\t%s\t%s\t%ld\t%ld\n", id, term, sets[s], c[p * NSETS + s].docs, c[p * NSETS + s].in);
     }
 }
 
@@ -124,7 +125,7 @@ int main(int argc, char **argv)
         return 1;
     }
     size_t np = tag_pattern_count(tx);
-    counts *c = calloc(np + 1, sizeof *c);
+    counts *c = calloc((np + 1) * NSETS, sizeof *c);
     unsigned char *seen = calloc(np + 1, 1);
     static const struct { const char *set; judge_fn judge; } SETS[] = {
         {"topics-agnews", judge_ag}, {"industries-reuters", judge_rt},
@@ -146,15 +147,18 @@ int main(int argc, char **argv)
             if (a.half >= 0 && (lineno++ & 1) != a.half)
                 continue;
             json_t *it = json_loads(line, 0, NULL);
-            if (it && count_item(tx, it, SETS[s].judge, c, seen) != 0)
+            if (it && count_item(tx, it, SETS[s].judge, c + s, seen) != 0)
                 rc = 1;
             json_decref(it);
         }
         free(line);
         fclose(f);
     }
+    const char *names[NSETS];
+    for (size_t s = 0; s < NSETS; s++)
+        names[s] = SETS[s].set;
     if (!rc)
-        print_pattern(tx, c, np);
+        print_pattern(tx, c, np, names);
     free(c);
     free(seen);
     tag_taxonomy_free(tx);
