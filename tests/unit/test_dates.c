@@ -59,6 +59,31 @@ static const row ROWS[] = {
     {"Today, the firm said", "2005-03-01", "2005-03-01"},
     {"He told BBC Radio 4's Today programme", "2005-03-01", NULL},
     {"no date here at all", "2005-03-01", NULL},
+    /* a month name only in a date context */
+    {"Jan Kavan, the foreign minister, said", "1998-01-08", NULL},
+    {"May I ask a question", "2005-03-01", NULL},
+    {"March on the capital", "2005-03-01", NULL},
+    {"the deal closed in March", "2005-06-01", "2005-03"},
+    {"since January sales fell", "2005-06-01", "2005-01"},
+    {"As of Sept. 30, the bank had", "1989-11-02", "1989-09-30"},
+    {"expires Jan. 5", "1989-12-20", "1990-01-05"},
+    /* relative to the publication date */
+    {"reported a third-quarter loss", "1989-11-02", "1989"},
+    {"net income in the fourth quarter", "1990-02-10", "1989"},
+    {"the loss for the quarter", "1990-01-10", "1989"},
+    {"up from seven a year ago", "1989-11-02", "1988"},
+    {"year-earlier profit", "1989-11-02", "1988"},
+    {"five years ago in a share offering", "1989-11-02", "1984"},
+    {"said a month ago", "1989-01-20", "1988-12"},
+    {"CBS reported last night", "1998-01-08", "1998-01-07"},
+    {"this summer, he said", "1998-04-01", "1998"},
+    {"last winter was cold", "1998-04-01", "1997"},
+    {"In nineteen ninety-one Keating was convicted", "1998-01-08", "1991"},
+    {"sales in fiscal 1989 rose", NULL, "1989"},
+    {"he will begin withdrawing on Friday", "1990-08-15", "1990-08-17"},
+    {"began withdrawing on Friday", "1990-08-15", "1990-08-10"},
+    {"an editorial on Saturday, April 25: The", "1998-04-27", "1998-04-25"},
+    {"speaking on ABC's \"This Week,\" said", "1990-08-19", NULL},
 };
 
 static void test_table(void **state)
