@@ -125,6 +125,35 @@ static void test_sentences_en(void **state)
     json_decref(ev);
 }
 
+/* actors are names that act: no datelines, no capitalised common words,
+ * no abbreviations cut at their dot, no nationality adjectives */
+static void test_actors_en(void **state)
+{
+    (void)state;
+    const char *text =
+        "WASHINGTON (AP) — Gen. Colin Powell said on Monday that Iraqi troops had left Kuwait.\n"
+        "Shares of Acme Corp. fell after Acme announced on Tuesday that it would cut jobs.\n"
+        "Analysts said on Wednesday that the Pentagon had ordered more troops.";
+    json_t *ev = events_of(text, "1990-08-15");
+    assert_true(json_array_size(ev) >= 2);
+    size_t i;
+    json_t *e;
+    json_array_foreach(ev, i, e) {
+        assert_false(has_actor(e, "WASHINGTON"));
+        assert_false(has_actor(e, "Gen"));
+        assert_false(has_actor(e, "Iraqi"));
+        assert_false(has_actor(e, "Shares"));
+        assert_false(has_actor(e, "Analysts"));
+    }
+    int k = find_event(ev, "Colin Powell", NULL);
+    assert_true(k >= 0);
+    assert_true(has_actor(json_array_get(ev, (size_t)k), "Colin Powell"));
+    k = find_event(ev, "Pentagon", NULL);
+    assert_true(k >= 0);
+    assert_true(has_actor(json_array_get(ev, (size_t)k), "Pentagon"));
+    json_decref(ev);
+}
+
 static void test_filters(void **state)
 {
     (void)state;
@@ -194,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_trim_zh),
         cmocka_unit_test(test_trim_en),
         cmocka_unit_test(test_sentences_en),
+        cmocka_unit_test(test_actors_en),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_merge_and_no_anchor),
         cmocka_unit_test(test_bad_bytes),
