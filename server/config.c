@@ -207,7 +207,7 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->conn_timeout_s = 30;
     cfg->per_ip_conn_limit = 256;
     cfg->rate_limit = 0;
-    cfg->summary_sentences = 3;
+    cfg->summary_sentences = 0;   /* automatic: see analyze/summary.h */
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
         const char *v = getenv(env_names[i][0]);
@@ -289,6 +289,8 @@ void srv_config_usage(const char *prog)
            "                           [SKIMD_PER_IP_CONNECTION_LIMIT]\n"
            "  --rate-limit N           requests/s per client IP (burst 2N), 0 = off\n"
            "                           [SKIMD_RATE_LIMIT]\n"
-           "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n",
+           "  --summary-sentences N    at most N summary sentences, any language; default\n"
+           "                           automatic (zh 3 / 200 chars, others ~60 words)\n"
+           "                           [SKIMD_SUMMARY_SENTENCES]\n",
            prog, prog);
 }
