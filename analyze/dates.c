@@ -36,7 +36,7 @@ long date_days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(long z, int *y, int *m, int *d)
+void date_civil_from_days(long z, int *y, int *m, int *d)
 {
     z += 719468;
     long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -227,7 +227,7 @@ static int try_zh(const char *s, size_t len, size_t i, const date_anchor *a, res
                 return 0;
         }
         *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n};
-        civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
+        date_civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
         return 1;
     }
     static const struct { const char *w; int dw; } weeks[] = {
@@ -246,7 +246,7 @@ static int try_zh(const char *s, size_t len, size_t i, const date_anchor *a, res
             r->gran = G_DAY;
             r->end += 3;
         }
-        civil_from_days(day, &r->y, &r->m, &r->d);
+        date_civil_from_days(day, &r->y, &r->m, &r->d);
         return 1;
     }
     static const struct { const char *w; int dm; } months[] = {
@@ -271,7 +271,7 @@ static int try_zh(const char *s, size_t len, size_t i, const date_anchor *a, res
             return 0;
         long day = anchor_days(a), back = (iso_wday(day) - wd + 7) % 7;
         *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n + 3};
-        civil_from_days(day - back, &r->y, &r->m, &r->d);
+        date_civil_from_days(day - back, &r->y, &r->m, &r->d);
         return 1;
     }
     /* numbers */
@@ -466,7 +466,7 @@ static int try_en_ago(const char *s, size_t len, size_t i, const date_anchor *a,
             *r = (res){G_MONTH, mm / 12, mm % 12 + 1, 0, 0, 1, q + m};
         } else {
             *r = (res){k < 6 ? G_WEEK : G_DAY, 0, 0, 0, 0, 1, q + m};
-            civil_from_days(ad - (k < 6 ? 7L : 1L) * v, &r->y, &r->m, &r->d);
+            date_civil_from_days(ad - (k < 6 ? 7L : 1L) * v, &r->y, &r->m, &r->d);
         }
         return 1;
     }
@@ -509,7 +509,7 @@ static int try_en_misc(const char *s, size_t len, size_t i, const date_anchor *a
     for (size_t k = 0; parts[k].w; k++)
         if ((n = word(s, len, i, parts[k].w, 1))) {
             *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n};
-            civil_from_days(anchor_days(a) + parts[k].dd, &r->y, &r->m, &r->d);
+            date_civil_from_days(anchor_days(a) + parts[k].dd, &r->y, &r->m, &r->d);
             return 1;
         }
     static const char *const rel[] = {"this", "last", "next", NULL};
@@ -599,7 +599,7 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
             if (!have || (s[i] >= 'A' && s[i] <= 'Z' && !sentence_start(s, i)))
                 return 0;   /* "the Today programme" is a name */
             *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n};
-            civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
+            date_civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
             return 1;
         }
     if (have && (try_en_misc(s, len, i, a, r) || try_en_ago(s, len, i, a, r) || try_en_quarter(s, len, i, a, r)))
@@ -621,7 +621,7 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
         if ((m = word(s, len, j, "week", 1))) {
             long day = anchor_days(a) + 7 * rel;
             *r = (res){G_WEEK, 0, 0, 0, 0, 1, j + m};
-            civil_from_days(day, &r->y, &r->m, &r->d);
+            date_civil_from_days(day, &r->y, &r->m, &r->d);
             return 1;
         }
         if ((m = word(s, len, j, "month", 1))) {
@@ -656,7 +656,7 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
         if (rel == -1 && delta == 0)
             delta = -7;
         *r = (res){G_DAY, 0, 0, 0, 0, 1, j + m};
-        civil_from_days(day + delta, &r->y, &r->m, &r->d);
+        date_civil_from_days(day + delta, &r->y, &r->m, &r->d);
         return 1;
     }
     /* [day] Month [day][,] [year] */
@@ -746,7 +746,7 @@ static int format(const res *r, char *out, size_t cap)
         long day = date_days_from_civil(r->y, r->m, r->d);
         long thu = day + 4 - iso_wday(day);
         int ty, tm, td;
-        civil_from_days(thu, &ty, &tm, &td);
+        date_civil_from_days(thu, &ty, &tm, &td);
         long week = (thu - date_days_from_civil(ty, 1, 1)) / 7 + 1;
         n = snprintf(out, cap, "%04d-W%02ld", ty, week);
     }

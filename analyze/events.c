@@ -53,6 +53,7 @@ typedef struct ev_state {
     event_names names;           /* actor names found anywhere in the article */
     cand *c;
     size_t n;
+    char last_date[24];          /* date of the latest dated candidate, in text order */
 } ev_state;
 
 /* ---- small UTF-8 helpers ---- */
@@ -586,6 +587,9 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             memcpy(c.date, dm.iso, sizeof c.date);
         else if (has_sd && sd.end <= sp.s)
             memcpy(c.date, sd.iso, sizeof c.date);
+        else if (st->last_date[0] &&
+                 !date_chain(t + sp.s, sp.e - sp.s, st->last_date, c.date, sizeof c.date))
+            c.date[0] = '\0';   /* 一个月后, the next day: from the event told before */
         cand_actors(st, &c, tp, !zh && tr->kind == EV_STATEMENT);
         int spare = 0;
         if (tr->kind == EV_STATEMENT && c.n_actors == 0) {
@@ -611,6 +615,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         if (spare)
             c.score -= SPARE_PENALTY;
         push(st, &c);
+        if (c.date[0])
+            memcpy(st->last_date, c.date, sizeof st->last_date);
         consumed_to = group_end;
         (void)dummy;
     }

@@ -18,7 +18,7 @@
 #include <jansson.h>
 #include "analyze/taxonomy.h"
 
-#define EVENT_MAX 8
+#define EVENT_MAX 9
 #define EVENT_MAX_ZH_CHARS 120
 #define EVENT_MAX_EN_WORDS 60
 

@@ -137,10 +137,41 @@ static void test_deictic_flag(void **state)
     assert_string_equal(m.iso, "2008-05-12");
 }
 
+/* dates told from the event before: 一个月后, 次日, a month later, the next day */
+static void test_chain(void **state)
+{
+    (void)state;
+    static const struct { const char *text, *prev, *want; } C[] = {
+        {"仅仅一个月后，周鸿祎就表示", "2023-05", "2023-06"},
+        {"次日凌晨，火被扑灭", "2008-12-28", "2008-12-29"},
+        {"当天下午", "2008-05-12", "2008-05-12"},
+        {"两天后", "2008-12-30", "2009-01-01"},
+        {"3个月后", "2023-11", "2024-02"},
+        {"A month later the firm said", "2005-01-20", "2005-02"},
+        {"the next day, police said", "1998-08-07", "1998-08-08"},
+        {"three days later", "1998-02-27", "1998-03-02"},
+        {"two years later", "1998", "2000"},
+        {"次日", "2008-05", NULL},          /* a day offset needs a day */
+        {"两年前", "2008-05-12", NULL},     /* not a chained expression */
+        {"no offset here", "2008-05-12", NULL},
+    };
+    for (size_t i = 0; i < sizeof C / sizeof *C; i++) {
+        char out[24] = "";
+        int got = date_chain(C[i].text, strlen(C[i].text), C[i].prev, out, sizeof out);
+        if (!C[i].want) {
+            assert_int_equal(got, 0);
+        } else {
+            assert_int_equal(got, 1);
+            assert_string_equal(out, C[i].want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_chain),
         cmocka_unit_test(test_anchor_forms),
         cmocka_unit_test(test_deictic_flag),
     };

@@ -210,6 +210,9 @@ static void test_seed(void **state)
     assert_true(i >= 0);
     assert_true(has_actor(json_array_get(ev, (size_t)i), "周鸿祎"));
     assert_true(find_event(ev, "周鸿祎", "收回") >= 0);
+    int later = find_event(ev, "一个月后", "周鸿祎");   /* chained: a month after 5月初 */
+    assert_true(later >= 0);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ev, (size_t)later), "date")), "2023-06");
     size_t k;
     json_array_foreach(ev, k, e)
         assert_true(utf8_chars(json_string_value(json_object_get(e, "text"))) <= EVENT_MAX_ZH_CHARS);
