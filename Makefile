@@ -3,7 +3,7 @@
 # SANITIZER=address,undefined (or `make asan`) builds into build-asan/.
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso
+PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso libpsl
 WARN     := -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
             -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 OPT      ?= -O2 -g
@@ -11,6 +11,9 @@ CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
 CFLAGS   += -std=c11 $(OPT) $(WARN) -pthread $(shell pkg-config --cflags $(PKGS))
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lstemmer -lpthread -lm
 
+ifeq ($(SANITIZER),thread)
+BUILD    ?= build-tsan
+endif
 ifdef SANITIZER
 BUILD    ?= build-asan
 CFLAGS   += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -25,7 +28,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit-test api-test asan asan-test valgrind-test clean bench eval eval-analysis eval-tags fuzz
+.PHONY: all deps run test unit-test api-test asan asan-test tsan-test valgrind-test clean bench eval eval-analysis eval-tags fuzz
 all: $(BUILD)/skimd
 
 deps:
@@ -73,6 +76,16 @@ asan:
 asan-test:
 	$(MAKE) SANITIZER=address,undefined test
 
+# The daemon built with ThreadSanitizer (build-tsan/) under the API and
+# race suites; any report fails them (tests/tsan.supp names what is
+# suppressed and why).
+tsan-test: deps
+	$(MAKE) SANITIZER=thread all
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1" \
+	    SKIMD_BIN=build-tsan/skimd SKIMD_TEST_TIMEOUT_SCALE=4 START_SECONDS=60 tests/api/run.sh
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1" \
+	    SKIMD_BIN=build-tsan/skimd START_SECONDS=60 tests/races/run.sh
+
 # The API suite with every daemon under valgrind memcheck (slow: minutes).
 valgrind-test: deps all
 	@rm -rf /tmp/skimd-valgrind
@@ -82,7 +95,7 @@ valgrind-test: deps all
 	else echo "valgrind: no errors, no definite or indirect leaks in $$(ls /tmp/skimd-valgrind | wc -l) daemon runs"; fi
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan
 
 # Feature fragments (evaluation, benchmarks, fuzzing) add their own rules.
 -include mk/*.mk

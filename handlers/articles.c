@@ -16,6 +16,7 @@
 #include "ingest/fetch.h"
 #include "ingest/url.h"
 #include "server/version.h"
+#include "storage/health.h"
 #include "storage/store.h"
 
 #define MAX_WAIT_SECONDS 60
@@ -32,13 +33,37 @@ store *hdl_store_or_reply(srv_request *r)
     return st;
 }
 
-static void reply_store_error(srv_request *r)
+/* A failed store call: 503 when it may pass (busy, disk full, I/O), 500
+ * otherwise; either way the request changed nothing. */
+static void reply_store_error(srv_request *r, store_rc rc)
 {
+    if (rc == STORE_BUSY) {
+        srv_reply_problem(r, 503, "unavailable", "Service unavailable",
+                          "the database cannot take the write now (busy, full or failing); "
+                          "the request changed nothing, try again later");
+        srv_reply_header(r, "Retry-After", "5");
+        return;
+    }
     srv_reply_problem(r, 500, "internal", "Internal error",
                       "the database failed; the request changed nothing");
 }
 
-/* 0 when rc is STORE_OK; otherwise the 404 or 500 is sent and -1 returned. */
+/* 0 when the database can be trusted with a write (storage/health.h);
+ * otherwise a 503 is sent and -1 returned. Called before a write, and
+ * again before acknowledging one: a write that went to a removed file
+ * is never answered as stored. */
+static int writable_or_reply(srv_request *r)
+{
+    char why[512];
+    if (store_health_check(why, sizeof why) == 0)
+        return 0;
+    srv_reply_problem(r, 503, "unavailable", "Service unavailable",
+                      "writes are refused: %s", why);
+    srv_reply_header(r, "Retry-After", "30");
+    return -1;
+}
+
+/* 0 when rc is STORE_OK; otherwise the 404 or 5xx is sent and -1 returned. */
 static int found_or_reply(srv_request *r, store_rc rc, int64_t id)
 {
     if (rc == STORE_OK)
@@ -47,7 +72,7 @@ static int found_or_reply(srv_request *r, store_rc rc, int64_t id)
         srv_reply_problem(r, 404, "not-found", "Not found", "there is no article %lld",
                           (long long)id);
     else
-        reply_store_error(r);
+        reply_store_error(r, rc);
     return -1;
 }
 
@@ -134,17 +159,71 @@ static void reply_after_wait(srv_request *r)
                           "article %lld was deleted while waiting", (long long)id);
         return;
     }
-    int ended = !strcmp(status, "ready") || !strcmp(status, "failed");
+    int ended = store_article_job_pending(st, id, NULL) == STORE_NOT_FOUND;
     reply_record(r, st, id, ended ? 201 : 202, 1, 0);
+}
+
+/* Park the request until article id's pending job ends (or wait seconds),
+ * after waking a worker. */
+static void park(srv_request *r, int64_t id, long wait)
+{
+    srv_queue_notify(srv_req_app(r)->queue);
+    srv_req_wait(r, id, (double)wait);
+}
+
+/* ?fetch=1 on a refresh: fetch the URL even when the client pushed a page. */
+static int refresh_params_or_reply(srv_request *r, long *wait, long *fetch)
+{
+    return int_param_or_reply(r, "wait", 0, MAX_WAIT_SECONDS, wait) != 0 ||
+           int_param_or_reply(r, "fetch", 0, 1, fetch) != 0 ? -1 : 0;
+}
+
+/* The submitted URL is refused by the address guard: 422 sent, -1. */
+static int guard_or_reply(srv_request *r, const hdl_submit *sub, const char *norm)
+{
+    const srv_app *app = srv_req_app(r);
+    char reason[256];
+    if (sub->html)
+        return 0;
+    fetch_options fo = {
+        .allow_private = app->cfg->allow_private, .allow_hosts = app->cfg->allow_hosts,
+        .n_allow_hosts = app->cfg->n_allow_hosts,
+    };
+    reason[0] = '\0';
+    if (fetch_check_url(norm, &fo, reason, sizeof reason) != FETCH_CHECK_REFUSED)
+        return 0;
+    srv_reply_problem(r, 422, "refused-address", "Refused address",
+                      "skimd does not fetch this URL: %s", reason);
+    return -1;
+}
+
+/* The URL is known already: merge the client's tags, then answer 200 (or
+ * wait for its running job), or queue it again when refresh is asked. */
+static void submit_existing(srv_request *r, store *st, const hdl_submit *sub, int64_t id,
+                            long refresh, long fetch, long wait)
+{
+    store_rc rc = STORE_OK;
+    if (json_array_size(sub->tags) > 0)
+        rc = store_article_set_user_tags(st, id, sub->tags, 1, HDL_MAX_USER_TAGS);
+    if (rc == STORE_OK && refresh)
+        rc = store_article_requeue(st, id, sub->html, sub->html_len, (int)fetch);
+    if (found_or_reply(r, rc, id) != 0 || writable_or_reply(r) != 0)
+        return;
+    if (wait > 0 && (refresh || store_article_job_pending(st, id, NULL) == STORE_OK)) {
+        park(r, id, wait);
+        return;
+    }
+    reply_record(r, st, id, refresh ? 202 : 200, 1, 0);
+    if (refresh)
+        srv_queue_notify(srv_req_app(r)->queue);
 }
 
 void hdl_articles_create(srv_request *r)
 {
-    const srv_app *app = srv_req_app(r);
     hdl_submit sub;
     hdl_invalid why;
-    char *norm = NULL, reason[256];
-    long wait = 0, refresh = 0;
+    char *norm = NULL;
+    long wait = 0, refresh = 0, fetch = 0;
     size_t len;
     const char *body = srv_req_body(r, &len);
     store *st;
@@ -153,7 +232,7 @@ void hdl_articles_create(srv_request *r)
         reply_after_wait(r);
         return;
     }
-    if (int_param_or_reply(r, "wait", 0, MAX_WAIT_SECONDS, &wait) != 0 ||
+    if (refresh_params_or_reply(r, &wait, &fetch) != 0 ||
         int_param_or_reply(r, "refresh", 0, 1, &refresh) != 0)
         return;
     if (hdl_submit_parse(srv_req_header(r, "Content-Type"), body, len, &sub, &why) != 0) {
@@ -165,19 +244,8 @@ void hdl_articles_create(srv_request *r)
         srv_reply_problem(r, 400, "invalid-url", "Invalid URL", "%s", url_status_message(us));
         goto done;
     }
-    if (!sub.html) {
-        fetch_options fo = {
-            .allow_private = app->cfg->allow_private, .allow_hosts = app->cfg->allow_hosts,
-            .n_allow_hosts = app->cfg->n_allow_hosts,
-        };
-        reason[0] = '\0';
-        if (fetch_check_url(norm, &fo, reason, sizeof reason) == FETCH_CHECK_REFUSED) {
-            srv_reply_problem(r, 422, "refused-address", "Refused address",
-                              "skimd does not fetch this URL: %s", reason);
-            goto done;
-        }
-    }
-    if (!(st = hdl_store_or_reply(r)))
+    if (guard_or_reply(r, &sub, norm) != 0 || writable_or_reply(r) != 0 ||
+        !(st = hdl_store_or_reply(r)))
         goto done;
     store_submit ss = {
         .url = sub.url, .norm_url = norm, .user_tags = sub.tags,
@@ -185,27 +253,25 @@ void hdl_articles_create(srv_request *r)
     };
     int64_t id = 0;
     int existed = 0;
-    if (store_article_submit(st, &ss, &id, &existed) != STORE_OK) {
-        reply_store_error(r);
+    store_rc rc = store_article_submit(st, &ss, &id, &existed);
+    if (rc != STORE_OK) {
+        reply_store_error(r, rc);
         goto done;
     }
-    if (existed && !refresh) {
-        reply_record(r, st, id, 200, 1, 0);
+    if (existed) {
+        submit_existing(r, st, &sub, id, refresh, fetch, wait);
         goto done;
     }
-    if (existed && store_article_requeue(st, id, sub.html, sub.html_len) != STORE_OK) {
-        reply_store_error(r);
+    if (writable_or_reply(r) != 0)
         goto done;
-    }
     if (wait > 0) {
-        srv_queue_notify(app->queue);
-        srv_req_wait(r, id, (double)wait);
+        park(r, id, wait);
         goto done;
     }
     /* Read the record before waking a worker, so the answer shows the
      * state the request left it in ("queued"), not a worker's. */
     reply_record(r, st, id, 202, 1, 0);
-    srv_queue_notify(app->queue);
+    srv_queue_notify(srv_req_app(r)->queue);
 done:
     free(norm);
     hdl_submit_release(&sub);
@@ -226,24 +292,58 @@ void hdl_article_delete(srv_request *r)
 {
     int64_t id;
     store *st;
-    if (id_or_reply(r, &id) != 0 || !(st = hdl_store_or_reply(r)))
+    if (id_or_reply(r, &id) != 0 || writable_or_reply(r) != 0 ||
+        !(st = hdl_store_or_reply(r)))
         return;
-    if (found_or_reply(r, store_article_delete(st, id), id) == 0)
+    if (found_or_reply(r, store_article_delete(st, id), id) == 0 && writable_or_reply(r) == 0)
         srv_reply_empty(r, 204);
 }
 
 void hdl_article_refresh(srv_request *r)
 {
     int64_t id;
+    long wait = 0, fetch = 0;
     store *st;
     size_t len;
     srv_req_body(r, &len);
-    if (id_or_reply(r, &id) != 0 || !(st = hdl_store_or_reply(r)))
+    if (srv_req_resumed(r)) {
+        reply_after_wait(r);
         return;
-    if (found_or_reply(r, store_article_requeue(st, id, NULL, 0), id) != 0)
+    }
+    if (id_or_reply(r, &id) != 0 || refresh_params_or_reply(r, &wait, &fetch) != 0 ||
+        writable_or_reply(r) != 0 || !(st = hdl_store_or_reply(r)))
         return;
+    if (found_or_reply(r, store_article_requeue(st, id, NULL, 0, (int)fetch), id) != 0 ||
+        writable_or_reply(r) != 0)
+        return;
+    if (wait > 0) {
+        park(r, id, wait);
+        return;
+    }
     reply_record(r, st, id, 202, 1, 0);
     srv_queue_notify(srv_req_app(r)->queue);
+}
+
+void hdl_article_patch(srv_request *r)
+{
+    int64_t id;
+    hdl_submit sub;
+    hdl_invalid why;
+    size_t len;
+    store *st;
+    const char *body = srv_req_body(r, &len);
+    if (id_or_reply(r, &id) != 0)
+        return;
+    if (hdl_tags_parse(srv_req_header(r, "Content-Type"), body, len, &sub, &why) != 0) {
+        srv_reply_problem(r, why.status, why.slug, why.title, "%s", why.detail);
+        return;
+    }
+    if (writable_or_reply(r) == 0 && (st = hdl_store_or_reply(r)) &&
+        found_or_reply(r, store_article_set_user_tags(st, id, sub.tags, 0, HDL_MAX_USER_TAGS),
+                       id) == 0 &&
+        writable_or_reply(r) == 0)
+        reply_record(r, st, id, 200, 0, 0);
+    hdl_submit_release(&sub);
 }
 
 /* A list filter that must be one of a few words. */
@@ -365,9 +465,10 @@ void hdl_articles_list(srv_request *r)
     store_jbuf b = {0};
     static const char head[] = "{\"items\":", tail[] = ",\"next_cursor\":";
     store_jbuf_add(&b, head, sizeof head - 1);
-    if (store_article_list_text(st, &q, &b, &next) != STORE_OK) {
+    store_rc lrc = store_article_list_text(st, &q, &b, &next);
+    if (lrc != STORE_OK) {
         store_jbuf_free(&b);
-        reply_store_error(r);
+        reply_store_error(r, lrc);
         return;
     }
     store_jbuf_add(&b, tail, sizeof tail - 1);

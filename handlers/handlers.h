@@ -15,6 +15,7 @@ void hdl_articles_list(srv_request *r);     /* GET /articles */
 void hdl_article_get(srv_request *r);       /* GET /articles/{id} */
 void hdl_article_delete(srv_request *r);    /* DELETE /articles/{id} */
 void hdl_article_refresh(srv_request *r);   /* POST /articles/{id}/refresh */
+void hdl_article_patch(srv_request *r);     /* PATCH /articles/{id} (client tags) */
 void hdl_tags_list(srv_request *r);         /* GET /tags */
 void hdl_healthz(srv_request *r);           /* GET /healthz */
 void hdl_metrics(srv_request *r);           /* GET /metrics */

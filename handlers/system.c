@@ -1,20 +1,31 @@
-/* system.c -- /healthz, /metrics and /openapi.yaml. */
+/* system.c -- /healthz, /metrics and /openapi.yaml: what the daemon says
+ * about itself. The health rules are in storage/health.h. */
 #include "handlers/handlers.h"
 
 #include <stdlib.h>
 
 #include "server/metrics.h"
+#include "storage/health.h"
 #include "storage/store.h"
 
+/* 200 only when the database answers and can be trusted with a write
+ * (storage/health.h: the last write, the file's identity and permissions,
+ * the lock); else 503 with the reason. */
 void hdl_healthz(srv_request *r)
 {
+    char why[512];
     store *st = store_for_thread();
     if (!st || !store_ping(st)) {
         srv_reply_problem(r, 503, "unavailable", "Service unavailable",
                           "the database does not answer");
         return;
     }
-    srv_reply_json(r, 200, json_pack("{s:s, s:s}", "status", "ok", "database", "ok"));
+    if (store_health_check(why, sizeof why) != 0) {
+        srv_reply_problem(r, 503, "unavailable", "Service unavailable", "%s", why);
+        return;
+    }
+    srv_reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "database", "ok",
+                                     "backend", "sqlite"));
 }
 
 void hdl_metrics(srv_request *r)

@@ -102,104 +102,148 @@ static int has_control(const char *s)
     return 0;
 }
 
-int hdl_submit_parse(const char *content_type, const char *body, size_t len,
-                     hdl_submit *out, hdl_invalid *why)
+/* The body as a JSON object (depth-checked, no duplicate keys) whose
+ * keys are among `allowed` (NULL-terminated). Returns new, or NULL with
+ * why filled. */
+static json_t *parse_object(const char *content_type, const char *body, size_t len,
+                            const char *const *allowed, const char *example, hdl_invalid *why)
 {
     json_error_t jerr;
-    if (!out)
-        return invalid(why, 500, "internal", "Internal error", "bad arguments");
-    memset(out, 0, sizeof *out);
-    if (!media_type_is_json(content_type))
-        return invalid(why, 415, "unsupported-media-type", "Unsupported media type",
-                       "the body must be sent as Content-Type: application/json");
-    if (!body || len == 0)
-        return invalid(why, 400, "invalid-json", "Malformed JSON",
-                       "the body is empty; send {\"url\": \"https://...\"}");
-    if (hdl_json_depth(body, len) > HDL_MAX_JSON_DEPTH)
-        return invalid(why, 400, "invalid-json", "Malformed JSON",
-                       "the JSON nests deeper than %d levels", HDL_MAX_JSON_DEPTH);
-    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                             &jerr);
+    if (!media_type_is_json(content_type)) {
+        invalid(why, 415, "unsupported-media-type", "Unsupported media type",
+                "the body must be sent as Content-Type: application/json");
+        return NULL;
+    }
+    if (!body || len == 0) {
+        invalid(why, 400, "invalid-json", "Malformed JSON", "the body is empty; send %s", example);
+        return NULL;
+    }
+    if (hdl_json_depth(body, len) > HDL_MAX_JSON_DEPTH) {
+        invalid(why, 400, "invalid-json", "Malformed JSON",
+                "the JSON nests deeper than %d levels", HDL_MAX_JSON_DEPTH);
+        return NULL;
+    }
+    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!doc) {
         int dup = strstr(jerr.text, "duplicate") != NULL;
-        return invalid(why, 400, dup ? "invalid-body" : "invalid-json",
-                       dup ? "Invalid body" : "Malformed JSON",
-                       "%s at line %d, column %d", jerr.text, jerr.line, jerr.column);
+        invalid(why, 400, dup ? "invalid-body" : "invalid-json",
+                dup ? "Invalid body" : "Malformed JSON",
+                "%s at line %d, column %d", jerr.text, jerr.line, jerr.column);
+        return NULL;
     }
     if (!json_is_object(doc)) {
         json_decref(doc);
-        return invalid(why, 400, "invalid-body", "Invalid body",
-                       "the body must be a JSON object like {\"url\": \"https://...\"}");
+        invalid(why, 400, "invalid-body", "Invalid body", "the body must be a JSON object like %s",
+                example);
+        return NULL;
     }
-    out->doc = doc;
     const char *key;
     json_t *v;
     json_object_foreach(doc, key, v) {
-        if (strcmp(key, "url") && strcmp(key, "html") && strcmp(key, "tags")) {
+        int ok = 0;
+        for (int i = 0; allowed[i] && !ok; i++)
+            ok = !strcmp(key, allowed[i]);
+        if (!ok) {
             invalid(why, 400, "invalid-body", "Invalid body",
-                    "unknown field '%.64s'; allowed: url, html, tags", key);
-            goto fail;
+                    "unknown field '%.64s'; send %s", key, example);
+            json_decref(doc);
+            return NULL;
         }
     }
-    v = json_object_get(doc, "url");
-    if (!v) {
-        invalid(why, 400, "invalid-url", "Invalid URL", "the field 'url' is required");
-        goto fail;
+    return doc;
+}
+
+/* 'tags': an array of at most HDL_MAX_USER_TAGS short strings. 0 or -1. */
+static int check_tags(json_t *v, hdl_invalid *why)
+{
+    size_t i;
+    json_t *t;
+    if (!json_is_array(v))
+        return invalid(why, 400, "invalid-body", "Invalid body",
+                       "'tags' must be an array of strings");
+    if (json_array_size(v) > HDL_MAX_USER_TAGS)
+        return invalid(why, 400, "invalid-body", "Invalid body",
+                       "'tags' holds more than %d tags", HDL_MAX_USER_TAGS);
+    json_array_foreach(v, i, t) {
+        const char *s = json_string_value(t);
+        if (!s)
+            return invalid(why, 400, "invalid-body", "Invalid body",
+                           "'tags[%zu]' must be a string", i);
+        size_t chars = hdl_utf8_chars(s);
+        if (chars == 0 || chars > HDL_MAX_TAG_CHARS || json_string_length(t) != strlen(s) ||
+            has_control(s))
+            return invalid(why, 400, "invalid-body", "Invalid body",
+                           "'tags[%zu]' must be 1 to %d characters without control characters",
+                           i, HDL_MAX_TAG_CHARS);
     }
-    if (!json_is_string(v)) {
-        invalid(why, 400, "invalid-url", "Invalid URL", "'url' must be a string");
-        goto fail;
-    }
-    if (json_string_length(v) != strlen(json_string_value(v))) {
-        invalid(why, 400, "invalid-url", "Invalid URL", "'url' contains a NUL character");
-        goto fail;
-    }
+    return 0;
+}
+
+/* 'url' (required) and 'html' (optional) into out. 0 or -1. */
+static int check_url_html(json_t *doc, hdl_submit *out, hdl_invalid *why)
+{
+    json_t *v = json_object_get(doc, "url");
+    if (!v)
+        return invalid(why, 400, "invalid-url", "Invalid URL", "the field 'url' is required");
+    if (!json_is_string(v))
+        return invalid(why, 400, "invalid-url", "Invalid URL", "'url' must be a string");
+    if (json_string_length(v) != strlen(json_string_value(v)))
+        return invalid(why, 400, "invalid-url", "Invalid URL", "'url' contains a NUL character");
     out->url = json_string_value(v);
     v = json_object_get(doc, "html");
     if (v && !json_is_null(v)) {
-        if (!json_is_string(v)) {
-            invalid(why, 400, "invalid-body", "Invalid body", "'html' must be a string");
-            goto fail;
-        }
-        if (json_string_length(v) == 0) {
-            invalid(why, 400, "invalid-body", "Invalid body", "'html' is empty");
-            goto fail;
-        }
+        if (!json_is_string(v))
+            return invalid(why, 400, "invalid-body", "Invalid body", "'html' must be a string");
+        if (json_string_length(v) == 0)
+            return invalid(why, 400, "invalid-body", "Invalid body", "'html' is empty");
         out->html = json_string_value(v);
         out->html_len = json_string_length(v);
     }
-    v = json_object_get(doc, "tags");
+    return 0;
+}
+
+int hdl_submit_parse(const char *content_type, const char *body, size_t len,
+                     hdl_submit *out, hdl_invalid *why)
+{
+    static const char *const allowed[] = {"url", "html", "tags", NULL};
+    if (!out)
+        return invalid(why, 500, "internal", "Internal error", "bad arguments");
+    memset(out, 0, sizeof *out);
+    out->doc = parse_object(content_type, body, len, allowed, "{\"url\": \"https://...\"}", why);
+    if (!out->doc)
+        return -1;
+    if (check_url_html(out->doc, out, why) != 0)
+        goto fail;
+    json_t *v = json_object_get(out->doc, "tags");
     if (v && !json_is_null(v)) {
-        size_t i;
-        json_t *t;
-        if (!json_is_array(v)) {
-            invalid(why, 400, "invalid-body", "Invalid body",
-                    "'tags' must be an array of strings");
+        if (check_tags(v, why) != 0)
             goto fail;
-        }
-        if (json_array_size(v) > HDL_MAX_USER_TAGS) {
-            invalid(why, 400, "invalid-body", "Invalid body", "'tags' holds more than %d tags",
-                    HDL_MAX_USER_TAGS);
-            goto fail;
-        }
-        json_array_foreach(v, i, t) {
-            const char *s = json_string_value(t);
-            if (!s) {
-                invalid(why, 400, "invalid-body", "Invalid body",
-                        "'tags[%zu]' must be a string", i);
-                goto fail;
-            }
-            size_t chars = hdl_utf8_chars(s);
-            if (chars == 0 || chars > HDL_MAX_TAG_CHARS || json_string_length(t) != strlen(s) ||
-                has_control(s)) {
-                invalid(why, 400, "invalid-body", "Invalid body",
-                        "'tags[%zu]' must be 1 to %d characters without control characters",
-                        i, HDL_MAX_TAG_CHARS);
-                goto fail;
-            }
-        }
         out->tags = v;
     }
+    return 0;
+fail:
+    hdl_submit_release(out);
+    return -1;
+}
+
+int hdl_tags_parse(const char *content_type, const char *body, size_t len,
+                   hdl_submit *out, hdl_invalid *why)
+{
+    static const char *const allowed[] = {"tags", NULL};
+    if (!out)
+        return invalid(why, 500, "internal", "Internal error", "bad arguments");
+    memset(out, 0, sizeof *out);
+    out->doc = parse_object(content_type, body, len, allowed, "{\"tags\": [\"...\"]}", why);
+    if (!out->doc)
+        return -1;
+    json_t *v = json_object_get(out->doc, "tags");
+    if (!v) {
+        invalid(why, 400, "invalid-body", "Invalid body", "the field 'tags' is required");
+        goto fail;
+    }
+    if (check_tags(v, why) != 0)
+        goto fail;
+    out->tags = v;
     return 0;
 fail:
     hdl_submit_release(out);

@@ -40,6 +40,11 @@ int hdl_submit_parse(const char *content_type, const char *body, size_t len,
                      hdl_submit *out, hdl_invalid *why);
 void hdl_submit_release(hdl_submit *s);
 
+/* A PATCH /articles/{id} body: {"tags": [...]} and nothing else; only
+ * out->tags is set. As hdl_submit_parse otherwise. */
+int hdl_tags_parse(const char *content_type, const char *body, size_t len,
+                   hdl_submit *out, hdl_invalid *why);
+
 /* A positive decimal id below 2^63, nothing else. Returns 0 or -1. */
 int hdl_parse_id(const char *s, int64_t *out);
 

@@ -31,15 +31,16 @@ typedef struct hop_ctx {
     char refused_why[128];
 } hop_ctx;
 
-static void set_err(fetch_error *err, const char *code, const char *fmt, ...)
+static void set_err(fetch_error *err, fail_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void set_err(fetch_error *err, const char *code, const char *fmt, ...)
+static void set_err(fetch_error *err, fail_code code, const char *fmt, ...)
 {
     va_list ap;
     if (!err)
         return;
-    snprintf(err->code, sizeof err->code, "%s", code);
+    err->fail = code;
+    snprintf(err->code, sizeof err->code, "%s", fail_code_str(code));
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
@@ -223,25 +224,25 @@ static void map_curl_error(CURLcode cc, const hop_ctx *h, const fetch_options *o
                            const char *url, fetch_error *err)
 {
     if (cc == CURLE_ABORTED_BY_CALLBACK) {
-        set_err(err, "cancelled", "the fetch was cancelled by shutdown");
+        set_err(err, FAIL_CANCELLED, "the fetch was cancelled by shutdown");
     } else if (h->refused) {
-        set_err(err, "refused_address", "%s", h->refused_why);
+        set_err(err, FAIL_REFUSED_ADDRESS, "%s", h->refused_why);
     } else if (h->too_large || cc == CURLE_FILESIZE_EXCEEDED) {
-        set_err(err, "too_large", "the page is larger than %zu bytes", opt->max_bytes);
+        set_err(err, FAIL_TOO_LARGE, "the page is larger than %zu bytes", opt->max_bytes);
     } else if (cc == CURLE_OPERATION_TIMEDOUT) {
-        set_err(err, "fetch_timeout", "no complete answer within %ld s", opt->timeout_s);
+        set_err(err, FAIL_FETCH_TIMEOUT, "no complete answer within %ld s", opt->timeout_s);
     } else if (cc == CURLE_COULDNT_RESOLVE_HOST) {
-        set_err(err, "dns", "could not resolve the host of %.180s", url);
+        set_err(err, FAIL_DNS, "could not resolve the host of %.180s", url);
     } else if (cc == CURLE_COULDNT_CONNECT) {
-        set_err(err, "connect", "could not connect to %.180s", url);
+        set_err(err, FAIL_CONNECT, "could not connect to %.180s", url);
     } else if (cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_PEER_FAILED_VERIFICATION ||
                cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CIPHER ||
                cc == CURLE_SSL_CACERT_BADFILE) {
-        set_err(err, "tls", "TLS failed: %s", curl_easy_strerror(cc));
+        set_err(err, FAIL_TLS, "TLS failed: %s", curl_easy_strerror(cc));
     } else if (cc == CURLE_BAD_CONTENT_ENCODING) {
-        set_err(err, "bad_encoding", "the page's content encoding is broken");
+        set_err(err, FAIL_BAD_ENCODING, "the page's content encoding is broken");
     } else {
-        set_err(err, "fetch_error", "%s", curl_easy_strerror(cc));
+        set_err(err, FAIL_FETCH_ERROR, "%s", curl_easy_strerror(cc));
     }
 }
 
@@ -256,7 +257,7 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
     double deadline;
 
     if (!url || !opt || !out) {
-        set_err(err, "internal", "bad arguments to fetch_url");
+        set_err(err, FAIL_INTERNAL, "bad arguments to fetch_url");
         return -1;
     }
     memset(out, 0, sizeof *out);
@@ -264,7 +265,7 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
     current = strdup(url);
     curl = curl_easy_init();
     if (!current || !curl) {
-        set_err(err, "internal", "out of memory");
+        set_err(err, FAIL_INTERNAL, "out of memory");
         goto done;
     }
 
@@ -275,12 +276,12 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
 
         /* The scheme first: file:///etc/passwd has no host to parse. */
         if (strncasecmp(current, "http://", 7) != 0 && strncasecmp(current, "https://", 8) != 0) {
-            set_err(err, "refused_address", "only http and https are fetched (%s %.150s)",
+            set_err(err, FAIL_REFUSED_ADDRESS, "only http and https are fetched (%s %.150s)",
                     hops ? "redirect to" : "url", current);
             goto done;
         }
         if (url_host_port(current, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
-            set_err(err, hops ? "bad_redirect" : "bad_url", "cannot parse %.200s", current);
+            set_err(err, hops ? FAIL_BAD_REDIRECT : FAIL_BAD_URL, "cannot parse %.200s", current);
             goto done;
         }
         hop.guard_on = !opt->allow_private && !host_allowed(opt, host, port);
@@ -288,17 +289,17 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         if (hop.guard_on) {
             fetch_check fc = resolve_and_check(host, port, pin, sizeof pin, why, sizeof why);
             if (fc == FETCH_CHECK_REFUSED) {
-                set_err(err, "refused_address", "%s", why);
+                set_err(err, FAIL_REFUSED_ADDRESS, "%s", why);
                 goto done;
             }
             if (fc == FETCH_CHECK_UNRESOLVED) {
-                set_err(err, "dns", "%s", why);
+                set_err(err, FAIL_DNS, "%s", why);
                 goto done;
             }
         }
         double left = deadline - now_s();
         if (left <= 0) {
-            set_err(err, "fetch_timeout", "no complete answer within %ld s", opt->timeout_s);
+            set_err(err, FAIL_FETCH_TIMEOUT, "no complete answer within %ld s", opt->timeout_s);
             goto done;
         }
 
@@ -308,7 +309,7 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         if (pin[0]) {
             pins = curl_slist_append(NULL, pin);
             if (!pins) {
-                set_err(err, "internal", "out of memory");
+                set_err(err, FAIL_INTERNAL, "out of memory");
                 goto done;
             }
             curl_easy_setopt(curl, CURLOPT_RESOLVE, pins);
@@ -351,17 +352,17 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         if (status >= 300 && status < 400 && status != 304) {
             curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
             if (!location || !*location) {
-                set_err(err, "bad_redirect", "HTTP %ld without a usable Location", status);
+                set_err(err, FAIL_BAD_REDIRECT, "HTTP %ld without a usable Location", status);
                 goto done;
             }
             if (hops + 1 > FETCH_MAX_REDIRECTS) {
-                set_err(err, "too_many_redirects", "more than %d redirects",
+                set_err(err, FAIL_TOO_MANY_REDIRECTS, "more than %d redirects",
                         FETCH_MAX_REDIRECTS);
                 goto done;
             }
             char *next = strdup(location);
             if (!next) {
-                set_err(err, "internal", "out of memory");
+                set_err(err, FAIL_INTERNAL, "out of memory");
                 goto done;
             }
             free(current);
@@ -370,7 +371,7 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
             continue;
         }
         if (status >= 400 || status < 200) {
-            set_err(err, "", "the server answered HTTP %ld", status);
+            set_err(err, FAIL_HTTP_STATUS, "the server answered HTTP %ld", status);
             snprintf(err->code, sizeof err->code, "http_%ld", status);
             goto done;
         }
@@ -382,7 +383,7 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         if (!hop.buf) {
             hop.buf = malloc(1);
             if (!hop.buf) {
-                set_err(err, "internal", "out of memory");
+                set_err(err, FAIL_INTERNAL, "out of memory");
                 goto done;
             }
             hop.buf[0] = '\0';

@@ -11,6 +11,7 @@
 #define SKIMD_FETCH_H
 
 #include <stdatomic.h>
+#include "ingest/failure.h"
 #include <stddef.h>
 
 #define FETCH_MAX_REDIRECTS 5
@@ -39,7 +40,8 @@ typedef struct fetch_result {
  * refused_address, too_large, too_many_redirects, bad_redirect, tls,
  * http_404, ...) and a sentence. */
 typedef struct fetch_error {
-    char code[32];
+    fail_code fail;               /* the failure (ingest/failure.h) */
+    char code[32];                /* its code string; "http_404" for HTTP statuses */
     char message[256];
 } fetch_error;
 

@@ -165,6 +165,16 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->summary_sentences = (int)n;
         return 0;
     }
+    if (!strcmp(name, "lease-seconds")) {
+        if (srv_parse_long(v, 1, 3600, &n) != 0)
+            goto bad;
+        cfg->lease_seconds = (int)n;
+        return 0;
+    }
+    if (!strcmp(name, "skip-quick-check")) {
+        cfg->skip_quick_check = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
+        return 0;
+    }
     if (!strcmp(name, "allow-private")) {
         cfg->allow_private = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
         return 0;
@@ -187,6 +197,8 @@ static const char *const env_names[][2] = {
     {"SKIMD_PER_IP_CONNECTION_LIMIT", "per-ip-connection-limit"},
     {"SKIMD_RATE_LIMIT", "rate-limit"},
     {"SKIMD_ALLOW_PRIVATE", "allow-private"},
+    {"SKIMD_LEASE_SECONDS", "lease-seconds"},
+    {"SKIMD_SKIP_QUICK_CHECK", "skip-quick-check"},
 };
 
 int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
@@ -208,6 +220,7 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->per_ip_conn_limit = 256;
     cfg->rate_limit = 0;
     cfg->summary_sentences = 0;   /* automatic: see analyze/summary.h */
+    cfg->lease_seconds = 30;
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
         const char *v = getenv(env_names[i][0]);
@@ -240,6 +253,10 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
         name[nl] = '\0';
         if (!strcmp(name, "allow-private") && !eq) {
             cfg->allow_private = 1;
+            continue;
+        }
+        if (!strcmp(name, "skip-quick-check") && !eq) {
+            cfg->skip_quick_check = 1;
             continue;
         }
         if (eq) {
@@ -291,6 +308,9 @@ void srv_config_usage(const char *prog)
            "                           [SKIMD_RATE_LIMIT]\n"
            "  --summary-sentences N    at most N summary sentences, any language; default\n"
            "                           automatic (zh 3 / 200 chars, others ~60 words)\n"
-           "                           [SKIMD_SUMMARY_SENTENCES]\n",
+           "                           [SKIMD_SUMMARY_SENTENCES]\n"
+           "  --lease-seconds S        job lease, renewed while working, 30 [SKIMD_LEASE_SECONDS]\n"
+           "  --skip-quick-check       no integrity check of the database at start\n"
+           "                           [SKIMD_SKIP_QUICK_CHECK]\n",
            prog, prog);
 }

@@ -34,6 +34,8 @@ typedef struct srv_config {
     unsigned per_ip_conn_limit;  /* concurrent connections per client IP, 0 = off */
     unsigned rate_limit;         /* requests/s per client IP (burst = 2x), 0 = off */
     int summary_sentences;
+    int lease_seconds;           /* job lease time; renewed every third of it */
+    int skip_quick_check;        /* 1 = no PRAGMA quick_check at start */
     char env_lists[3][2048];     /* storage for lists split from env vars */
 } srv_config;
 

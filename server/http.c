@@ -52,8 +52,9 @@ static const route routes[] = {
      {{"GET", hdl_articles_list, 0}, {"POST", hdl_articles_create, 1}, {NULL, NULL, 0}}},
     {"/articles/", "/refresh", "article_refresh", "POST, OPTIONS",
      {{"POST", hdl_article_refresh, 1}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
-    {"/articles/", "", "article", "GET, HEAD, DELETE, OPTIONS",
-     {{"GET", hdl_article_get, 0}, {"DELETE", hdl_article_delete, 1}, {NULL, NULL, 0}}},
+    {"/articles/", "", "article", "GET, HEAD, PATCH, DELETE, OPTIONS",
+     {{"GET", hdl_article_get, 0}, {"DELETE", hdl_article_delete, 1},
+      {"PATCH", hdl_article_patch, 1}}},
     {"/tags", NULL, "tags", "GET, HEAD, OPTIONS",
      {{"GET", hdl_tags_list, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
     {"/healthz", NULL, "healthz", "GET, HEAD, OPTIONS",
@@ -553,7 +554,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->wait_requested = 0;
     dispatch(r);
     if (r->wait_requested && !r->resumed) {
-        char status[16];
         store *st = store_for_thread();
         MHD_suspend_connection(conn);
         pthread_mutex_lock(&h->lock);
@@ -566,9 +566,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (stopping) {
             r->resumed = 1;
             MHD_resume_connection(conn);
-        } else if (!st ||
-                   store_article_status(st, r->wait_id, status, sizeof status) != STORE_OK ||
-                   !strcmp(status, "ready") || !strcmp(status, "failed")) {
+        } else if (!st || store_article_job_pending(st, r->wait_id, NULL) != STORE_OK) {
             /* it ended before we parked: wake now */
             srv_http_job_done(r->wait_id, h);
         }
@@ -704,6 +702,16 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
     return 0;
 }
 
+void srv_http_quiesce(srv_http *h)
+{
+    if (!h || !h->daemon || h->quiesced)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(h->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);          /* libmicrohttpd hands it over and never closes it */
+    h->quiesced = 1;
+}
+
 void srv_http_stop(srv_http *h)
 {
     if (!h)
@@ -717,7 +725,7 @@ void srv_http_stop(srv_http *h)
     if (h->daemon) {
         /* Stop accepting; parked requests answer now with what is known;
          * give in-flight answers up to STOP_GRACE_S to go out. */
-        MHD_quiesce_daemon(h->daemon);
+        srv_http_quiesce(h);
         srv_park_resume_all(h);
         double until = srv_mono_now() + STOP_GRACE_S;
         while (atomic_load(&h->live_requests) > 0 && srv_mono_now() < until) {

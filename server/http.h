@@ -74,4 +74,8 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
  * replies, free. Accepts NULL. */
 void srv_http_stop(srv_http *h);
 
+/* Stop accepting connections and close the listening socket; requests
+ * in flight and parked go on until srv_http_stop. Accepts NULL. */
+void srv_http_quiesce(srv_http *h);
+
 #endif

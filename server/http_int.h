@@ -55,6 +55,7 @@ struct srv_http {
     int timer_started;
     srv_ratelimit *limiter;          /* NULL = no per-client rate limit */
     atomic_int live_requests;        /* allocated and not yet completed */
+    int quiesced;                   /* the listening socket is closed (main thread) */
 };
 
 typedef struct reply_header {

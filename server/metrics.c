@@ -100,6 +100,19 @@ void srv_metrics_job_failure(const char *reason)
     pthread_mutex_unlock(&lock);
 }
 
+static uint64_t job_events[SRV_JOB_EVENTS_];
+static const char *const job_event_names[SRV_JOB_EVENTS_] = {
+    "stale_result", "lease_reaped", "store_retry", "given_back" };
+
+void srv_metrics_job_event(srv_job_event ev, unsigned n)
+{
+    if ((unsigned)ev >= SRV_JOB_EVENTS_)
+        return;
+    pthread_mutex_lock(&lock);
+    job_events[ev] += n;
+    pthread_mutex_unlock(&lock);
+}
+
 typedef struct outbuf {
     char *buf;
     size_t len, cap;
@@ -170,6 +183,12 @@ char *srv_metrics_render(const int64_t *job_counts, size_t *len)
     for (size_t i = 0; i < n_reasons; i++)
         out(&o, "skimd_fetch_failures_total{reason=\"%s\"} %llu\n", reasons[i].reason,
             (unsigned long long)reasons[i].count);
+    out(&o, "# HELP skimd_job_events_total Job life-cycle events: stale results dropped, "
+            "leases reaped, store errors retried, jobs given back.\n"
+            "# TYPE skimd_job_events_total counter\n");
+    for (int i = 0; i < SRV_JOB_EVENTS_; i++)
+        out(&o, "skimd_job_events_total{event=\"%s\"} %llu\n", job_event_names[i],
+            (unsigned long long)job_events[i]);
     pthread_mutex_unlock(&lock);
     if (job_counts) {
         out(&o, "# HELP skimd_jobs Articles by job state.\n# TYPE skimd_jobs gauge\n");

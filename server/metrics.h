@@ -16,6 +16,18 @@ void srv_metrics_request(const char *route, int status, double seconds);
 /* Count one failed job by its reason code (copied). */
 void srv_metrics_job_failure(const char *reason);
 
+/* Events in the job life cycle (generations and leases). */
+typedef enum srv_job_event {
+    SRV_JOB_STALE,          /* a result dropped: a newer request replaced its job */
+    SRV_JOB_REAPED,         /* an expired (or dead daemon's) lease freed */
+    SRV_JOB_STORE_RETRY,    /* a transient store error, retried */
+    SRV_JOB_GIVEN_BACK,     /* a claimed job given back (shutdown) */
+    SRV_JOB_EVENTS_
+} srv_job_event;
+
+/* Count n events of one kind. */
+void srv_metrics_job_event(srv_job_event ev, unsigned n);
+
 /* Render every metric; job_counts[4] = queued, fetching, ready, failed
  * (NULL to omit). Returns a malloc'd NUL-terminated text the caller
  * frees, or NULL when out of memory. */

@@ -13,12 +13,12 @@
 #include "ingest/decode.h"
 #include "ingest/extract.h"
 
-void pipeline_error_set(pipeline_error *err, const char *code, const char *fmt, ...)
+void pipeline_error_set(pipeline_error *err, fail_code code, const char *fmt, ...)
 {
     va_list ap;
     if (!err)
         return;
-    snprintf(err->code, sizeof err->code, "%s", code ? code : "error");
+    snprintf(err->code, sizeof err->code, "%s", fail_code_str(code));
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
@@ -43,24 +43,24 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
     int rc = -1;
 
     if (!actx || !record || (!bytes && len)) {
-        pipeline_error_set(err, "internal", "bad arguments to the pipeline");
+        pipeline_error_set(err, FAIL_INTERNAL, "bad arguments to the pipeline");
         return -1;
     }
     if (decode_to_utf8(bytes, len, content_type, &utf8, &utf8_len, NULL, 0) != 0) {
-        pipeline_error_set(err, "internal", "out of memory while decoding the page");
+        pipeline_error_set(err, FAIL_BAD_ENCODING, "the page could not be decoded to UTF-8");
         goto done;
     }
     switch (extract_article_from_html(utf8, utf8_len, url, &art)) {
     case EXTRACT_OK:
         break;
     case EXTRACT_NOT_HTML:
-        pipeline_error_set(err, "not_html", "the page is not an HTML document");
+        pipeline_error_set(err, FAIL_NOT_HTML, "the page is not an HTML document");
         goto done;
     case EXTRACT_EMPTY:
-        pipeline_error_set(err, "empty", "the page has no readable text");
+        pipeline_error_set(err, FAIL_EMPTY, "the page has no readable text");
         goto done;
     default:
-        pipeline_error_set(err, "internal", "out of memory while extracting the page");
+        pipeline_error_set(err, FAIL_INTERNAL, "out of memory while extracting the page");
         goto done;
     }
 
@@ -74,7 +74,7 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
         set_string_or_null(record, "description", art.description) ||
         set_string_or_null(record, "content", art.text) ||
         json_object_set_new(record, "word_count", json_integer(art.word_count))) {
-        pipeline_error_set(err, "internal", "out of memory while building the record");
+        pipeline_error_set(err, FAIL_INTERNAL, "out of memory while building the record");
         goto done;
     }
     analyze_input in = {
@@ -82,7 +82,7 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
         .published_at = art.published_at, .url = url,
     };
     if (analyze_article_terms(actx, &in, record, terms) != 0) {
-        pipeline_error_set(err, "internal", "out of memory while analysing the page");
+        pipeline_error_set(err, FAIL_INTERNAL, "out of memory while analysing the page");
         goto done;
     }
     rc = 0;

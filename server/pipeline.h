@@ -10,9 +10,10 @@
 #include <stddef.h>
 #include <jansson.h>
 #include "analyze/analyze.h"
+#include "ingest/failure.h"
 
-/* Why a page could not be read: a stable code for machines
- * ("not_html", "empty", ...) and a sentence for people. */
+/* Why a page could not be read: a code of ingest/failure.h's table for
+ * machines ("not_html", "empty", ...) and a sentence for people. */
 typedef struct pipeline_error {
     char code[32];
     char message[256];
@@ -31,7 +32,7 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
                           json_t *record, analyze_terms *terms, pipeline_error *err);
 
 /* Fill *err; used by every stage that reports a failure. */
-void pipeline_error_set(pipeline_error *err, const char *code, const char *fmt, ...)
+void pipeline_error_set(pipeline_error *err, fail_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -1,9 +1,20 @@
-/* queue.c -- worker threads that run queued jobs to ready or failed.
+/* queue.c -- worker threads that run jobs to ready or failed, and the
+ * lease keeper that renews their claims and reaps expired ones.
  *
- * A worker claims the oldest queued job in one transaction, so two
- * workers never take the same article. Between jobs it sleeps on a
- * condition variable (woken by srv_queue_notify, or every second to pick
- * up work another process queued). Fetching and analysis never run on
+ * The queue lives in the database (storage/jobs.c, invariants in
+ * storage/schema.c): a worker claims a job as a lease owned by this
+ * daemon (its id in q->owner) for one generation of the article. The
+ * lease keeper renews the leases of running jobs every third of the
+ * lease time; a renewal that finds the job replaced (a newer refresh, a
+ * delete) cancels the worker's fetch, and the worker's finish, which is
+ * conditional on generation and lease, would change nothing anyway: the
+ * newest request wins. The keeper also frees expired leases (any
+ * daemon's, and on a database this daemon holds alone every lease that
+ * is not its own: a dead daemon's), so a crash needs no start-up
+ * recovery. A transient store error (busy, disk full) is retried with
+ * backoff while the lease is held; it never becomes a failed record.
+ * Between jobs a worker sleeps on a condition variable (woken by
+ * srv_queue_notify, or every second). Fetching and analysis never run on
  * HTTP threads.
  */
 #include "server/queue.h"
@@ -15,14 +26,30 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ingest/fetch.h"
+#include "ingest/site.h"
 #include "ingest/url.h"
+#include "server/failpoint.h"
 #include "server/idf.h"
 #include "server/metrics.h"
 #include "server/pipeline.h"
 #include "server/version.h"
+#include "storage/health.h"
 #include "storage/store.h"
+
+#define LEASE_MS_DEFAULT 30000
+#define RETRY_FIRST_MS 50
+#define RETRY_MAX_MS 5000
+
+/* One worker's claim, as the lease keeper sees it. */
+typedef struct worker_slot {
+    int64_t id, generation;     /* the claimed job (under q->lock) */
+    int active;                 /* a job is claimed (under q->lock) */
+    double renew_until;         /* stop renewing after this (monotonic s) */
+    atomic_int cancel;          /* set: stop the fetch (superseded or stopping) */
+} worker_slot;
 
 struct srv_queue {
     const srv_config *cfg;          /* borrowed */
@@ -31,10 +58,16 @@ struct srv_queue {
     void *userdata;
     pthread_t *threads;
     int n_threads;
-    pthread_mutex_t lock;           /* guards pending */
+    worker_slot *slots;             /* one per worker */
+    pthread_t keeper;
+    int keeper_started;
+    pthread_mutex_t lock;           /* guards pending and the slots' claims */
     pthread_cond_t wake;
     int pending;                    /* notifications not yet consumed */
-    atomic_int stopping;            /* read by fetches to cancel */
+    atomic_int stopping;
+    atomic_int next_slot;
+    int64_t lease_ms;
+    char owner[96];                 /* this daemon's lease owner id */
     srv_idf idf;                    /* when to reload the stored-article IDF counts */
 };
 
@@ -54,10 +87,12 @@ static int content_type_is_html(const char *ct)
     return 0;
 }
 
-static void log_job(int64_t id, const char *status, const char *code, double ms)
+static void log_job(const store_job *job, const char *status, const char *code, double ms)
 {
-    json_t *line = json_pack("{s:s, s:I, s:s, s:s?, s:f}", "event", "job", "id",
-                             (json_int_t)id, "status", status, "error", code, "ms", (double)(long)(ms * 1000.0) / 1000.0);
+    json_t *line = json_pack("{s:s, s:I, s:I, s:s, s:s?, s:f}", "event", "job", "id",
+                             (json_int_t)job->id, "generation", (json_int_t)job->generation,
+                             "status", status, "error", code,
+                             "ms", (double)(long)(ms * 1000.0) / 1000.0);
     char *s = line ? json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
     if (s)
         fprintf(stderr, "%s\n", s);
@@ -65,103 +100,197 @@ static void log_job(int64_t id, const char *status, const char *code, double ms)
     json_decref(line);
 }
 
-static double now_ms(void)
+static double mono_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Run one claimed job to its end. */
-static void run_job(srv_queue *q, store *st, store_job *job)
+/* Sleep up to ms unless the queue is stopping or notified. */
+static void nap(srv_queue *q, long ms)
 {
-    fetch_result fr = {0};
-    fetch_error fe = {{0}, {0}};
-    pipeline_error pe = {{0}, {0}};
-    json_t *rec = NULL;
-    analyze_terms terms = {0};
-    char *canon = NULL;
-    const char *code = NULL, *message = NULL;
-    double t0 = now_ms();
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&q->lock);
+    if (!atomic_load(&q->stopping))
+        pthread_cond_timedwait(&q->wake, &q->lock, &until);
+    pthread_mutex_unlock(&q->lock);
+}
 
+/* What the reading of one job produced. */
+typedef struct job_outcome {
+    fetch_result fr;
+    json_t *rec;                    /* the record, when read */
+    analyze_terms terms;
+    char *canon;                    /* trusted canonical URL (dedupe key) or NULL */
+    const char *code, *message;     /* the failure, when not read */
+    int cancelled;                  /* the fetch was cancelled */
+    fetch_error fe;
+    pipeline_error pe;
+} job_outcome;
+
+/* The canonical URL takes part in dedupe only when skimd fetched the page
+ * itself and the canonical names the same site (registrable domain) as
+ * the page's final URL; otherwise it is kept for display only. */
+static void trusted_canonical(const store_job *job, job_outcome *o, const char *page_url)
+{
+    const char *cu = json_string_value(json_object_get(o->rec, "canonical_url"));
+    if (!cu || !job->fetch || !site_same_site(cu, page_url))
+        return;
+    if (url_normalize(cu, &o->canon) != URL_OK)
+        o->canon = NULL;
+}
+
+/* Fetch (unless the job has its page) and read it into o. */
+static void read_job(srv_queue *q, const store_job *job, worker_slot *slot, job_outcome *o)
+{
     const char *bytes = job->html, *ctype = NULL, *page_url = job->url;
     size_t len = job->html_len;
-    if (!job->html) {
+    if (job->fetch) {
         fetch_options fo = {
             .timeout_s = q->cfg->fetch_timeout_s, .max_bytes = q->cfg->max_page_bytes,
             .allow_private = q->cfg->allow_private, .allow_hosts = q->cfg->allow_hosts,
             .n_allow_hosts = q->cfg->n_allow_hosts, .user_agent = SKIMD_USER_AGENT,
-            .cancel = &q->stopping,
+            .cancel = &slot->cancel,
         };
-        if (fetch_url(job->url, &fo, &fr, &fe) != 0) {
-            if (!strcmp(fe.code, "cancelled")) {
-                /* shutting down: the job stays queued for the next start */
-                store_job_requeue(st, job->id);
-                log_job(job->id, "queued", "cancelled", now_ms() - t0);
-                goto done;
-            }
-            code = fe.code;
-            message = fe.message;
-            goto failed;
+        if (fetch_url(job->url, &fo, &o->fr, &o->fe) != 0) {
+            o->cancelled = o->fe.fail == FAIL_CANCELLED;
+            o->code = o->fe.code;
+            o->message = o->fe.message;
+            return;
         }
-        bytes = fr.body;
-        len = fr.len;
-        ctype = fr.content_type;
-        page_url = fr.final_url;
+        bytes = o->fr.body;
+        len = o->fr.len;
+        ctype = o->fr.content_type;
+        page_url = o->fr.final_url;
         if (!content_type_is_html(ctype)) {
-            snprintf(pe.code, sizeof pe.code, "not_html");
-            snprintf(pe.message, sizeof pe.message, "the page is %.200s, not HTML", ctype);
-            code = pe.code;
-            message = pe.message;
-            goto failed;
+            pipeline_error_set(&o->pe, FAIL_NOT_HTML, "the page is %.200s, not HTML", ctype);
+            o->code = o->pe.code;
+            o->message = o->pe.message;
+            return;
         }
     }
-    rec = json_object();
-    if (!rec) {
-        code = "internal";
-        message = "out of memory";
-        goto failed;
+    srv_failpoint("job.fetched");
+    if (!(o->rec = json_object())) {
+        o->code = fail_code_str(FAIL_INTERNAL);
+        o->message = "out of memory";
+        return;
     }
-    if (pipeline_process_page(q->actx, bytes, len, ctype, page_url, rec, &terms, &pe) != 0) {
-        code = pe.code;
-        message = pe.message;
-        goto failed;
+    if (pipeline_process_page(q->actx, bytes, len, ctype, page_url, o->rec, &o->terms,
+                              &o->pe) != 0) {
+        o->code = o->pe.code;
+        o->message = o->pe.message;
+        json_decref(o->rec);
+        o->rec = NULL;
+        return;
     }
-    const char *cu = json_string_value(json_object_get(rec, "canonical_url"));
-    if (cu && url_normalize(cu, &canon) != URL_OK)
-        canon = NULL;
-    store_terms st_terms = { terms.lang, terms.v, terms.n };
-    store_rc rc = store_job_finish_ready(st, job->id, rec, canon, &st_terms);
-    if (rc == STORE_ERROR) {
-        code = "internal";
-        message = "the record could not be stored";
-        goto failed;
-    }
-    if (rc == STORE_OK && terms.n)
-        srv_idf_counted(&q->idf, st, q->actx);
-    log_job(job->id, rc == STORE_OK ? "ready" : "deleted", NULL, now_ms() - t0);
-    if (q->done)
-        q->done(job->id, q->userdata);
-    goto done;
+    trusted_canonical(job, o, page_url);
+}
 
-failed:
-    srv_metrics_job_failure(code);
-    store_job_finish_failed(st, job->id, code, message);
-    log_job(job->id, "failed", code, now_ms() - t0);
+/* Store the outcome, retrying transient errors with backoff while the
+ * daemon runs. Returns the final store_rc. */
+static store_rc store_outcome(srv_queue *q, store *st, const store_job *job, job_outcome *o)
+{
+    long wait_ms = RETRY_FIRST_MS;
+    for (;;) {
+        store_rc rc;
+        if (o->rec) {
+            store_terms t = { o->terms.lang, o->terms.v, o->terms.n };
+            rc = store_job_finish_ready(st, job, q->owner, o->rec, o->canon, &t);
+            if (rc == STORE_ERROR) {           /* permanent: the record cannot be stored */
+                json_decref(o->rec);
+                o->rec = NULL;
+                o->code = fail_code_str(FAIL_INTERNAL);
+                o->message = "the record could not be stored";
+                continue;
+            }
+        } else {
+            rc = store_job_finish_failed(st, job, q->owner, o->code, o->message);
+        }
+        if (rc != STORE_BUSY || atomic_load(&q->stopping))
+            return rc;
+        srv_metrics_job_event(SRV_JOB_STORE_RETRY, 1);
+        nap(q, wait_ms);
+        wait_ms = wait_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : wait_ms * 2;
+    }
+}
+
+static void outcome_release(job_outcome *o)
+{
+    analyze_terms_release(&o->terms);
+    free(o->canon);
+    json_decref(o->rec);
+    fetch_result_release(&o->fr);
+}
+
+/* Run one claimed job to its end. */
+static void run_job(srv_queue *q, store *st, const store_job *job, worker_slot *slot)
+{
+    job_outcome o;
+    double t0 = mono_s();
+    memset(&o, 0, sizeof o);
+    read_job(q, job, slot, &o);
+    srv_failpoint("job.before_finish");
+    store_rc rc = STORE_STALE;
+    if (atomic_load(&q->stopping) && (o.cancelled || !o.rec)) {
+        /* shutting down: the job goes back, to be resumed at the next start */
+        if (store_job_give_back(st, job, q->owner, 0) == STORE_OK)
+            srv_metrics_job_event(SRV_JOB_GIVEN_BACK, 1);
+        log_job(job, "queued", fail_code_str(FAIL_CANCELLED), (mono_s() - t0) * 1000.0);
+        goto done;
+    }
+    if (!o.cancelled)
+        rc = store_outcome(q, st, job, &o);
+    if (rc == STORE_STALE) {
+        srv_metrics_job_event(SRV_JOB_STALE, 1);
+        log_job(job, "superseded", NULL, (mono_s() - t0) * 1000.0);
+        goto done;
+    }
+    if (rc != STORE_OK) {
+        /* stopping while the store was failing: the lease lapses and the
+         * next start (or another daemon) runs the job again */
+        log_job(job, "unstored", o.code, (mono_s() - t0) * 1000.0);
+        goto done;
+    }
+    if (o.rec && o.terms.n)
+        srv_idf_counted(&q->idf, st, q->actx);
+    if (!o.rec)
+        srv_metrics_job_failure(o.code);
+    log_job(job, o.rec ? "ready" : "failed", o.code, (mono_s() - t0) * 1000.0);
     if (q->done)
         q->done(job->id, q->userdata);
 done:
-    analyze_terms_release(&terms);
-    free(canon);
-    json_decref(rec);
-    fetch_result_release(&fr);
+    outcome_release(&o);
+}
+
+static void slot_set(srv_queue *q, worker_slot *slot, const store_job *job)
+{
+    pthread_mutex_lock(&q->lock);
+    slot->active = job != NULL;
+    if (job) {
+        slot->id = job->id;
+        slot->generation = job->generation;
+        /* a job that runs past its fetch limit by far is stuck: let its lease lapse */
+        slot->renew_until = mono_s() + (double)q->cfg->fetch_timeout_s + 120.0;
+        atomic_store(&slot->cancel, atomic_load(&q->stopping));
+    }
+    pthread_mutex_unlock(&q->lock);
 }
 
 static void *worker_main(void *arg)
 {
     srv_queue *q = arg;
+    worker_slot *slot = &q->slots[atomic_fetch_add(&q->next_slot, 1)];
     store *st = NULL;
     char err[256];
+    long idle_ms = RETRY_FIRST_MS;
 
     if (store_open(q->cfg->db_path, &st, err, sizeof err) != 0) {
         fprintf(stderr, "{\"level\":\"error\",\"what\":\"worker store\",\"detail\":\"%s\"}\n",
@@ -170,13 +299,21 @@ static void *worker_main(void *arg)
     }
     while (!atomic_load(&q->stopping)) {
         store_job job;
-        store_rc rc = store_job_claim(st, &job);
+        store_rc rc = store_job_claim(st, q->owner, q->lease_ms, &job);
         if (rc == STORE_OK) {
-            run_job(q, st, &job);
+            slot_set(q, slot, &job);
+            run_job(q, st, &job, slot);
+            slot_set(q, slot, NULL);
             store_job_release(&job);
+            idle_ms = RETRY_FIRST_MS;
             continue;
         }
-        /* Queue empty (or the database busy): sleep until notified. */
+        if (rc != STORE_NOT_FOUND) {       /* the store is failing: back off */
+            nap(q, idle_ms);
+            idle_ms = idle_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : idle_ms * 2;
+            continue;
+        }
+        /* Queue empty: sleep until notified. */
         pthread_mutex_lock(&q->lock);
         if (!atomic_load(&q->stopping) && q->pending == 0) {
             struct timespec until;
@@ -192,8 +329,94 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int srv_queue_start(srv_queue **out, const srv_config *cfg, const analyze_ctx *actx,
-                    srv_queue_done_fn done, void *userdata)
+/* Renew the leases of running jobs; cancel those that were replaced. */
+static void renew_leases(srv_queue *q, store *st)
+{
+    double now = mono_s();
+    for (int i = 0; i < q->cfg->workers; i++) {
+        worker_slot *slot = &q->slots[i];
+        store_job job = {0};
+        pthread_mutex_lock(&q->lock);
+        int active = slot->active && now < slot->renew_until;
+        job.id = slot->id;
+        job.generation = slot->generation;
+        pthread_mutex_unlock(&q->lock);
+        if (active && store_job_renew(st, &job, q->owner, q->lease_ms) == STORE_STALE) {
+            pthread_mutex_lock(&q->lock);
+            if (slot->active && slot->id == job.id && slot->generation == job.generation)
+                atomic_store(&slot->cancel, 1);
+            pthread_mutex_unlock(&q->lock);
+        }
+    }
+}
+
+/* The lease keeper: renew, reap, and probe a failing database. */
+static void *keeper_main(void *arg)
+{
+    srv_queue *q = arg;
+    store *st = NULL;
+    char err[256];
+    if (store_open(q->cfg->db_path, &st, err, sizeof err) != 0) {
+        fprintf(stderr, "{\"level\":\"error\",\"what\":\"lease keeper store\",\"detail\":\"%s\"}\n",
+                err);
+        return NULL;
+    }
+    long tick_ms = (long)(q->lease_ms / 3 < 1000 ? q->lease_ms / 3 : 1000);
+    while (!atomic_load(&q->stopping)) {
+        renew_leases(q, st);
+        int reaped = store_jobs_reap(st, q->owner);
+        if (reaped > 0) {
+            srv_metrics_job_event(SRV_JOB_REAPED, (unsigned)reaped);
+            fprintf(stderr, "{\"event\":\"leases_reaped\",\"jobs\":%d}\n", reaped);
+            srv_queue_notify(q);
+        }
+        if (store_health_write_failing())
+            store_probe_write(st);      /* clears the failure once writes work again */
+        nap(q, tick_ms);
+    }
+    store_close(st);
+    return NULL;
+}
+
+/* This daemon's lease owner id: host, pid and 64 random bits. */
+static void make_owner(char *out, size_t cap)
+{
+    char host[64] = "host";
+    unsigned long long rnd = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(&rnd, sizeof rnd, 1, f) != 1)
+        rnd = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+    if (f)
+        fclose(f);
+    gethostname(host, sizeof host - 1);
+    host[sizeof host - 1] = '\0';
+    snprintf(out, cap, "%s:%ld:%016llx", host, (long)getpid(), rnd);
+}
+
+const char *srv_queue_owner(const srv_queue *q)
+{
+    return q ? q->owner : NULL;
+}
+
+static int start_threads(srv_queue *q)
+{
+    q->threads = calloc((size_t)q->cfg->workers, sizeof *q->threads);
+    q->slots = calloc((size_t)q->cfg->workers, sizeof *q->slots);
+    if (!q->threads || !q->slots)
+        return -1;
+    if (pthread_create(&q->keeper, NULL, keeper_main, q) != 0)
+        return -1;
+    q->keeper_started = 1;
+    for (int i = 0; i < q->cfg->workers; i++) {
+        if (pthread_create(&q->threads[i], NULL, worker_main, q) != 0)
+            return -1;
+        q->n_threads++;
+    }
+    return 0;
+}
+
+int srv_queue_new(srv_queue **out, const srv_config *cfg, const analyze_ctx *actx,
+                  srv_queue_done_fn done, void *userdata)
 {
     srv_queue *q;
     if (!out || !cfg || !actx || cfg->workers < 1)
@@ -205,33 +428,29 @@ int srv_queue_start(srv_queue **out, const srv_config *cfg, const analyze_ctx *a
     q->actx = actx;
     q->done = done;
     q->userdata = userdata;
+    q->lease_ms = cfg->lease_seconds > 0 ? (int64_t)cfg->lease_seconds * 1000 : LEASE_MS_DEFAULT;
+    make_owner(q->owner, sizeof q->owner);
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->wake, NULL);
-    /* the stored-article IDF counts, before the first job; without them
+    *out = q;
+    return 0;
+}
+
+int srv_queue_run(srv_queue *q)
+{
+    if (!q || q->threads)
+        return -1;
+    /* the stored-article IDF counts (folding them is a write, so not
+     * before the daemon is bound), before the first job; without them
      * (logged by srv_idf_load) the shipped tables alone rank, and the
      * next reload tries again */
     store *st = NULL;
     char err[256];
-    if (store_open(cfg->db_path, &st, err, sizeof err) != 0) {
-        srv_queue_stop(q);
+    if (store_open(q->cfg->db_path, &st, err, sizeof err) != 0)
         return -1;
-    }
-    srv_idf_load(&q->idf, st, actx);
+    srv_idf_load(&q->idf, st, q->actx);
     store_close(st);
-    q->threads = calloc((size_t)cfg->workers, sizeof *q->threads);
-    if (!q->threads) {
-        srv_queue_stop(q);
-        return -1;
-    }
-    for (int i = 0; i < cfg->workers; i++) {
-        if (pthread_create(&q->threads[i], NULL, worker_main, q) != 0) {
-            srv_queue_stop(q);
-            return -1;
-        }
-        q->n_threads++;
-    }
-    *out = q;
-    return 0;
+    return start_threads(q);
 }
 
 void srv_queue_notify(srv_queue *q)
@@ -240,7 +459,7 @@ void srv_queue_notify(srv_queue *q)
         return;
     pthread_mutex_lock(&q->lock);
     q->pending++;
-    pthread_cond_signal(&q->wake);
+    pthread_cond_broadcast(&q->wake);
     pthread_mutex_unlock(&q->lock);
 }
 
@@ -250,11 +469,16 @@ void srv_queue_stop(srv_queue *q)
         return;
     pthread_mutex_lock(&q->lock);
     atomic_store(&q->stopping, 1);
+    for (int i = 0; q->slots && i < q->cfg->workers; i++)
+        atomic_store(&q->slots[i].cancel, 1);
     pthread_cond_broadcast(&q->wake);
     pthread_mutex_unlock(&q->lock);
     for (int i = 0; i < q->n_threads; i++)
         pthread_join(q->threads[i], NULL);
+    if (q->keeper_started)
+        pthread_join(q->keeper, NULL);
     free(q->threads);
+    free(q->slots);
     pthread_cond_destroy(&q->wake);
     pthread_mutex_destroy(&q->lock);
     free(q);

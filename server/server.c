@@ -1,11 +1,15 @@
 /* server.c -- daemon start-up and shutdown.
  *
- * Order matters. Start: database (schema migrations, crash recovery of
- * jobs left "fetching"), analysis resources, workers, then HTTP. Stop on
- * SIGTERM/SIGINT: HTTP stops accepting and answers what is in flight
- * (parked ?wait= requests answer with the record as it stands), then the
- * workers cancel their fetches and leave those jobs "queued" for the next
- * start.
+ * Order matters. Start: the database's lock file (one daemon per SQLite
+ * file; a second one exits before touching anything), the database
+ * (opened, migrated, PRAGMA quick_check, HTTP connections opened and
+ * checked), analysis resources, HTTP bound, then the workers, the lease
+ * keeper and the re-tagging pass. Failing at any step leaves every job
+ * and lease as it was: there is no start-up recovery, the lease keeper
+ * frees a dead daemon's leases. Stop on SIGTERM/SIGINT: HTTP stops
+ * accepting (the socket is closed), the workers cancel their fetches and
+ * give those jobs back and are joined, then parked ?wait= requests answer
+ * with the record as it stands, in-flight replies go out, HTTP is freed.
  */
 #include "server/server.h"
 
@@ -14,11 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "ingest/fetch.h"
+#include "ingest/site.h"
+#include "server/failpoint.h"
 #include "server/http.h"
 #include "server/queue.h"
 #include "server/retag.h"
 #include "server/version.h"
+#include "storage/health.h"
 #include "storage/store.h"
 
 /* The contract, embedded at build time from openapi.yaml. */
@@ -35,6 +44,48 @@ static void log_line(const char *event, const char *detail)
     json_decref(line);
 }
 
+/* Lock, open and check the database: nothing in it changes before the
+ * lock is ours, and a damaged file is refused. 0 or -1 (logged). */
+static int open_database(const srv_config *cfg, store **st)
+{
+    char err[1536];
+    struct stat sb;
+    if (store_lock_acquire(cfg->db_path, err, sizeof err) != 0) {
+        log_line("error", err);
+        return -1;
+    }
+    if (stat(cfg->db_path, &sb) != 0) {
+        snprintf(err, sizeof err, "creating a NEW, EMPTY database at %s (no file was there); "
+                 "if you expected your records, stop now and check --db", cfg->db_path);
+        log_line("warning", err);
+    }
+    if (store_open(cfg->db_path, st, err, sizeof err) != 0) {
+        log_line("error", err);
+        return -1;
+    }
+    if (!cfg->skip_quick_check && store_quick_check(*st, err, sizeof err) != 0) {
+        log_line("error", err);
+        return -1;
+    }
+    if (store_health_watch(cfg->db_path) != 0 ||
+        store_thread_init(cfg->db_path, cfg->http_threads + 2, err, sizeof err) != 0) {
+        log_line("error", err[0] ? err : "cannot read the database file");
+        return -1;
+    }
+    return 0;
+}
+
+/* Block the stop and reload signals in every thread; the main thread waits. */
+static void block_signals(sigset_t *sigs)
+{
+    sigemptyset(sigs);
+    sigaddset(sigs, SIGTERM);
+    sigaddset(sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);       /* a file-size limit is a write error, not a kill */
+}
+
 int srv_serve(const srv_config *cfg)
 {
     store *st = NULL;
@@ -46,31 +97,17 @@ int srv_serve(const srv_config *cfg)
     sigset_t sigs;
     int sig = 0, rc = 1;
 
-    /* Block the stop signals in every thread; the main thread waits. */
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    block_signals(&sigs);
     json_object_seed(0);
-
+    srv_failpoint_init();
     if (fetch_global_init() != 0) {
         log_line("error", "libcurl failed to initialise");
         return 1;
     }
-    if (store_open(cfg->db_path, &st, err, sizeof err) != 0) {
-        log_line("error", err);
+    if (site_init() != 0)
+        log_line("warning", "no Public Suffix List: canonical URLs dedupe only on the same host");
+    if (open_database(cfg, &st) != 0)
         goto done;
-    }
-    int recovered = store_jobs_recover(st);
-    if (recovered < 0) {
-        log_line("error", "cannot recover interrupted jobs");
-        goto done;
-    }
-    if (store_thread_init(cfg->db_path) != 0) {
-        log_line("error", "database path too long");
-        goto done;
-    }
     analyze_config acfg = {
         .data_dir = cfg->data_dir,
         .taxonomy_path = cfg->taxonomy_path[0] ? cfg->taxonomy_path : NULL,
@@ -80,7 +117,20 @@ int srv_serve(const srv_config *cfg)
         log_line("error", err);
         goto done;
     }
-    if (srv_queue_start(&queue, cfg, actx, srv_http_job_done, NULL) != 0) {
+    if (srv_queue_new(&queue, cfg, actx, srv_http_job_done, NULL) != 0) {
+        log_line("error", "cannot prepare the workers");
+        goto done;
+    }
+    srv_app app = {
+        .cfg = cfg, .actx = actx, .queue = queue,
+        .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
+    };
+    /* bind before any worker runs: a daemon that cannot listen changes nothing */
+    if (srv_http_start(&http, &app, err, sizeof err) != 0) {
+        log_line("error", err);
+        goto done;
+    }
+    if (srv_queue_run(queue) != 0) {
         log_line("error", "cannot start the workers");
         goto done;
     }
@@ -88,18 +138,10 @@ int srv_serve(const srv_config *cfg)
         log_line("error", "cannot start re-tagging stored articles");
         goto done;
     }
-    srv_app app = {
-        .cfg = cfg, .actx = actx, .queue = queue,
-        .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
-    };
-    if (srv_http_start(&http, &app, err, sizeof err) != 0) {
-        log_line("error", err);
-        goto done;
-    }
     snprintf(msg, sizeof msg,
-             "skimd %s listening on %s:%u, database %s, %d workers, %d jobs resumed%s",
+             "skimd %s listening on %s:%u, database %s, %d workers, lease owner %s%s",
              SKIMD_VERSION, cfg->listen_host, (unsigned)cfg->listen_port, cfg->db_path,
-             cfg->workers, recovered, cfg->allow_private ? ", SSRF guard OFF" : "");
+             cfg->workers, srv_queue_owner(queue), cfg->allow_private ? ", SSRF guard OFF" : "");
     log_line("start", msg);
     srv_queue_notify(queue);
 
@@ -108,9 +150,14 @@ int srv_serve(const srv_config *cfg)
     log_line("stop", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     rc = 0;
 done:
-    srv_http_stop(http);
+    /* no new connections; workers stop (their jobs given back) and are
+     * joined while HTTP still runs, so their completions reach it; then
+     * parked and in-flight requests answer and HTTP is freed */
+    srv_http_quiesce(http);
     srv_retag_stop(retag);
     srv_queue_stop(queue);
+    srv_http_stop(http);
+    store_thread_shutdown();
     analyze_ctx_free(actx);
     store_close(st);
     fetch_global_cleanup();

@@ -95,6 +95,10 @@ static json_t *row_to_record(sqlite3_stmt *s, unsigned flags)
                                              : json_integer(sqlite3_column_int64(s, 19)));
     json_object_set_new(r, "created_at", col_str(s, 20));
     json_object_set_new(r, "updated_at", col_str(s, 21));
+    json_object_set_new(r, "last_refresh", store_col_json(s, 24, json_null));
+    json_t *job = sqlite3_column_type(s, 25) == SQLITE_NULL
+                      ? json_null() : json_pack("{s:o}", "state", col_str(s, 25));
+    json_object_set_new(r, "job", job ? job : json_null());
     if (flags & STORE_WITH_CONTENT)
         json_object_set_new(r, "content", col_str(s, 22));
     if (flags & STORE_WITH_EVIDENCE)
@@ -196,6 +200,15 @@ static void row_to_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
     put_text_col(b, s, 20);
     PUT(b, ",\"updated_at\":");
     put_text_col(b, s, 21);
+    PUT(b, ",\"last_refresh\":");
+    put_json_col(b, s, 24, "null");
+    if (sqlite3_column_type(s, 25) == SQLITE_NULL) {
+        PUT(b, ",\"job\":null");
+    } else {
+        PUT(b, ",\"job\":{\"state\":");
+        put_text_col(b, s, 25);
+        PUT(b, "}");
+    }
     if (flags & STORE_WITH_CONTENT) {
         PUT(b, ",\"content\":");
         put_text_col(b, s, 22);
@@ -223,18 +236,30 @@ static store_rc find_by_url(store *st, const char *norm_url, int64_t *id)
     return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
-static int insert_job(store *st, int64_t id, const char *html, size_t html_len,
-                      const char *now)
+/* Write the article's job row for its current generation (a requeue
+ * replaces the previous row and its lease); fetch 0 analyses the stored
+ * page. Inside the caller's transaction. 0 or -1. */
+int store_insert_job(store *st, int64_t id, int fetch)
 {
     sqlite3_stmt *s = store_stmt(st, SQL_INSERT_JOB);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, id);
-    if (html)
-        sqlite3_bind_blob64(s, 2, html, html_len, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(s, 2);
-    store_bind_text(s, 3, now);
+    sqlite3_bind_int(s, 2, fetch ? 1 : 0);
+    sqlite3_bind_int64(s, 3, store_now_ms());
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE && sqlite3_changes(st->db) == 1 ? 0 : -1;
+}
+
+/* Keep the page a client pushed (inside the caller's transaction). */
+int store_put_page(store *st, int64_t id, const char *html, size_t len)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_PAGE_PUT);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_blob64(s, 2, html, len, SQLITE_TRANSIENT);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -304,7 +329,8 @@ store_rc store_article_submit(store *st, const store_submit *sub, int64_t *id,
     }
     sqlite3_reset(s);
     *id = sqlite3_last_insert_rowid(st->db);
-    if (insert_job(st, *id, sub->html, sub->html_len, now) != 0) {
+    if ((sub->html && store_put_page(st, *id, sub->html, sub->html_len) != 0) ||
+        store_insert_job(st, *id, !sub->html) != 0) {
         store_log_error(st, "insert job");
         goto done;
     }
@@ -320,39 +346,7 @@ done:
     json_decref(tags);
     if (ret == STORE_OK && store_commit(st) == 0)
         return STORE_OK;
-    store_rollback(st);
-    return STORE_ERROR;
-}
-
-store_rc store_article_requeue(store *st, int64_t id, const char *html, size_t html_len)
-{
-    char now[21];
-    store_rc ret = STORE_ERROR;
-    if (!st)
-        return STORE_ERROR;
-    store_now_utc(now);
-    if (store_begin(st) != 0)
-        return STORE_ERROR;
-    sqlite3_stmt *s = store_stmt(st, SQL_REQUEUE);
-    if (!s)
-        goto done;
-    sqlite3_bind_int64(s, 1, id);
-    store_bind_text(s, 2, now);
-    if (sqlite3_step(s) != SQLITE_DONE) {
-        sqlite3_reset(s);
-        goto done;
-    }
-    sqlite3_reset(s);
-    if (sqlite3_changes(st->db) == 0) {
-        ret = STORE_NOT_FOUND;
-        goto done;
-    }
-    if (insert_job(st, id, html, html_len, now) != 0)
-        goto done;
-    if (store_commit(st) == 0)
-        return STORE_OK;
-done:
-    return store_abort(st, ret, "requeue");
+    return store_abort(st, store_last_rc(st), "submit");
 }
 
 store_rc store_article_get(store *st, int64_t id, unsigned flags, json_t **out)
@@ -448,7 +442,9 @@ static const char list_columns[] =
     "SELECT a.id, a.url, a.norm_url, a.canonical_url, a.status, a.error_code, "
     "a.error_message, a.title, a.site_name, a.author, a.published_at, a.modified_at, "
     "a.language, a.summary, a.description, a.image_url, a.keywords, a.tags, a.events, "
-    "a.word_count, a.created_at, a.updated_at, NULL, a.tag_evidence";
+    "a.word_count, a.created_at, a.updated_at, NULL, a.tag_evidence, a.last_refresh, "
+    "(SELECT CASE WHEN j.lease_owner IS NULL THEN 'queued' ELSE 'running' END "
+    " FROM jobs j WHERE j.article_id = a.id)";
 
 static sqlite3_stmt *list_stmt(store *st, unsigned variant)
 {

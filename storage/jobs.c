@@ -1,6 +1,8 @@
-/* jobs.c -- the job queue's life cycle in SQLite: claim, finish ready or
- * failed, give back, recover after a crash; and re-analysis of stored
- * articles (settings, next ready article, new tags).
+/* jobs.c -- the job queue's life cycle in SQLite: claim (a lease),
+ * renew, finish ready or failed, give back, reap expired leases; and
+ * re-analysis of stored articles (settings, next ready article, new
+ * tags). Every change is conditional on the claimed generation and lease
+ * (the invariants are in schema.c).
  *
  * Records are written by store_job_finish_ready in one transaction: the
  * article row, its tag and event rows, its full-text row and its
@@ -24,63 +26,212 @@ void store_job_release(store_job *job)
     memset(job, 0, sizeof *job);
 }
 
-store_rc store_job_claim(store *st, store_job *job)
+/* Copy a BLOB/TEXT column into a NUL-terminated heap buffer. 0 or -1. */
+static int col_blob_dup(sqlite3_stmt *s, int i, char **out, size_t *len)
+{
+    int n = sqlite3_column_bytes(s, i);
+    const void *p = sqlite3_column_blob(s, i);
+    *out = malloc((size_t)n + 1);
+    if (!*out)
+        return -1;
+    if (n > 0 && p)
+        memcpy(*out, p, (size_t)n);
+    (*out)[n] = '\0';
+    *len = (size_t)n;
+    return 0;
+}
+
+/* The stored page of a job that analyses it (fetch == 0). A job whose
+ * page has gone (a pushed page is never removed without a fetch job)
+ * fetches instead. */
+static int load_page(store *st, store_job *job)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_PAGE_GET);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, job->id);
+    int rc = sqlite3_step(s), ret = 0;
+    if (rc == SQLITE_ROW)
+        ret = col_blob_dup(s, 0, &job->html, &job->html_len);
+    else if (rc == SQLITE_DONE)
+        job->fetch = 1;
+    else
+        ret = -1;
+    sqlite3_reset(s);
+    return ret;
+}
+
+/* Bind (article id, generation, owner) as ?1 ?2 ?3 of a lease statement. */
+static sqlite3_stmt *lease_stmt(store *st, store_stmt_id which, const store_job *job,
+                                const char *owner)
+{
+    sqlite3_stmt *s = store_stmt(st, which);
+    if (!s)
+        return NULL;
+    sqlite3_bind_int64(s, 1, job->id);
+    sqlite3_bind_int64(s, 2, job->generation);
+    store_bind_text(s, 3, owner);
+    return s;
+}
+
+/* Pick the oldest free job into job (id, generation, fetch, url). */
+static store_rc pick_free_job(store *st, int64_t now, store_job *job)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_CLAIM);
+    if (!s)
+        return STORE_ERROR;
+    sqlite3_bind_int64(s, 1, now);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        job->id = sqlite3_column_int64(s, 0);
+        job->generation = sqlite3_column_int64(s, 1);
+        job->fetch = sqlite3_column_int(s, 2) != 0;
+        const unsigned char *u = sqlite3_column_text(s, 3);
+        job->url = u ? strdup((const char *)u) : NULL;
+        job->refresh = sqlite3_column_int64(s, 4) > 0;
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW && job->url ? STORE_OK : STORE_ERROR;
+}
+
+store_rc store_job_claim(store *st, const char *owner, int64_t lease_ms, store_job *job)
 {
     char now[21];
     store_rc ret = STORE_ERROR;
-    if (!st || !job)
+    if (!st || !job || !owner)
         return STORE_ERROR;
     memset(job, 0, sizeof *job);
     store_now_utc(now);
+    int64_t now_ms = store_now_ms();
     if (store_begin(st) != 0)
-        return STORE_ERROR;
-    sqlite3_stmt *s = store_stmt(st, SQL_CLAIM);
+        return store_abort(st, STORE_ERROR, "begin claim");
+    ret = pick_free_job(st, now_ms, job);
+    if (ret != STORE_OK)
+        goto done;
+    ret = STORE_ERROR;
+    sqlite3_stmt *s = lease_stmt(st, SQL_LEASE_TAKE, job, owner);
     if (!s)
         goto done;
+    sqlite3_bind_int64(s, 4, now_ms + lease_ms);
     int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
-        ret = STORE_NOT_FOUND;
-        goto done;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
-        goto done;
-    }
-    job->id = sqlite3_column_int64(s, 0);
-    job->url = strdup((const char *)sqlite3_column_text(s, 1));
-    if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
-        int n = sqlite3_column_bytes(s, 2);
-        job->html = malloc((size_t)n + 1);
-        if (job->html) {
-            if (n > 0)
-                memcpy(job->html, sqlite3_column_blob(s, 2), (size_t)n);
-            job->html[n] = '\0';
-            job->html_len = (size_t)n;
-        }
-        if (!job->html) {
-            sqlite3_reset(s);
-            goto done;
-        }
-    }
     sqlite3_reset(s);
-    if (!job->url)
+    if (rc != SQLITE_DONE || sqlite3_changes(st->db) != 1)
         goto done;
-    s = store_stmt(st, SQL_MARK_FETCHING);
-    if (!s)
+    if (!(s = store_stmt(st, SQL_MARK_FETCHING)))
         goto done;
     sqlite3_bind_int64(s, 1, job->id);
     store_bind_text(s, 2, now);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE || (!job->fetch && load_page(st, job) != 0))
         goto done;
     if (store_commit(st) == 0)
         return STORE_OK;
 done:
     store_abort(st, ret, "claim job");
     store_job_release(job);
-    return ret;
+    return ret == STORE_ERROR ? store_last_rc(st) : ret;
+}
+
+store_rc store_job_renew(store *st, const store_job *job, const char *owner, int64_t lease_ms)
+{
+    sqlite3_stmt *s = job && owner ? lease_stmt(st, SQL_LEASE_RENEW, job, owner) : NULL;
+    if (!s)
+        return STORE_ERROR;
+    sqlite3_bind_int64(s, 4, store_now_ms() + lease_ms);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        store_log_error(st, "renew lease");
+        return store_rc_of(rc);
+    }
+    return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_STALE;
+}
+
+/* Inside a transaction: is the job still the owner's, at its generation? */
+static store_rc lease_held(store *st, const store_job *job, const char *owner)
+{
+    sqlite3_stmt *s = lease_stmt(st, SQL_LEASE_HELD, job, owner);
+    if (!s)
+        return STORE_ERROR;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_STALE : store_rc_of(rc);
+}
+
+/* Delete the job row of this generation (inside the caller's transaction). */
+static int delete_job(store *st, const store_job *job)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_DELETE_JOB);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, job->id);
+    sqlite3_bind_int64(s, 2, job->generation);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
+                             int64_t delay_ms)
+{
+    store_rc ret = STORE_ERROR;
+    if (!st || !job || !owner)
+        return STORE_ERROR;
+    if (store_begin(st) != 0)
+        return store_abort(st, store_last_rc(st), "begin give back");
+    sqlite3_stmt *s = lease_stmt(st, SQL_LEASE_GIVE_BACK, job, owner);
+    if (!s)
+        goto done;
+    sqlite3_bind_int64(s, 4, delay_ms > 0 ? store_now_ms() + delay_ms : 0);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        goto done;
+    if (sqlite3_changes(st->db) != 1) {
+        ret = STORE_STALE;
+        goto done;
+    }
+    if (!(s = store_stmt(st, SQL_UNMARK_FETCHING)))
+        goto done;
+    sqlite3_bind_int64(s, 1, job->id);
+    sqlite3_bind_int64(s, 2, job->generation);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE && store_commit(st) == 0)
+        return STORE_OK;
+done:
+    return store_end_write(st, ret, "give back job");
+}
+
+int store_jobs_reap(store *st, const char *exclusive_owner)
+{
+    int64_t now = store_now_ms();
+    if (!st || store_begin(st) != 0) {
+        store_abort(st, STORE_ERROR, "begin reap");
+        return -1;
+    }
+    int n = -1;
+    for (int which = SQL_REAP_ARTICLES; which <= SQL_REAP_JOBS; which++) {
+        sqlite3_stmt *s = store_stmt(st, (store_stmt_id)which);
+        if (!s)
+            goto done;
+        sqlite3_bind_int64(s, 1, now);
+        store_bind_text(s, 2, exclusive_owner);
+        int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            goto done;
+        n = sqlite3_changes(st->db);
+    }
+    if (store_commit(st) == 0)
+        return n;
+    n = -1;
+done:
+    store_abort(st, STORE_ERROR, "reap leases");
+    return -1;
 }
 
 /* Tag rows from the evidence ({facet: [{id,label,score}]}), or from the
@@ -170,31 +321,17 @@ static json_t *merged_tags(store *st, int64_t id, json_t *tags)
     return out;
 }
 
-store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *canonical_norm,
-                                const store_terms *terms)
+/* The article row of a ready record (SQL_READY), inside the transaction. */
+static store_rc write_ready_row(store *st, const store_job *job, json_t *rec, json_t *tags,
+                                const char *canonical_norm, const char *now)
 {
-    char now[21], sort_time[21];
-    json_t *tags = NULL;
-    store_rc ret = STORE_ERROR;
-    if (!st || !json_is_object(rec))
-        return STORE_ERROR;
-    store_now_utc(now);
+    char sort_time[21];
     const char *published = store_obj_str(rec, "published_at");
     int have_sort = published && store_iso_to_utc(published, 0, sort_time) == 0;
-    /* the index's text (fts_text.c), made before the write lock is taken */
-    const char *title = store_obj_str(rec, "title"), *content = store_obj_str(rec, "content");
-    char *fts_title = store_fts_text(title ? title : "", title ? strlen(title) : 0, NULL);
-    char *fts_content = store_fts_text(content ? content : "", content ? strlen(content) : 0, NULL);
-    if (!fts_title || !fts_content || store_begin(st) != 0) {
-        free(fts_title);
-        free(fts_content);
-        return STORE_ERROR;
-    }
-    tags = merged_tags(st, id, json_object_get(rec, "tags"));
     sqlite3_stmt *s = store_stmt(st, SQL_READY);
-    if (!s || !tags)
-        goto done;
-    sqlite3_bind_int64(s, 1, id);
+    if (!s)
+        return STORE_ERROR;
+    sqlite3_bind_int64(s, 1, job->id);
     store_bind_text(s, 2, store_obj_str(rec, "canonical_url"));
     store_bind_text(s, 3, canonical_norm);
     static const char *const cols[] = {
@@ -212,27 +349,62 @@ store_rc store_job_finish_ready(store *st, int64_t id, json_t *rec, const char *
     store_bind_text(s, 18, store_obj_str(rec, "content"));
     store_bind_text(s, 19, have_sort ? sort_time : NULL);
     store_bind_text(s, 20, now);
+    sqlite3_bind_int64(s, 21, job->generation);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
+        return store_rc_of(rc);
+    return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_STALE;
+}
+
+static int insert_fts(store *st, int64_t id, const char *title, const char *content)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_INSERT_FTS);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, title);
+    store_bind_text(s, 3, content);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+store_rc store_job_finish_ready(store *st, const store_job *job, const char *owner,
+                                json_t *rec, const char *canonical_norm,
+                                const store_terms *terms)
+{
+    char now[21];
+    json_t *tags = NULL;
+    store_rc ret = STORE_ERROR;
+    if (!st || !job || !owner || !json_is_object(rec))
+        return STORE_ERROR;
+    store_now_utc(now);
+    /* the index's text (fts_text.c), made before the write lock is taken */
+    const char *title = store_obj_str(rec, "title"), *content = store_obj_str(rec, "content");
+    char *fts_title = store_fts_text(title ? title : "", title ? strlen(title) : 0, NULL);
+    char *fts_content = store_fts_text(content ? content : "", content ? strlen(content) : 0, NULL);
+    if (!fts_title || !fts_content)
         goto done;
-    if (sqlite3_changes(st->db) == 0) {
-        ret = STORE_NOT_FOUND;        /* deleted while it was being read */
+    if (store_begin(st) != 0) {
+        ret = store_last_rc(st);
         goto done;
     }
-    if (store_exec_id(st, SQL_DELETE_JOB, id) != 0 || store_exec_id(st, SQL_DELETE_FTS, id) != 0 ||
-        replace_tag_rows(st, id, rec) != 0 ||
-        store_df_uncount(st, id) != 0 || store_df_count(st, id, terms) != 0)
+    if ((ret = lease_held(st, job, owner)) != STORE_OK)
         goto done;
-    s = store_stmt(st, SQL_INSERT_FTS);
-    if (!s)
+    ret = STORE_ERROR;
+    if (!(tags = merged_tags(st, job->id, json_object_get(rec, "tags"))))
         goto done;
-    sqlite3_bind_int64(s, 1, id);
-    store_bind_text(s, 2, fts_title);
-    store_bind_text(s, 3, fts_content);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    if ((ret = write_ready_row(st, job, rec, tags, canonical_norm, now)) != STORE_OK)
+        goto done;
+    ret = STORE_ERROR;
+    if (delete_job(st, job) != 0 || store_exec_id(st, SQL_DELETE_FTS, job->id) != 0 ||
+        replace_tag_rows(st, job->id, rec) != 0 ||
+        store_df_uncount(st, job->id) != 0 || store_df_count(st, job->id, terms) != 0 ||
+        insert_fts(st, job->id, fts_title, fts_content) != 0)
+        goto done;
+    /* a fetched page replaces a pushed one */
+    if (job->fetch && store_exec_id(st, SQL_PAGE_DELETE, job->id) != 0)
         goto done;
     if (store_commit(st) == 0)
         ret = STORE_OK;
@@ -240,57 +412,62 @@ done:
     free(fts_title);
     free(fts_content);
     json_decref(tags);
-    return ret == STORE_OK ? ret : store_abort(st, ret, "finish job");
+    return store_end_write(st, ret, "finish job");
 }
 
-store_rc store_job_finish_failed(store *st, int64_t id, const char *code,
-                                 const char *message)
+/* The failure's row change: a first read fails the record, a refresh
+ * keeps the good version (see schema.c). */
+static store_rc write_failure(store *st, const store_job *job, const char *code,
+                              const char *message, const char *now)
 {
-    char now[21];
-    if (!st || store_begin(st) != 0)
-        return STORE_ERROR;
-    store_now_utc(now);
-    sqlite3_stmt *s = store_stmt(st, SQL_FAILED);
-    int rc = SQLITE_ERROR;
-    if (s) {
-        sqlite3_bind_int64(s, 1, id);
-        store_bind_text(s, 2, code ? code : "error");
+    for (int which = SQL_FAILED; which <= SQL_REFRESH_FAILED; which++) {
+        sqlite3_stmt *s = store_stmt(st, (store_stmt_id)which);
+        if (!s)
+            return STORE_ERROR;
+        sqlite3_bind_int64(s, 1, job->id);
+        store_bind_text(s, 2, code ? code : "internal");
         store_bind_text(s, 3, message ? message : "");
         store_bind_text(s, 4, now);
-        rc = sqlite3_step(s);
+        sqlite3_bind_int64(s, 5, job->generation);
+        int rc = sqlite3_step(s);
         sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            return store_rc_of(rc);
+        if (sqlite3_changes(st->db) == 1)
+            return STORE_OK;
     }
-    if (rc != SQLITE_DONE || store_exec_id(st, SQL_DELETE_JOB, id) != 0 ||
-        store_df_uncount(st, id) != 0 || store_commit(st) != 0) {
-        store_log_error(st, "fail job");
-        store_rollback(st);
-        return STORE_ERROR;
-    }
-    return STORE_OK;
+    return STORE_STALE;
 }
 
-store_rc store_job_requeue(store *st, int64_t id)
+store_rc store_job_finish_failed(store *st, const store_job *job, const char *owner,
+                                 const char *code, const char *message)
 {
     char now[21];
-    sqlite3_stmt *s = store_stmt(st, SQL_JOB_REQUEUE);
-    if (!s)
+    store_rc ret;
+    if (!st || !job || !owner)
         return STORE_ERROR;
     store_now_utc(now);
-    sqlite3_bind_int64(s, 1, id);
-    store_bind_text(s, 2, now);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+    if (store_begin(st) != 0)
+        return store_abort(st, store_last_rc(st), "begin fail job");
+    if ((ret = lease_held(st, job, owner)) != STORE_OK ||
+        (ret = write_failure(st, job, code, message, now)) != STORE_OK)
+        goto done;
+    ret = STORE_ERROR;
+    if (delete_job(st, job) != 0)
+        goto done;
+    if (store_commit(st) == 0)
+        return STORE_OK;
+done:
+    return store_end_write(st, ret, "fail job");
 }
 
-int store_jobs_recover(store *st)
+void store_probe_write(store *st)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_RECOVER);
-    if (!s)
-        return -1;
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? sqlite3_changes(st->db) : -1;
+    char now[21];
+    store_now_utc(now);
+    if (store_begin(st) != 0 || store_meta_set(st, "health_probe", now) != STORE_OK ||
+        store_commit(st) != 0)
+        store_abort(st, store_last_rc(st), "health probe write");
 }
 
 store_rc store_status_counts(store *st, int64_t counts[4])
@@ -359,6 +536,7 @@ store_rc store_next_ready(store *st, int64_t after_id, store_stored_text *out)
         out->content = col_dup(s, 2);
         out->published_at = col_dup(s, 3);
         out->language = col_dup(s, 4);
+        out->content_gen = sqlite3_column_int64(s, 5);
     }
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
@@ -375,7 +553,7 @@ void store_stored_text_release(store_stored_text *t)
     memset(t, 0, sizeof *t);
 }
 
-store_rc store_article_set_tags(store *st, int64_t id, json_t *analysis)
+store_rc store_article_set_tags(store *st, int64_t id, int64_t content_gen, json_t *analysis)
 {
     json_t *tags = NULL;
     store_rc ret = STORE_ERROR;
@@ -389,6 +567,7 @@ store_rc store_article_set_tags(store *st, int64_t id, json_t *analysis)
     store_bind_json(s, 2, tags, "{}");
     store_bind_json(s, 3, json_object_get(analysis, "tag_evidence"), "{}");
     store_bind_json(s, 4, json_object_get(analysis, "events"), "[]");
+    sqlite3_bind_int64(s, 5, content_gen);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)

@@ -6,7 +6,9 @@
  *
  * Invariants the rest of storage/ relies on:
  *  - articles.norm_url is unique: one article per normalised URL;
- *  - an article has a row in jobs iff its status is queued or fetching;
+ *  - an article has at most one row in jobs: its newest request (see
+ *    "Generations and leases" below); an article whose status is queued or
+ *    fetching has one;
  *  - article_tags, events and articles_fts rows exist only for ready
  *    articles (client tags in facet "user" exist from submission on);
  *  - a term_docs row exists only for a ready article, and term_df /
@@ -14,6 +16,37 @@
  *    count per article and distinct term);
  *  - ids come from AUTOINCREMENT, so a deleted id is never reused and a
  *    cursor ("ids below N") stays meaningful across deletes.
+ *
+ * Generations and leases (schema v6; storage/jobs.c enforces them):
+ *  - articles.generation counts the requests to read the article: a
+ *    submission makes it 1 and every (re)queue adds one in the same
+ *    transaction that writes the job row, whose generation is the new
+ *    value. jobs.generation = articles.generation always.
+ *  - A worker claims a job by setting lease_owner (its daemon's id) and
+ *    lease_expires (ms since the epoch) on a row whose lease_owner is
+ *    NULL; it gets the generation with it. Only the owner renews the
+ *    lease, and only while the row still has the claimed generation.
+ *  - Finishing (ready or failed), and deleting the job row, happen only
+ *    WHERE generation = the claimed one AND lease_owner = the claimant, in
+ *    one transaction with the record's change. A requeue replaces the job
+ *    row (new generation, no lease), so a stale worker's finish changes
+ *    nothing: its result is dropped and counted, the newest request wins.
+ *  - The reaper (any daemon) clears leases whose expiry has passed (or,
+ *    on SQLite, whose owner is not the daemon holding the file lock); the
+ *    job is then free to be claimed again. Start-up touches no live lease.
+ *  - articles.content_gen is the generation whose result the record holds
+ *    (0: none yet). Re-tagging writes only WHERE content_gen is the one it
+ *    read the text under, so tags never come from an older text.
+ *  - A refresh that fails leaves a ready record as it was (status, text,
+ *    tags, index rows) and only sets last_refresh; a first read that fails
+ *    makes a failed record with no analysis fields, tag, event or index
+ *    rows (a client's "user" tags stay).
+ *  - pages holds the page a client pushed (html): a refresh re-analyses
+ *    it unless the job was asked to fetch (jobs.fetch = 1); a successful
+ *    fetch replaces the pushed page and removes the row.
+ *  - canonical_norm is set only from a page skimd fetched itself whose
+ *    canonical URL has the final URL's registrable domain; only then does
+ *    the canonical URL take part in dedupe (canonical_url is for display).
  */
 #include "storage/schema.h"
 
@@ -114,6 +147,46 @@ static const char *const migrations[] = {
      "INSERT INTO articles_fts(rowid, title, content)"
      "  SELECT id, skimd_fts_text(coalesce(title, '')), skimd_fts_text(coalesce(content, ''))"
      "  FROM articles WHERE status = 'ready';"),
+    /* 5 -> 6: generations and leases (see the invariants above). Jobs left
+     * "fetching" by a daemon without leases are queued again here, once;
+     * canonical URLs seen so far were not checked for trust, so none of
+     * them dedupes until its page is fetched again; failed records lose
+     * the analysis an older refresh left on them. */
+    ("ALTER TABLE articles ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;"
+     "ALTER TABLE articles ADD COLUMN content_gen INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE articles ADD COLUMN last_refresh TEXT;"      /* JSON or NULL */
+     "UPDATE articles SET content_gen = 1 WHERE status = 'ready';"
+     "UPDATE articles SET status = 'queued' WHERE status = 'fetching';"
+     "UPDATE articles SET canonical_norm = NULL;"
+     "CREATE TABLE pages("
+     "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+     "  html BLOB NOT NULL);"
+     "INSERT INTO pages(article_id, html) SELECT article_id, html FROM jobs WHERE html IS NOT NULL;"
+     "CREATE TABLE jobs6("
+     "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+     "  generation INTEGER NOT NULL,"
+     "  fetch INTEGER NOT NULL DEFAULT 1,"       /* 0: analyse the page in pages */
+     "  enqueued_ms INTEGER NOT NULL,"
+     "  not_before_ms INTEGER NOT NULL DEFAULT 0,"
+     "  lease_owner TEXT,"
+     "  lease_expires_ms INTEGER,"
+     "  attempts INTEGER NOT NULL DEFAULT 0);"
+     "INSERT INTO jobs6(article_id, generation, fetch, enqueued_ms, attempts)"
+     "  SELECT j.article_id, 1, j.html IS NULL, j.rowid, j.attempts FROM jobs j;"
+     "DROP TABLE jobs;"
+     "ALTER TABLE jobs6 RENAME TO jobs;"
+     "CREATE INDEX jobs_free ON jobs(enqueued_ms) WHERE lease_owner IS NULL;"
+     "CREATE INDEX jobs_leased ON jobs(lease_expires_ms) WHERE lease_owner IS NOT NULL;"
+     "DELETE FROM articles_fts WHERE rowid IN (SELECT id FROM articles WHERE status = 'failed');"
+     "DELETE FROM article_tags WHERE facet <> 'user' "
+     "  AND article_id IN (SELECT id FROM articles WHERE status = 'failed');"
+     "DELETE FROM events WHERE article_id IN (SELECT id FROM articles WHERE status = 'failed');"
+     "UPDATE articles SET title = NULL, site_name = NULL, author = NULL, published_at = NULL,"
+     "  modified_at = NULL, language = NULL, description = NULL, image_url = NULL,"
+     "  summary = NULL, keywords = '[]', tag_evidence = '{}', events = '[]',"
+     "  word_count = NULL, content = NULL, sort_time = created_at,"
+     "  tags = CASE WHEN user_tags = '[]' THEN '{}' ELSE json_object('user', json(user_tags)) END"
+     "  WHERE status = 'failed';"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

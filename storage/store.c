@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "storage/health.h"
 #include "storage/schema.h"
 
 static const char *const fixed_sql[SQL_COUNT_] = {
@@ -24,7 +25,9 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "INSERT INTO articles(url, norm_url, status, user_tags, tags, sort_time, "
         "created_at, updated_at) VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?5, ?5)",
     [SQL_INSERT_JOB] =
-        "INSERT OR REPLACE INTO jobs(article_id, html, enqueued_at) VALUES (?1, ?2, ?3)",
+        /* a requeue replaces the row: new generation, no lease */
+        "INSERT OR REPLACE INTO jobs(article_id, generation, fetch, enqueued_ms) "
+        "SELECT id, generation, ?2, ?3 FROM articles WHERE id = ?1",
     [SQL_INSERT_TAG] =
         "INSERT OR REPLACE INTO article_tags(article_id, facet, tag_id, label, "
         "label_fold, score) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -32,43 +35,89 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "SELECT id, url, norm_url, canonical_url, status, error_code, error_message, "
         "title, site_name, author, published_at, modified_at, language, summary, "
         "description, image_url, keywords, tags, events, word_count, created_at, "
-        "updated_at, content, tag_evidence FROM articles WHERE id = ?1",
+        "updated_at, content, tag_evidence, last_refresh, "
+        "(SELECT CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END "
+        " FROM jobs WHERE article_id = articles.id) FROM articles WHERE id = ?1",
     [SQL_GET_STATUS] = "SELECT status FROM articles WHERE id = ?1",
     [SQL_DELETE] = "DELETE FROM articles WHERE id = ?1",
     [SQL_DELETE_FTS] = "DELETE FROM articles_fts WHERE rowid = ?1",
     [SQL_REQUEUE] =
-        "UPDATE articles SET status = 'queued', error_code = NULL, error_message = NULL, "
+        /* a ready record stays ready (and searchable) while it is read again */
+        "UPDATE articles SET generation = generation + 1, "
+        "status = CASE WHEN content_gen > 0 THEN status ELSE 'queued' END, "
+        "error_code = CASE WHEN content_gen > 0 THEN error_code END, "
+        "error_message = CASE WHEN content_gen > 0 THEN error_message END, "
         "updated_at = ?2 WHERE id = ?1",
     [SQL_CLAIM] =
-        /* CROSS JOIN keeps the small jobs table outside: SQLite would
-         * otherwise scan articles by status for every idle poll */
-        "SELECT j.article_id, a.norm_url, j.html FROM jobs j CROSS JOIN articles a "
-        "ON a.id = j.article_id WHERE a.status = 'queued' ORDER BY j.rowid LIMIT 1",
+        "SELECT j.article_id, j.generation, j.fetch, a.norm_url, a.content_gen "
+        "FROM jobs j JOIN articles a ON a.id = j.article_id "
+        "WHERE j.lease_owner IS NULL AND j.not_before_ms <= ?1 "
+        "ORDER BY j.enqueued_ms, j.article_id LIMIT 1",
     [SQL_MARK_FETCHING] =
         "UPDATE articles SET status = 'fetching', updated_at = ?2 WHERE id = ?1 "
         "AND status = 'queued'",
+    [SQL_LEASE_TAKE] =
+        "UPDATE jobs SET lease_owner = ?3, lease_expires_ms = ?4, attempts = attempts + 1 "
+        "WHERE article_id = ?1 AND generation = ?2 AND lease_owner IS NULL",
+    [SQL_LEASE_RENEW] =
+        "UPDATE jobs SET lease_expires_ms = ?4 "
+        "WHERE article_id = ?1 AND generation = ?2 AND lease_owner = ?3",
+    [SQL_LEASE_HELD] =
+        "SELECT 1 FROM jobs WHERE article_id = ?1 AND generation = ?2 AND lease_owner = ?3",
+    [SQL_LEASE_GIVE_BACK] =
+        "UPDATE jobs SET lease_owner = NULL, lease_expires_ms = NULL, not_before_ms = ?4 "
+        "WHERE article_id = ?1 AND generation = ?2 AND lease_owner = ?3",
+    [SQL_UNMARK_FETCHING] =
+        "UPDATE articles SET status = 'queued' WHERE id = ?1 AND generation = ?2 "
+        "AND status = 'fetching'",
+    [SQL_REAP_ARTICLES] =
+        "UPDATE articles SET status = 'queued' WHERE status = 'fetching' AND id IN "
+        "(SELECT article_id FROM jobs WHERE lease_owner IS NOT NULL AND "
+        " (lease_expires_ms < ?1 OR (?2 IS NOT NULL AND lease_owner <> ?2)))",
+    [SQL_REAP_JOBS] =
+        "UPDATE jobs SET lease_owner = NULL, lease_expires_ms = NULL "
+        "WHERE lease_owner IS NOT NULL AND "
+        "(lease_expires_ms < ?1 OR (?2 IS NOT NULL AND lease_owner <> ?2))",
+    [SQL_PAGE_GET] = "SELECT html FROM pages WHERE article_id = ?1",
+    [SQL_PAGE_PUT] = "INSERT OR REPLACE INTO pages(article_id, html) VALUES (?1, ?2)",
+    [SQL_PAGE_DELETE] = "DELETE FROM pages WHERE article_id = ?1",
+    [SQL_PAGE_EXISTS] = "SELECT 1 FROM pages WHERE article_id = ?1",
+    [SQL_JOB_PENDING] = "SELECT generation FROM jobs WHERE article_id = ?1",
+    [SQL_SET_USER_TAGS] = "UPDATE articles SET user_tags = ?2, tags = ?3, updated_at = ?4 WHERE id = ?1",
+    [SQL_ARTICLE_TAGS] = "SELECT user_tags, tags FROM articles WHERE id = ?1",
+    [SQL_DELETE_USER_TAGS] = "DELETE FROM article_tags WHERE article_id = ?1 AND facet = 'user'",
     [SQL_READY] =
         "UPDATE articles SET status = 'ready', error_code = NULL, error_message = NULL, "
         "canonical_url = ?2, canonical_norm = ?3, title = ?4, site_name = ?5, "
         "author = ?6, published_at = ?7, modified_at = ?8, language = ?9, "
         "summary = ?10, description = ?11, image_url = ?12, keywords = ?13, "
         "tags = ?14, tag_evidence = ?15, events = ?16, word_count = ?17, "
-        "content = ?18, sort_time = coalesce(?19, created_at), updated_at = ?20 "
-        "WHERE id = ?1",
+        "content = ?18, sort_time = coalesce(?19, created_at), updated_at = ?20, "
+        "content_gen = ?21, last_refresh = CASE WHEN ?21 > 1 THEN "
+        "  json_object('at', ?20, 'status', 'ready', 'error', NULL) END "
+        "WHERE id = ?1 AND generation = ?21",
     [SQL_FAILED] =
+        /* a first read that failed: no analysis fields (the "user" tags stay) */
         "UPDATE articles SET status = 'failed', error_code = ?2, error_message = ?3, "
-        "updated_at = ?4 WHERE id = ?1",
-    [SQL_DELETE_JOB] = "DELETE FROM jobs WHERE article_id = ?1",
+        "updated_at = ?4, title = NULL, site_name = NULL, author = NULL, "
+        "published_at = NULL, modified_at = NULL, language = NULL, summary = NULL, "
+        "description = NULL, image_url = NULL, keywords = '[]', tag_evidence = '{}', "
+        "events = '[]', word_count = NULL, content = NULL, sort_time = created_at, "
+        "tags = CASE WHEN user_tags = '[]' THEN '{}' ELSE json_object('user', json(user_tags)) END, "
+        "last_refresh = CASE WHEN ?5 > 1 THEN json_object('at', ?4, 'status', 'failed', "
+        "  'error', json_object('code', ?2, 'message', ?3)) END "
+        "WHERE id = ?1 AND generation = ?5 AND content_gen = 0",
+    [SQL_REFRESH_FAILED] =
+        /* a refresh that failed: the last good version stays */
+        "UPDATE articles SET last_refresh = json_object('at', ?4, 'status', 'failed', "
+        "  'error', json_object('code', ?2, 'message', ?3)), updated_at = ?4 "
+        "WHERE id = ?1 AND generation = ?5 AND content_gen > 0",
+    [SQL_DELETE_JOB] = "DELETE FROM jobs WHERE article_id = ?1 AND generation = ?2",
     [SQL_DELETE_TAGS] = "DELETE FROM article_tags WHERE article_id = ?1 AND facet <> 'user'",
     [SQL_DELETE_EVENTS] = "DELETE FROM events WHERE article_id = ?1",
     [SQL_INSERT_EVENT] =
         "INSERT INTO events(article_id, seq, text, date, actors) VALUES (?1, ?2, ?3, ?4, ?5)",
     [SQL_INSERT_FTS] = "INSERT INTO articles_fts(rowid, title, content) VALUES (?1, ?2, ?3)",
-    [SQL_JOB_REQUEUE] =
-        "UPDATE articles SET status = 'queued', updated_at = ?2 WHERE id = ?1 "
-        "AND status = 'fetching'",
-    [SQL_RECOVER] =
-        "UPDATE articles SET status = 'queued' WHERE status = 'fetching'",
     [SQL_COUNTS] = "SELECT status, count(*) FROM articles GROUP BY status",
     [SQL_TAGS_ALL] =
         "SELECT facet, label, tag_id, count(*) FROM article_tags "
@@ -84,11 +133,11 @@ static const char *const fixed_sql[SQL_COUNT_] = {
     [SQL_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [SQL_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
     [SQL_NEXT_READY] =
-        "SELECT id, title, content, published_at, language FROM articles "
+        "SELECT id, title, content, published_at, language, content_gen FROM articles "
         "WHERE status = 'ready' AND id > ?1 ORDER BY id LIMIT 1",
     [SQL_SET_TAGS] =
         "UPDATE articles SET tags = ?2, tag_evidence = ?3, events = ?4 "
-        "WHERE id = ?1 AND status = 'ready'",
+        "WHERE id = ?1 AND status = 'ready' AND content_gen = ?5",
     /* document frequencies (df.c); ?1 is the article id, or the batch
      * size for the folds. Only a folded row has counts to take back. */
     [SQL_DF_DROP] =
@@ -166,8 +215,50 @@ static int exec_simple(store *st, store_stmt_id id)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+store_rc store_rc_of(int sqlite_rc)
+{
+    switch (sqlite_rc & 0xff) {
+    case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_FULL: case SQLITE_IOERR:
+    case SQLITE_READONLY: case SQLITE_CANTOPEN: case SQLITE_PROTOCOL: case SQLITE_NOMEM:
+        return STORE_BUSY;
+    default:
+        return STORE_ERROR;
+    }
+}
+
+store_rc store_last_rc(store *st)
+{
+    return st && st->db ? store_rc_of(sqlite3_errcode(st->db)) : STORE_ERROR;
+}
+
+/* Errors that say the file cannot take writes (the health check's concern). */
+static int file_failure(int sqlite_rc)
+{
+    switch (sqlite_rc & 0xff) {
+    case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_READONLY: case SQLITE_CANTOPEN:
+    case SQLITE_CORRUPT: case SQLITE_NOTADB: case SQLITE_PROTOCOL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int store_begin(store *st) { return exec_simple(st, SQL_BEGIN); }
-int store_commit(store *st) { return exec_simple(st, SQL_COMMIT); }
+
+int store_commit(store *st)
+{
+    if (exec_simple(st, SQL_COMMIT) != 0) {
+        if (st && st->db && file_failure(sqlite3_errcode(st->db)))
+            store_health_write_failed(sqlite3_errmsg(st->db));
+        return -1;
+    }
+    /* only a commit that changed rows wrote pages: proof the file takes writes */
+    long long changes = sqlite3_total_changes64(st->db);
+    if (changes != st->changes_seen)
+        store_health_write_ok();
+    st->changes_seen = changes;
+    return 0;
+}
 
 void store_rollback(store *st)
 {
@@ -175,10 +266,22 @@ void store_rollback(store *st)
         exec_simple(st, SQL_ROLLBACK);
 }
 
+store_rc store_end_write(store *st, store_rc ret, const char *what)
+{
+    if (ret == STORE_OK)
+        return ret;
+    if (ret == STORE_ERROR)
+        ret = store_last_rc(st);
+    return store_abort(st, ret, what);
+}
+
 store_rc store_abort(store *st, store_rc ret, const char *what)
 {
-    if (ret == STORE_ERROR)
+    if (ret == STORE_ERROR || ret == STORE_BUSY) {
         store_log_error(st, what);
+        if (st && st->db && file_failure(sqlite3_errcode(st->db)))
+            store_health_write_failed(sqlite3_errmsg(st->db));
+    }
     store_rollback(st);
     return ret;
 }
@@ -260,6 +363,29 @@ void store_close(store *st)
     free(st);
 }
 
+int store_quick_check(store *st, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    int ok = 0;
+    if (!st || sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot check the database: %s",
+                 st ? sqlite3_errmsg(st->db) : "no connection");
+        return -1;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(s, 0);
+        ok = r && !strcmp(r, "ok");
+        if (!ok)
+            snprintf(err, errlen, "the database is damaged (PRAGMA quick_check: %.200s); "
+                     "restore it from a backup, or try the sqlite3 .recover command on a copy",
+                     r ? r : "?");
+    } else {
+        snprintf(err, errlen, "the database cannot be checked: %s", sqlite3_errmsg(st->db));
+    }
+    sqlite3_finalize(s);
+    return ok ? 0 : -1;
+}
+
 int store_ping(store *st)
 {
     sqlite3_stmt *s = NULL;
@@ -273,41 +399,77 @@ int store_ping(store *st)
     return ok;
 }
 
-/* --- per-thread connections --------------------------------------- */
+/* --- per-thread connections ---------------------------------------
+ *
+ * HTTP threads are libmicrohttpd's, created after start-up; a connection
+ * opened lazily by one of them would map the WAL index (-shm) in the
+ * middle of a request, where a file made immutable or a vanished
+ * directory turns into a SIGBUS. So every connection they may use is
+ * opened and checked at start (store_thread_init) and kept in a free
+ * list; a thread takes one on first use and gives it back when it exits.
+ * The list is guarded by pool_lock; a connection belongs to one thread at
+ * a time. */
 
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
-static char thread_db_path[1024];
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static store *pool_free[64];
+static int pool_n;
 
-static void thread_store_free(void *p)
+static void thread_store_give_back(void *p)
 {
-    store_close(p);
+    pthread_mutex_lock(&pool_lock);
+    if (pool_n < (int)(sizeof pool_free / sizeof pool_free[0]))
+        pool_free[pool_n++] = p;
+    else
+        store_close(p);
+    pthread_mutex_unlock(&pool_lock);
 }
 
 static void thread_key_create(void)
 {
-    pthread_key_create(&thread_key, thread_store_free);
+    pthread_key_create(&thread_key, thread_store_give_back);
 }
 
-int store_thread_init(const char *path)
+int store_thread_init(const char *path, int n, char *err, size_t errlen)
 {
-    int n = snprintf(thread_db_path, sizeof thread_db_path, "%s", path ? path : "");
-    if (n <= 0 || (size_t)n >= sizeof thread_db_path)
+    if (!path || n < 1 || n > (int)(sizeof pool_free / sizeof pool_free[0]) ||
+        pthread_once(&thread_once, thread_key_create) != 0) {
+        snprintf(err, errlen, "bad connection pool size %d", n);
         return -1;
-    return pthread_once(&thread_once, thread_key_create) == 0 ? 0 : -1;
+    }
+    for (int i = 0; i < n; i++) {
+        store *st = NULL;
+        if (store_open(path, &st, err, errlen) != 0)
+            return -1;
+        if (!store_ping(st)) {              /* maps the WAL index now */
+            snprintf(err, errlen, "cannot read %s: %s", path, sqlite3_errmsg(st->db));
+            store_close(st);
+            return -1;
+        }
+        thread_store_give_back(st);
+    }
+    return 0;
+}
+
+void store_thread_shutdown(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    while (pool_n > 0)
+        store_close(pool_free[--pool_n]);
+    pthread_mutex_unlock(&pool_lock);
 }
 
 store *store_for_thread(void)
 {
-    store *st;
-    char err[256];
-    if (!thread_db_path[0])
-        return NULL;
-    st = pthread_getspecific(thread_key);
+    store *st = pthread_getspecific(thread_key);
     if (st)
         return st;
-    if (store_open(thread_db_path, &st, err, sizeof err) != 0) {
-        fprintf(stderr, "{\"level\":\"error\",\"what\":\"open per-thread store\"}\n");
+    pthread_mutex_lock(&pool_lock);
+    st = pool_n > 0 ? pool_free[--pool_n] : NULL;
+    pthread_mutex_unlock(&pool_lock);
+    if (!st) {
+        fprintf(stderr, "{\"level\":\"error\",\"what\":\"no free database connection\"}\n");
         return NULL;
     }
     pthread_setspecific(thread_key, st);
@@ -315,6 +477,13 @@ store *store_for_thread(void)
 }
 
 /* --- time --------------------------------------------------------- */
+
+int64_t store_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 void store_now_utc(char out[21])
 {

@@ -22,8 +22,18 @@ typedef struct store store;
 typedef enum store_rc {
     STORE_OK = 0,
     STORE_NOT_FOUND,
+    STORE_STALE,         /* the job is no longer the caller's: a newer request
+                          * replaced it, or the article was deleted; nothing
+                          * was changed */
+    STORE_BUSY,          /* transient (locked beyond the busy handler, disk
+                          * full, I/O error): nothing was changed, try again
+                          * later; logged */
     STORE_ERROR          /* SQLite error or out of memory; logged */
 } store_rc;
+
+/* Milliseconds since the epoch (lease clocks; comparable across daemons
+ * whose clocks are synchronised). */
+int64_t store_now_ms(void);
 
 /* Open (creating if needed) the database at path and bring its schema up
  * to date (PRAGMA user_version, forward migrations). On failure writes a
@@ -31,11 +41,17 @@ typedef enum store_rc {
 int store_open(const char *path, store **out, char *err, size_t errlen);
 void store_close(store *st);
 
-/* A connection for the calling thread, opened on first use against the
- * path given to store_thread_init(); closed when the thread exits. NULL
- * when it cannot be opened. */
-int store_thread_init(const char *path);
+/* Connections for threads the daemon does not create (HTTP): n are
+ * opened and checked now (-1 with a message in err on failure); a thread
+ * takes one on its first store_for_thread() and gives it back when it
+ * exits. NULL when none is free. store_thread_shutdown() closes the free
+ * ones (call after those threads have exited). */
+int store_thread_init(const char *path, int n, char *err, size_t errlen);
 store *store_for_thread(void);
+void store_thread_shutdown(void);
+
+/* PRAGMA quick_check: 0 when the file is sound; -1 with a message. */
+int store_quick_check(store *st, char *err, size_t errlen);
 
 /* 1 when the database answers a trivial query. */
 int store_ping(store *st);
@@ -55,9 +71,26 @@ typedef struct store_submit {
 store_rc store_article_submit(store *st, const store_submit *sub, int64_t *id,
                               int *existed);
 
-/* Put an existing article back in the queue (refresh). A client-given
- * page, if any, is replaced by `html` when not NULL. */
-store_rc store_article_requeue(store *st, int64_t id, const char *html, size_t html_len);
+/* Put an existing article back in the queue (refresh): its generation
+ * goes up by one and its job row is replaced, so a worker still busy with
+ * the previous request cannot finish it (STORE_STALE there). A ready
+ * record stays ready and searchable until the new read succeeds. `html`,
+ * when not NULL, becomes the article's stored page and is analysed;
+ * otherwise a stored page (one the client pushed) is analysed again
+ * unless `fetch` is set, and an article without one is fetched. */
+store_rc store_article_requeue(store *st, int64_t id, const char *html, size_t html_len,
+                               int fetch);
+
+/* STORE_OK with *generation when article id has a job queued or running;
+ * STORE_NOT_FOUND when it has none (or does not exist). */
+store_rc store_article_job_pending(store *st, int64_t id, int64_t *generation);
+
+/* The client's own tags (facet "user"): `tags` (a borrowed array of
+ * strings) replaces them, or with merge set is added to them (each once,
+ * in order; a merge keeps the first max). STORE_NOT_FOUND when the
+ * article does not exist. */
+store_rc store_article_set_user_tags(store *st, int64_t id, json_t *tags, int merge,
+                                     size_t max);
 
 /* Flags for store_article_get / store_article_list. */
 #define STORE_WITH_CONTENT  1u
@@ -156,20 +189,33 @@ char *store_fts_text(const char *s, size_t n, size_t *out_len);
  * caller then scans. The caller frees the result. */
 char *store_fts_query(const char *q);
 
-/* --- jobs --------------------------------------------------------- */
+/* --- jobs ---------------------------------------------------------
+ *
+ * The invariants (generations, leases) are stated in storage/schema.c.
+ * `owner` is the claiming daemon's id; `lease_ms` how long a claim or a
+ * renewal holds. */
 
 /* A claimed job: the worker owns the strings. */
 typedef struct store_job {
     int64_t id;
+    int64_t generation;         /* the request this claim answers */
+    int fetch;                  /* 1: fetch url; 0: analyse html */
+    int refresh;                /* the record already holds a good version */
     char *url;                  /* the normalised URL to fetch */
-    char *html;                 /* client-given page or NULL */
+    char *html;                 /* the stored page (fetch == 0) or NULL */
     size_t html_len;
 } store_job;
 
-/* Claim the oldest queued job and mark its article "fetching".
- * STORE_NOT_FOUND when the queue is empty. Release with store_job_release. */
-store_rc store_job_claim(store *st, store_job *job);
+/* Claim the oldest free job: lease it to owner and mark a first read
+ * "fetching". STORE_NOT_FOUND when none is free. Release with
+ * store_job_release. */
+store_rc store_job_claim(store *st, const char *owner, int64_t lease_ms, store_job *job);
 void store_job_release(store_job *job);
+
+/* Extend the lease. STORE_STALE when the job is no longer the owner's
+ * (replaced by a newer request, reaped, or the article deleted): the
+ * worker should stop, its result would be dropped anyway. */
+store_rc store_job_renew(store *st, const store_job *job, const char *owner, int64_t lease_ms);
 
 /* The distinct terms an article is counted with in the document
  * frequencies (term_df): borrowed strings, each once. */
@@ -180,22 +226,30 @@ typedef struct store_terms {
 } store_terms;
 
 /* End a job: store the record fields (borrowed) produced by the pipeline
- * and mark the article ready; or mark it failed with a reason. In the same
- * transaction the article's previous counts (a refresh) are taken back
- * and `terms` (may be NULL) recorded (summed by the next store_df_fold),
- * so an article is counted once, or not at all, whatever crashes; a
- * failed article is not counted. */
-store_rc store_job_finish_ready(store *st, int64_t id, json_t *record,
-                                const char *canonical_norm, const store_terms *terms);
-store_rc store_job_finish_failed(store *st, int64_t id, const char *code,
-                                 const char *message);
+ * and mark the article ready; or record the failure (a first read becomes
+ * a failed record; a refresh keeps the last good version and sets
+ * last_refresh). Both happen only while the lease is the owner's and the
+ * generation the claimed one, else STORE_STALE and nothing changes. In
+ * the same transaction as a ready record, the article's previous counts
+ * are taken back and `terms` (may be NULL) recorded (summed by the next
+ * store_df_fold), so an article is counted once, or not at all, whatever
+ * crashes. STORE_BUSY: try again later, the lease still holds. */
+store_rc store_job_finish_ready(store *st, const store_job *job, const char *owner,
+                                json_t *record, const char *canonical_norm,
+                                const store_terms *terms);
+store_rc store_job_finish_failed(store *st, const store_job *job, const char *owner,
+                                 const char *code, const char *message);
 
-/* Give a claimed job back (shutdown): the article is "queued" again. */
-store_rc store_job_requeue(store *st, int64_t id);
+/* Give a claimed job back (shutdown, or a retry later): the lease is
+ * dropped and the job may be claimed again after delay_ms. */
+store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
+                             int64_t delay_ms);
 
-/* At start-up: jobs left "fetching" by a crash go back to "queued".
- * Returns how many, or -1 on error. */
-int store_jobs_recover(store *st);
+/* The reaper: free every lease that has expired, and, when
+ * exclusive_owner is not NULL (the caller holds the database alone, as
+ * with SQLite's file lock), every lease of another owner, which can only
+ * be a dead daemon's. Returns how many, or -1 (STORE_BUSY or error). */
+int store_jobs_reap(store *st, const char *exclusive_owner);
 
 /* --- settings and re-analysis -------------------------------------- */
 
@@ -207,6 +261,7 @@ store_rc store_meta_set(store *st, const char *key, const char *value);
  * store_stored_text_release. */
 typedef struct store_stored_text {
     int64_t id;
+    int64_t content_gen;        /* the generation the text was stored by */
     char *title, *content, *published_at, *language;   /* malloc'd or NULL */
 } store_stored_text;
 
@@ -216,10 +271,11 @@ store_rc store_next_ready(store *st, int64_t after_id, store_stored_text *out);
 void store_stored_text_release(store_stored_text *t);
 
 /* Replace the tags, tag evidence and events of a ready article (the
- * client's "user" tags are kept). `analysis` is borrowed and shaped like
- * analyze_article()'s output. STORE_NOT_FOUND when it is gone or no
- * longer ready. */
-store_rc store_article_set_tags(store *st, int64_t id, json_t *analysis);
+ * client's "user" tags are kept), if its text is still the one stored by
+ * generation content_gen (store_next_ready). `analysis` is borrowed and
+ * shaped like analyze_article()'s output. STORE_NOT_FOUND when it is
+ * gone, no longer ready, or holds a newer text. */
+store_rc store_article_set_tags(store *st, int64_t id, int64_t content_gen, json_t *analysis);
 
 /* --- document frequencies over the stored articles ------------------
  *
@@ -246,6 +302,10 @@ store_rc store_df_count_missing(store *st, int64_t id, const store_terms *terms)
 typedef int (*store_df_fn)(void *arg, const char *lang, const char *term, size_t len,
                            int64_t df);
 store_rc store_df_load(store *st, int64_t min_df, int64_t cap, store_df_fn fn, void *arg);
+
+/* One small write (meta "health_probe") that proves the file takes
+ * writes again after a failure; the health check clears on success. */
+void store_probe_write(store *st);
 
 /* Count articles by status into counts[4] (queued, fetching, ready, failed). */
 store_rc store_status_counts(store *st, int64_t counts[4]);

@@ -11,8 +11,12 @@ typedef enum store_stmt_id {
     SQL_FIND_BY_URL, SQL_INSERT_ARTICLE, SQL_INSERT_JOB, SQL_INSERT_TAG,
     SQL_GET, SQL_GET_STATUS, SQL_DELETE, SQL_DELETE_FTS,
     SQL_REQUEUE, SQL_CLAIM, SQL_MARK_FETCHING,
-    SQL_READY, SQL_FAILED, SQL_DELETE_JOB, SQL_DELETE_TAGS, SQL_DELETE_EVENTS,
-    SQL_INSERT_EVENT, SQL_INSERT_FTS, SQL_JOB_REQUEUE, SQL_RECOVER,
+    SQL_LEASE_TAKE, SQL_LEASE_RENEW, SQL_LEASE_HELD, SQL_LEASE_GIVE_BACK, SQL_UNMARK_FETCHING,
+    SQL_REAP_ARTICLES, SQL_REAP_JOBS,
+    SQL_PAGE_GET, SQL_PAGE_PUT, SQL_PAGE_DELETE, SQL_PAGE_EXISTS, SQL_JOB_PENDING,
+    SQL_SET_USER_TAGS, SQL_ARTICLE_TAGS, SQL_DELETE_USER_TAGS,
+    SQL_READY, SQL_FAILED, SQL_REFRESH_FAILED, SQL_DELETE_JOB, SQL_DELETE_TAGS, SQL_DELETE_EVENTS,
+    SQL_INSERT_EVENT, SQL_INSERT_FTS,
     SQL_COUNTS, SQL_TAGS_ALL, SQL_TAGS_FACET, SQL_USER_TAGS,
     SQL_META_GET, SQL_META_SET, SQL_NEXT_READY, SQL_SET_TAGS,
     SQL_TAG_PROBE, SQL_TAG_BY_LABEL,
@@ -30,6 +34,7 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *stmts[SQL_COUNT_];              /* lazily prepared */
     sqlite3_stmt *list_stmts[STORE_LIST_VARIANTS]; /* lazily prepared */
+    long long changes_seen;     /* sqlite3_total_changes64 at the last commit */
 };
 
 /* The prepared statement `id`, reset and unbound; NULL on error. */
@@ -42,12 +47,25 @@ void store_log_error(store *st, const char *what);
  * schema migration that fills the index uses it. Returns 0 or -1. */
 int store_fts_register(sqlite3 *db);
 
+/* The end of a write transaction's function: ret as is when STORE_OK
+ * (committed); else rolled back (store_abort), STORE_ERROR refined into
+ * STORE_BUSY when the connection's error is transient. */
+store_rc store_end_write(store *st, store_rc ret, const char *what);
+
+/* The store_rc for a SQLite result code: busy, locked, full, I/O and
+ * read-only errors are STORE_BUSY (transient), the rest STORE_ERROR. */
+store_rc store_rc_of(int sqlite_rc);
+/* The same for the connection's last error. */
+store_rc store_last_rc(store *st);
+
 int store_begin(store *st);
 int store_commit(store *st);
 void store_rollback(store *st);
 
-/* End a write that did not complete: log it when ret is STORE_ERROR (a
- * missing row is no error), roll back, return ret. */
+/* End a write that did not complete: log it when ret is STORE_ERROR or
+ * STORE_BUSY (a missing row or a stale job is no error; a failure of the
+ * file is also reported to the health check, health.c), roll back,
+ * return ret. */
 store_rc store_abort(store *st, store_rc ret, const char *what);
 
 /* Helpers shared by articles.c and jobs.c (defined in articles.c). */
@@ -62,6 +80,10 @@ int store_exec_id(store *st, store_stmt_id which, int64_t id);  /* 0 or -1 */
  * next store_df_fold). 0 or -1. */
 int store_df_uncount(store *st, int64_t id);
 int store_df_count(store *st, int64_t id, const store_terms *terms);
+
+/* Job and page rows (articles.c), inside the caller's transaction. 0 or -1. */
+int store_insert_job(store *st, int64_t id, int fetch);
+int store_put_page(store *st, int64_t id, const char *html, size_t len);
 
 int store_insert_tag(store *st, int64_t id, const char *facet, const char *tag_id,
                      const char *label, double score);

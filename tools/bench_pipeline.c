@@ -145,7 +145,7 @@ static int run_page(const analyze_ctx *actx, store *st, const page *p, size_t id
     t->extract += reading.extract;
     double t0 = cpu_ms();
     store_submit sub = { .url = url, .norm_url = url };
-    if (store_article_submit(st, &sub, &id, &existed) != STORE_OK || store_job_claim(st, &job) != STORE_OK ||
+    if (store_article_submit(st, &sub, &id, &existed) != STORE_OK || store_job_claim(st, "bench", 30000, &job) != STORE_OK ||
         !(rec = json_object()))
         goto done;
     double t1 = cpu_ms();
@@ -154,12 +154,12 @@ static int run_page(const analyze_ctx *actx, store *st, const page *p, size_t id
     double t2 = cpu_ms();
     t->analyze += t2 - t1 - reading.decode - reading.extract;
     if (pr != 0) {
-        rc = store_job_finish_failed(st, job.id, pe.code, pe.message) == STORE_OK ? 0 : -1;
+        rc = store_job_finish_failed(st, &job, "bench", pe.code, pe.message) == STORE_OK ? 0 : -1;
         t->store += cpu_ms() - t2;
         goto done;
     }
     store_terms st_terms = { terms.lang, terms.v, terms.n };
-    if (store_job_finish_ready(st, job.id, rec, NULL, &st_terms) != STORE_OK)
+    if (store_job_finish_ready(st, &job, "bench", rec, NULL, &st_terms) != STORE_OK)
         goto done;
     if (idx % 50 == 49 && store_df_fold(st) < 0)   /* the daemon folds at each reload */
         goto done;

@@ -252,7 +252,7 @@ test('concurrent submits of 30 different URLs: 30 records, all ready, each page 
   for (const s of slugs) eq(f.hitCount(`/gen/${s}`), 1, `${s} fetched once`);
 }, { timeout: 60000 });
 
-test('POST /articles ?refresh=1 on a stored URL -> 202, same id, queued, fetched again', async () => {
+test('POST /articles ?refresh=1 on a stored URL -> 202, same id, still ready with a queued job, fetched again', async () => {
   const d = await mainDaemon();
   const f = await fixture();
   const s = await seedRecord();
@@ -264,10 +264,13 @@ test('POST /articles ?refresh=1 on a stored URL -> 202, same id, queued, fetched
   const done = await d.waitStatus(s.id, ['ready', 'failed']);
   eq(done.status, 'ready', 'ready again');
   eq(f.hitCount('/seed.html'), hits + 1, 'fetched once more');
-  eq(rec.status, 'queued', 'status in the 202 answer');
+  eq(rec.status, 'ready', 'status in the 202 answer: the good version stays');
+  eq(rec.job && rec.job.state, 'queued', 'job in the 202 answer');
+  eq(done.job, null, 'no job once done');
+  eq(done.last_refresh && done.last_refresh.status, 'ready', 'last_refresh');
 });
 
-test('POST /articles/{id}/refresh -> 202 record queued, then ready again', async () => {
+test('POST /articles/{id}/refresh -> 202 record still ready with a queued job, then refreshed', async () => {
   const d = await mainDaemon();
   const f = await fixture();
   const s = await seedRecord();
@@ -277,7 +280,8 @@ test('POST /articles/{id}/refresh -> 202 record queued, then ready again', async
   eq((await d.waitStatus(s.id)).status, 'ready', 'ready again');
   eq(f.hitCount('/seed.html'), hits + 1, 'fetched once more');
   expectProblem(await d.post('/articles/987654321/refresh'), 404, 'not-found', 'refresh unknown id');
-  eq(rec.status, 'queued', 'status in the 202 answer');
+  eq(rec.status, 'ready', 'status in the 202 answer');
+  eq(rec.job && rec.job.state, 'queued', 'job in the 202 answer');
 });
 
 test('POST /articles with html: nothing fetched, ready from the given page, client tags in "user"', async () => {

@@ -7,11 +7,11 @@ import { mainDaemon } from './lib/shared.mjs';
 import { expectProblem } from './lib/check.mjs';
 import { specText } from './lib/spec.mjs';
 
-test('GET /healthz -> 200 {"status":"ok","database":"ok"}', async () => {
+test('GET /healthz -> 200 {"status":"ok","database":"ok","backend":"sqlite"}', async () => {
   const d = await mainDaemon();
   const r = await d.get('/healthz');
   eq(r.status, 200, 'status');
-  eq(r.json(), { status: 'ok', database: 'ok' }, 'body');
+  eq(r.json(), { status: 'ok', database: 'ok', backend: 'sqlite' }, 'body');
   ok(/^application\/json/.test(r.headers['content-type']), `content type ${r.headers['content-type']}`);
 });
 
@@ -44,9 +44,8 @@ const WRONG = [
   ['PUT', '/articles', ['GET', 'POST']],
   ['DELETE', '/articles', ['GET', 'POST']],
   ['PATCH', '/articles', ['GET', 'POST']],
-  ['PUT', '/articles/1', ['GET', 'DELETE']],
-  ['POST', '/articles/1', ['GET', 'DELETE']],
-  ['PATCH', '/articles/1', ['GET', 'DELETE']],
+  ['PUT', '/articles/1', ['GET', 'PATCH', 'DELETE']],
+  ['POST', '/articles/1', ['GET', 'PATCH', 'DELETE']],
   ['GET', '/articles/1/refresh', ['POST']],
   ['DELETE', '/articles/1/refresh', ['POST']],
   ['POST', '/tags', ['GET']],

@@ -231,9 +231,9 @@ static int64_t finish(store *st, json_t *rec)
 {
     store_job job;
     assert_non_null(rec);
-    assert_int_equal(store_job_claim(st, &job), STORE_OK);
+    assert_int_equal(store_job_claim(st, "t", 30000, &job), STORE_OK);
     int64_t id = job.id;
-    assert_int_equal(store_job_finish_ready(st, id, rec, NULL, NULL), STORE_OK);
+    assert_int_equal(store_job_finish_ready(st, &job, "t", rec, NULL, NULL), STORE_OK);
     json_decref(rec);
     store_job_release(&job);
     return id;
@@ -312,8 +312,8 @@ static void test_record_text_like_jansson(void **state)
     ids[n++] = submit(f->st, "https://e.com/queued", NULL);
     ids[n++] = submit(f->st, "https://e.com/failed", NULL);
     store_job job;
-    assert_int_equal(store_job_claim(f->st, &job), STORE_OK);
-    assert_int_equal(store_job_finish_failed(f->st, job.id, "http_404", "HTTP 404 \"Not Found\""),
+    assert_int_equal(store_job_claim(f->st, "t", 30000, &job), STORE_OK);
+    assert_int_equal(store_job_finish_failed(f->st, &job, "t", "http_404", "HTTP 404 \"Not Found\""),
                      STORE_OK);
     store_job_release(&job);
 

@@ -1,6 +1,6 @@
 /* test_store.c -- the SQLite store on a temporary database: submit and
  * dedupe, the job cycle, lists with every filter, paging, full text
- * (including two-character Chinese words), delete, crash recovery; the
+ * (including two-character Chinese words), delete, a dead daemon's lease; the
  * document frequencies of the stored articles (df.c): counted once per
  * article, taken back on refresh, failure and delete, kept across a
  * restart, added by the v3 -> v4 migration. */
@@ -17,45 +17,13 @@
 #include <sqlite3.h>
 
 #include "storage/store.h"
+#include "tests/unit/tmpdb.h"
 
-typedef struct fixture {
-    char dir[64];
-    char path[96];
-    store *st;
-} fixture;
+typedef tmpdb_fixture fixture;
+#define setup tmpdb_setup
+#define teardown tmpdb_teardown
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    char err[256];
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/skimd-test-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    if (store_open(f->path, &f->st, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char p[128];
-    store_close(f->st);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+#define OWNER "test-daemon"
 
 static int64_t submit(store *st, const char *url, json_t *tags, int *existed)
 {
@@ -73,7 +41,7 @@ static int64_t finish(store *st, const char *title, const char *content, const c
                       const char *published, const char *canon)
 {
     store_job job;
-    assert_int_equal(store_job_claim(st, &job), STORE_OK);
+    assert_int_equal(store_job_claim(st, OWNER, 30000, &job), STORE_OK);
     json_t *rec = json_pack(
         "{s:s, s:s, s:s, s:s?, s:s?, s:[s,s], s:{s:[s]}, s:{s:[{s:s, s:s, s:f, s:[s]}]},"
         " s:[{s:s, s:s, s:[s]}], s:i}",
@@ -84,7 +52,7 @@ static int64_t finish(store *st, const char *title, const char *content, const c
         "word_count", 42);
     assert_non_null(rec);
     int64_t id = job.id;
-    assert_int_equal(store_job_finish_ready(st, id, rec, canon, NULL), STORE_OK);
+    assert_int_equal(store_job_finish_ready(st, &job, OWNER, rec, canon, NULL), STORE_OK);
     json_decref(rec);
     store_job_release(&job);
     return id;
@@ -146,24 +114,25 @@ static void test_submit_dedupe_and_job_cycle(void **state)
     /* a failure is stored with its reason */
     int64_t b = submit(f->st, "https://e.com/b", NULL, &existed);
     store_job job;
-    assert_int_equal(store_job_claim(f->st, &job), STORE_OK);
+    assert_int_equal(store_job_claim(f->st, OWNER, 30000, &job), STORE_OK);
     assert_int_equal(job.id, b);
-    assert_int_equal(store_job_finish_failed(f->st, b, "http_404", "HTTP 404"), STORE_OK);
+    assert_int_equal(store_job_finish_failed(f->st, &job, OWNER, "http_404", "HTTP 404"), STORE_OK);
     store_job_release(&job);
     assert_int_equal(store_article_get(f->st, b, 0, &rec), STORE_OK);
     assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "error"), "code")),
                         "http_404");
     json_decref(rec);
-    assert_int_equal(store_job_claim(f->st, &job), STORE_NOT_FOUND);
+    assert_int_equal(store_job_claim(f->st, OWNER, 30000, &job), STORE_NOT_FOUND);
 
     /* refresh puts it back in the queue */
-    assert_int_equal(store_article_requeue(f->st, b, NULL, 0), STORE_OK);
-    assert_int_equal(store_article_requeue(f->st, 999, NULL, 0), STORE_NOT_FOUND);
-    assert_int_equal(store_job_claim(f->st, &job), STORE_OK);
+    assert_int_equal(store_article_requeue(f->st, b, NULL, 0, 0), STORE_OK);
+    assert_int_equal(store_article_requeue(f->st, 999, NULL, 0, 0), STORE_NOT_FOUND);
+    assert_int_equal(store_job_claim(f->st, OWNER, 30000, &job), STORE_OK);
     assert_int_equal(job.id, b);
     store_job_release(&job);
-    /* a crash leaves it "fetching": recovery queues it again */
-    assert_int_equal(store_jobs_recover(f->st), 1);
+    /* a dead daemon's lease: the reaper of the daemon holding the file frees it */
+    assert_int_equal(store_jobs_reap(f->st, OWNER), 0);
+    assert_int_equal(store_jobs_reap(f->st, "another-daemon"), 1);
     assert_int_equal(store_article_status(f->st, b, status, sizeof status), STORE_OK);
     assert_string_equal(status, "queued");
     int64_t counts[4];
@@ -408,12 +377,12 @@ static int64_t df_of(const seen *s, const char *term)
 static int64_t finish_counted(store *st, const char *lang, const char *const *terms, size_t n)
 {
     store_job job;
-    assert_int_equal(store_job_claim(st, &job), STORE_OK);
+    assert_int_equal(store_job_claim(st, OWNER, 30000, &job), STORE_OK);
     json_t *rec = json_pack("{s:s, s:s, s:s}", "title", "t", "content", "c", "language", lang);
     assert_non_null(rec);
     store_terms t = { lang, terms, n };
     int64_t id = job.id;
-    assert_int_equal(store_job_finish_ready(st, id, rec, NULL, &t), STORE_OK);
+    assert_int_equal(store_job_finish_ready(st, &job, OWNER, rec, NULL, &t), STORE_OK);
     json_decref(rec);
     store_job_release(&job);
     return id;
@@ -441,7 +410,7 @@ static void test_df_counts_each_article_once(void **state)
 
     /* a refresh takes back the old terms and counts the new ones */
     static const char *const a2[] = { "alpha", "delta" };
-    assert_int_equal(store_article_requeue(f->st, id1, NULL, 0), STORE_OK);
+    assert_int_equal(store_article_requeue(f->st, id1, NULL, 0, 0), STORE_OK);
     assert_int_equal(finish_counted(f->st, "en", a2, 2), id1);
     s = load(f->st);
     assert_int_equal(s.docs_en, 2);
@@ -463,16 +432,21 @@ static void test_df_counts_each_article_once(void **state)
     assert_int_equal(df_of(&s, "alpha"), 1);
     assert_int_equal(df_of(&s, "gamma"), 0);
 
-    /* a refresh that fails: no longer ready, no longer counted */
-    assert_int_equal(store_article_requeue(f->st, id1, NULL, 0), STORE_OK);
+    /* a refresh that fails: the good version stays, and its counts */
+    assert_int_equal(store_article_requeue(f->st, id1, NULL, 0, 0), STORE_OK);
     store_job job;
-    assert_int_equal(store_job_claim(f->st, &job), STORE_OK);
-    assert_int_equal(store_job_finish_failed(f->st, job.id, "http_404", "gone"), STORE_OK);
+    assert_int_equal(store_job_claim(f->st, OWNER, 30000, &job), STORE_OK);
+    assert_int_equal(store_job_finish_failed(f->st, &job, OWNER, "http_404", "gone"), STORE_OK);
     store_job_release(&job);
+    s = load(f->st);
+    assert_int_equal(s.docs_en, 1);
+    assert_int_equal(df_of(&s, "alpha"), 1);
+    assert_int_equal(s.docs_zh, 1);
+    /* deleted: no longer counted */
+    assert_int_equal(store_article_delete(f->st, id1), STORE_OK);
     s = load(f->st);
     assert_int_equal(s.docs_en, 0);
     assert_int_equal(df_of(&s, "alpha"), 0);
-    assert_int_equal(s.docs_zh, 1);
 
     /* recorded, deleted before any fold: never summed */
     static const char *const e[] = { "epsilon", "alpha" };
@@ -538,6 +512,15 @@ static void exec_sql(const char *path, const char *sql)
     assert_int_equal(rc, SQLITE_OK);
 }
 
+/* Undo schema v6 (generations, leases, pages) on a current database, so
+ * the older migrations can be tested from a database of their time. */
+#define UNDO_V6 \
+    "DROP TABLE jobs; DROP TABLE pages;" \
+    "CREATE TABLE jobs(article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE," \
+    "  html BLOB, enqueued_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);" \
+    "ALTER TABLE articles DROP COLUMN generation; ALTER TABLE articles DROP COLUMN content_gen;" \
+    "ALTER TABLE articles DROP COLUMN last_refresh;"
+
 static void test_migration_from_v3(void **state)
 {
     fixture *f = *state;
@@ -548,7 +531,7 @@ static void test_migration_from_v3(void **state)
     int64_t id = finish_counted(f->st, "en", NULL, 0);
     store_close(f->st);
     f->st = NULL;
-    exec_sql(f->path, "DROP TABLE term_docs; DROP TABLE term_df; DROP TABLE df_docs;"
+    exec_sql(f->path, UNDO_V6 "DROP TABLE term_docs; DROP TABLE term_df; DROP TABLE df_docs;"
                       "DELETE FROM meta WHERE key = 'df_backfill'; PRAGMA user_version = 3;");
     assert_int_equal(store_open(f->path, &f->st, err, sizeof err), 0);
     seen s = load(f->st);
@@ -580,7 +563,7 @@ static void test_migration_to_v5_rebuilds_index(void **state)
     int64_t id = finish(f->st, "旧文章", "大模型的核心壁垒", "zh", NULL, NULL);
     store_close(f->st);
     f->st = NULL;
-    exec_sql(f->path, "DROP TABLE articles_fts;"
+    exec_sql(f->path, UNDO_V6 "DROP TABLE articles_fts;"
                       "CREATE VIRTUAL TABLE articles_fts USING fts5(title, content, tokenize='trigram');"
                       "INSERT INTO articles_fts(rowid, title, content) SELECT id, title, content FROM articles;"
                       "PRAGMA user_version = 4;");

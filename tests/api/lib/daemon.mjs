@@ -195,13 +195,15 @@ export class Daemon {
       const r = await this.get(`/articles/${id}`);
       if (r.status !== 200) throw new Error(`GET /articles/${id} -> ${r.status}: ${r.text}`);
       last = r.json();
-      if (want.includes(last.status)) return last;
+      // a ready record being refreshed stays ready: done means no pending job too
+      const transient = want.includes('queued') || want.includes('fetching');
+      if (want.includes(last.status) && (transient || !last.job)) return last;
       await sleep(100);
     }
     throw new Error(`record ${id} still ${last?.status} after ${timeoutMs} ms (want ${want})`);
   }
 
-  /** Wait until no record is queued or fetching. */
+  /** Wait until no record is queued or fetching, nor (on the newest page) has a pending job. */
   async settle(timeoutMs = 20000) {
     const deadline = Date.now() + timeoutMs * SCALE;
     for (;;) {
@@ -210,6 +212,8 @@ export class Daemon {
         const r = await this.get(`/articles?status=${s}&limit=100`);
         busy.push(...r.json().items.map((x) => x.id));
       }
+      const all = await this.get('/articles?limit=100');
+      busy.push(...all.json().items.filter((x) => x.job).map((x) => x.id));
       if (!busy.length) return;
       if (Date.now() > deadline) throw new Error(`records still busy: ${busy}`);
       await sleep(100);
