@@ -14,7 +14,9 @@
  *           named at least once gains 0.3 of its parent's own score
  * An ancestor with less evidence of its own than a kept descendant is
  * left out: the most specific tag wins.
- * Kept: score >= TAG_MIN_SCORE and >= 0.15 of the facet's best, at most
+ * Kept: score >= TAG_MIN_SCORE and >= 0.2 of the facet's best when the
+ * text names the tag; a tag after the first known by cues only needs two
+ * distinct cue words and 0.3 of the best, at most
  * TAG_MAX_PER_FACET per facet.
  */
 #include "analyze/tagger.h"
@@ -24,7 +26,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define RELATIVE_MIN 0.15      /* of the facet's best score */
+#define RELATIVE_MIN 0.3       /* of the facet's best score, for a tag known by cues only */
+#define RELATIVE_MIN_NAMED 0.2 /* ... for a tag the text names */
 #define TITLE_FACTOR 1.5      /* evidence in the title confirms the body */
 #define EVENT_BONUS 2.0       /* named in one of the article's key events */
 #define MAX_TERMS 6           /* evidence terms shown per tag */
@@ -40,6 +43,7 @@ typedef struct tag_acc {
     int names;                /* name occurrences in the body */
     int title;                /* named in the title */
     int title_cue;            /* a cue word in the title */
+    int cue_terms;            /* distinct (strong) cue terms seen */
     int lead;                 /* named in the lead */
     int event;                /* named in a key event */
     int suppressed;           /* an ancestor of a better-evidenced kept tag */
@@ -213,6 +217,7 @@ static int collect(const tag_taxonomy *tx, const char *s, int where,
                 a->cue += w;
             if (in_title)
                 a->title_cue = 1;
+            a->cue_terms += *c == 0;
             (*c)++;
         } else if (in_title) {
             a->title = 1;
@@ -326,8 +331,11 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
         for (size_t k = 0; k < n && k < TAG_MAX_PER_FACET; k++) {
             const tag_def *d = tag_get(tx, (size_t)order[k]);
             const tag_acc *a = &acc[order[k]];
-            if (a->score < RELATIVE_MIN * best)
+            int named = a->names > 0 || a->title;
+            if (a->score < RELATIVE_MIN_NAMED * best)
                 break;
+            if (k > 0 && !named && (a->cue_terms < 2 || a->score < RELATIVE_MIN * best))
+                continue;   /* a second tag from one cue word ("injury", "bands") is no evidence */
             const char *label = zh ? d->label_zh : d->label_en;
             json_t *item = json_pack("{s:s, s:s, s:f, s:o}", "id", d->id, "label", label,
                                      "score", round(a->score * 100.0) / 100.0, "terms", terms_json(a));
