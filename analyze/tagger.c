@@ -35,7 +35,7 @@
 #define TITLE_CUE 2.0         /* a cue in the title counts this much */
 #define LEAD_CUE 1.5          /* ... in the lead */
 #define SHORT_BODY 600        /* bytes: a body this short is one paragraph */
-#define TAG_MIN_SCORE_SHORT 1.5
+#define TAG_MIN_SCORE_SHORT 1.0
 #define WEAK_FACTOR 0.5       /* a weak term's weight, when it counts at all */
 #define PHRASE_CUE 1.5        /* a cue of several words is less ambiguous than one word */
 
