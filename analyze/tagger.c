@@ -247,6 +247,37 @@ static json_t *terms_json(const tag_acc *a)
     return arr;
 }
 
+/* Labels and evidence of one facet's candidates order[0..n) (best
+ * first) into jt/je (borrowed): at most TAG_MAX_PER_FACET, each at least
+ * RELATIVE_MIN_NAMED of the best; a later one the text does not name also
+ * needs two distinct cue words and RELATIVE_MIN. Returns 0 or -1 (memory). */
+static int emit_facet(const tag_taxonomy *tx, const tag_acc *acc, const int *order, size_t n, int zh,
+                      const char *facet, json_t *jt, json_t *je)
+{
+    double best = acc[order[0]].score;
+    json_t *labels = json_array(), *ev = json_array();
+    if (!labels || !ev || json_object_set_new(jt, facet, labels) || json_object_set_new(je, facet, ev)) {
+        json_decref(labels);
+        json_decref(ev);
+        return -1;
+    }
+    for (size_t k = 0; k < n && k < TAG_MAX_PER_FACET; k++) {
+        const tag_def *d = tag_get(tx, (size_t)order[k]);
+        const tag_acc *a = &acc[order[k]];
+        int named = a->names > 0 || a->title;
+        if (a->score < RELATIVE_MIN_NAMED * best)
+            break;
+        if (k > 0 && !named && (a->cue_terms < 2 || a->score < RELATIVE_MIN * best))
+            continue;   /* a second tag from one cue word ("injury", "bands") is no evidence */
+        const char *label = zh ? d->label_zh : d->label_en;
+        json_t *item = json_pack("{s:s, s:s, s:f, s:o}", "id", d->id, "label", label,
+                                 "score", round(a->score * 100.0) / 100.0, "terms", terms_json(a));
+        if (!item || json_array_append_new(labels, json_string(label)) || json_array_append_new(ev, item))
+            return -1;
+    }
+    return 0;
+}
+
 int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
                 const char *events, int zh, json_t **tags, json_t **evidence)
 {
@@ -320,29 +351,8 @@ int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
                 }
         if (n == 0)
             continue;
-        double best = acc[order[0]].score;
-        json_t *labels = json_array(), *ev = json_array();
-        if (!labels || !ev || json_object_set_new(jt, tag_facet_name(tx, f), labels) ||
-            json_object_set_new(je, tag_facet_name(tx, f), ev)) {
-            json_decref(labels);
-            json_decref(ev);
+        if (emit_facet(tx, acc, order, n, zh, tag_facet_name(tx, f), jt, je) != 0)
             goto done;
-        }
-        for (size_t k = 0; k < n && k < TAG_MAX_PER_FACET; k++) {
-            const tag_def *d = tag_get(tx, (size_t)order[k]);
-            const tag_acc *a = &acc[order[k]];
-            int named = a->names > 0 || a->title;
-            if (a->score < RELATIVE_MIN_NAMED * best)
-                break;
-            if (k > 0 && !named && (a->cue_terms < 2 || a->score < RELATIVE_MIN * best))
-                continue;   /* a second tag from one cue word ("injury", "bands") is no evidence */
-            const char *label = zh ? d->label_zh : d->label_en;
-            json_t *item = json_pack("{s:s, s:s, s:f, s:o}", "id", d->id, "label", label,
-                                     "score", round(a->score * 100.0) / 100.0, "terms", terms_json(a));
-            if (!item || json_array_append_new(labels, json_string(label)) ||
-                json_array_append_new(ev, item))
-                goto done;
-        }
     }
     *tags = jt;
     *evidence = je;
