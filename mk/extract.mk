@@ -16,12 +16,12 @@ eval: $(EXTRACT_TOOL)
 bench:: $(EXTRACT_TOOL)
 	$(EXTRACT_TOOL) bench $(CORPUS) 3
 
-FUZZ_BUILD := build/fuzz
+FUZZ_BUILD := build-fuzz
 FUZZ_SRC   := ingest/decode.c ingest/url.c $(wildcard ingest/extract*.c)
 
-$(FUZZ_BUILD)/fuzz_extract: tools/fuzz_extract.c $(FUZZ_SRC) ingest/decode.h ingest/extract.h
+$(FUZZ_BUILD)/fuzz_extract: tools/fuzz_extract.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)
-	clang -I. -D_GNU_SOURCE -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	clang -I. -D_GNU_SOURCE -MMD -MP -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    $(shell pkg-config --cflags icu-uc icu-i18n jansson libcurl) -o $@ \
 	    tools/fuzz_extract.c $(FUZZ_SRC) $(shell pkg-config --libs icu-uc icu-i18n jansson libcurl)
 

@@ -12,4 +12,7 @@
 int cli_analyze(const srv_config *cfg, const char *source, const char *page_url,
                 const char *format);
 
+/* Print `skimd analyze --help` to stdout. */
+void cli_analyze_usage(const char *prog);
+
 #endif

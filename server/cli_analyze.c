@@ -61,6 +61,25 @@ done:
     return rc;
 }
 
+void cli_analyze_usage(const char *prog)
+{
+    printf("usage: %s analyze FILE|URL [--url URL] [flags]\n\n"
+           "Runs fetch, decode, extract and analyze once and prints the record as JSON\n"
+           "on stdout (content included); nothing is stored.\n\n"
+           "  FILE                an HTML file, - for stdin\n"
+           "  URL                 an http(s) address, fetched behind the SSRF guard\n"
+           "  --url URL           where the page came from (for FILE; dates, links)\n"
+           "  --format F          json (the record, default), html (content_html) or\n"
+           "                      markdown (content_markdown)\n"
+           "  --data-dir PATH     shipped data [SKIMD_DATA_DIR]\n"
+           "  --taxonomy PATH     tag taxonomy [SKIMD_TAXONOMY]\n"
+           "  --summary-sentences N, --max-page-bytes N, --fetch-timeout S,\n"
+           "  --allow-private, --allow-host HOST:PORT   as for serve (see --help)\n\n"
+           "exit status: 0 the record is ready, 2 the page failed (the record with its\n"
+           "error is still printed), 1 usage or system error.\n",
+           prog);
+}
+
 int cli_analyze(const srv_config *cfg, const char *source, const char *page_url,
                 const char *format)
 {

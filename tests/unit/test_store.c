@@ -1,6 +1,6 @@
 /* test_store.c -- the SQLite store on a temporary database: submit and
  * dedupe, the job cycle, lists with every filter, paging, full text
- * (including two-character Chinese words), delete, crash recovery; the
+ * (including two-character Chinese words), delete, a dead daemon's lease; the
  * document frequencies of the stored articles (df.c): counted once per
  * article, taken back on refresh, failure and delete, kept across a
  * restart, added by the v3 -> v4 migration. */
@@ -17,45 +17,11 @@
 #include <sqlite3.h>
 
 #include "storage/store.h"
+#include "tests/unit/tmpdb.h"
 
-typedef struct fixture {
-    char dir[64];
-    char path[96];
-    store *st;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    char err[256];
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/skimd-test-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    if (store_open(f->path, &f->st, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char p[128];
-    store_close(f->st);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+typedef tmpdb_fixture fixture;
+#define setup tmpdb_setup
+#define teardown tmpdb_teardown
 
 #define OWNER "test-daemon"
 
