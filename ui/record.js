@@ -14,7 +14,7 @@ import { formatDate, formatNumber, lang, languageName, t } from './i18n.js';
 import { safeArticleHtml } from './html.js';
 import {
   browseHref, confirmDialog, errorBox, facetName, failureText, jobPending, loadTagIndex,
-  progressList, recordFacets, tagLabel, waitForJob,
+  progressList, recLang, recordFacets, tagLabel, waitForJob,
 } from './parts.js';
 import { splitTags } from './save.js';
 
@@ -113,7 +113,7 @@ function timeline(rec) {
     return h('li', { class: 'event', data: { date: e.date || '' } },
       e.date ? h('time', { datetime: e.date, class: 'event-date' }, formatDate(e.date))
         : h('span', { class: 'event-date undated' }, t('undated')),
-      h('p', { class: 'event-text' }, e.text),
+      h('p', { class: 'event-text', lang: recLang(rec) }, e.text),
       actors.length ? h('p', { class: 'actors' }, h('span', { class: 'visually-hidden' }, `${t('actors')}: `),
         h('span', { class: 'actors-list' }, actors.map((a) => h('span', { class: 'actor' }, a)))) : null);
   })));
@@ -122,12 +122,13 @@ function timeline(rec) {
 function textBlock(rec) {
   if (typeof rec.content_html === 'string' && rec.content_html) {
     const safe = safeArticleHtml(rec.content_html);
-    if (safe) return section('text', t('text'), h('div', { class: 'article-text' }, safe));
+    if (safe) return section('text', t('text'), h('div', { class: 'article-text', lang: recLang(rec) }, safe));
   }
   const text = typeof rec.content === 'string' ? rec.content : '';
   if (!text.trim()) return section('text', t('text'), h('p', { class: 'hint' }, t('text_none')));
   const paras = text.split(/\n\s*\n|\n/).map((p) => p.trim()).filter(Boolean);
-  return section('text', t('text'), h('div', { class: 'article-text' }, paras.map((p) => h('p', {}, p))));
+  return section('text', t('text'),
+    h('div', { class: 'article-text', lang: recLang(rec) }, paras.map((p) => h('p', {}, p))));
 }
 
 /** The edit-your-tags form (PATCH), replacing the button while open. */
@@ -218,17 +219,18 @@ function renderRecord(main, rec, ctx, rerender, note) {
     // actions, keywords, tags) beside what is read; narrower, one column
     h('article', { class: 'record', data: { id: rec.id, status: rec.status } },
       h('div', { class: 'record-head' },
-        h('h1', { tabindex: '-1' }, String(rec.title || rec.url || t('untitled'))),
+        h('h1', { tabindex: '-1', lang: rec.title ? recLang(rec) : null }, String(rec.title || rec.url || t('untitled'))),
         note ? h('p', { class: 'note', role: 'status' }, note) : null,
         failed, stale),
       h('div', { class: 'record-side' },
         metaList(rec),
         actionsBar(rec, ctx, rerender),
         keywords.length ? section('keywords', t('keywords'),
-          h('ul', { class: 'keywords' }, keywords.map((k) => h('li', {}, k)))) : null,
+          h('ul', { class: 'keywords', lang: recLang(rec) }, keywords.map((k) => h('li', {}, k)))) : null,
         tagsBlock(rec)),
       h('div', { class: 'record-main' },
-        rec.summary ? section('summary', t('summary'), h('p', { class: 'summary' }, String(rec.summary))) : null,
+        rec.summary ? section('summary', t('summary'),
+          h('p', { class: 'summary', lang: recLang(rec) }, String(rec.summary))) : null,
         timeline(rec),
         textBlock(rec))));
 }
