@@ -213,6 +213,8 @@ function renderRecord(main, rec, ctx, rerender, note) {
   const stale = lr ? h('p', { class: 'note' }, t('last_refresh_failed', {
     at: formatDate(lr.at), reason: failureText(lr.error),
   })) : null;
+  // read again elsewhere (another tab, a script): this is the version before
+  const busy = rec.status === 'ready' && jobPending(rec) && !note ? h('p', { class: 'note' }, t('being_refreshed')) : null;
   replace(main,
     h('p', { class: 'back' }, h('a', { href: '#/' }, t('back_to_list'))),
     // on a wide screen the side column holds what is scanned (facts,
@@ -221,7 +223,7 @@ function renderRecord(main, rec, ctx, rerender, note) {
       h('div', { class: 'record-head' },
         h('h1', { tabindex: '-1', lang: rec.title ? recLang(rec) : null }, String(rec.title || rec.url || t('untitled'))),
         note ? h('p', { class: 'note', role: 'status' }, note) : null,
-        failed, stale),
+        failed, stale, busy),
       h('div', { class: 'record-side' },
         metaList(rec),
         actionsBar(rec, ctx, rerender),
