@@ -561,7 +561,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     /* First pass, or the pass after a parked wait ended: either way the
      * handler runs and, on the first pass only, may ask to wait. */
     r->wait_requested = 0;
+    if (h->app->swap_lock)
+        pthread_rwlock_rdlock(h->app->swap_lock);
     dispatch(r);
+    if (h->app->swap_lock)
+        pthread_rwlock_unlock(h->app->swap_lock);
     if (r->wait_requested && !r->resumed) {
         store *st = store_for_thread();
         MHD_suspend_connection(conn);

@@ -7,11 +7,11 @@ import { mainDaemon } from './lib/shared.mjs';
 import { expectProblem } from './lib/check.mjs';
 import { specText } from './lib/spec.mjs';
 
-test('GET /healthz -> 200 {"status":"ok","database":"ok","backend":"sqlite"}', async () => {
+test('GET /healthz -> 200 {"status":"ok","database":"ok","backend":"sqlite","version":info.version}', async () => {
   const d = await mainDaemon();
   const r = await d.get('/healthz');
   eq(r.status, 200, 'status');
-  eq(r.json(), { status: 'ok', database: 'ok', backend: 'sqlite' }, 'body');
+  eq(r.json(), { status: 'ok', database: 'ok', backend: 'sqlite', version: YAML.parse(specText).info.version }, 'body');
   ok(/^application\/json/.test(r.headers['content-type']), `content type ${r.headers['content-type']}`);
 });
 
