@@ -2,7 +2,8 @@
 // and the link to the original; the summary; keywords; tags per facet,
 // each with its evidence (GET ?include=evidence: matched terms and score)
 // shown on hover, focus or tap; the events as a dated timeline with their
-// actors; the article text (and the cleaned HTML when the record has it);
+// actors; the article text (its cleaned HTML, ?include=html, when the
+// record has it, rebuilt by html.js; else the plain text);
 // refresh, delete and edit-your-tags actions.
 //
 // Editing tags needs PATCH /articles/{id}; the action is offered only when
@@ -24,7 +25,9 @@ function metaList(rec) {
     if (value) rows.push(h('div', { class: 'meta-row' }, h('dt', {}, t(key)), h('dd', {}, value)));
   };
   row('record_site', rec.site_name ? String(rec.site_name) : null);
-  row('record_author', rec.author ? String(rec.author) : null);
+  const authors = Array.isArray(rec.authors) ? rec.authors.filter((a) => typeof a === 'string' && a) : [];
+  row('record_author', authors.length ? authors.join(lang() === 'zh' ? '、' : ', ')
+    : rec.author ? String(rec.author) : null);
   row('record_published', rec.published_at
     ? h('time', { datetime: String(rec.published_at) }, formatDate(rec.published_at)) : null);
   row('record_language', rec.language ? languageName(rec.language) : null);
@@ -242,7 +245,7 @@ export function renderRecordView(main, ctx, id) {
   const load = async (note) => {
     try {
       const [{ data }] = await Promise.all([
-        api('GET', path, { query: { include: 'content,evidence' }, signal: ctx.signal }),
+        api('GET', path, { query: { include: 'content,evidence,html' }, signal: ctx.signal }),
         loadTagIndex(ctx.signal).catch(() => null),
       ]);
       // a first read still running: its progress, then the record (a
