@@ -352,7 +352,7 @@ function flagsStamp() {
   const paths = run('make', ['--no-print-directory', '-n', '-B', '-f', 'Makefile', 'SANITIZER=thread', 'DEVELOPER=1', 'build-tsan/server/config.o'], { noBuildEnv: true });
   R.ok(/-fsanitize=thread/.test(paths.out) && /-o build-tsan\/server\/config\.o/.test(paths.out),
     'SANITIZER=thread builds in build-tsan/', paths.out + paths.err);
-  const asan = run('make', ['--no-print-directory', '-n', 'SANITIZER=address,undefined', 'all'], { noBuildEnv: true });
+  const asan = run('make', ['--no-print-directory', '-n', '-B', 'SANITIZER=address,undefined', 'all'], { noBuildEnv: true });
   R.ok(/build-asan\/skimd/.test(asan.out) && !/build-tsan/.test(asan.out), 'SANITIZER=address,undefined builds in build-asan/');
   const tdir = path.join(ROOT, path.dirname(H.BIN), 'tests');
   if (fs.existsSync(tdir)) {                // make test builds them; a lone daemon build does not
@@ -391,12 +391,12 @@ function systemdUnit() {
 function debPackage(v) {
   const t0 = Date.now();
   const r = run('make', ['--no-print-directory', 'deb']);
-  const deb = r.out.trim().split('\n').pop();
+  const deb = (r.out.match(/^\S+\.deb$/m) || [''])[0];
   const arch = run('dpkg', ['--print-architecture']).out.trim();
   R.ok(r.code === 0 && deb.endsWith(`skimd_${v}-1_${arch}.deb`) && fs.existsSync(path.join(ROOT, deb)),
-    `make deb builds skimd_${v}-1_${arch}.deb`, r.err.slice(-1000));
+    `make deb builds skimd_${v}-1_${arch}.deb`, `exit ${r.code}\n${r.out.slice(-1500)}\n${r.err.slice(-1500)}`);
   console.log(`     make deb: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  if (r.code !== 0) return;
+  if (r.code !== 0 || !deb) return;
   const contents = run('dpkg-deb', ['--contents', deb]).out;
   const want = ['./usr/bin/skimd', './usr/share/skimd/taxonomy.json', './usr/share/skimd/idf-zh.tsv',
     './usr/share/man/man1/skimd.1.gz', './lib/systemd/system/skimd.service', './etc/default/skimd',
