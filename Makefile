@@ -91,7 +91,7 @@ $(shell mkdir -p $(BUILD))
 $(file > $(BUILD)/.datadir,$(DATADIR))
 endif
 
-.PHONY: all deps run test unit-test api-test asan asan-test tsan valgrind-test clean bench eval eval-analysis eval-tags fuzz
+.PHONY: all deps run test unit-test api-test asan asan-test tsan tsan-test valgrind-test clean bench eval eval-analysis eval-tags fuzz
 all: $(BUILD)/skimd
 
 deps:
@@ -146,8 +146,17 @@ asan:
 asan-test:
 	$(MAKE) SANITIZER=address,undefined test
 
+# The daemon built with ThreadSanitizer (build-tsan/) under the API and
+# race suites; any report fails them (tests/tsan.supp names what is
+# suppressed and why).
 tsan:
 	$(MAKE) SANITIZER=thread all
+
+tsan-test: deps tsan
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1" \
+	    SKIMD_BIN=build-tsan/skimd SKIMD_TEST_TIMEOUT_SCALE=4 START_SECONDS=60 tests/api/run.sh
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1" \
+	    SKIMD_BIN=build-tsan/skimd START_SECONDS=60 tests/races/run.sh
 
 # The API suite with every daemon under valgrind memcheck (slow: minutes).
 valgrind-test: deps all

@@ -69,6 +69,8 @@ void cli_analyze_usage(const char *prog)
            "  FILE                an HTML file, - for stdin\n"
            "  URL                 an http(s) address, fetched behind the SSRF guard\n"
            "  --url URL           where the page came from (for FILE; dates, links)\n"
+           "  --format F          json (the record, default), html (content_html) or\n"
+           "                      markdown (content_markdown)\n"
            "  --data-dir PATH     shipped data [SKIMD_DATA_DIR]\n"
            "  --taxonomy PATH     tag taxonomy [SKIMD_TAXONOMY]\n"
            "  --summary-sentences N, --max-page-bytes N, --fetch-timeout S,\n"
@@ -78,7 +80,8 @@ void cli_analyze_usage(const char *prog)
            prog);
 }
 
-int cli_analyze(const srv_config *cfg, const char *source, const char *page_url)
+int cli_analyze(const srv_config *cfg, const char *source, const char *page_url,
+                const char *format)
 {
     analyze_ctx *actx = NULL;
     json_t *record = NULL;
@@ -130,6 +133,18 @@ int cli_analyze(const srv_config *cfg, const char *source, const char *page_url)
         json_object_set_new(record, "status", json_string("ready"));
         json_object_set_new(record, "error", json_null());
         rc = 0;
+    }
+    if (strcmp(format, "json")) {          /* html or markdown: the document alone */
+        const char *doc = json_string_value(json_object_get(
+            record, !strcmp(format, "html") ? "content_html" : "content_markdown"));
+        if (!doc) {
+            fprintf(stderr, "skimd analyze: no %s for this page (%s)\n", format,
+                    rc ? pe.message : "no content");
+            rc = 2;
+        } else if (fputs(doc, stdout) < 0 || fputc('\n', stdout) == EOF) {
+            rc = 1;
+        }
+        goto done;
     }
     if (json_dumpf(record, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
         rc = 1;

@@ -7,8 +7,10 @@
  * its race (a refresh, a retag, a kill), removes the FIFO and writes the
  * byte. Without the variable (every normal run) a point costs one branch.
  *
- * Points: "job.fetched" (the page is in hand, nothing analysed yet) and
- * "job.before_finish" (the record is built, not yet stored).
+ * Points: "job.fetched" (the page is in hand, nothing analysed yet),
+ * "job.before_finish" (the record is built, not yet stored) and
+ * "retag.before_write" (new tags computed from the stored text, not yet
+ * written).
  */
 #ifndef SKIMD_FAILPOINT_H
 #define SKIMD_FAILPOINT_H

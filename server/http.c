@@ -63,6 +63,15 @@ static const route routes[] = {
      {{"GET", hdl_metrics, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
     {"/openapi.yaml", NULL, "openapi", "GET, HEAD, OPTIONS",
      {{"GET", hdl_openapi, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    /* the web page (handlers/ui.c) */
+    {"/", NULL, "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_redirect, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/ui", NULL, "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_redirect, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/ui/", NULL, "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_index, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/ui/", "", "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_file_get, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
 };
 
 /* The srv_http the job-done callback reaches (one daemon per process). */

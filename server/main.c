@@ -1,7 +1,8 @@
 /* main.c -- skimd entry point: choose the subcommand, load configuration.
  *
  * `skimd [serve] [flags]` runs the daemon (server.c); `skimd analyze
- * FILE|URL [--url URL]` runs the pipeline once (cli_analyze.c);
+ * FILE|URL [--url URL] [--format json|html|markdown]` runs the pipeline
+ * once (cli_analyze.c);
  * `skimd --version` and `--help` (also after a subcommand) print and exit.
  * Every flag and every file a flag names is checked here, through
  * config.c, before the daemon opens or creates anything.
@@ -30,7 +31,7 @@ static int wants_help(int argc, char **argv, int from)
 
 static int run_analyze(srv_config *cfg, int argc, char **argv)
 {
-    const char *source = NULL, *page_url = NULL;
+    const char *source = NULL, *page_url = NULL, *format = "json";
     char err[512];
     /* Pull out the positional source and --url; the rest are flags. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -43,18 +44,22 @@ static int run_analyze(srv_config *cfg, int argc, char **argv)
             page_url = argv[++i];
         else if (!strncmp(argv[i], "--url=", 6))
             page_url = argv[i] + 6;
+        else if (!strcmp(argv[i], "--format") && i + 1 < argc)
+            format = argv[++i];
+        else if (!strncmp(argv[i], "--format=", 9))
+            format = argv[i] + 9;
         else if (!source && (argv[i][0] != '-' || !strcmp(argv[i], "-")))
             source = argv[i];
         else
             rest[nrest++] = argv[i];
     }
-    if (!source)
-        fprintf(stderr, "usage: %s analyze FILE|URL [--url URL] [flags] (see --help)\n",
-                argv[0]);
+    if (!source || (strcmp(format, "json") && strcmp(format, "html") && strcmp(format, "markdown")))
+        fprintf(stderr, "usage: %s analyze FILE|URL [--url URL] [--format json|html|markdown] "
+                "[flags] (see --help)\n", argv[0]);
     else if (srv_config_load(cfg, nrest, rest, 1, err, sizeof err) != 0)
         fprintf(stderr, "skimd: %s\n", err);
     else
-        rc = cli_analyze(cfg, source, page_url);
+        rc = cli_analyze(cfg, source, page_url, format);
     free(rest);
     return rc;
 }

@@ -432,24 +432,25 @@ int srv_queue_new(srv_queue **out, const srv_config *cfg, const analyze_ctx *act
     make_owner(q->owner, sizeof q->owner);
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->wake, NULL);
-    /* the stored-article IDF counts, before the first job; without them
-     * (logged by srv_idf_load) the shipped tables alone rank, and the
-     * next reload tries again */
-    store *st = NULL;
-    char err[256];
-    if (store_open(cfg->db_path, &st, err, sizeof err) != 0) {
-        srv_queue_stop(q);
-        return -1;
-    }
-    srv_idf_load(&q->idf, st, actx);
-    store_close(st);
     *out = q;
     return 0;
 }
 
 int srv_queue_run(srv_queue *q)
 {
-    return q && !q->threads ? start_threads(q) : -1;
+    if (!q || q->threads)
+        return -1;
+    /* the stored-article IDF counts (folding them is a write, so not
+     * before the daemon is bound), before the first job; without them
+     * (logged by srv_idf_load) the shipped tables alone rank, and the
+     * next reload tries again */
+    store *st = NULL;
+    char err[256];
+    if (store_open(q->cfg->db_path, &st, err, sizeof err) != 0)
+        return -1;
+    srv_idf_load(&q->idf, st, q->actx);
+    store_close(st);
+    return start_threads(q);
 }
 
 void srv_queue_notify(srv_queue *q)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/failpoint.h"
 #include "server/idf.h"
 #include "storage/store.h"
 
@@ -69,6 +70,7 @@ static void *retag_main(void *arg)
             if (rt->backfill && terms.n &&
                 store_df_count_missing(rt->st, t.id, &st_terms) == STORE_OK)
                 counted++;
+            srv_failpoint("retag.before_write");
             if (rt->retag && store_article_set_tags(rt->st, t.id, t.content_gen, analysis) != STORE_ERROR)
                 done++;
         }

@@ -25,7 +25,8 @@ test('GET /openapi.yaml -> 200 application/yaml, the repository\'s openapi.yaml'
   eq(r.text, specText, 'served document equals openapi.yaml in the repository');
 });
 
-const UNKNOWN = ['/', '/nope', '/articles/1/nope', '/articles/1/refresh/x', '/tags/x', '/healthz/x',
+// (GET / redirects to the web page at /ui/: tests/ui checks it)
+const UNKNOWN = ['/ui/x/y', '/nope', '/articles/1/nope', '/articles/1/refresh/x', '/tags/x', '/healthz/x',
   '/metricsx', '/openapi.json', '/ARTICLES', '/articles//1', '/%00'];
 for (const p of UNKNOWN) {
   test(`unknown path GET ${p} -> 404 not-found problem`, async () => {

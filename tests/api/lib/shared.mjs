@@ -73,7 +73,7 @@ teardown('every daemon stayed up during its tests and stops cleanly on SIGTERM',
   }
   // Sanitizer builds report on stderr (leaks at exit): any report fails.
   for (const d of daemons.values()) {
-    const m = /(ERROR: (Address|Leak|Thread|Memory)Sanitizer.*|runtime error:.*)/.exec(d.logText());
+    const m = /((ERROR|WARNING): (Address|Leak|Thread|Memory)Sanitizer.*|runtime error:.*)/.exec(d.logText());
     if (m) problems.push(`${d.name}: sanitizer report: ${m[0]}\n${d.logText().slice(m.index, m.index + 1500)}`);
   }
   if (problems.length) throw new Error(problems.join('\n'));
