@@ -228,6 +228,8 @@ async function installed(v, reference) {
   if (d.port === port) {
     const h = await req(d.host, port, 'GET', '/healthz');
     R.ok(h.json && h.json.version === v, '/healthz says the version', h.text);
+    const ui = await req(d.host, port, 'GET', '/ui/');
+    R.ok(ui.status === 200 && /<html/i.test(ui.text), 'the installed binary serves the web page (/ui/, compiled in)', `${ui.status}`);
     const m = await req(d.host, port, 'GET', '/metrics');
     R.ok(m.text.includes(`skimd_build_info{version="${v}"} 1`), '/metrics has skimd_build_info with the version');
     for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds',
