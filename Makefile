@@ -3,7 +3,7 @@
 # SANITIZER=address,undefined (or `make asan`) builds into build-asan/.
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso libpsl
+PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso libpsl libcrypto
 WARN     := -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
             -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 OPT      ?= -O2 -g

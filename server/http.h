@@ -15,12 +15,14 @@
 #include "analyze/analyze.h"
 #include "server/config.h"
 #include "server/queue.h"
+#include "server/webhooks.h"
 
 /* What every handler may use; read-only after start-up. */
 typedef struct srv_app {
     const srv_config *cfg;
     const analyze_ctx *actx;
     srv_queue *queue;
+    srv_webhooks *webhooks;         /* notified of outbox writes; may be NULL */
     const char *openapi;            /* the contract, served as is */
     size_t openapi_len;
 } srv_app;

@@ -4,11 +4,12 @@
  * file; a second one exits before touching anything), the database
  * (opened, migrated, PRAGMA quick_check, HTTP connections opened and
  * checked), analysis resources, HTTP bound, then the workers, the lease
- * keeper and the re-tagging pass. Failing at any step leaves every job
+ * keeper, the webhook sender and the re-tagging pass. Failing at any step leaves every job
  * and lease as it was: there is no start-up recovery, the lease keeper
  * frees a dead daemon's leases. Stop on SIGTERM/SIGINT: HTTP stops
  * accepting (the socket is closed), the workers cancel their fetches and
- * give those jobs back and are joined, then parked ?wait= requests answer
+ * give those jobs back and are joined, the webhook sender stops (an
+ * attempt in flight stays pending), then parked ?wait= requests answer
  * with the record as it stands, in-flight replies go out, HTTP is freed.
  */
 #include "server/server.h"
@@ -27,6 +28,7 @@
 #include "server/queue.h"
 #include "server/retag.h"
 #include "server/version.h"
+#include "server/webhooks.h"
 #include "storage/health.h"
 #include "storage/store.h"
 
@@ -86,6 +88,14 @@ static void block_signals(sigset_t *sigs)
     signal(SIGXFSZ, SIG_IGN);       /* a file-size limit is a write error, not a kill */
 }
 
+/* A job ended: wake ?wait= requests and the webhook sender (its
+ * outbox row, if any, was committed with the change). */
+static void job_done(int64_t id, void *userdata)
+{
+    srv_http_job_done(id, NULL);
+    srv_webhooks_notify(userdata);
+}
+
 int srv_serve(const srv_config *cfg)
 {
     store *st = NULL;
@@ -93,6 +103,7 @@ int srv_serve(const srv_config *cfg)
     srv_queue *queue = NULL;
     srv_http *http = NULL;
     srv_retag *retag = NULL;
+    srv_webhooks *webhooks = NULL;
     char err[512], msg[2048];
     sigset_t sigs;
     int sig = 0, rc = 1;
@@ -117,12 +128,13 @@ int srv_serve(const srv_config *cfg)
         log_line("error", err);
         goto done;
     }
-    if (srv_queue_new(&queue, cfg, actx, srv_http_job_done, NULL) != 0) {
+    if (srv_webhooks_new(&webhooks, cfg) != 0 ||
+        srv_queue_new(&queue, cfg, actx, job_done, webhooks) != 0) {
         log_line("error", "cannot prepare the workers");
         goto done;
     }
     srv_app app = {
-        .cfg = cfg, .actx = actx, .queue = queue,
+        .cfg = cfg, .actx = actx, .queue = queue, .webhooks = webhooks,
         .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
     };
     /* bind before any worker runs: a daemon that cannot listen changes nothing */
@@ -132,6 +144,10 @@ int srv_serve(const srv_config *cfg)
     }
     if (srv_queue_run(queue) != 0) {
         log_line("error", "cannot start the workers");
+        goto done;
+    }
+    if (srv_webhooks_start(webhooks) != 0) {
+        log_line("error", "cannot start the webhook sender");
         goto done;
     }
     if (srv_retag_start(&retag, cfg->db_path, actx) != 0) {
@@ -156,7 +172,9 @@ done:
     srv_http_quiesce(http);
     srv_retag_stop(retag);
     srv_queue_stop(queue);
+    srv_webhooks_stop(webhooks);
     srv_http_stop(http);
+    srv_webhooks_free(webhooks);
     store_thread_shutdown();
     analyze_ctx_free(actx);
     store_close(st);
