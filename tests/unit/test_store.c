@@ -515,6 +515,7 @@ static void exec_sql(const char *path, const char *sql)
 /* Undo schema v6 (generations, leases, pages) on a current database, so
  * the older migrations can be tested from a database of their time. */
 #define UNDO_V6 \
+    "DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhooks; " \
     "DROP TABLE jobs; DROP TABLE pages;" \
     "CREATE TABLE jobs(article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE," \
     "  html BLOB, enqueued_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);" \
