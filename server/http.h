@@ -8,6 +8,7 @@
 #ifndef SKIMD_HTTP_H
 #define SKIMD_HTTP_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -20,9 +21,11 @@
 /* What every handler may use; read-only after start-up. */
 typedef struct srv_app {
     const srv_config *cfg;
-    const analyze_ctx *actx;
+    const analyze_ctx *actx;        /* actx and queue are swapped on SIGHUP ... */
     srv_queue *queue;
     srv_webhooks *webhooks;         /* notified of outbox writes; may be NULL */
+    pthread_rwlock_t *swap_lock;    /* ... under this lock's write side; every handler
+                                     * runs under its read side (NULL = never swapped) */
     const char *openapi;            /* the contract, served as is */
     size_t openapi_len;
 } srv_app;

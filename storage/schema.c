@@ -187,7 +187,15 @@ static const char *const migrations[] = {
      "  word_count = NULL, content = NULL, sort_time = created_at,"
      "  tags = CASE WHEN user_tags = '[]' THEN '{}' ELSE json_object('user', json(user_tags)) END"
      "  WHERE status = 'failed';"),
-    /* 6 -> 7: webhooks (storage/webhooks.c). webhook_deliveries is the
+    /* 6 -> 7: the article's authors as a list (author stays the first)
+     * and its structure as sanitized HTML and Markdown (ingest/
+     * extract_render.c). Records stored before have their one author as
+     * the list and no HTML or Markdown until they are read again. */
+    ("ALTER TABLE articles ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';"   /* JSON array */
+     "ALTER TABLE articles ADD COLUMN content_html TEXT;"
+     "ALTER TABLE articles ADD COLUMN content_markdown TEXT;"
+     "UPDATE articles SET authors = json_array(author) WHERE author IS NOT NULL;"),
+    /* 7 -> 8: webhooks (storage/webhooks.c). webhook_deliveries is the
      * outbox: its rows are written in the transaction of the change they
      * report (finish ready/failed, delete), one per subscription wanting
      * the event, with the payload as it was then; the delivery thread
