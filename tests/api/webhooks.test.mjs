@@ -163,6 +163,9 @@ test('webhooks: ready, failed, refreshed and deleted arrive signed, exactly once
     ok(r.acked.has(it.id), `${it.id} is a webhook-id the receiver saw`);
   }
   eq((await deliveries(d, onlyDel.id)).map((x) => x.event), ['article.deleted'], 'delete-only deliveries');
+  const metrics = (await d.get('/metrics')).text;
+  ok(/^skimd_webhook_deliveries\{state="delivered"\} 5$/m.test(metrics) &&
+     /^skimd_webhook_deliveries\{state="pending"\} 0$/m.test(metrics), 'metrics: 5 delivered, 0 pending');
   // paging
   const p1 = (await d.get(`/webhooks/${all.id}/deliveries?limit=3`)).json();
   eq(p1.items.length, 3, 'page 1');
