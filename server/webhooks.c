@@ -209,8 +209,9 @@ static int post_delivery(srv_webhooks *w, const store_delivery *d, long *status,
 }
 
 /* Make one attempt and record it (unless shutdown cut it short: then it
- * stays pending as it was). */
-static void attempt(srv_webhooks *w, const store_delivery *d)
+ * stays pending as it was). Returns the recording's result: anything but
+ * STORE_OK / STORE_NOT_FOUND means the database did not take it. */
+static store_rc attempt(srv_webhooks *w, const store_delivery *d)
 {
     fetch_error err = {0};
     long status = 0;
@@ -219,7 +220,7 @@ static void attempt(srv_webhooks *w, const store_delivery *d)
     store_attempt a = {.at_ms = store_now_ms()};
     int rc = post_delivery(w, d, &status, &err);
     if (rc != 0 && err.fail == FAIL_CANCELLED)
-        return;
+        return STORE_OK;
     a.status_code = status;
     a.delivered = rc == 0 && status >= 200 && status < 300;
     if (!a.delivered) {
@@ -234,7 +235,7 @@ static void attempt(srv_webhooks *w, const store_delivery *d)
                                           store_now_ms(), rnd);
     }
     log_attempt(d, status, a.error, a.retry_ms);
-    store_delivery_settle(w->st, d, &a);
+    return store_delivery_settle(w->st, d, &a);
 }
 
 /* Sleep until until_ms (-1: the idle poll), a notify, or stop. */
@@ -260,9 +261,13 @@ static void *run(void *arg)
         int64_t due = -1;
         store_rc rc = store_delivery_next(w->st, store_now_ms(), &d, &due);
         if (rc == STORE_OK) {
-            attempt(w, &d);
+            store_rc kept = attempt(w, &d);
             store_delivery_release(&d);
-            continue;
+            /* an attempt the database did not record is made again, but
+             * not at once: the file may be failing */
+            if (kept == STORE_OK || kept == STORE_NOT_FOUND)
+                continue;
+            rc = kept;
         }
         nap(w, rc == STORE_NOT_FOUND ? due : -1);
     }

@@ -85,6 +85,16 @@ export class Receiver {
     }
   }
 
+  /** Stop holding; the held requests are dropped unanswered (their sender
+   * is gone: an answer written now could still be counted as delivered). */
+  drop() {
+    this.hold = false;
+    for (const h of this.held.splice(0)) {
+      h.rec.status = 'dropped';
+      h.res.destroy();
+    }
+  }
+
   payloads() {
     return this.requests.filter((r) => r.status === 204).map((r) => JSON.parse(r.body));
   }
