@@ -253,10 +253,34 @@ static void nap(srv_webhooks *w, int64_t until_ms)
     pthread_mutex_unlock(&w->lock);
 }
 
+/* Open the thread's connection; on failure say why and try again after
+ * a poll (a start racing a busy file must not lose the sender). */
+static int open_store(srv_webhooks *w)
+{
+    char err[512];
+    if (w->st)
+        return 0;
+    if (store_open(w->cfg->db_path, &w->st, err, sizeof err) == 0)
+        return 0;
+    w->st = NULL;
+    json_t *line = json_pack("{s:s, s:s, s:s}", "event", "error", "what",
+                             "webhooks: cannot open the database, trying again", "detail", err);
+    char *text = line ? json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (text)
+        fprintf(stderr, "%s\n", text);
+    free(text);
+    json_decref(line);
+    return -1;
+}
+
 static void *run(void *arg)
 {
     srv_webhooks *w = arg;
     while (!atomic_load(&w->stopping)) {
+        if (open_store(w) != 0) {
+            nap(w, -1);
+            continue;
+        }
         store_delivery d;
         int64_t due = -1;
         store_rc rc = store_delivery_next(w->st, store_now_ms(), &d, &due);
@@ -276,18 +300,8 @@ static void *run(void *arg)
 
 int srv_webhooks_start(srv_webhooks *w)
 {
-    char err[512];
-    if (!w || w->started)
+    if (!w || w->started || pthread_create(&w->thread, NULL, run, w) != 0)
         return -1;
-    if (store_open(w->cfg->db_path, &w->st, err, sizeof err) != 0) {
-        fprintf(stderr, "{\"event\":\"error\",\"detail\":\"webhooks: cannot open the database\"}\n");
-        return -1;
-    }
-    if (pthread_create(&w->thread, NULL, run, w) != 0) {
-        store_close(w->st);
-        w->st = NULL;
-        return -1;
-    }
     w->started = 1;
     return 0;
 }

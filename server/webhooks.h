@@ -55,7 +55,8 @@ typedef struct srv_webhooks srv_webhooks;
 /* Prepare (no thread yet); cfg is borrowed and must outlive it. 0 or -1. */
 int srv_webhooks_new(srv_webhooks **out, const srv_config *cfg);
 
-/* Open the thread's connection and start it. 0 or -1. */
+/* Start the thread; it opens its own connection (retrying each poll
+ * while the file cannot be opened). 0 or -1. */
 int srv_webhooks_start(srv_webhooks *w);
 
 /* Something was written to the outbox: look now. Accepts NULL; safe
