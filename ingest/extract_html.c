@@ -40,8 +40,10 @@ void *ex_alloc(ex_arena *a, size_t n)
     n = (n + 15) & ~(size_t)15;
     if (!a->head || a->used + n > a->cap) {
         size_t sz = n > CHUNK_MIN ? n : CHUNK_MIN;
-        if (a->limit && a->total + sz > a->limit)
+        if (a->limit && a->total + sz > a->limit) {
+            a->capped = 1;
             return NULL;
+        }
         ex_chunk *c = malloc(sizeof(ex_chunk) + 16 + sz);
         if (!c)
             return NULL;
@@ -407,8 +409,13 @@ int ex_parse(ex_doc *doc, const char *html, size_t len)
     ex_tok_init(&tz, "", 0, &doc->arena);
     b->doc = doc;
     doc->root = new_node(b);
-    const char *s = doc->root ? ex_tok_newlines(&doc->arena, html, len, &n) : NULL;
-    if (!s)
+    /* No CR LF -> LF copy of the page (ex_tok_newlines): it cost a page-
+     * sized allocation per page; the tokenizer reads CR as whitespace and
+     * the text stages collapse it, so only CRs inside attribute values
+     * and text survive, where they read as spaces. */
+    const char *s = html;
+    n = len;
+    if (!doc->root)
         goto done;
     doc->root->name = "#doc";
     b->stack[0] = doc->root;

@@ -252,10 +252,33 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->conn_timeout_s = (unsigned)n;
         return 0;
     }
+    if (!strcmp(name, "request-timeout")) {
+        if (srv_parse_long(v, 1, 3600, &n) != 0)
+            goto bad;
+        cfg->request_timeout_s = (unsigned)n;
+        return 0;
+    }
+    if (!strcmp(name, "min-body-rate")) {
+        if (srv_parse_long(v, 0, 1L << 30, &n) != 0)
+            goto bad;
+        cfg->min_body_rate = (unsigned)n;
+        return 0;
+    }
     if (!strcmp(name, "per-ip-connection-limit")) {
         if (srv_parse_long(v, 0, 100000, &n) != 0)
             goto bad;
         cfg->per_ip_conn_limit = (unsigned)n;
+        return 0;
+    }
+    if (!strcmp(name, "dns-server")) {
+        if (copy_str(cfg->dns_server, sizeof cfg->dns_server, v) != 0)
+            goto bad;
+        return 0;
+    }
+    if (!strcmp(name, "dns-timeout")) {
+        if (srv_parse_long(v, 1, 60, &n) != 0)
+            goto bad;
+        cfg->dns_timeout_s = (unsigned)n;
         return 0;
     }
     if (!strcmp(name, "rate-limit")) {
@@ -304,9 +327,12 @@ static const char *const env_names[][2] = {
     {"SKIMD_MAX_BODY_BYTES", "max-body-bytes"}, {"SKIMD_FETCH_TIMEOUT", "fetch-timeout"},
     {"SKIMD_CONNECTION_LIMIT", "connection-limit"},
     {"SKIMD_CONNECTION_TIMEOUT", "connection-timeout"},
+    {"SKIMD_REQUEST_TIMEOUT", "request-timeout"},
+    {"SKIMD_MIN_BODY_RATE", "min-body-rate"},
     {"SKIMD_SUMMARY_SENTENCES", "summary-sentences"},
     {"SKIMD_PER_IP_CONNECTION_LIMIT", "per-ip-connection-limit"},
     {"SKIMD_RATE_LIMIT", "rate-limit"},
+    {"SKIMD_DNS_SERVER", "dns-server"}, {"SKIMD_DNS_TIMEOUT", "dns-timeout"},
     {"SKIMD_ALLOW_PRIVATE", "allow-private"}, {"SKIMD_INSECURE_OPEN", "insecure-open"},
     {"SKIMD_API_KEY_FILE", "api-key-file"},
     {"SKIMD_LEASE_SECONDS", "lease-seconds"},
@@ -461,9 +487,14 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->max_body_bytes = 1u << 20;
     cfg->conn_limit = 1024;
     cfg->conn_timeout_s = 30;
-    cfg->per_ip_conn_limit = 256;
+    cfg->request_timeout_s = 30;
+    cfg->min_body_rate = 1024;
+    /* 1/16 of the default limit: it takes 16 addresses, not 4, to fill
+     * every slot (and the oldest unfinished requests are shed first) */
+    cfg->per_ip_conn_limit = 64;
     cfg->rate_limit = 0;
-    cfg->summary_sentences = 3;
+    cfg->dns_timeout_s = 5;
+    cfg->summary_sentences = 0;   /* automatic: see analyze/summary.h */
     cfg->lease_seconds = 30;
     cfg->webhook_retry_ms = 5000;
     cfg->webhook_max_age_s = 86400;
@@ -566,11 +597,20 @@ void srv_config_usage(const char *prog)
            "  --fetch-timeout S        whole-fetch limit, 20 [SKIMD_FETCH_TIMEOUT]\n"
            "  --connection-limit N     concurrent connections, 1024 [SKIMD_CONNECTION_LIMIT]\n"
            "  --connection-timeout S   idle connection timeout, 30 [SKIMD_CONNECTION_TIMEOUT]\n"
-           "  --per-ip-connection-limit N  connections per client IP, 256, 0 = off\n"
+           "  --request-timeout S      whole request (headers + body) limit, 30\n"
+           "                           [SKIMD_REQUEST_TIMEOUT]\n"
+           "  --min-body-rate N        body bytes/s after a 5 s grace, 1024, 0 = off\n"
+           "                           [SKIMD_MIN_BODY_RATE]\n"
+           "  --per-ip-connection-limit N  connections per client IP, 64, 0 = off\n"
            "                           [SKIMD_PER_IP_CONNECTION_LIMIT]\n"
            "  --rate-limit N           requests/s per client IP (burst 2N), 0 = off\n"
            "                           [SKIMD_RATE_LIMIT]\n"
-           "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n"
+           "  --dns-server LIST        DNS servers, IP[:PORT],... (/etc/resolv.conf)\n"
+           "                           [SKIMD_DNS_SERVER]\n"
+           "  --dns-timeout S          limit on one name lookup, 5 [SKIMD_DNS_TIMEOUT]\n"
+           "  --summary-sentences N    at most N summary sentences, any language; default\n"
+           "                           automatic (zh 3 / 200 chars, others ~60 words)\n"
+           "                           [SKIMD_SUMMARY_SENTENCES]\n"
            "  --lease-seconds S        job lease, renewed while working, 30 [SKIMD_LEASE_SECONDS]\n"
            "  --skip-quick-check       no integrity check of the database at start\n"
            "                           [SKIMD_SKIP_QUICK_CHECK]\n"

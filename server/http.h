@@ -67,6 +67,21 @@ int srv_reply_header(srv_request *r, const char *name, const char *value);
  * and srv_req_resumed() is 1. */
 void srv_req_wait(srv_request *r, int64_t id, double seconds);
 
+/* Park the request until srv_req_wake() or `seconds` pass; `ended(arg)`
+ * is asked once right after parking, to catch an end that came first
+ * (then the request is woken at once). Used while a name resolves. */
+void srv_req_wait_until(srv_request *r, double seconds, int (*ended)(void *arg), void *arg);
+
+/* Wake a request parked by srv_req_wait_until(); any thread. r must not
+ * have completed (the handler's ctx_free stops whoever calls this). */
+void srv_req_wake(srv_request *r);
+
+/* The handler's own state across calls of one request: ctx is kept
+ * until the request completes, then ctx_free(ctx) (may be NULL) runs on
+ * it. Setting a new one does not free the old one. */
+void srv_req_set_ctx(srv_request *r, void *ctx, void (*ctx_free)(void *ctx));
+void *srv_req_ctx(const srv_request *r);
+
 /* Wake requests waiting for article `id` (called by the job workers). */
 void srv_http_job_done(int64_t id, void *userdata);
 
