@@ -34,9 +34,9 @@ store *hdl_store_or_reply(srv_request *r)
     return st;
 }
 
-/* A failed store call: 503 when it may pass (busy, disk full, I/O), 500
+/* Declared in handlers.h. A failed store call: 503 when it may pass (busy, disk full, I/O), 500
  * otherwise; either way the request changed nothing. */
-static void reply_store_error(srv_request *r, store_rc rc)
+void hdl_reply_store_error(srv_request *r, store_rc rc)
 {
     if (rc == STORE_BUSY) {
         srv_reply_problem(r, 503, "unavailable", "Service unavailable",
@@ -49,11 +49,11 @@ static void reply_store_error(srv_request *r, store_rc rc)
                       "the database failed; the request changed nothing");
 }
 
-/* 0 when the database can be trusted with a write (storage/health.h);
+/* Declared in handlers.h. 0 when the database can be trusted with a write (storage/health.h);
  * otherwise a 503 is sent and -1 returned. Called before a write, and
  * again before acknowledging one: a write that went to a removed file
  * is never answered as stored. */
-static int writable_or_reply(srv_request *r)
+int hdl_writable_or_reply(srv_request *r)
 {
     char why[512];
     if (store_health_check(why, sizeof why) == 0)
@@ -73,7 +73,7 @@ static int found_or_reply(srv_request *r, store_rc rc, int64_t id)
         srv_reply_problem(r, 404, "not-found", "Not found", "there is no article %lld",
                           (long long)id);
     else
-        reply_store_error(r, rc);
+        hdl_reply_store_error(r, rc);
     return -1;
 }
 
@@ -256,7 +256,7 @@ static void submit_existing(srv_request *r, store *st, const hdl_submit *sub, in
         rc = store_article_set_user_tags(st, id, sub->tags, 1, HDL_MAX_USER_TAGS);
     if (rc == STORE_OK && refresh)
         rc = store_article_requeue(st, id, sub->html, sub->html_len, (int)fetch);
-    if (found_or_reply(r, rc, id) != 0 || writable_or_reply(r) != 0)
+    if (found_or_reply(r, rc, id) != 0 || hdl_writable_or_reply(r) != 0)
         return;
     if (wait > 0 && (refresh || store_article_job_pending(st, id, NULL) == STORE_OK)) {
         park(r, id, wait);
@@ -293,7 +293,7 @@ void hdl_articles_create(srv_request *r)
         srv_reply_problem(r, 400, "invalid-url", "Invalid URL", "%s", url_status_message(us));
         goto done;
     }
-    if (guard_or_reply(r, &sub, norm) != 0 || writable_or_reply(r) != 0 ||
+    if (guard_or_reply(r, &sub, norm) != 0 || hdl_writable_or_reply(r) != 0 ||
         !(st = hdl_store_or_reply(r)))
         goto done;
     store_submit ss = {
@@ -304,14 +304,14 @@ void hdl_articles_create(srv_request *r)
     int existed = 0;
     store_rc rc = store_article_submit(st, &ss, &id, &existed);
     if (rc != STORE_OK) {
-        reply_store_error(r, rc);
+        hdl_reply_store_error(r, rc);
         goto done;
     }
     if (existed) {
         submit_existing(r, st, &sub, id, refresh, fetch, wait);
         goto done;
     }
-    if (writable_or_reply(r) != 0)
+    if (hdl_writable_or_reply(r) != 0)
         goto done;
     if (wait > 0) {
         park(r, id, wait);
@@ -341,10 +341,13 @@ void hdl_article_delete(srv_request *r)
 {
     int64_t id;
     store *st;
-    if (id_or_reply(r, &id) != 0 || writable_or_reply(r) != 0 ||
+    if (id_or_reply(r, &id) != 0 || hdl_writable_or_reply(r) != 0 ||
         !(st = hdl_store_or_reply(r)))
         return;
-    if (found_or_reply(r, store_article_delete(st, id), id) == 0 && writable_or_reply(r) == 0)
+    if (found_or_reply(r, store_article_delete(st, id), id) != 0)
+        return;
+    srv_webhooks_notify(srv_req_app(r)->webhooks);     /* the outbox has its event */
+    if (hdl_writable_or_reply(r) == 0)
         srv_reply_empty(r, 204);
 }
 
@@ -360,10 +363,10 @@ void hdl_article_refresh(srv_request *r)
         return;
     }
     if (id_or_reply(r, &id) != 0 || refresh_params_or_reply(r, &wait, &fetch) != 0 ||
-        writable_or_reply(r) != 0 || !(st = hdl_store_or_reply(r)))
+        hdl_writable_or_reply(r) != 0 || !(st = hdl_store_or_reply(r)))
         return;
     if (found_or_reply(r, store_article_requeue(st, id, NULL, 0, (int)fetch), id) != 0 ||
-        writable_or_reply(r) != 0)
+        hdl_writable_or_reply(r) != 0)
         return;
     if (wait > 0) {
         park(r, id, wait);
@@ -387,10 +390,10 @@ void hdl_article_patch(srv_request *r)
         srv_reply_problem(r, why.status, why.slug, why.title, "%s", why.detail);
         return;
     }
-    if (writable_or_reply(r) == 0 && (st = hdl_store_or_reply(r)) &&
+    if (hdl_writable_or_reply(r) == 0 && (st = hdl_store_or_reply(r)) &&
         found_or_reply(r, store_article_set_user_tags(st, id, sub.tags, 0, HDL_MAX_USER_TAGS),
                        id) == 0 &&
-        writable_or_reply(r) == 0)
+        hdl_writable_or_reply(r) == 0)
         reply_record(r, st, id, 200, 0, 0);
     hdl_submit_release(&sub);
 }
@@ -522,7 +525,7 @@ void hdl_articles_list(srv_request *r)
     store_rc lrc = store_article_list_text(st, &q, &b, &next);
     if (lrc != STORE_OK) {
         store_jbuf_free(&b);
-        reply_store_error(r, lrc);
+        hdl_reply_store_error(r, lrc);
         return;
     }
     store_jbuf_add(&b, tail, sizeof tail - 1);

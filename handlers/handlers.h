@@ -17,6 +17,11 @@ void hdl_article_delete(srv_request *r);    /* DELETE /articles/{id} */
 void hdl_article_refresh(srv_request *r);   /* POST /articles/{id}/refresh */
 void hdl_article_patch(srv_request *r);     /* PATCH /articles/{id} (client tags) */
 void hdl_tags_list(srv_request *r);         /* GET /tags */
+void hdl_webhooks_create(srv_request *r);  /* POST /webhooks */
+void hdl_webhooks_list(srv_request *r);     /* GET /webhooks */
+void hdl_webhook_get(srv_request *r);       /* GET /webhooks/{id} */
+void hdl_webhook_delete(srv_request *r);    /* DELETE /webhooks/{id} */
+void hdl_webhook_deliveries(srv_request *r); /* GET /webhooks/{id}/deliveries */
 void hdl_healthz(srv_request *r);           /* GET /healthz */
 void hdl_metrics(srv_request *r);           /* GET /metrics */
 void hdl_openapi(srv_request *r);           /* GET /openapi.yaml */
@@ -27,5 +32,13 @@ void hdl_ui_redirect(srv_request *r);       /* GET / and /ui: 302 to /ui/ */
 /* The calling thread's database connection, or NULL after sending a 503
  * problem document (the database cannot be opened). */
 store *hdl_store_or_reply(srv_request *r);
+
+/* A failed store call answered: 503 with Retry-After when it may pass
+ * (STORE_BUSY), 500 otherwise; either way the request changed nothing. */
+void hdl_reply_store_error(srv_request *r, store_rc rc);
+
+/* 0 when the database can be trusted with a write (storage/health.h);
+ * otherwise a 503 is sent and -1 returned. */
+int hdl_writable_or_reply(srv_request *r);
 
 #endif

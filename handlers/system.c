@@ -2,12 +2,15 @@
  * about itself. The health rules are in storage/health.h. */
 #include "handlers/handlers.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "server/metrics.h"
 #include "server/version.h"
 #include "storage/health.h"
 #include "storage/store.h"
+#include "storage/webhooks.h"
 
 /* 200 only when the database answers and can be trusted with a write
  * (storage/health.h: the last write, the file's identity and permissions,
@@ -29,13 +32,38 @@ void hdl_healthz(srv_request *r)
                                      "backend", "sqlite", "version", SKIMD_VERSION));
 }
 
+/* text + the webhook outbox gauge (storage/webhooks.h), or text as it
+ * was when the counts cannot be read; frees text when it grows it. */
+static char *add_webhook_gauge(store *st, char *text, size_t *len)
+{
+    static const char *const states[3] = {"pending", "delivered", "dead"};
+    int64_t n[3];
+    char add[384];
+    if (!text || !st || store_delivery_counts(st, n) != STORE_OK)
+        return text;
+    int w = snprintf(add, sizeof add,
+                     "# HELP skimd_webhook_deliveries Webhook deliveries by state.\n"
+                     "# TYPE skimd_webhook_deliveries gauge\n");
+    for (int i = 0; i < 3 && w > 0 && (size_t)w < sizeof add; i++)
+        w += snprintf(add + w, sizeof add - (size_t)w, "skimd_webhook_deliveries{state=\"%s\"} %lld\n",
+                      states[i], (long long)n[i]);
+    if (w <= 0 || (size_t)w >= sizeof add)
+        return text;
+    char *grown = realloc(text, *len + (size_t)w + 1);
+    if (!grown)
+        return text;
+    memcpy(grown + *len, add, (size_t)w + 1);
+    *len += (size_t)w;
+    return grown;
+}
+
 void hdl_metrics(srv_request *r)
 {
     int64_t counts[4];
     store *st = store_for_thread();
     int have = st && store_status_counts(st, counts) == STORE_OK;
     size_t len = 0;
-    char *text = srv_metrics_render(have ? counts : NULL, &len);
+    char *text = add_webhook_gauge(st, srv_metrics_render(have ? counts : NULL, &len), &len);
     if (!text) {
         srv_reply_problem(r, 500, "internal", "Internal error", "out of memory");
         return;

@@ -256,6 +256,12 @@ fail:
     return -1;
 }
 
+json_t *hdl_object_parse(const char *content_type, const char *body, size_t len,
+                         const char *const *allowed, const char *example, hdl_invalid *why)
+{
+    return parse_object(content_type, body, len, allowed, example, why);
+}
+
 void hdl_submit_release(hdl_submit *s)
 {
     if (!s)

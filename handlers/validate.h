@@ -45,6 +45,13 @@ void hdl_submit_release(hdl_submit *s);
 int hdl_tags_parse(const char *content_type, const char *body, size_t len,
                    hdl_submit *out, hdl_invalid *why);
 
+/* A request body that must be a JSON object (Content-Type application/
+ * json, depth-checked, no duplicate keys) with keys among `allowed`
+ * (NULL-terminated); `example` goes into the problem's detail. Returns
+ * new, or NULL with *why filled. */
+json_t *hdl_object_parse(const char *content_type, const char *body, size_t len,
+                         const char *const *allowed, const char *example, hdl_invalid *why);
+
 /* A positive decimal id below 2^63, nothing else. Returns 0 or -1. */
 int hdl_parse_id(const char *s, int64_t *out);
 

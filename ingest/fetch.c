@@ -3,7 +3,8 @@
  * Owns: name resolution for the guard (the resolver thread, resolve.c,
  * when it runs; getaddrinfo otherwise), address pinning (CURLOPT_RESOLVE
  * plus a check in the open-socket callback), body size cap, timeouts,
- * mapping curl errors to failure codes. Does not decode or parse pages.
+ * mapping curl errors to failure codes; and the guarded POST that
+ * webhook deliveries use (fetch_post). Does not decode or parse pages.
  */
 #include "ingest/fetch.h"
 
@@ -464,6 +465,113 @@ done:
     free(hop.buf);
     free(current);
     curl_slist_free_all(pins);
+    curl_easy_cleanup(curl);
+    return rc;
+}
+
+/* Count and drop an answer's body (fetch_post), within the cap. */
+static size_t on_discard(char *data, size_t size, size_t nmemb, void *userp)
+{
+    hop_ctx *h = userp;
+    size_t n = size * nmemb;
+    (void)data;
+    if (h->len + n > h->max_bytes) {
+        h->too_large = 1;
+        return 0;
+    }
+    h->len += n;
+    return n;
+}
+
+/* The guard for one POST target: pin receives CURLOPT_RESOLVE's line. */
+static int post_check(const char *url, const fetch_options *opt, hop_ctx *hop, char *pin,
+                      size_t pin_cap, fetch_error *err)
+{
+    char host[256], scheme[16], why[256];
+    long port;
+    pin[0] = '\0';
+    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0) {
+        set_err(err, FAIL_REFUSED_ADDRESS, "only http and https are posted to");
+        return -1;
+    }
+    if (url_host_port(url, host, sizeof host, &port, scheme, sizeof scheme) != 0) {
+        set_err(err, FAIL_BAD_URL, "cannot parse %.200s", url);
+        return -1;
+    }
+    hop->guard_on = !opt->allow_private && !host_allowed(opt, host, port);
+    if (!hop->guard_on)
+        return 0;
+    fetch_check fc = resolve_and_check(host, port, opt->cancel, pin, pin_cap, why,
+                                       sizeof why);
+    if (fc != FETCH_CHECK_OK) {
+        set_err(err, fc == FETCH_CHECK_REFUSED ? FAIL_REFUSED_ADDRESS : FAIL_DNS, "%s", why);
+        return -1;
+    }
+    return 0;
+}
+
+int fetch_post(const char *url, const fetch_options *opt, const char *const *headers,
+               size_t n_headers, const char *body, size_t len, long *status,
+               fetch_error *err)
+{
+    CURL *curl = NULL;
+    struct curl_slist *pins = NULL, *hdrs = NULL;
+    hop_ctx hop = {0};
+    char pin[1024];
+    int rc = -1;
+
+    if (!url || !opt || !status || (!body && len)) {
+        set_err(err, FAIL_INTERNAL, "bad arguments to fetch_post");
+        return -1;
+    }
+    *status = 0;
+    if (post_check(url, opt, &hop, pin, sizeof pin, err) != 0)
+        return -1;
+    if (!(curl = curl_easy_init()) || (pin[0] && !(pins = curl_slist_append(NULL, pin))))
+        goto oom;
+    for (size_t i = 0; i < n_headers; i++) {
+        struct curl_slist *next = curl_slist_append(hdrs, headers[i]);
+        if (!next)
+            goto oom;
+        hdrs = next;
+    }
+    hop.max_bytes = opt->max_bytes;
+    long ms = opt->timeout_s * 1000L;
+    if (pins)
+        curl_easy_setopt(curl, CURLOPT_RESOLVE, pins);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ms);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ms < 10000 ? ms : 10000L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT,
+                     opt->user_agent ? opt->user_agent : "skimd-webhooks");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_discard);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &hop);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &hop);
+    curl_easy_setopt(curl, CURLOPT_PROXY, "");
+    if (opt->cancel) {
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)opt->cancel);
+    }
+    CURLcode cc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    if (cc == CURLE_OK || (hop.too_large && *status > 0))
+        rc = 0;
+    else
+        map_curl_error(cc, &hop, opt, url, err);
+    goto done;
+oom:
+    set_err(err, FAIL_INTERNAL, "out of memory");
+done:
+    curl_slist_free_all(pins);
+    curl_slist_free_all(hdrs);
     curl_easy_cleanup(curl);
     return rc;
 }

@@ -84,6 +84,17 @@ int fetch_is_localhost(const char *host);
 int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
               fetch_error *err);
 
+/* POST body[0..len) to `url` with the extra header lines (borrowed,
+ * "Name: value"), behind the same guard and address pinning as
+ * fetch_url; no redirect is followed (a 3xx is the answer). The answer's
+ * body is read and dropped (beyond opt->max_bytes the transfer stops).
+ * Returns 0 with *status set when the server answered, whatever the
+ * status; -1 with *err filled otherwise (refused address, connect,
+ * timeout, cancelled...). Thread-safe. */
+int fetch_post(const char *url, const fetch_options *opt, const char *const *headers,
+               size_t n_headers, const char *body, size_t len, long *status,
+               fetch_error *err);
+
 /* Free the fields of r and zero it. Accepts NULL. */
 void fetch_result_release(fetch_result *r);
 

@@ -109,6 +109,34 @@ static int list_from_env(const char *var, char *store, size_t cap, const char **
     return 0;
 }
 
+/* The webhook settings (server/webhooks.c): 1 when name is not one,
+ * else 0 or -1 (a bad value, message in err). */
+static int apply_webhook(srv_config *cfg, const char *name, const char *v, char *err,
+                         size_t errlen)
+{
+    long n = 0;
+    int bad;
+    if (!strcmp(name, "allow-private-webhooks")) {
+        cfg->webhook_allow_private = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
+        return 0;
+    }
+    if (!strcmp(name, "webhook-retry-ms")) {
+        if (!(bad = srv_parse_long(v, 1, 3600000, &n)))
+            cfg->webhook_retry_ms = n;
+    } else if (!strcmp(name, "webhook-max-age")) {
+        if (!(bad = srv_parse_long(v, 0, 30L * 86400, &n)))
+            cfg->webhook_max_age_s = n;
+    } else if (!strcmp(name, "webhook-timeout")) {
+        if (!(bad = srv_parse_long(v, 1, 600, &n)))
+            cfg->webhook_timeout_s = n;
+    } else {
+        return 1;
+    }
+    if (bad)
+        snprintf(err, errlen, "bad value for --%s: '%s'", name, v);
+    return bad ? -1 : 0;
+}
+
 /* --api-key-file: one key per line; blank lines and lines starting with
  * '#' are skipped, spaces and a CR around a key are dropped. The keys go
  * into cfg->key_store (a key on the command line shows in `ps`, a file's
@@ -168,6 +196,9 @@ done:
 static int apply(srv_config *cfg, const char *name, const char *v, char *err, size_t errlen)
 {
     long n;
+    int wh = apply_webhook(cfg, name, v, err, errlen);
+    if (wh != 1)
+        return wh;
     if (!strcmp(name, "listen"))
         return set_listen(cfg, v, err, errlen);
     if (!strcmp(name, "db")) {
@@ -306,6 +337,10 @@ static const char *const env_names[][2] = {
     {"SKIMD_API_KEY_FILE", "api-key-file"},
     {"SKIMD_LEASE_SECONDS", "lease-seconds"},
     {"SKIMD_SKIP_QUICK_CHECK", "skip-quick-check"},
+    {"SKIMD_ALLOW_PRIVATE_WEBHOOKS", "allow-private-webhooks"},
+    {"SKIMD_WEBHOOK_RETRY_MS", "webhook-retry-ms"},
+    {"SKIMD_WEBHOOK_MAX_AGE", "webhook-max-age"},
+    {"SKIMD_WEBHOOK_TIMEOUT", "webhook-timeout"},
 };
 
 /* 1 when dir/taxonomy.json can be read. */
@@ -461,6 +496,9 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->dns_timeout_s = 5;
     cfg->summary_sentences = 0;   /* automatic: see analyze/summary.h */
     cfg->lease_seconds = 30;
+    cfg->webhook_retry_ms = 5000;
+    cfg->webhook_max_age_s = 86400;
+    cfg->webhook_timeout_s = 10;
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
         const char *v = getenv(env_names[i][0]);
@@ -493,6 +531,10 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
         name[nl] = '\0';
         if (!strcmp(name, "allow-private") && !eq) {
             cfg->allow_private = 1;
+            continue;
+        }
+        if (!strcmp(name, "allow-private-webhooks") && !eq) {
+            cfg->webhook_allow_private = 1;
             continue;
         }
         if (!strcmp(name, "insecure-open") && !eq) {
@@ -571,7 +613,14 @@ void srv_config_usage(const char *prog)
            "                           [SKIMD_SUMMARY_SENTENCES]\n"
            "  --lease-seconds S        job lease, renewed while working, 30 [SKIMD_LEASE_SECONDS]\n"
            "  --skip-quick-check       no integrity check of the database at start\n"
-           "                           [SKIMD_SKIP_QUICK_CHECK]\n\n"
+           "                           [SKIMD_SKIP_QUICK_CHECK]\n"
+           "  --allow-private-webhooks webhook targets may be loopback/private addresses\n"
+           "                           [SKIMD_ALLOW_PRIVATE_WEBHOOKS]\n"
+           "  --webhook-retry-ms N     first webhook retry delay, doubling, 5000\n"
+           "                           [SKIMD_WEBHOOK_RETRY_MS]\n"
+           "  --webhook-max-age S      retry a delivery this long, then dead, 86400\n"
+           "                           [SKIMD_WEBHOOK_MAX_AGE]\n"
+           "  --webhook-timeout S      one delivery attempt's limit, 10 [SKIMD_WEBHOOK_TIMEOUT]\n\n"
            "signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the taxonomy.\n"
            "exit status: 0 clean stop, 1 start-up or runtime failure, 2 bad flags.\n"
            "See skimd(1).\n",

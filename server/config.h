@@ -41,6 +41,10 @@ typedef struct srv_config {
     int summary_sentences;
     int lease_seconds;           /* job lease time; renewed every third of it */
     int skip_quick_check;        /* 1 = no PRAGMA quick_check at start */
+    int webhook_allow_private;   /* 1 = webhook targets may be private addresses */
+    long webhook_retry_ms;       /* first retry delay; doubles per attempt */
+    long webhook_max_age_s;      /* retry for this long after the change, then dead */
+    long webhook_timeout_s;      /* one delivery attempt's time limit */
     char env_lists[3][2048];     /* storage for lists split from env vars */
     char key_store[4096];        /* keys read from --api-key-file, NUL-separated */
     size_t key_store_len;

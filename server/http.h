@@ -16,12 +16,14 @@
 #include "analyze/analyze.h"
 #include "server/config.h"
 #include "server/queue.h"
+#include "server/webhooks.h"
 
 /* What every handler may use; read-only after start-up. */
 typedef struct srv_app {
     const srv_config *cfg;
     const analyze_ctx *actx;        /* actx and queue are swapped on SIGHUP ... */
     srv_queue *queue;
+    srv_webhooks *webhooks;         /* notified of outbox writes; may be NULL */
     pthread_rwlock_t *swap_lock;    /* ... under this lock's write side; every handler
                                      * runs under its read side (NULL = never swapped) */
     const char *openapi;            /* the contract, served as is */

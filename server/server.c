@@ -4,11 +4,12 @@
  * file; a second one exits before touching anything), the database
  * (opened, migrated, PRAGMA quick_check, HTTP connections opened and
  * checked), analysis resources, HTTP bound, then the workers, the lease
- * keeper and the re-tagging pass. Failing at any step leaves every job
+ * keeper, the webhook sender and the re-tagging pass. Failing at any step leaves every job
  * and lease as it was: there is no start-up recovery, the lease keeper
  * frees a dead daemon's leases. Stop on SIGTERM/SIGINT: HTTP stops
  * accepting (the socket is closed), the workers cancel their fetches and
- * give those jobs back and are joined, then parked ?wait= requests answer
+ * give those jobs back and are joined, the webhook sender stops (an
+ * attempt in flight stays pending), then parked ?wait= requests answer
  * with the record as it stands, in-flight replies go out, HTTP is freed.
  * SIGHUP reloads the taxonomy (reload() below).
  */
@@ -29,6 +30,7 @@
 #include "server/queue.h"
 #include "server/retag.h"
 #include "server/version.h"
+#include "server/webhooks.h"
 #include "storage/health.h"
 #include "storage/store.h"
 
@@ -89,6 +91,14 @@ static void block_signals(sigset_t *sigs)
     signal(SIGXFSZ, SIG_IGN);       /* a file-size limit is a write error, not a kill */
 }
 
+/* A job ended: wake ?wait= requests and the webhook sender (its
+ * outbox row, if any, was committed with the change). */
+static void job_done(int64_t id, void *userdata)
+{
+    srv_http_job_done(id, NULL);
+    srv_webhooks_notify(userdata);
+}
+
 static void log_reload(const char *status, const char *detail)
 {
     json_t *line = json_pack("{s:s, s:s, s:s}", "event", "reload", "status", status,
@@ -130,7 +140,7 @@ static int reload(const srv_config *cfg, const analyze_config *acfg, srv_app *ap
     analyze_ctx *old = *actx;
     *actx = fresh;
     app->actx = fresh;
-    int rc = srv_queue_new(queue, cfg, fresh, srv_http_job_done, NULL);
+    int rc = srv_queue_new(queue, cfg, fresh, job_done, app->webhooks);
     app->queue = *queue;
     pthread_rwlock_unlock(app->swap_lock);
     analyze_ctx_free(old);
@@ -153,6 +163,7 @@ int srv_serve(const srv_config *cfg)
     srv_queue *queue = NULL;
     srv_http *http = NULL;
     srv_retag *retag = NULL;
+    srv_webhooks *webhooks = NULL;
     char err[512], msg[4096];
     sigset_t sigs;
     int sig = 0, rc = 1;
@@ -181,12 +192,14 @@ int srv_serve(const srv_config *cfg)
         log_line("error", err);
         goto done;
     }
-    if (srv_queue_new(&queue, cfg, actx, srv_http_job_done, NULL) != 0) {
+    if (srv_webhooks_new(&webhooks, cfg) != 0 ||
+        srv_queue_new(&queue, cfg, actx, job_done, webhooks) != 0) {
         log_line("error", "cannot prepare the workers");
         goto done;
     }
     srv_app app = {
-        .cfg = cfg, .actx = actx, .queue = queue, .swap_lock = &swap_lock,
+        .cfg = cfg, .actx = actx, .queue = queue, .webhooks = webhooks,
+        .swap_lock = &swap_lock,
         .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
     };
     /* bind before any worker runs: a daemon that cannot listen changes nothing */
@@ -196,6 +209,10 @@ int srv_serve(const srv_config *cfg)
     }
     if (srv_queue_run(queue) != 0) {
         log_line("error", "cannot start the workers");
+        goto done;
+    }
+    if (srv_webhooks_start(webhooks) != 0) {
+        log_line("error", "cannot start the webhook sender");
         goto done;
     }
     if (srv_retag_start(&retag, cfg->db_path, actx) != 0) {
@@ -230,8 +247,10 @@ done:
     srv_http_quiesce(http);
     srv_retag_stop(retag);
     srv_queue_stop(queue);
-    resolve_stop();                 /* after the workers: they may be resolving */
+    srv_webhooks_stop(webhooks);
+    resolve_stop();                 /* after the workers and the webhook sender: they may be resolving */
     srv_http_stop(http);
+    srv_webhooks_free(webhooks);
     store_thread_shutdown();
     analyze_ctx_free(actx);
     store_close(st);

@@ -8,6 +8,7 @@
  * store always writes; parsed and dumped otherwise).
  */
 #include "storage/store_int.h"
+#include "storage/webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,18 +367,7 @@ done:
 
 store_rc store_article_get(store *st, int64_t id, unsigned flags, json_t **out)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_GET);
-    if (!s || !out)
-        return STORE_ERROR;
-    *out = NULL;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *out = row_to_record(s, flags);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
-        return STORE_NOT_FOUND;
-    return *out ? STORE_OK : STORE_ERROR;
+    return store_row_by_id(st, SQL_GET, id, row_to_record, flags, out);
 }
 
 store_rc store_article_get_text(store *st, int64_t id, unsigned flags, store_jbuf *out)
@@ -430,6 +420,12 @@ store_rc store_article_delete(store *st, int64_t id)
         return STORE_ERROR;
     }
     int changed = sqlite3_changes(st->db);
+    /* the webhook outbox, in the delete's transaction (webhooks.c) */
+    if (changed && store_outbox_add(st, id, STORE_EV_DELETED) != 0) {
+        store_log_error(st, "delete outbox");
+        store_rollback(st);
+        return STORE_ERROR;
+    }
     if (store_commit(st) != 0) {
         store_rollback(st);
         return STORE_ERROR;

@@ -10,6 +10,7 @@
  * Split from articles.c, which owns submission, reading and listing.
  */
 #include "storage/store_int.h"
+#include "storage/webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -406,8 +407,10 @@ store_rc store_job_finish_ready(store *st, const store_job *job, const char *own
         store_df_uncount(st, job->id) != 0 || store_df_count(st, job->id, terms) != 0 ||
         insert_fts(st, job->id, fts_title, fts_content) != 0)
         goto done;
-    /* a fetched page replaces a pushed one */
-    if (job->fetch && store_exec_id(st, SQL_PAGE_DELETE, job->id) != 0)
+    /* a fetched page replaces a pushed one; the webhook outbox reports
+     * the record as committed here (webhooks.c) */
+    if ((job->fetch && store_exec_id(st, SQL_PAGE_DELETE, job->id) != 0) ||
+        store_outbox_add(st, job->id, job->refresh ? STORE_EV_REFRESHED : STORE_EV_READY) != 0)
         goto done;
     if (store_commit(st) == 0)
         ret = STORE_OK;
@@ -419,9 +422,10 @@ done:
 }
 
 /* The failure's row change: a first read fails the record, a refresh
- * keeps the good version (see schema.c). */
+ * keeps the good version (see schema.c). *event: the webhook event it is
+ * (article.failed, or article.refreshed when the good version stays). */
 static store_rc write_failure(store *st, const store_job *job, const char *code,
-                              const char *message, const char *now)
+                              const char *message, const char *now, unsigned *event)
 {
     for (int which = SQL_FAILED; which <= SQL_REFRESH_FAILED; which++) {
         sqlite3_stmt *s = store_stmt(st, (store_stmt_id)which);
@@ -436,8 +440,10 @@ static store_rc write_failure(store *st, const store_job *job, const char *code,
         sqlite3_reset(s);
         if (rc != SQLITE_DONE)
             return store_rc_of(rc);
-        if (sqlite3_changes(st->db) == 1)
+        if (sqlite3_changes(st->db) == 1) {
+            *event = which == SQL_FAILED ? STORE_EV_FAILED : STORE_EV_REFRESHED;
             return STORE_OK;
+        }
     }
     return STORE_STALE;
 }
@@ -447,16 +453,17 @@ store_rc store_job_finish_failed(store *st, const store_job *job, const char *ow
 {
     char now[21];
     store_rc ret;
+    unsigned event = 0;
     if (!st || !job || !owner)
         return STORE_ERROR;
     store_now_utc(now);
     if (store_begin(st) != 0)
         return store_abort(st, store_last_rc(st), "begin fail job");
     if ((ret = lease_held(st, job, owner)) != STORE_OK ||
-        (ret = write_failure(st, job, code, message, now)) != STORE_OK)
+        (ret = write_failure(st, job, code, message, now, &event)) != STORE_OK)
         goto done;
     ret = STORE_ERROR;
-    if (delete_job(st, job) != 0)
+    if (delete_job(st, job) != 0 || store_outbox_add(st, job->id, event) != 0)
         goto done;
     if (store_commit(st) == 0)
         return STORE_OK;
@@ -473,23 +480,29 @@ void store_probe_write(store *st)
         store_abort(st, store_last_rc(st), "health probe write");
 }
 
-store_rc store_status_counts(store *st, int64_t counts[4])
+store_rc store_count_by_name(store *st, store_stmt_id which, const char *const *names,
+                             int n, int64_t *counts)
 {
-    static const char *const names[4] = {"queued", "fetching", "ready", "failed"};
-    sqlite3_stmt *s = store_stmt(st, SQL_COUNTS);
+    sqlite3_stmt *s = store_stmt(st, which);
     int rc;
     if (!s)
         return STORE_ERROR;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < n; i++)
         counts[i] = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < n; i++)
             if (name && !strcmp(name, names[i]))
                 counts[i] = sqlite3_column_int64(s, 1);
     }
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+store_rc store_status_counts(store *st, int64_t counts[4])
+{
+    static const char *const names[4] = {"queued", "fetching", "ready", "failed"};
+    return store_count_by_name(st, SQL_COUNTS, names, 4, counts);
 }
 
 /* --- settings and re-analysis ------------------------------------- */

@@ -238,6 +238,43 @@ static const char *const migrations[] = {
      "  INSERT INTO tag_counts(facet, tag_id, label, n) VALUES (new.facet, new.tag_id, new.label, 1)"
      "    ON CONFLICT(facet, tag_id) DO UPDATE SET n = n + 1;"
      "END;"),
+    /* 8 -> 9: webhooks (storage/webhooks.c). webhook_deliveries is the
+     * outbox: its rows are written in the transaction of the change they
+     * report (finish ready/failed, delete), one per subscription wanting
+     * the event, with the payload as it was then; the delivery thread
+     * (server/webhooks.c) sends them and records every attempt. events is
+     * a bit mask (STORE_EV_*). article_id has no foreign key: a delete's
+     * event outlives its article. */
+    ("CREATE TABLE webhooks("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  url TEXT NOT NULL,"
+     "  events INTEGER NOT NULL,"
+     "  secret TEXT NOT NULL,"
+     "  description TEXT,"
+     "  created_at TEXT NOT NULL);"
+     "CREATE TABLE webhook_deliveries("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  msg_id TEXT NOT NULL UNIQUE,"                 /* webhook-id, kept across retries */
+     "  webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,"
+     "  event TEXT NOT NULL,"
+     "  article_id INTEGER NOT NULL,"
+     "  payload TEXT NOT NULL,"
+     "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','delivered','dead')),"
+     "  attempts INTEGER NOT NULL DEFAULT 0,"
+     "  created_ms INTEGER NOT NULL,"
+     "  next_ms INTEGER,"                             /* pending: next attempt due */
+     "  last_status INTEGER,"                         /* HTTP status of the last attempt */
+     "  last_error TEXT,"
+     "  done_ms INTEGER);"                            /* delivered or dead since */
+     "CREATE INDEX webhook_due ON webhook_deliveries(next_ms) WHERE state = 'pending';"
+     "CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries(webhook_id, id);"
+     "CREATE TABLE webhook_attempts("
+     "  delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,"
+     "  seq INTEGER NOT NULL,"
+     "  at_ms INTEGER NOT NULL,"
+     "  status_code INTEGER,"                         /* NULL: no HTTP answer */
+     "  error TEXT,"
+     "  PRIMARY KEY (delivery_id, seq)) WITHOUT ROWID;"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -182,6 +182,40 @@ static const char *const fixed_sql[SQL_COUNT_] = {
     [SQL_DF_DOCS_ALL] = "SELECT lang, n FROM df_docs WHERE n > 0 ORDER BY lang",
     [SQL_DF_TERMS] =
         "SELECT term, df FROM term_df WHERE lang = ?1 AND df >= ?2 ORDER BY df DESC, term LIMIT ?3",
+    /* webhooks (webhooks.c); ?1 of the outbox pair is the event bit */
+    [SQL_WH_WANTED] = "SELECT 1 FROM webhooks WHERE events & ?1 LIMIT 1",
+    [SQL_WH_OUTBOX] =
+        "INSERT INTO webhook_deliveries(msg_id, webhook_id, event, article_id, payload, "
+        "created_ms, next_ms) SELECT 'msg_' || lower(hex(randomblob(16))), id, ?2, ?3, ?4, ?5, ?5 "
+        "FROM webhooks WHERE events & ?1",
+    [SQL_WH_INSERT] =
+        "INSERT INTO webhooks(url, events, secret, description, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [SQL_WH_GET] = "SELECT id, url, events, description, created_at FROM webhooks WHERE id = ?1",
+    [SQL_WH_LIST] =
+        "SELECT id, url, events, description, created_at FROM webhooks ORDER BY id LIMIT 1000",
+    [SQL_WH_DELETE] = "DELETE FROM webhooks WHERE id = ?1",
+    [SQL_WH_DELIVERIES] =
+        "SELECT id, msg_id, event, article_id, state, attempts, created_ms, next_ms, "
+        "last_status, last_error, done_ms FROM webhook_deliveries "
+        "WHERE webhook_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+    [SQL_WH_ATTEMPTS] =
+        "SELECT at_ms, status_code, error FROM webhook_attempts WHERE delivery_id = ?1 "
+        "ORDER BY seq",
+    [SQL_WH_DUE] =
+        "SELECT d.id, d.msg_id, w.url, w.secret, d.payload, d.created_ms, d.attempts "
+        "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+        "WHERE d.state = 'pending' AND d.next_ms <= ?1 ORDER BY d.next_ms, d.id LIMIT 1",
+    [SQL_WH_NEXT_DUE] = "SELECT min(next_ms) FROM webhook_deliveries WHERE state = 'pending'",
+    [SQL_WH_SETTLE] =
+        "UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?2, "
+        "last_error = ?3, state = CASE WHEN ?4 THEN 'delivered' WHEN ?5 = 0 THEN 'dead' "
+        "ELSE 'pending' END, next_ms = CASE WHEN ?4 OR ?5 = 0 THEN NULL ELSE ?5 END, "
+        "done_ms = CASE WHEN ?4 OR ?5 = 0 THEN ?6 END WHERE id = ?1 AND state = 'pending'",
+    [SQL_WH_ATTEMPT_ADD] =
+        "INSERT INTO webhook_attempts(delivery_id, seq, at_ms, status_code, error) "
+        "SELECT id, attempts, ?2, ?3, ?4 FROM webhook_deliveries WHERE id = ?1",
+    [SQL_WH_COUNTS] = "SELECT state, count(*) FROM webhook_deliveries GROUP BY state",
 };
 
 void store_log_error(store *st, const char *what)
@@ -220,6 +254,24 @@ static int exec_simple(store *st, store_stmt_id id)
     if (s)
         sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+store_rc store_row_by_id(store *st, store_stmt_id which, int64_t id,
+                         json_t *(*conv)(sqlite3_stmt *s, unsigned flags), unsigned flags,
+                         json_t **out)
+{
+    sqlite3_stmt *s = store_stmt(st, which);
+    if (!s || !out)
+        return STORE_ERROR;
+    *out = NULL;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = conv(s, flags);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return *out ? STORE_OK : STORE_ERROR;
 }
 
 store_rc store_rc_of(int sqlite_rc)

@@ -23,6 +23,9 @@ typedef enum store_stmt_id {
     SQL_DF_DROP, SQL_DF_DEC, SQL_DF_DOCS_DEC, SQL_DF_FORGET,
     SQL_DF_REMEMBER, SQL_DF_FOLD_TERMS, SQL_DF_FOLD_DOCS, SQL_DF_FOLD_MARK, SQL_DF_UNCOUNTED,
     SQL_DF_DOCS_ALL, SQL_DF_TERMS,
+    SQL_WH_WANTED, SQL_WH_OUTBOX, SQL_WH_INSERT, SQL_WH_GET, SQL_WH_LIST, SQL_WH_DELETE,
+    SQL_WH_DELIVERIES, SQL_WH_ATTEMPTS, SQL_WH_DUE, SQL_WH_NEXT_DUE, SQL_WH_SETTLE,
+    SQL_WH_ATTEMPT_ADD, SQL_WH_COUNTS,
     SQL_COUNT_
 } store_stmt_id;
 
@@ -39,6 +42,12 @@ struct store {
 
 /* The prepared statement `id`, reset and unbound; NULL on error. */
 sqlite3_stmt *store_stmt(store *st, store_stmt_id id);
+
+/* The row that statement `which` finds for ?1 = id, as conv(row, flags)
+ * makes it (returns new in *out). STORE_NOT_FOUND when there is none. */
+store_rc store_row_by_id(store *st, store_stmt_id which, int64_t id,
+                         json_t *(*conv)(sqlite3_stmt *s, unsigned flags), unsigned flags,
+                         json_t **out);
 
 /* Log a SQLite failure on stderr (one JSON line). */
 void store_log_error(store *st, const char *what);
@@ -84,6 +93,17 @@ int store_df_count(store *st, int64_t id, const store_terms *terms);
 /* Job and page rows (articles.c), inside the caller's transaction. 0 or -1. */
 int store_insert_job(store *st, int64_t id, int fetch);
 int store_put_page(store *st, int64_t id, const char *html, size_t len);
+
+/* The outbox (webhooks.c), inside the caller's transaction: one delivery
+ * of event (a STORE_EV_* bit) about article id per subscription that
+ * wants it, its payload the record as this transaction sees it (or {"id"}
+ * for a delete). Nothing when nobody wants the event. 0 or -1. */
+int store_outbox_add(store *st, int64_t id, unsigned event);
+
+/* Rows (name, count) of statement `which` into counts[i] for names[i]
+ * (0 for a name without a row). */
+store_rc store_count_by_name(store *st, store_stmt_id which, const char *const *names,
+                             int n, int64_t *counts);
 
 int store_insert_tag(store *st, int64_t id, const char *facet, const char *tag_id,
                      const char *label, double score);
