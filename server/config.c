@@ -129,6 +129,12 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->max_body_bytes = (size_t)n;
         return 0;
     }
+    if (!strcmp(name, "max-batch-bytes") || !strcmp(name, "max-import-line-bytes")) {
+        if (srv_parse_long(v, 1024, 256L << 20, &n) != 0)
+            goto bad;
+        *(name[4] == 'b' ? &cfg->max_batch_bytes : &cfg->max_import_line_bytes) = (size_t)n;
+        return 0;
+    }
     if (!strcmp(name, "fetch-timeout")) {
         if (srv_parse_long(v, 1, 600, &n) != 0)
             goto bad;
@@ -190,7 +196,8 @@ static const char *const env_names[][2] = {
     {"SKIMD_LISTEN", "listen"}, {"SKIMD_DB", "db"}, {"SKIMD_WORKERS", "workers"},
     {"SKIMD_HTTP_THREADS", "http-threads"}, {"SKIMD_TAXONOMY", "taxonomy"},
     {"SKIMD_DATA_DIR", "data-dir"}, {"SKIMD_MAX_PAGE_BYTES", "max-page-bytes"},
-    {"SKIMD_MAX_BODY_BYTES", "max-body-bytes"}, {"SKIMD_FETCH_TIMEOUT", "fetch-timeout"},
+    {"SKIMD_MAX_BODY_BYTES", "max-body-bytes"}, {"SKIMD_MAX_BATCH_BYTES", "max-batch-bytes"},
+    {"SKIMD_MAX_IMPORT_LINE_BYTES", "max-import-line-bytes"}, {"SKIMD_FETCH_TIMEOUT", "fetch-timeout"},
     {"SKIMD_CONNECTION_LIMIT", "connection-limit"},
     {"SKIMD_CONNECTION_TIMEOUT", "connection-timeout"},
     {"SKIMD_SUMMARY_SENTENCES", "summary-sentences"},
@@ -215,6 +222,8 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->max_page_bytes = 10u << 20;
     cfg->fetch_timeout_s = 20;
     cfg->max_body_bytes = 1u << 20;
+    cfg->max_batch_bytes = 4u << 20;        /* 1 000 items of ~4 KiB without html */
+    cfg->max_import_line_bytes = 32u << 20; /* a record with a 10 MiB page's text, escaped */
     cfg->conn_limit = 1024;
     cfg->conn_timeout_s = 30;
     cfg->per_ip_conn_limit = 256;
@@ -285,7 +294,9 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
 void srv_config_usage(const char *prog)
 {
     printf("usage: %s [serve] [flags]\n"
-           "       %s analyze FILE|URL [--url URL] [flags]\n\n"
+           "       %s analyze FILE|URL [--url URL] [flags]\n"
+           "       %s export [--db PATH] [filters as GET /articles] > FILE.ndjson\n"
+           "       %s import [--db PATH] < FILE.ndjson\n\n"
            "flags (environment twin in brackets):\n"
            "  --listen ADDR:PORT       where to serve, 127.0.0.1:8080 [SKIMD_LISTEN]\n"
            "  --db PATH                SQLite file, ./skimd.db [SKIMD_DB]\n"
@@ -299,6 +310,10 @@ void srv_config_usage(const char *prog)
            "  --allow-host HOST:PORT   one origin let through the guard [SKIMD_ALLOW_HOST]\n"
            "  --max-page-bytes N       largest page fetched, 10485760 [SKIMD_MAX_PAGE_BYTES]\n"
            "  --max-body-bytes N       largest request body, 1048576 [SKIMD_MAX_BODY_BYTES]\n"
+           "  --max-batch-bytes N      largest POST /articles/batch body, 4194304\n"
+           "                           [SKIMD_MAX_BATCH_BYTES]\n"
+           "  --max-import-line-bytes N  longest line of an import, 33554432\n"
+           "                           [SKIMD_MAX_IMPORT_LINE_BYTES]\n"
            "  --fetch-timeout S        whole-fetch limit, 20 [SKIMD_FETCH_TIMEOUT]\n"
            "  --connection-limit N     concurrent connections, 1024 [SKIMD_CONNECTION_LIMIT]\n"
            "  --connection-timeout S   idle connection timeout, 30 [SKIMD_CONNECTION_TIMEOUT]\n"
@@ -310,5 +325,5 @@ void srv_config_usage(const char *prog)
            "  --lease-seconds S        job lease, renewed while working, 30 [SKIMD_LEASE_SECONDS]\n"
            "  --skip-quick-check       no integrity check of the database at start\n"
            "                           [SKIMD_SKIP_QUICK_CHECK]\n",
-           prog, prog);
+           prog, prog, prog, prog);
 }

@@ -21,6 +21,17 @@ typedef struct route_method {
     int write;                       /* needs the API key when keys are set */
 } route_method;
 
+/* How a route takes its body, when not whole and capped by
+ * --max-body-bytes (http.c, body_rules). */
+enum { BODY_WHOLE = 0, BODY_BATCH, BODY_STREAM };
+typedef struct body_rule {
+    const char *path;                /* the route's path (no {id}) */
+    const char *method;
+    int kind;                        /* BODY_BATCH: whole, capped by --max-batch-bytes;
+                                      * BODY_STREAM: handed to `body` as it arrives */
+    srv_body_fn body;
+} body_rule;
+
 typedef struct route {
     const char *prefix;              /* path before {id}, or the whole path */
     const char *suffix;              /* after {id}; NULL = no {id} */
@@ -75,6 +86,14 @@ struct srv_request {
     size_t body_len;
     size_t body_cap;
     int body_too_large;              /* the body passed the cap: answer 413 */
+    const body_rule *body_rule;      /* the route's, or NULL (whole, --max-body-bytes) */
+    int stream_checked;              /* BODY_STREAM: auth passed, pieces go to rm->body */
+    void *state;                     /* the handler's, see srv_req_set_state */
+    void (*state_free)(void *);
+    /* a streamed reply (srv_reply_stream) instead of resp */
+    srv_stream_fn stream_fn;
+    void *stream_cls;
+    void (*stream_free)(void *);
     int answered;                    /* a response was queued */
     double started;                  /* monotonic seconds */
     /* the reply being built */

@@ -1,7 +1,8 @@
 /* main.c -- skimd entry point: choose the subcommand, load configuration.
  *
  * `skimd [serve] [flags]` runs the daemon (server.c); `skimd analyze
- * FILE|URL [--url URL]` runs the pipeline once (cli_analyze.c).
+ * FILE|URL [--url URL]` runs the pipeline once (cli_analyze.c); `skimd
+ * export` / `skimd import` copy records to and from NDJSON (transfer.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "server/cli.h"
 #include "server/config.h"
 #include "server/server.h"
+#include "server/transfer.h"
 #include "server/version.h"
 
 int main(int argc, char **argv)
@@ -55,6 +57,10 @@ int main(int argc, char **argv)
         free(rest);
         return rc;
     }
+    if (argc > 1 && !strcmp(argv[1], "export"))
+        return cli_export(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "import"))
+        return cli_import(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "serve"))
         first = 2;
     if (srv_config_load(&cfg, argc, argv, first, err, sizeof err) != 0) {

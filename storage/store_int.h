@@ -23,6 +23,7 @@ typedef enum store_stmt_id {
     SQL_DF_DROP, SQL_DF_DEC, SQL_DF_DOCS_DEC, SQL_DF_FORGET,
     SQL_DF_REMEMBER, SQL_DF_FOLD_TERMS, SQL_DF_FOLD_DOCS, SQL_DF_FOLD_MARK, SQL_DF_UNCOUNTED,
     SQL_DF_DOCS_ALL, SQL_DF_TERMS,
+    SQL_IMPORT_ARTICLE, SQL_EXPORT, SQL_ID_FLOOR,
     SQL_COUNT_
 } store_stmt_id;
 
@@ -84,6 +85,16 @@ int store_df_count(store *st, int64_t id, const store_terms *terms);
 /* Job and page rows (articles.c), inside the caller's transaction. 0 or -1. */
 int store_insert_job(store *st, int64_t id, int fetch);
 int store_put_page(store *st, int64_t id, const char *html, size_t len);
+
+/* One submission inside the caller's transaction (articles.c). */
+store_rc store_submit_in_tx(store *st, const store_submit *sub, const char *now, int64_t *id,
+                            int *existed);
+
+/* A record from a row shaped like SQL_GET (columns 0-25) appended as
+ * JSON text, as GET /articles/{id} writes it (articles.c). */
+void store_row_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags);
+/* v in decimal (articles.c). */
+void store_jbuf_int(store_jbuf *b, int64_t v);
 
 int store_insert_tag(store *st, int64_t id, const char *facet, const char *tag_id,
                      const char *label, double score);
