@@ -100,7 +100,7 @@ static int int_param_or_reply(srv_request *r, const char *key, long min, long ma
     return -1;
 }
 
-/* include=content,evidence -> STORE_WITH_* flags. */
+/* include=content,evidence,html,markdown -> STORE_WITH_* flags. */
 static int include_or_reply(srv_request *r, unsigned *flags)
 {
     const char *v = srv_req_query(r, "include");
@@ -114,9 +114,14 @@ static int include_or_reply(srv_request *r, unsigned *flags)
             *flags |= STORE_WITH_CONTENT;
         else if (n == 8 && !strncmp(p, "evidence", 8))
             *flags |= STORE_WITH_EVIDENCE;
+        else if (n == 4 && !strncmp(p, "html", 4))
+            *flags |= STORE_WITH_HTML;
+        else if (n == 8 && !strncmp(p, "markdown", 8))
+            *flags |= STORE_WITH_MARKDOWN;
         else if (n > 0) {
             srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
-                              "'include' takes content and/or evidence, got '%.60s'", v);
+                              "'include' takes content, evidence, html and/or markdown, "
+                              "got '%.60s'", v);
             return -1;
         }
         p += n;

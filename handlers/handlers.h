@@ -24,6 +24,9 @@ void hdl_tags_list(srv_request *r);         /* GET /tags */
 void hdl_healthz(srv_request *r);           /* GET /healthz */
 void hdl_metrics(srv_request *r);           /* GET /metrics */
 void hdl_openapi(srv_request *r);           /* GET /openapi.yaml */
+void hdl_ui_index(srv_request *r);          /* GET /ui/ (handlers/ui.c) */
+void hdl_ui_file_get(srv_request *r);       /* GET /ui/{file} */
+void hdl_ui_redirect(srv_request *r);       /* GET / and /ui: 302 to /ui/ */
 
 /* The calling thread's database connection, or NULL after sending a 503
  * problem document (the database cannot be opened). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "server/metrics.h"
+#include "server/version.h"
 #include "storage/health.h"
 #include "storage/store.h"
 
@@ -24,8 +25,8 @@ void hdl_healthz(srv_request *r)
         srv_reply_problem(r, 503, "unavailable", "Service unavailable", "%s", why);
         return;
     }
-    srv_reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "database", "ok",
-                                     "backend", "sqlite"));
+    srv_reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "status", "ok", "database", "ok",
+                                     "backend", "sqlite", "version", SKIMD_VERSION));
 }
 
 void hdl_metrics(srv_request *r)

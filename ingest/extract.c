@@ -93,16 +93,17 @@ static char *plain_blocks(const char *s)
 /* Pages that render the article with scripts still give it to search
  * engines in JSON-LD: when the page's text is under a quarter of what the
  * publisher declares as the body, the declared body is the text. */
-static void use_ld_body(ex_doc *doc, extract_article *out)
+static int use_ld_body(ex_doc *doc, extract_article *out)
 {
     size_t have = out->text ? strlen(out->text) : 0;
     if (!doc->ld_body || strlen(doc->ld_body) < LD_BODY_MIN || have * 4 >= strlen(doc->ld_body))
-        return;
+        return 0;
     char *t = plain_blocks(doc->ld_body);
     if (!t)
-        return;
+        return 0;
     free(out->text);
     out->text = t;
+    return 1;
 }
 
 /* Cut s at its first invalid UTF-8 sequence. Input is valid UTF-8 (see
@@ -162,16 +163,23 @@ extract_status extract_article_from_html(const char *html, size_t len,
         st = EXTRACT_NOMEM;
         goto done;
     }
-    use_ld_body(&doc, out);
+    int from_ld = use_ld_body(&doc, out);
     if (!out->text || !out->text[0]) {
         st = EXTRACT_EMPTY;
         goto done;
     }
+    if (ex_render(&doc, page_url, from_ld ? out->text : NULL, &out->content_html,
+                  &out->content_markdown) != 0) {
+        st = EXTRACT_NOMEM;
+        goto done;
+    }
     char *fields[] = { out->title, out->text, out->author, out->published_at, out->modified_at,
                        out->site_name, out->language, out->canonical_url, out->image_url,
-                       out->description };
+                       out->description, out->content_html, out->content_markdown };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         keep_valid_utf8(fields[i]);
+    for (char **p = out->authors; p && *p; p++)
+        keep_valid_utf8(*p);
     if (!out->text[0]) {
         st = EXTRACT_EMPTY;
         goto done;
@@ -200,5 +208,10 @@ void extract_article_release(extract_article *a)
     free(a->canonical_url);
     free(a->image_url);
     free(a->description);
+    free(a->content_html);
+    free(a->content_markdown);
+    for (char **p = a->authors; p && *p; p++)
+        free(*p);
+    free(a->authors);
     memset(a, 0, sizeof *a);
 }

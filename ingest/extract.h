@@ -12,7 +12,9 @@
 typedef struct extract_article {
     char *title;          /* headline, site-name suffix removed */
     char *text;           /* main text; blocks separated by "\n\n" */
-    char *author;         /* author(s), comma separated */
+    char *author;         /* the first of authors (kept for compatibility) */
+    char **authors;       /* every author named, in the page's order: a
+                             NULL-terminated malloc'd list, or NULL */
     char *published_at;   /* ISO 8601 with the precision and zone the page
                              gives: "2024-03-16", "2023-07-03T10:12",
                              "2024-03-20T09:30:00-05:00"; no zone given, no
@@ -24,6 +26,9 @@ typedef struct extract_article {
     char *canonical_url;  /* absolute */
     char *image_url;      /* lead image, absolute */
     char *description;
+    char *content_html;     /* the article as sanitized HTML (allow-listed
+                               elements, absolute links and images), or NULL */
+    char *content_markdown; /* the same as CommonMark, or NULL */
     long word_count;      /* words of text; each CJK character counts one */
 } extract_article;
 

@@ -162,31 +162,76 @@ static int ends_article(const char *s, size_t n)
     return 0;
 }
 
+/* Number block k as starting at text offset start, kept or dropped. */
+static void mark_block(ex_marks *m, uint32_t k, size_t start, int dropped)
+{
+    if (!m || m->failed)
+        return;
+    if (k >= m->cap) {
+        uint32_t nc = m->cap ? m->cap * 2 : 256;
+        while (nc <= k)
+            nc *= 2;
+        uint8_t *d = realloc(m->dropped, nc);
+        if (d)
+            m->dropped = d;
+        uint32_t *st = d ? realloc(m->start, nc * sizeof *st) : NULL;
+        if (!st) {
+            m->failed = 1;
+            return;
+        }
+        m->start = st;
+        memset(m->dropped + m->cap, 1, nc - m->cap);
+        m->cap = nc;
+    }
+    m->dropped[k] = (uint8_t)dropped;
+    m->start[k] = start > UINT32_MAX ? UINT32_MAX : (uint32_t)start;
+}
+
+void ex_marks_cut(ex_marks *m, size_t text_len, int all_before)
+{
+    for (uint32_t k = 1; k < m->n && k < m->cap; k++)
+        if (all_before || m->start[k] >= text_len)
+            m->dropped[k] = 1;
+}
+
+void ex_marks_release(ex_marks *m)
+{
+    free(m->dropped);
+    free(m->start);
+    memset(m, 0, sizeof *m);
+}
+
 static void end_block(ex_emitter *e)
 {
-    int junk;
+    int junk = 0, dropped = 0;
     ex_buf *b = &e->b;
     while (b->len > e->block_start &&
            (b->buf[b->len - 1] == ' ' || b->buf[b->len - 1] == '\n'))
         b->len--;
-    if (!b->buf)
-        return;
-    size_t s = e->block_start;
-    while (s < b->len && (b->buf[s] == ' ' || b->buf[s] == '\n'))
-        s++;
-    const char *blk = b->buf + s;
-    size_t n = b->len - s;
-    if (e->stopped) {
-        b->len = e->block_start;
-    } else if ((junk = junk_block(blk, n, e->title)) != 0) {
-        b->len = e->block_start;
-        if (junk == 2 && e->block_start >= TAIL_MIN_BEFORE && ends_article(blk, n))
+    if (b->buf) {
+        size_t s = e->block_start;
+        while (s < b->len && (b->buf[s] == ' ' || b->buf[s] == '\n'))
+            s++;
+        const char *blk = b->buf + s;
+        size_t n = b->len - s;
+        if (e->stopped) {
+            dropped = 1;
+        } else if ((junk = junk_block(blk, n, e->title)) != 0) {
+            dropped = 1;
+            if (junk == 2 && e->block_start >= TAIL_MIN_BEFORE && ends_article(blk, n))
+                e->stopped = 1;
+        } else if (e->block_start >= TAIL_MIN_BEFORE && tail_block(blk, n)) {
+            dropped = 1;
             e->stopped = 1;
-    } else if (e->block_start >= TAIL_MIN_BEFORE && tail_block(blk, n)) {
-        b->len = e->block_start;
-        e->stopped = 1;
+        }
+        if (dropped)
+            b->len = e->block_start;
+        b->buf[b->len] = '\0';
     }
-    b->buf[b->len] = '\0';
+    if (e->marks) {
+        mark_block(e->marks, e->marks->n, e->block_start, dropped);
+        e->marks->n++;
+    }
     if (b->len > e->block_start)
         ex_buf_put(b, "\n\n", 2);
     e->block_start = b->len;
@@ -199,6 +244,7 @@ void ex_emit(ex_emitter *e, ex_node *root, const ex_node *top)
         int descend = 0;
         if (n->flags & NF_TEXT) {
             ex_buf_put_text(&e->b, n->text, n->len);
+            n->block = e->marks ? e->marks->n : 0;
         } else if (!(n->flags & NF_HIDDEN) && !(ex_tag_flags[n->tag] & TF_SKIP) &&
                    n->tag != T_TITLE &&
                    (e->all || (!(n->flags & NF_BOILER) && !drop_container(n, top)))) {
@@ -206,6 +252,8 @@ void ex_emit(ex_emitter *e, ex_node *root, const ex_node *top)
                 end_block(e);
             else if (n->tag == T_BR)
                 ex_buf_put(&e->b, "\n", 1);
+            if (n->tag == T_IMG || n->tag == T_BR || n->tag == T_HR)
+                n->block = e->marks ? e->marks->n : 0;
             descend = n->first != NULL;
         }
         if (descend) {

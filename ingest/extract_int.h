@@ -82,9 +82,22 @@ typedef struct ex_node {
     uint32_t own;            /* weighted non-link chars of own inline text */
     uint32_t own_punct;      /* punctuation in own inline text */
     uint32_t p_w;            /* of wchars, those inside <p> elements */
+    uint32_t block;          /* text, <img>, <br>, <hr>: the emitter's block
+                                number when written (0: never written);
+                                extract_render.c renders what the text kept */
     float score;             /* content score as a candidate */
     float weight;            /* class/id weight */
 } ex_node;
+
+/* Which of the emitter's blocks survived into the text (extract_emit.c
+ * writes it, extract_render.c reads it). Block numbers start at 1. */
+typedef struct ex_marks {
+    uint8_t *dropped;        /* dropped[k]: block k is not in the text */
+    uint32_t *start;         /* start[k]: its offset in the text */
+    uint32_t n;              /* blocks numbered so far (the next is n) */
+    uint32_t cap;            /* entries allocated */
+    int failed;              /* out of memory: do not render */
+} ex_marks;
 
 typedef struct ex_doc {
     ex_arena arena;
@@ -92,6 +105,7 @@ typedef struct ex_doc {
     ex_node *html, *head, *body;
     size_t elements;         /* element count */
     const char *ld_body;     /* JSON-LD articleBody (arena), or NULL */
+    ex_marks marks;          /* blocks of the main text (malloc'd arrays) */
 } ex_doc;
 
 /* Parse UTF-8 HTML into doc. Returns 0, or -1 when out of memory/limit
@@ -148,12 +162,25 @@ typedef struct ex_emitter {
     const char *title;       /* a block equal to it is dropped; may be NULL */
     int all;                 /* last resort: ignore boilerplate marks */
     int stopped;             /* a tail marker was seen: nothing more */
+    ex_marks *marks;         /* where blocks are numbered; NULL: not kept */
 } ex_emitter;
 /* Append the text of root's subtree; top is the chosen container (never
  * dropped by the cleaner). */
 void ex_emit(ex_emitter *e, ex_node *root, const ex_node *top);
 /* Cut trailing short blocks that are no sentences. */
 void ex_trim_tail(ex_buf *b);
+/* After the text is final: blocks beginning at or after text_len, and
+ * (all_before) every block numbered so far, are marked dropped. */
+void ex_marks_cut(ex_marks *m, size_t text_len, int all_before);
+void ex_marks_release(ex_marks *m);
+
+/* ---- the article as HTML and Markdown (extract_render.c) ---- */
+/* Render what the main text kept (doc->marks, the nodes' block numbers)
+ * as sanitized HTML (*html) and CommonMark (*md), malloc'd; links and
+ * images made absolute against page_url (dropped when they cannot be).
+ * When ld_text is set, the text came from JSON-LD: it is rendered as
+ * paragraphs instead. Returns 0, or -1 when out of memory (both NULL). */
+int ex_render(ex_doc *doc, const char *page_url, const char *ld_text, char **html, char **md);
 
 static inline float ex_link_density(const ex_node *n)
 {

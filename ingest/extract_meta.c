@@ -25,6 +25,7 @@
 #define META_TEXT_CAP 2048     /* longest metadata value kept */
 #define DATE_SCAN_NODES 120    /* text nodes after the <h1> searched for a date */
 #define MAX_ITEMPROPS 64
+#define AUTHOR_SEP "\x1F"     /* between the names of a JSON-LD author list */
 #define LD_BODY_CAP (1u << 20) /* longest JSON-LD articleBody kept */       /* microdata elements read (the first ones) */
 
 /* A field with the priority of the source that set it (lower wins). */
@@ -81,30 +82,82 @@ static int is_url_like(const char *s)
     return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8) || s[0] == '/';
 }
 
+/* Strip a byline's lead-in ("By ", "von ", "| ") from a, in place. */
+static void strip_byline_prefix(char *a)
+{
+    static const char *const prefixes[] = { "By ", "by ", "BY ", "Von ", "von ", "VON ", "Par ",
+        "par ", "Door ", "door ", "Di ", "di ", "Por ", "por ", "Autor: ", "Autorin: ",
+        "Author: ", "Text: ", "| ", "Posted by ", "posted by ", "Written by ", "written by ",
+        "Eingestellt von ", "Geschrieben von ", "Verfasst von ", "Publi\xC3\xA9 par ", "\xE4\xBD\x9C\xE8\x80\x85\xEF\xBC\x9A",
+        "\xE4\xBD\x9C\xE8\x80\x85:", NULL };  /* 作者： */
+    for (int again = 0; again < 2; again++)
+        for (int i = 0; prefixes[i]; i++) {
+            size_t l = strlen(prefixes[i]);
+            if (!strncmp(a, prefixes[i], l)) {
+                memmove(a, a + l, strlen(a + l) + 1);
+                break;
+            }
+        }
+}
+
+/* A visible byline often goes on with the date or a role: keep what
+ * comes before " | ", " - ", "•", "·", a newline or a digit. */
+static void cut_byline_tail(char *a)
+{
+    static const char *const cuts[] = { " | ", "|", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+                                        "\xE2\x80\xA2", "\xC2\xB7", "\n", " am ", " on ", NULL };
+    for (int i = 0; cuts[i]; i++) {
+        char *c = strstr(a, cuts[i]);
+        if (c && c > a)
+            *c = '\0';
+    }
+    for (char *c = a; *c; c++)
+        if (*c >= '0' && *c <= '9' && c > a && c[-1] == ' ') {
+            *c = '\0';
+            break;
+        }
+    size_t n = strlen(a);
+    while (n > 0 && (a[n - 1] == ' ' || a[n - 1] == ',' || a[n - 1] == ':'))
+        a[--n] = '\0';
+}
+
+static int is_name(const char *a)
+{
+    static const char *const not_names[] = {
+        "\xE6\x9C\xAA\xE7\x9F\xA5", "\xE5\x8C\xBF\xE5\x90\x8D",  /* 未知 匿名 */
+        "admin", "Admin", "administrator", "unknown", "Unknown", "null", "none", NULL };
+    size_t n = strlen(a), letters = 0;
+    for (size_t i = 0; i < n; i++)
+        letters += isalpha((unsigned char)a[i]) || (unsigned char)a[i] >= 0x80;
+    for (int i = 0; not_names[i]; i++)
+        if (!strcmp(a, not_names[i]))
+            return 0;
+    return n > 0 && n <= 120 && letters && !is_url_like(a) && !strchr(a, '@') && !strchr(a, '{');
+}
+
 static void put_author(meta *m, const char *s, int prio)
 {
     char *a = clean_dup(s);
     if (!a)
         return;
-    static const char *const prefixes[] = { "By ", "by ", "BY ", "Von ", "von ", "Par ", "par ",
-        "\xE4\xBD\x9C\xE8\x80\x85\xEF\xBC\x9A", "\xE4\xBD\x9C\xE8\x80\x85:", NULL }; /* 作者： */
-    for (int i = 0; prefixes[i]; i++) {
-        size_t l = strlen(prefixes[i]);
-        if (!strncmp(a, prefixes[i], l)) {
-            memmove(a, a + l, strlen(a + l) + 1);
-            break;
-        }
+    strip_byline_prefix(a);
+    if (prio >= 4)
+        cut_byline_tail(a);
+    size_t al = strlen(a);
+    while (al > 0 && (a[al - 1] == ',' || a[al - 1] == ';' || a[al - 1] == ':' || a[al - 1] == ' '))
+        a[--al] = '\0';
+    /* a list (JSON-LD) is checked name by name */
+    int ok = a[0] != '\0' && strlen(a) <= 1000;
+    for (char *p = a; ok && p; ) {
+        char *sep = strstr(p, AUTHOR_SEP);
+        if (sep)
+            *sep = '\0';
+        ok = is_name(p);
+        if (sep)
+            *sep = AUTHOR_SEP[0];
+        p = sep ? sep + 1 : NULL;
     }
-    size_t n = strlen(a), letters = 0;
-    for (size_t i = 0; i < n; i++)
-        letters += isalpha((unsigned char)a[i]) || (unsigned char)a[i] >= 0x80;
-    static const char *const not_names[] = {
-        "\xE6\x9C\xAA\xE7\x9F\xA5", "\xE5\x8C\xBF\xE5\x90\x8D",  /* 未知 匿名 */
-        "admin", "Admin", "administrator", "unknown", "Unknown", "null", "none", NULL };
-    for (int i = 0; not_names[i]; i++)
-        if (!strcmp(a, not_names[i]))
-            n = 0;
-    if (n == 0 || n > 120 || !letters || is_url_like(a) || strchr(a, '@') || strchr(a, '{')) {
+    if (!ok) {
         free(a);
         return;
     }
@@ -142,7 +195,9 @@ static void on_meta(meta *m, const ex_node *n)
         put(m, &m->site, clean_dup(content), 3);
     else if (!strcmp(k, "author") || !strcmp(k, "article:author") || !strcmp(k, "dc.creator") ||
              !strcmp(k, "byl") || !strcmp(k, "parsely-author") || !strcmp(k, "sailthru.author") ||
-             !strcmp(k, "dcterms.creator") || !strcmp(k, "og:article:author"))
+             !strcmp(k, "dcterms.creator") || !strcmp(k, "og:article:author") ||
+             !strcmp(k, "shareaholic:article_author_name") || !strcmp(k, "article:author_name") ||
+             !strcmp(k, "author_name") || !strcmp(k, "cxenseparse:author") || !strcmp(k, "dc.contributor"))
         put_author(m, content, 2);
     else if (!strcmp(k, "article:published_time") || !strcmp(k, "og:article:published_time") ||
              !strcmp(k, "datepublished") || !strcmp(k, "article:published") ||
@@ -198,28 +253,45 @@ static int is_article_type(json_t *t)
     return 0;
 }
 
-static const char *ld_name(json_t *v)
+
+/* Person/Organization objects of a JSON-LD document by "@id", so that an
+ * author given as {"@id": ...} (Yoast's @graph) finds its name. */
+#define LD_IDS 32
+typedef struct ld_ids {
+    const char *id[LD_IDS];
+    const char *name[LD_IDS];
+    int n;
+} ld_ids;
+
+static const char *ld_name(json_t *v, const ld_ids *ids)
 {
     if (json_is_string(v))
         return json_string_value(v);
-    if (json_is_object(v))
-        return json_string_value(json_object_get(v, "name"));
-    return NULL;
+    if (!json_is_object(v))
+        return NULL;
+    const char *nm = json_string_value(json_object_get(v, "name"));
+    const char *id = json_string_value(json_object_get(v, "@id"));
+    for (int i = 0; !nm && id && ids && i < ids->n; i++)
+        if (!strcmp(ids->id[i], id))
+            nm = ids->name[i];
+    return nm;
 }
 
-static void ld_authors(meta *m, json_t *a, int prio)
+/* Authors of a JSON-LD object: one name or a list, kept apart by
+ * AUTHOR_SEP for extract_split_authors. */
+static void ld_authors(meta *m, json_t *a, const ld_ids *ids, int prio)
 {
-    char buf[512];
+    char buf[1024];
     size_t len = 0;
     if (json_is_array(a)) {
         size_t i;
         json_t *v;
         buf[0] = '\0';
         json_array_foreach(a, i, v) {
-            const char *nm = ld_name(v);
-            if (!nm || !nm[0] || i >= 5 || is_url_like(nm))
+            const char *nm = ld_name(v, ids);
+            if (!nm || !nm[0] || i >= 10 || is_url_like(nm))
                 continue;
-            int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "", nm);
+            int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? AUTHOR_SEP : "", nm);
             if (w < 0 || (size_t)w >= sizeof buf - len)
                 break;
             len += (size_t)w;
@@ -228,7 +300,7 @@ static void ld_authors(meta *m, json_t *a, int prio)
             put_author(m, buf, prio);
         return;
     }
-    const char *nm = ld_name(a);
+    const char *nm = ld_name(a, ids);
     if (nm)
         put_author(m, nm, prio);
 }
@@ -243,7 +315,7 @@ static void ld_image(meta *m, json_t *img, int prio)
         put(m, &m->image, clean_dup(json_string_value(img)), prio);
 }
 
-static void ld_object(meta *m, ex_doc *doc, json_t *o)
+static void ld_object(meta *m, ex_doc *doc, json_t *o, const ld_ids *ids)
 {
     json_t *type = json_object_get(o, "@type");
     int art = is_article_type(type);
@@ -261,9 +333,9 @@ static void ld_object(meta *m, ex_doc *doc, json_t *o)
     put_date(m, &m->modified, json_string_value(json_object_get(o, "dateModified")), p);
     if (!art)
         return;
-    ld_authors(m, json_object_get(o, "author"), 0);
+    ld_authors(m, json_object_get(o, "author"), ids, 0);
     ld_image(m, json_object_get(o, "image"), 3);
-    const char *pub = ld_name(json_object_get(o, "publisher"));
+    const char *pub = ld_name(json_object_get(o, "publisher"), ids);
     if (pub)
         put(m, &m->site, clean_dup(pub), 2);
     const char *d = json_string_value(json_object_get(o, "description"));
@@ -277,19 +349,13 @@ static void ld_object(meta *m, ex_doc *doc, json_t *o)
         doc->ld_body = ex_strndup(&doc->arena, body, strnlen(body, LD_BODY_CAP));
 }
 
-/* Visit every object of a JSON-LD document (iteratively, capped). */
-static void on_ld_json(meta *m, ex_doc *doc, const ex_node *script)
+/* Visit every object of a JSON-LD document (iteratively, capped): with
+ * collect set, only record the named objects' @id; else read them. */
+static void ld_walk(meta *m, ex_doc *doc, json_t *root, ld_ids *ids, int collect)
 {
     json_t *stack[64];
-    int sp = 0;
-    const ex_node *t = script->first;
-    if (!t || !(t->flags & NF_TEXT) || t->len == 0)
-        return;
-    json_t *root = json_loadb(t->text, t->len, JSON_DISABLE_EOF_CHECK, NULL);
-    if (!root)
-        return;
+    int sp = 0, visited = 0;
     stack[sp++] = root;
-    int visited = 0;
     while (sp > 0 && visited++ < 2000) {
         json_t *v = stack[--sp];
         if (json_is_array(v)) {
@@ -299,7 +365,14 @@ static void on_ld_json(meta *m, ex_doc *doc, const ex_node *script)
                 if (sp < 64 && (json_is_object(e) || json_is_array(e)))
                     stack[sp++] = e;
         } else if (json_is_object(v)) {
-            ld_object(m, doc, v);
+            const char *id = json_string_value(json_object_get(v, "@id"));
+            const char *nm = json_string_value(json_object_get(v, "name"));
+            if (!collect)
+                ld_object(m, doc, v, ids);
+            else if (id && nm && nm[0] && ids->n < LD_IDS) {
+                ids->id[ids->n] = id;
+                ids->name[ids->n++] = nm;
+            }
             json_t *g = json_object_get(v, "@graph");
             if (g && sp < 64)
                 stack[sp++] = g;
@@ -308,6 +381,19 @@ static void on_ld_json(meta *m, ex_doc *doc, const ex_node *script)
                 stack[sp++] = me;
         }
     }
+}
+
+static void on_ld_json(meta *m, ex_doc *doc, const ex_node *script)
+{
+    ld_ids ids = { .n = 0 };
+    const ex_node *t = script->first;
+    if (!t || !(t->flags & NF_TEXT) || t->len == 0)
+        return;
+    json_t *root = json_loadb(t->text, t->len, JSON_DISABLE_EOF_CHECK, NULL);
+    if (!root)
+        return;
+    ld_walk(m, doc, root, &ids, 1);
+    ld_walk(m, doc, root, &ids, 0);
     json_decref(root);
 }
 
@@ -322,6 +408,18 @@ static int class_has(const ex_node *n, const char *word)
 {
     const char *c = ex_attr_get(n, "class");
     return c && strcasestr(c, word) != NULL;
+}
+
+/* n or one of its near ancestors is named as a comment (a commenter's
+ * vcard is no byline). */
+static int in_comments(const ex_node *n)
+{
+    for (int up = 0; n && up < 8; up++, n = n->parent) {
+        const char *c = ex_attr_get(n, "class"), *id = ex_attr_get(n, "id");
+        if ((c && strcasestr(c, "comment")) || (id && strcasestr(id, "comment")))
+            return 1;
+    }
+    return 0;
 }
 
 static void on_element(meta *m, ex_doc *doc, ex_node *n)
@@ -389,7 +487,8 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
             for (ex_node *c = n->first; c && !nm && looked < 256; c = ex_next(n, c, 0), looked++)
                 if (!(c->flags & NF_TEXT) && attr_name_is(c))
                     nm = c;
-            char *t = ex_node_text(nm ? nm : n, 200);
+            const char *mc = nm && nm->tag == T_META ? ex_attr_get(nm, "content") : NULL;
+            char *t = mc ? strdup(mc) : ex_node_text(nm ? nm : n, 200);
             put_author(m, t, 3);
             free(t);
         } else if (!strcasecmp(ip, "headline") && n->tag != T_META) {
@@ -397,6 +496,13 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
         }
     }
     const char *rel = n->tag == T_A ? ex_attr_get(n, "rel") : NULL;
+    if (n->tag != T_BODY && n->tag != T_ARTICLE && n->tag != T_SECTION &&
+        ((class_has(n, "author") && class_has(n, "vcard")) || class_has(n, "byline")) &&
+        !in_comments(n)) {
+        char *t = ex_node_text(n, 200);      /* WordPress: "byline" > "author vcard" > "fn" */
+        put_author(m, t, class_has(n, "vcard") ? 4 : 5);
+        free(t);
+    }
     if ((rel && !strcasecmp(rel, "author")) ||
         (n->tag != T_BODY && n->tag != T_ARTICLE && n->tag != T_DIV && n->tag != T_SECTION &&
          class_has(n, "name") &&
@@ -594,6 +700,74 @@ static char *absolute(const char *page_url, const char *u)
     return r;
 }
 
+/* Split at every occurrence of sep; with need_space, only when every
+ * part holds a space or a non-ASCII letter ("Jane Doe, John Roe", not
+ * "Doe, Jane"). Each separator becomes AUTHOR_SEP, in place. */
+static int split_at(char *a, const char *sep, int need_space)
+{
+    size_t l = strlen(sep);
+    if (!strstr(a, sep))
+        return 0;
+    if (need_space) {
+        for (char *p = a; p; ) {
+            char *e = strstr(p, sep);
+            int ok = 0;
+            for (char *c = p; c < (e ? e : p + strlen(p)); c++)
+                ok |= *c == ' ' || (unsigned char)*c >= 0x80;
+            if (!ok)
+                return 0;
+            p = e ? e + l : NULL;
+        }
+    }
+    for (char *p = strstr(a, sep); p; p = strstr(p + 1, sep)) {
+        *p = AUTHOR_SEP[0];
+        memmove(p + 1, p + l, strlen(p + l) + 1);
+    }
+    return 1;
+}
+
+/* The author field as a list: a JSON-LD list as given, a single string
+ * split at "and", "&", ";", "、" and (between full names) commas.
+ * Returns a NULL-terminated malloc'd list, or NULL. */
+static char **split_authors(const char *author)
+{
+    static const char *const seps[] = { " and ", " & ", " und ", " et ", " y ", ";", " / ",
+                                        "\xE3\x80\x81", "\xEF\xBC\x8C", NULL };   /* 、 ， */
+    char *a = author ? strdup(author) : NULL;
+    char **list = a ? calloc(11, sizeof *list) : NULL;
+    int n = 0;
+    if (!list)
+        goto done;
+    if (!strstr(a, AUTHOR_SEP)) {
+        for (int i = 0; seps[i]; i++)
+            split_at(a, seps[i], 0);
+        split_at(a, ", ", 1);
+    }
+    for (char *p = a; p && n < 10; ) {
+        char *e = strstr(p, AUTHOR_SEP);
+        if (e)
+            *e = '\0';
+        char *nm = clean_dup(p);
+        if (nm)
+            strip_byline_prefix(nm);
+        int dup = 0;
+        for (int k = 0; nm && k < n; k++)
+            dup |= !strcmp(list[k], nm);
+        if (nm && !dup && is_name(nm))
+            list[n++] = nm;
+        else
+            free(nm);
+        p = e ? e + 1 : NULL;
+    }
+    if (n == 0) {
+        free(list);
+        list = NULL;
+    }
+done:
+    free(a);
+    return list;
+}
+
 static void release(meta *m)
 {
     field *fs[] = { &m->title, &m->ld_title, &m->title_tag, &m->h1, &m->description, &m->site,
@@ -627,8 +801,8 @@ int ex_metadata(ex_doc *doc, const char *page_url, extract_article *out)
     visible_near_h1(&m, doc);
 
     out->title = choose_title(&m);
-    out->author = m.author.v;
-    m.author.v = NULL;
+    out->authors = split_authors(m.author.v);
+    out->author = out->authors ? strdup(out->authors[0]) : NULL;
     out->published_at = m.published.v;
     m.published.v = NULL;
     out->modified_at = m.modified.v;

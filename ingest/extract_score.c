@@ -403,6 +403,8 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     char *out = NULL;
     e.b.limit = TEXT_CAP;
     e.title = title;
+    e.marks = &doc->marks;
+    doc->marks.n = 1;
     *nomem = 0;
     if (!doc->root)
         return NULL;
@@ -445,9 +447,11 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
         e.b.len = 0;
         e.block_start = 0;
         e.stopped = 0;
+        ex_marks_cut(&doc->marks, 0, 1);
         ex_emit(&e, body, body);
         if (e.b.len == 0 && !e.b.failed) {
             e.all = 1;
+            ex_marks_cut(&doc->marks, 0, 1);
             ex_emit(&e, body, body);
         }
     }
@@ -458,6 +462,8 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
             e.b.failed = 0;   /* capped: keep the first 8 MiB */
     }
     ex_trim_tail(&e.b);
+    ex_buf_trim(&e.b);
+    ex_marks_cut(&doc->marks, e.b.len, 0);
     out = ex_buf_take(&e.b);
 done:
     free(e.b.buf);

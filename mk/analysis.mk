@@ -49,9 +49,9 @@ FUZZ_SECONDS ?= 60
 TEXT_FUZZ_SRC := analyze/text.c analyze/text_ctx.c analyze/text_brk.c analyze/text_sent.c analyze/text_map.c analyze/text_mmseg.c analyze/keywords.c \
                  analyze/kw_filter.c analyze/kw_stats.c analyze/summary.c
 
-build-fuzz/fuzz_text: tools/fuzz_text.c $(TEXT_FUZZ_SRC) $(wildcard analyze/*.h)
+build-fuzz/fuzz_text: tools/fuzz_text.c $(TEXT_FUZZ_SRC)
 	@mkdir -p $(dir $@)
-	clang -I. -D_GNU_SOURCE -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
+	clang -I. -D_GNU_SOURCE -MMD -MP -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	    $(shell pkg-config --cflags icu-uc icu-i18n friso jansson) -o $@ tools/fuzz_text.c $(TEXT_FUZZ_SRC) \
 	    $(shell pkg-config --libs icu-uc icu-i18n friso jansson) -lstemmer -lm
 

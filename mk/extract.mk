@@ -16,12 +16,12 @@ eval: $(EXTRACT_TOOL)
 bench:: $(EXTRACT_TOOL)
 	$(EXTRACT_TOOL) bench $(CORPUS) 3
 
-FUZZ_BUILD := build/fuzz
+FUZZ_BUILD := build-fuzz
 FUZZ_SRC   := ingest/decode.c ingest/url.c $(wildcard ingest/extract*.c)
 
-$(FUZZ_BUILD)/fuzz_extract: tools/fuzz_extract.c $(FUZZ_SRC) ingest/decode.h ingest/extract.h
+$(FUZZ_BUILD)/fuzz_extract: tools/fuzz_extract.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)
-	clang -I. -D_GNU_SOURCE -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	clang -I. -D_GNU_SOURCE -MMD -MP -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    $(shell pkg-config --cflags icu-uc icu-i18n jansson libcurl) -o $@ \
 	    tools/fuzz_extract.c $(FUZZ_SRC) $(shell pkg-config --libs icu-uc icu-i18n jansson libcurl)
 
@@ -37,3 +37,19 @@ $(BUILD)/tools/bench_pipeline: tools/bench_pipeline.c tools/tool_gz.c tools/tool
 
 bench:: $(BUILD)/tools/bench_pipeline
 	$(BUILD)/tools/bench_pipeline --data data --corpus $(CORPUS)
+
+# The sanitizer: content_html / content_markdown never hold anything
+# script-capable (tools/render_check.h), whatever the page.
+$(FUZZ_BUILD)/fuzz_render: tools/fuzz_render.c tools/render_check.h $(FUZZ_SRC) ingest/decode.h ingest/extract.h
+	@mkdir -p $(dir $@)
+	clang -I. -D_GNU_SOURCE -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    $(shell pkg-config --cflags icu-uc icu-i18n jansson libcurl) -o $@ \
+	    tools/fuzz_render.c $(FUZZ_SRC) $(shell pkg-config --libs icu-uc icu-i18n jansson libcurl)
+
+.PHONY: fuzz-render
+fuzz-render: $(FUZZ_BUILD)/fuzz_render
+	@mkdir -p $(FUZZ_BUILD)/corpus-render
+	$(FUZZ_BUILD)/fuzz_render -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -rss_limit_mb=1024 -dict=tests/fuzz/render.dict $(FUZZ_BUILD)/corpus-render tests/fuzz/render
+
+fuzz:: fuzz-render

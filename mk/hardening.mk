@@ -29,7 +29,7 @@ fuzz-lib:
 
 $(FUZZ_HARDENING): $(FUZZ_DIR)/tools/fuzz_%: tools/fuzz_%.c $(FUZZ_DIR)/libskimd.a
 	@mkdir -p $(dir $@)
-	clang -I. -D_GNU_SOURCE $(FUZZ_NOERROR) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_DIR)/libskimd.a $(LDLIBS)
+	clang -I. -D_GNU_SOURCE -MMD -MP $(FUZZ_NOERROR) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_DIR)/libskimd.a $(LDLIBS)
 
 # One harness: a writable working corpus seeded from the committed one,
 # crashes kept under build-fuzz/crashes/. Prints libFuzzer's final stats.
@@ -51,6 +51,10 @@ fuzz-hardening: fuzz-lib
 	$(call run_fuzzer,url,8192)
 
 fuzz:: fuzz-hardening
+
+# Header dependencies of the harnesses built here from the top-level make
+# (the library's own come with its sub-make's BUILD=build-fuzz).
+-include $(wildcard $(FUZZ_DIR)/*.d $(FUZZ_DIR)/tools/*.d)
 
 # --- benchmarks -------------------------------------------------------
 

@@ -1,5 +1,7 @@
 #!/bin/sh
-# Install the Debian packages skimd needs to build, run and test.
+# Install the Debian packages skimd needs to build, run and test
+# (groff-base, man-db, lintian: tests/ship checks the man page and the
+# package that `make deb` builds).
 # Idempotent: when everything is present it prints nothing and touches
 # nothing. Needs root (or sudo) only when something is missing.
 set -eu
@@ -7,7 +9,9 @@ set -eu
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libcurl4-openssl-dev
 zlib1g-dev libicu-dev libfriso-dev friso-dict libstemmer-dev libcmocka-dev libpsl-dev
-sqlite3 curl nodejs npm"
+sqlite3 curl nodejs npm
+chromium fonts-wqy-microhei
+groff-base man-db lintian"
 
 missing=""
 for p in $PKGS; do

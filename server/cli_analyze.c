@@ -61,7 +61,27 @@ done:
     return rc;
 }
 
-int cli_analyze(const srv_config *cfg, const char *source, const char *page_url)
+void cli_analyze_usage(const char *prog)
+{
+    printf("usage: %s analyze FILE|URL [--url URL] [flags]\n\n"
+           "Runs fetch, decode, extract and analyze once and prints the record as JSON\n"
+           "on stdout (content included); nothing is stored.\n\n"
+           "  FILE                an HTML file, - for stdin\n"
+           "  URL                 an http(s) address, fetched behind the SSRF guard\n"
+           "  --url URL           where the page came from (for FILE; dates, links)\n"
+           "  --format F          json (the record, default), html (content_html) or\n"
+           "                      markdown (content_markdown)\n"
+           "  --data-dir PATH     shipped data [SKIMD_DATA_DIR]\n"
+           "  --taxonomy PATH     tag taxonomy [SKIMD_TAXONOMY]\n"
+           "  --summary-sentences N, --max-page-bytes N, --fetch-timeout S,\n"
+           "  --allow-private, --allow-host HOST:PORT   as for serve (see --help)\n\n"
+           "exit status: 0 the record is ready, 2 the page failed (the record with its\n"
+           "error is still printed), 1 usage or system error.\n",
+           prog);
+}
+
+int cli_analyze(const srv_config *cfg, const char *source, const char *page_url,
+                const char *format)
 {
     analyze_ctx *actx = NULL;
     json_t *record = NULL;
@@ -113,6 +133,18 @@ int cli_analyze(const srv_config *cfg, const char *source, const char *page_url)
         json_object_set_new(record, "status", json_string("ready"));
         json_object_set_new(record, "error", json_null());
         rc = 0;
+    }
+    if (strcmp(format, "json")) {          /* html or markdown: the document alone */
+        const char *doc = json_string_value(json_object_get(
+            record, !strcmp(format, "html") ? "content_html" : "content_markdown"));
+        if (!doc) {
+            fprintf(stderr, "skimd analyze: no %s for this page (%s)\n", format,
+                    rc ? pe.message : "no content");
+            rc = 2;
+        } else if (fputs(doc, stdout) < 0 || fputc('\n', stdout) == EOF) {
+            rc = 1;
+        }
+        goto done;
     }
     if (json_dumpf(record, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
         rc = 1;

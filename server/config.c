@@ -1,15 +1,34 @@
 /* config.c -- flags and environment into a srv_config.
  *
- * Owns parsing and validation of start-up settings only; nothing here
- * touches the network or the database.
+ * Owns parsing and validation of start-up settings: every flag and every
+ * file a flag names (key file, data directory, taxonomy) is checked here,
+ * before the daemon creates or opens anything, so that a mistake never
+ * leaves an empty database behind. Nothing here writes to disk or talks to
+ * the network; resolving --listen's host name is the one look-up, done
+ * once (localhost comes from /etc/hosts).
  */
 #include "server/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "analyze/taxonomy.h"
+
+/* The install's data directory, compiled into main.c (srv_config_set_datadir). */
+static const char *builtin_datadir = "/usr/local/share/skimd";
+
+void srv_config_set_datadir(const char *dir)
+{
+    if (dir && *dir)
+        builtin_datadir = dir;
+}
 
 int srv_parse_long(const char *s, long min, long max, long *out)
 {
@@ -47,7 +66,7 @@ static int set_listen(srv_config *cfg, const char *v, char *err, size_t errlen)
         v++;
         hl -= 2;
     }
-    if (hl == 0 || hl >= sizeof cfg->listen_host) {
+    if (hl == 0 || hl >= sizeof cfg->listen_host || memchr(v, '/', hl)) {
         snprintf(err, errlen, "--listen: bad address in '%s'", v);
         return -1;
     }
@@ -88,6 +107,61 @@ static int list_from_env(const char *var, char *store, size_t cap, const char **
         if (list_add(list, n, tok, flag, err, errlen) != 0)
             return -1;
     return 0;
+}
+
+/* --api-key-file: one key per line; blank lines and lines starting with
+ * '#' are skipped, spaces and a CR around a key are dropped. The keys go
+ * into cfg->key_store (a key on the command line shows in `ps`, a file's
+ * does not). A file with no key is an error: it would silently open the
+ * writes. */
+static int read_key_file(srv_config *cfg, const char *path, char *err, size_t errlen)
+{
+    char line[1024];
+    size_t before = cfg->n_api_keys;
+    int rc = -1;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "--api-key-file: cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strlen(line);
+        if (n == sizeof line - 1 && line[n - 1] != '\n') {
+            snprintf(err, errlen, "--api-key-file: a line of %s is over %zu bytes", path,
+                     sizeof line - 2);
+            goto done;
+        }
+        char *k = line;
+        while (*k == ' ' || *k == '\t')
+            k++;
+        n = strlen(k);
+        while (n && (k[n - 1] == '\n' || k[n - 1] == '\r' || k[n - 1] == ' ' || k[n - 1] == '\t'))
+            k[--n] = '\0';
+        if (!n || *k == '#')
+            continue;
+        if (cfg->key_store_len + n + 1 > sizeof cfg->key_store) {
+            snprintf(err, errlen, "--api-key-file: the keys of %s are over %zu bytes", path,
+                     sizeof cfg->key_store);
+            goto done;
+        }
+        char *slot = cfg->key_store + cfg->key_store_len;
+        memcpy(slot, k, n + 1);
+        cfg->key_store_len += n + 1;
+        if (list_add(cfg->api_keys, &cfg->n_api_keys, slot, "--api-key", err, errlen) != 0)
+            goto done;
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "--api-key-file: cannot read %s", path);
+        goto done;
+    }
+    if (cfg->n_api_keys == before) {
+        snprintf(err, errlen, "--api-key-file: %s holds no key", path);
+        goto done;
+    }
+    rc = 0;
+done:
+    fclose(f);
+    return rc;
 }
 
 /* One setting: applied from the environment or from a flag. */
@@ -185,6 +259,12 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->allow_private = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
         return 0;
     }
+    if (!strcmp(name, "insecure-open")) {
+        cfg->insecure_open = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
+        return 0;
+    }
+    if (!strcmp(name, "api-key-file"))
+        return read_key_file(cfg, v, err, errlen);
     snprintf(err, errlen, "unknown option --%s", name);
     return -1;
 bad:
@@ -203,20 +283,149 @@ static const char *const env_names[][2] = {
     {"SKIMD_SUMMARY_SENTENCES", "summary-sentences"},
     {"SKIMD_PER_IP_CONNECTION_LIMIT", "per-ip-connection-limit"},
     {"SKIMD_RATE_LIMIT", "rate-limit"},
-    {"SKIMD_ALLOW_PRIVATE", "allow-private"},
+    {"SKIMD_ALLOW_PRIVATE", "allow-private"}, {"SKIMD_INSECURE_OPEN", "insecure-open"},
+    {"SKIMD_API_KEY_FILE", "api-key-file"},
     {"SKIMD_LEASE_SECONDS", "lease-seconds"},
     {"SKIMD_SKIP_QUICK_CHECK", "skip-quick-check"},
 };
+
+/* 1 when dir/taxonomy.json can be read. */
+static int has_taxonomy(const char *dir)
+{
+    char path[PATH_MAX + 32];
+    int n = snprintf(path, sizeof path, "%s/taxonomy.json", dir);
+    return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
+}
+
+/* The data directory when --data-dir was not given (order in config.h). */
+static int find_data_dir(srv_config *cfg, char *err, size_t errlen)
+{
+    char exe[PATH_MAX], cand[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';              /* the binary's folder */
+        static const char *const rel[] = {"/../data", "/../share/skimd"};
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            int m = snprintf(cand, sizeof cand, "%s%s", exe, rel[i]);
+            if (m > 0 && (size_t)m < sizeof cand && has_taxonomy(cand)) {
+                /* a clean name for logs: realpath drops the "bin/.." */
+                char real[PATH_MAX];
+                const char *use = realpath(cand, real) ? real : cand;
+                return copy_str(cfg->data_dir, sizeof cfg->data_dir, use) ? -1 : 0;
+            }
+        }
+    }
+    if (has_taxonomy(builtin_datadir))
+        return copy_str(cfg->data_dir, sizeof cfg->data_dir, builtin_datadir) ? -1 : 0;
+    snprintf(err, errlen,
+             "no data directory: no taxonomy.json in data/ or share/skimd/ beside %s, nor in "
+             "%s; name one with --data-dir DIR (SKIMD_DATA_DIR)",
+             n > 0 ? exe : "the binary's folder", builtin_datadir);
+    return -1;
+}
+
+/* After parsing: the files the settings name, read but never written. */
+static int check_files(srv_config *cfg, char *err, size_t errlen)
+{
+    struct stat sb;
+    char path[PATH_MAX + 32];
+    tag_taxonomy *tx = NULL;
+    if (!cfg->data_dir[0]) {
+        if (find_data_dir(cfg, err, errlen) != 0)
+            return -1;
+    } else if (stat(cfg->data_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        snprintf(err, errlen, "--data-dir: %s is not a folder", cfg->data_dir);
+        return -1;
+    }
+    int n = cfg->taxonomy_path[0]
+                ? snprintf(path, sizeof path, "%s", cfg->taxonomy_path)
+                : snprintf(path, sizeof path, "%s/taxonomy.json", cfg->data_dir);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        snprintf(err, errlen, "the taxonomy path is too long");
+        return -1;
+    }
+    /* parsed now, so that a broken taxonomy stops the start before the
+     * database is created; the daemon loads it again with the rest */
+    if (tag_taxonomy_load(path, &tx, err, errlen) != 0)
+        return -1;
+    tag_taxonomy_free(tx);
+    return 0;
+}
+
+int srv_addr_is_loopback(const char *numeric)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (!numeric)
+        return 0;
+    if (inet_pton(AF_INET, numeric, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, numeric, &a6) == 1) {
+        if (IN6_IS_ADDR_LOOPBACK(&a6))
+            return 1;
+        return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+    }
+    return 0;
+}
+
+/* --listen's host as a numeric address: kept when it is one, else looked
+ * up once (the first address the resolver gives). */
+static int resolve_listen(srv_config *cfg, char *err, size_t errlen)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    struct addrinfo hints, *res = NULL;
+    char num[INET6_ADDRSTRLEN];
+    if (inet_pton(AF_INET, cfg->listen_host, &a4) == 1 ||
+        inet_pton(AF_INET6, cfg->listen_host, &a6) == 1)
+        return 0;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = getaddrinfo(cfg->listen_host, NULL, &hints, &res);
+    if (rc != 0 || !res) {
+        snprintf(err, errlen, "--listen: cannot resolve '%s': %s", cfg->listen_host,
+                 rc ? gai_strerror(rc) : "no address");
+        return -1;
+    }
+    const void *addr = res->ai_family == AF_INET
+                           ? (const void *)&((struct sockaddr_in *)res->ai_addr)->sin_addr
+                           : (const void *)&((struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
+    rc = inet_ntop(res->ai_family, addr, num, sizeof num) ? 0 : -1;
+    freeaddrinfo(res);
+    if (rc != 0 || copy_str(cfg->listen_host, sizeof cfg->listen_host, num) != 0) {
+        snprintf(err, errlen, "--listen: cannot use the address of '%s'", cfg->listen_host);
+        return -1;
+    }
+    return 0;
+}
+
+int srv_config_check_serve(srv_config *cfg, char *err, size_t errlen)
+{
+    if (resolve_listen(cfg, err, errlen) != 0)
+        return -1;
+    if (cfg->n_api_keys || cfg->insecure_open || srv_addr_is_loopback(cfg->listen_host))
+        return 0;
+    snprintf(err, errlen,
+             "protected mode: refusing to listen on %s:%u with no API key, since anyone who "
+             "reaches it could add and delete articles. Give a key with --api-key-file FILE "
+             "(SKIMD_API_KEY_FILE) or SKIMD_API_KEY, listen on 127.0.0.1 behind a reverse "
+             "proxy, or pass --insecure-open (SKIMD_INSECURE_OPEN=1) to accept open writes",
+             cfg->listen_host, (unsigned)cfg->listen_port);
+    return -1;
+}
 
 int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
                     char *err, size_t errlen)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     memset(cfg, 0, sizeof *cfg);
-    strcpy(cfg->listen_host, "127.0.0.1");
+    copy_str(cfg->listen_host, sizeof cfg->listen_host, "127.0.0.1");
     cfg->listen_port = 8080;
-    strcpy(cfg->db_path, "./skimd.db");
-    strcpy(cfg->data_dir, "data");
+    copy_str(cfg->db_path, sizeof cfg->db_path, "./skimd.db");
     cfg->workers = cores > 0 && cores < 64 ? (int)cores : 2;
     cfg->http_threads = 4;
     cfg->max_page_bytes = 10u << 20;
@@ -264,6 +473,10 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
             cfg->allow_private = 1;
             continue;
         }
+        if (!strcmp(name, "insecure-open") && !eq) {
+            cfg->insecure_open = 1;
+            continue;
+        }
         if (!strcmp(name, "skip-quick-check") && !eq) {
             cfg->skip_quick_check = 1;
             continue;
@@ -288,23 +501,32 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
         if (rc != 0)
             return -1;
     }
-    return 0;
+    return check_files(cfg, err, errlen);
 }
 
 void srv_config_usage(const char *prog)
 {
-    printf("usage: %s [serve] [flags]\n"
-           "       %s analyze FILE|URL [--url URL] [flags]\n"
-           "       %s export [--db PATH] [filters as GET /articles] > FILE.ndjson\n"
-           "       %s import [--db PATH] < FILE.ndjson\n\n"
-           "flags (environment twin in brackets):\n"
-           "  --listen ADDR:PORT       where to serve, 127.0.0.1:8080 [SKIMD_LISTEN]\n"
+    printf("usage: %s [serve] [flags]      run the daemon\n"
+           "       %s analyze FILE|URL [--url URL] [flags]   one page, printed (--help)\n"
+           "       %s export [--db PATH] > FILE.ndjson   every record, offline\n"
+           "       %s import [--db PATH] < FILE.ndjson   restore records, offline\n"
+           "       %s --version | -V     print the version\n"
+           "       %s --help | -h        this help (also: %s serve --help)\n\n"
+           "serve flags (environment twin in brackets):\n"
+           "  --listen HOST:PORT       where to serve, 127.0.0.1:8080; a name is resolved\n"
+           "                           once (localhost), [::1]:PORT for IPv6 [SKIMD_LISTEN]\n"
            "  --db PATH                SQLite file, ./skimd.db [SKIMD_DB]\n"
            "  --workers N              fetch/analyse workers, cores [SKIMD_WORKERS]\n"
            "  --http-threads N         HTTP thread pool, 4 [SKIMD_HTTP_THREADS]\n"
-           "  --taxonomy PATH          tag taxonomy, data/taxonomy.json [SKIMD_TAXONOMY]\n"
-           "  --data-dir PATH          shipped data, data [SKIMD_DATA_DIR]\n"
-           "  --api-key KEY            writes need 'Authorization: Bearer KEY' [SKIMD_API_KEY]\n"
+           "  --taxonomy PATH          tag taxonomy, DATA_DIR/taxonomy.json [SKIMD_TAXONOMY]\n"
+           "  --data-dir PATH          shipped data; default: data/ or share/skimd/ beside\n"
+           "                           the binary's folder, else %s\n"
+           "                           [SKIMD_DATA_DIR]\n"
+           "  --api-key KEY            writes need 'Authorization: Bearer KEY'; repeatable\n"
+           "                           [SKIMD_API_KEY, comma list]\n"
+           "  --api-key-file FILE      keys, one per line (not shown by ps) [SKIMD_API_KEY_FILE]\n"
+           "  --insecure-open          allow a non-loopback --listen with no key\n"
+           "                           [SKIMD_INSECURE_OPEN=1]\n"
            "  --cors-origin ORIGIN     browser origin allowed to call [SKIMD_CORS_ORIGIN]\n"
            "  --allow-private          fetch loopback/private addresses [SKIMD_ALLOW_PRIVATE]\n"
            "  --allow-host HOST:PORT   one origin let through the guard [SKIMD_ALLOW_HOST]\n"
@@ -324,6 +546,9 @@ void srv_config_usage(const char *prog)
            "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n"
            "  --lease-seconds S        job lease, renewed while working, 30 [SKIMD_LEASE_SECONDS]\n"
            "  --skip-quick-check       no integrity check of the database at start\n"
-           "                           [SKIMD_SKIP_QUICK_CHECK]\n",
-           prog, prog, prog, prog);
+           "                           [SKIMD_SKIP_QUICK_CHECK]\n\n"
+           "signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the taxonomy.\n"
+           "exit status: 0 clean stop, 1 start-up or runtime failure, 2 bad flags.\n"
+           "See skimd(1).\n",
+           prog, prog, prog, prog, prog, prog, prog, builtin_datadir);
 }

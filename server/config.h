@@ -12,15 +12,16 @@
 #define SRV_MAX_LIST 16
 
 typedef struct srv_config {
-    char listen_host[64];        /* numeric address to bind */
+    char listen_host[256];       /* as given; numeric once srv_config_check_serve ran */
     unsigned short listen_port;
     char db_path[1024];
     int workers;                 /* job worker threads, >= 1 */
     int http_threads;            /* libmicrohttpd thread pool size */
     char taxonomy_path[1024];    /* "" = data_dir/taxonomy.json */
-    char data_dir[1024];
-    const char *api_keys[SRV_MAX_LIST];     /* borrowed from argv/env */
+    char data_dir[1024];         /* "" until found (see srv_config_load) */
+    const char *api_keys[SRV_MAX_LIST];     /* borrowed from argv/env, or in key_store */
     size_t n_api_keys;
+    int insecure_open;           /* 1 = serve a non-loopback address with no key */
     const char *cors_origins[SRV_MAX_LIST];
     size_t n_cors_origins;
     const char *allow_hosts[SRV_MAX_LIST];  /* "host:port" */
@@ -39,14 +40,38 @@ typedef struct srv_config {
     int lease_seconds;           /* job lease time; renewed every third of it */
     int skip_quick_check;        /* 1 = no PRAGMA quick_check at start */
     char env_lists[3][2048];     /* storage for lists split from env vars */
+    char key_store[4096];        /* keys read from --api-key-file, NUL-separated */
+    size_t key_store_len;
 } srv_config;
 
-/* Defaults, then environment, then argv[first..argc). On a bad flag or
- * value writes a message into err and returns -1. */
+/* Defaults, then environment, then argv[first..argc); then the files the
+ * settings name are checked: --api-key-file is read, the data directory
+ * is found and the taxonomy parsed. Nothing is created or written. With
+ * no --data-dir the first of these holding taxonomy.json is used:
+ * data/ beside the binary's folder (the build tree: build/skimd ->
+ * data/), share/skimd beside it (an install tree, also one staged with
+ * DESTDIR or moved), then the install's own data directory
+ * (srv_config_set_datadir). On a bad flag, value or file writes a message
+ * into err and returns -1. */
 int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
                     char *err, size_t errlen);
 
-/* Print flag help to stdout. */
+/* The install's data directory ($(PREFIX)/share/skimd, compiled into
+ * main.c so that only the entry point differs between installs); borrowed,
+ * must outlive the process. Default /usr/local/share/skimd. */
+void srv_config_set_datadir(const char *dir);
+
+/* What `serve` needs beyond srv_config_load: --listen's host name is
+ * resolved (once: listen_host becomes numeric), and a non-loopback
+ * address with no API key is refused unless insecure_open (protected
+ * mode). Returns 0, or -1 with the reason and the way out in err. */
+int srv_config_check_serve(srv_config *cfg, char *err, size_t errlen);
+
+/* 1 when the numeric address is loopback (127.0.0.0/8, ::1,
+ * ::ffff:127.0.0.0/104), else 0. */
+int srv_addr_is_loopback(const char *numeric);
+
+/* Print the serve flags' help to stdout. */
 void srv_config_usage(const char *prog);
 
 /* Checked number parsing: the whole string must be a number within

@@ -69,6 +69,15 @@ static const route routes[] = {
      {{"GET", hdl_metrics, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
     {"/openapi.yaml", NULL, "openapi", "GET, HEAD, OPTIONS",
      {{"GET", hdl_openapi, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    /* the web page (handlers/ui.c) */
+    {"/", NULL, "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_redirect, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/ui", NULL, "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_redirect, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/ui/", NULL, "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_index, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/ui/", "", "ui", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_ui_file_get, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
 };
 
 static const body_rule body_rules[] = {
@@ -691,7 +700,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     /* First pass, or the pass after a parked wait ended: either way the
      * handler runs and, on the first pass only, may ask to wait. */
     r->wait_requested = 0;
+    if (h->app->swap_lock)
+        pthread_rwlock_rdlock(h->app->swap_lock);
     dispatch(r);
+    if (h->app->swap_lock)
+        pthread_rwlock_unlock(h->app->swap_lock);
     if (r->wait_requested && !r->resumed) {
         store *st = store_for_thread();
         MHD_suspend_connection(conn);

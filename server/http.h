@@ -8,6 +8,7 @@
 #ifndef SKIMD_HTTP_H
 #define SKIMD_HTTP_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -19,8 +20,10 @@
 /* What every handler may use; read-only after start-up. */
 typedef struct srv_app {
     const srv_config *cfg;
-    const analyze_ctx *actx;
+    const analyze_ctx *actx;        /* actx and queue are swapped on SIGHUP ... */
     srv_queue *queue;
+    pthread_rwlock_t *swap_lock;    /* ... under this lock's write side; every handler
+                                     * runs under its read side (NULL = never swapped) */
     const char *openapi;            /* the contract, served as is */
     size_t openapi_len;
 } srv_app;

@@ -6,11 +6,16 @@
  */
 #include "server/metrics.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "server/version.h"
 
 #define MAX_ROUTES 16
 #define MAX_STATUS_ROWS 128
@@ -149,6 +154,66 @@ static void out(outbuf *o, const char *fmt, ...)
     }
 }
 
+/* The process_* figures Prometheus client libraries export, from /proc
+ * (Linux): CPU time, memory, descriptors, start time. A figure that
+ * cannot be read is left out rather than reported as 0. */
+static void render_process(outbuf *o)
+{
+    char buf[2048];
+    long tick = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
+    FILE *f = fopen("/proc/self/stat", "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    /* fields after the ")" that closes the command name: 3 state ... 14
+     * utime 15 stime ... 22 starttime 23 vsize 24 rss */
+    const char *p = strrchr(buf, ')');
+    unsigned long long ut, stt, start, vsize, rss;
+    if (p && tick > 0 && page > 0 &&
+        sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
+                      "%*d %*d %llu %llu %llu", &ut, &stt, &start, &vsize, &rss) == 5) {
+        out(o, "# HELP process_cpu_seconds_total User and system CPU time spent, in seconds.\n"
+               "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.2f\n",
+            (double)(ut + stt) / (double)tick);
+        out(o, "# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
+               "# TYPE process_virtual_memory_bytes gauge\nprocess_virtual_memory_bytes %llu\n",
+            vsize);
+        out(o, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+               "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %llu\n",
+            rss * (unsigned long long)page);
+        unsigned long long btime = 0;
+        char line[256];
+        FILE *st = fopen("/proc/stat", "r");
+        while (st && fgets(line, sizeof line, st))
+            if (sscanf(line, "btime %llu", &btime) == 1)
+                break;
+        if (st)
+            fclose(st);
+        if (btime)
+            out(o, "# HELP process_start_time_seconds Start time of the process since the "
+                   "Unix epoch, in seconds.\n# TYPE process_start_time_seconds gauge\n"
+                   "process_start_time_seconds %.2f\n",
+                (double)btime + (double)start / (double)tick);
+    }
+    DIR *d = opendir("/proc/self/fd");
+    if (d) {
+        long fds = -1;                 /* the DIR's own descriptor is not counted */
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (e->d_name[0] != '.')
+                fds++;
+        closedir(d);
+        out(o, "# HELP process_open_fds Number of open file descriptors.\n"
+               "# TYPE process_open_fds gauge\nprocess_open_fds %ld\n", fds);
+    }
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        out(o, "# HELP process_max_fds Maximum number of open file descriptors.\n"
+               "# TYPE process_max_fds gauge\nprocess_max_fds %llu\n",
+            (unsigned long long)rl.rlim_cur);
+}
+
 char *srv_metrics_render(const int64_t *job_counts, size_t *len)
 {
     static const char *const states[4] = {"queued", "fetching", "ready", "failed"};
@@ -190,6 +255,10 @@ char *srv_metrics_render(const int64_t *job_counts, size_t *len)
         out(&o, "skimd_job_events_total{event=\"%s\"} %llu\n", job_event_names[i],
             (unsigned long long)job_events[i]);
     pthread_mutex_unlock(&lock);
+    out(&o, "# HELP skimd_build_info The running skimd's version (always 1).\n"
+            "# TYPE skimd_build_info gauge\nskimd_build_info{version=\"%s\"} 1\n",
+        SKIMD_VERSION);
+    render_process(&o);
     if (job_counts) {
         out(&o, "# HELP skimd_jobs Articles by job state.\n# TYPE skimd_jobs gauge\n");
         for (int i = 0; i < 4; i++)

@@ -64,7 +64,11 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
         goto done;
     }
 
-    if (set_string_or_null(record, "title", art.title) ||
+    json_t *authors = json_array();
+    for (char **a = art.authors; authors && a && *a; a++)
+        json_array_append_new(authors, json_string(*a));
+    if (!authors || json_object_set_new(record, "authors", authors) ||
+        set_string_or_null(record, "title", art.title) ||
         set_string_or_null(record, "site_name", art.site_name) ||
         set_string_or_null(record, "author", art.author) ||
         set_string_or_null(record, "published_at", art.published_at) ||
@@ -73,6 +77,8 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
         set_string_or_null(record, "image_url", art.image_url) ||
         set_string_or_null(record, "description", art.description) ||
         set_string_or_null(record, "content", art.text) ||
+        set_string_or_null(record, "content_html", art.content_html) ||
+        set_string_or_null(record, "content_markdown", art.content_markdown) ||
         json_object_set_new(record, "word_count", json_integer(art.word_count))) {
         pipeline_error_set(err, FAIL_INTERNAL, "out of memory while building the record");
         goto done;

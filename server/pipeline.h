@@ -20,9 +20,10 @@ typedef struct pipeline_error {
 } pipeline_error;
 
 /* Read the page in `bytes` (as fetched: any charset) and set the article
- * fields on `record` (borrowed): title, site_name, author, published_at,
+ * fields on `record` (borrowed): title, site_name, author, authors (a list,
+ * author is its first), published_at,
  * modified_at, canonical_url, image_url, description, word_count, content,
- * and the analysis fields of analyze_article().
+ * content_html, content_markdown, and the analysis fields of analyze_article().
  * content_type and url may be NULL. When terms is not NULL it receives
  * the article's counted terms (analyze_article_terms; release it with
  * analyze_terms_release, on failure too). Returns 0, or -1 with *err

@@ -10,6 +10,7 @@
  * accepting (the socket is closed), the workers cancel their fetches and
  * give those jobs back and are joined, then parked ?wait= requests answer
  * with the record as it stands, in-flight replies go out, HTTP is freed.
+ * SIGHUP reloads the taxonomy (reload() below).
  */
 #include "server/server.h"
 
@@ -81,19 +82,77 @@ static void block_signals(sigset_t *sigs)
     sigemptyset(sigs);
     sigaddset(sigs, SIGTERM);
     sigaddset(sigs, SIGINT);
+    sigaddset(sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);       /* a file-size limit is a write error, not a kill */
 }
 
+static void log_reload(const char *status, const char *detail)
+{
+    json_t *line = json_pack("{s:s, s:s, s:s}", "event", "reload", "status", status,
+                             "detail", detail);
+    char *s = line ? json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (s)
+        fprintf(stderr, "%s\n", s);
+    free(s);
+    json_decref(line);
+}
+
+/* SIGHUP: build a new analysis context from the taxonomy file; when its
+ * fingerprint differs, the re-tag pass and the workers stop (jobs in
+ * flight are given back, as at a stop), HTTP handlers switch to the new
+ * context and queue under the write side of app->swap_lock, the old
+ * context is freed and both start again on the new one (the re-tag pass
+ * sees the new fingerprint and re-tags every stored record). A file that
+ * does not load changes nothing. Returns -1 only when the workers cannot
+ * start again (the daemon then stops). */
+static int reload(const srv_config *cfg, const analyze_config *acfg, srv_app *app,
+                  analyze_ctx **actx, srv_queue **queue, srv_retag **retag)
+{
+    analyze_ctx *fresh = NULL;
+    char err[512];
+    if (analyze_ctx_new(acfg, &fresh, err, sizeof err) != 0) {
+        log_reload("failed", err);             /* the taxonomy in use is kept */
+        return 0;
+    }
+    if (!strcmp(analyze_taxonomy_fingerprint(fresh), analyze_taxonomy_fingerprint(*actx))) {
+        analyze_ctx_free(fresh);
+        log_reload("unchanged", "the taxonomy is the one in use");
+        return 0;
+    }
+    srv_retag_stop(*retag);
+    *retag = NULL;
+    srv_queue_stop(*queue);
+    *queue = NULL;
+    pthread_rwlock_wrlock(app->swap_lock);
+    analyze_ctx *old = *actx;
+    *actx = fresh;
+    app->actx = fresh;
+    int rc = srv_queue_new(queue, cfg, fresh, srv_http_job_done, NULL);
+    app->queue = *queue;
+    pthread_rwlock_unlock(app->swap_lock);
+    analyze_ctx_free(old);
+    if (rc != 0 || srv_queue_run(*queue) != 0) {
+        log_reload("failed", "cannot start the workers again");
+        return -1;
+    }
+    log_reload("ok", "new taxonomy; re-tagging stored records in the background");
+    if (srv_retag_start(retag, cfg->db_path, fresh) != 0)
+        log_reload("failed", "cannot start re-tagging stored articles");
+    srv_queue_notify(*queue);
+    return 0;
+}
+
 int srv_serve(const srv_config *cfg)
 {
+    static pthread_rwlock_t swap_lock = PTHREAD_RWLOCK_INITIALIZER;
     store *st = NULL;
     analyze_ctx *actx = NULL;
     srv_queue *queue = NULL;
     srv_http *http = NULL;
     srv_retag *retag = NULL;
-    char err[512], msg[2048];
+    char err[512], msg[4096];
     sigset_t sigs;
     int sig = 0, rc = 1;
 
@@ -122,7 +181,7 @@ int srv_serve(const srv_config *cfg)
         goto done;
     }
     srv_app app = {
-        .cfg = cfg, .actx = actx, .queue = queue,
+        .cfg = cfg, .actx = actx, .queue = queue, .swap_lock = &swap_lock,
         .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
     };
     /* bind before any worker runs: a daemon that cannot listen changes nothing */
@@ -139,14 +198,24 @@ int srv_serve(const srv_config *cfg)
         goto done;
     }
     snprintf(msg, sizeof msg,
-             "skimd %s listening on %s:%u, database %s, %d workers, lease owner %s%s",
+             "skimd %s listening on %s:%u, database %s, data %s, %d workers, lease owner %s%s",
              SKIMD_VERSION, cfg->listen_host, (unsigned)cfg->listen_port, cfg->db_path,
-             cfg->workers, srv_queue_owner(queue), cfg->allow_private ? ", SSRF guard OFF" : "");
+             cfg->data_dir, cfg->workers, srv_queue_owner(queue),
+             cfg->allow_private ? ", SSRF guard OFF" : "");
     log_line("start", msg);
     srv_queue_notify(queue);
 
-    while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
-        ;
+    for (;;) {
+        if (sigwait(&sigs, &sig) != 0)
+            continue;
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        if (sig == SIGHUP) {
+            log_reload("started", "SIGHUP: reading the taxonomy again");
+            if (reload(cfg, &acfg, &app, &actx, &queue, &retag) != 0)
+                goto done;
+        }
+    }
     log_line("stop", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     rc = 0;
 done:

@@ -99,8 +99,13 @@ static json_t *row_to_record(sqlite3_stmt *s, unsigned flags)
     json_t *job = sqlite3_column_type(s, 25) == SQLITE_NULL
                       ? json_null() : json_pack("{s:o}", "state", col_str(s, 25));
     json_object_set_new(r, "job", job ? job : json_null());
+    json_object_set_new(r, "authors", store_col_json(s, 26, json_array));
     if (flags & STORE_WITH_CONTENT)
         json_object_set_new(r, "content", col_str(s, 22));
+    if (flags & STORE_WITH_HTML)
+        json_object_set_new(r, "content_html", col_str(s, 27));
+    if (flags & STORE_WITH_MARKDOWN)
+        json_object_set_new(r, "content_markdown", col_str(s, 28));
     if (flags & STORE_WITH_EVIDENCE)
         json_object_set_new(r, "tag_evidence", store_col_json(s, 23, json_object));
     return r;
@@ -209,9 +214,19 @@ static void row_to_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
         put_text_col(b, s, 25);
         PUT(b, "}");
     }
+    PUT(b, ",\"authors\":");
+    put_json_col(b, s, 26, "[]");
     if (flags & STORE_WITH_CONTENT) {
         PUT(b, ",\"content\":");
         put_text_col(b, s, 22);
+    }
+    if (flags & STORE_WITH_HTML) {
+        PUT(b, ",\"content_html\":");
+        put_text_col(b, s, 27);
+    }
+    if (flags & STORE_WITH_MARKDOWN) {
+        PUT(b, ",\"content_markdown\":");
+        put_text_col(b, s, 28);
     }
     if (flags & STORE_WITH_EVIDENCE) {
         PUT(b, ",\"tag_evidence\":");
@@ -452,7 +467,7 @@ static const char list_columns[] =
     "a.language, a.summary, a.description, a.image_url, a.keywords, a.tags, a.events, "
     "a.word_count, a.created_at, a.updated_at, NULL, a.tag_evidence, a.last_refresh, "
     "(SELECT CASE WHEN j.lease_owner IS NULL THEN 'queued' ELSE 'running' END "
-    " FROM jobs j WHERE j.article_id = a.id)";
+    " FROM jobs j WHERE j.article_id = a.id), a.authors, NULL, NULL";
 
 static sqlite3_stmt *list_stmt(store *st, unsigned variant)
 {

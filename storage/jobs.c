@@ -358,6 +358,9 @@ static store_rc write_ready_row(store *st, const store_job *job, json_t *rec, js
     store_bind_text(s, 19, have_sort ? sort_time : NULL);
     store_bind_text(s, 20, now);
     sqlite3_bind_int64(s, 21, job->generation);
+    store_bind_json(s, 22, json_object_get(rec, "authors"), "[]");
+    store_bind_text(s, 23, store_obj_str(rec, "content_html"));
+    store_bind_text(s, 24, store_obj_str(rec, "content_markdown"));
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)

@@ -187,6 +187,14 @@ static const char *const migrations[] = {
      "  word_count = NULL, content = NULL, sort_time = created_at,"
      "  tags = CASE WHEN user_tags = '[]' THEN '{}' ELSE json_object('user', json(user_tags)) END"
      "  WHERE status = 'failed';"),
+    /* 6 -> 7: the article's authors as a list (author stays the first)
+     * and its structure as sanitized HTML and Markdown (ingest/
+     * extract_render.c). Records stored before have their one author as
+     * the list and no HTML or Markdown until they are read again. */
+    ("ALTER TABLE articles ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';"   /* JSON array */
+     "ALTER TABLE articles ADD COLUMN content_html TEXT;"
+     "ALTER TABLE articles ADD COLUMN content_markdown TEXT;"
+     "UPDATE articles SET authors = json_array(author) WHERE author IS NOT NULL;"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

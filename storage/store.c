@@ -37,7 +37,8 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "description, image_url, keywords, tags, events, word_count, created_at, "
         "updated_at, content, tag_evidence, last_refresh, "
         "(SELECT CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END "
-        " FROM jobs WHERE article_id = articles.id) FROM articles WHERE id = ?1",
+        " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown "
+        "FROM articles WHERE id = ?1",
     [SQL_GET_STATUS] = "SELECT status FROM articles WHERE id = ?1",
     [SQL_DELETE] = "DELETE FROM articles WHERE id = ?1",
     [SQL_DELETE_FTS] = "DELETE FROM articles_fts WHERE rowid = ?1",
@@ -93,7 +94,8 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "summary = ?10, description = ?11, image_url = ?12, keywords = ?13, "
         "tags = ?14, tag_evidence = ?15, events = ?16, word_count = ?17, "
         "content = ?18, sort_time = coalesce(?19, created_at), updated_at = ?20, "
-        "content_gen = ?21, last_refresh = CASE WHEN ?21 > 1 THEN "
+        "content_gen = ?21, authors = ?22, content_html = ?23, content_markdown = ?24, "
+        "last_refresh = CASE WHEN ?21 > 1 THEN "
         "  json_object('at', ?20, 'status', 'ready', 'error', NULL) END "
         "WHERE id = ?1 AND generation = ?21",
     [SQL_FAILED] =
@@ -103,6 +105,7 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "published_at = NULL, modified_at = NULL, language = NULL, summary = NULL, "
         "description = NULL, image_url = NULL, keywords = '[]', tag_evidence = '{}', "
         "events = '[]', word_count = NULL, content = NULL, sort_time = created_at, "
+        "authors = '[]', content_html = NULL, content_markdown = NULL, "
         "tags = CASE WHEN user_tags = '[]' THEN '{}' ELSE json_object('user', json(user_tags)) END, "
         "last_refresh = CASE WHEN ?5 > 1 THEN json_object('at', ?4, 'status', 'failed', "
         "  'error', json_object('code', ?2, 'message', ?3)) END "

@@ -95,6 +95,8 @@ store_rc store_article_set_user_tags(store *st, int64_t id, json_t *tags, int me
 /* Flags for store_article_get / store_article_list. */
 #define STORE_WITH_CONTENT  1u
 #define STORE_WITH_EVIDENCE 2u
+#define STORE_WITH_HTML     4u   /* content_html (sanitized article HTML) */
+#define STORE_WITH_MARKDOWN 8u   /* content_markdown (CommonMark) */
 
 /* The record of article `id`; *out returns new. */
 store_rc store_article_get(store *st, int64_t id, unsigned flags, json_t **out);

@@ -160,12 +160,44 @@ static int contains(const char *hay, const char *needle)
     return r;
 }
 
+/* Does the raw page state an author / a publication date in markup any
+ * reader could find (metadata, JSON-LD, microdata, rel=author, a byline
+ * class)? A proxy independent of the extractor, for "found where stated". */
+static int states_any(const page *p, const char *const *marks)
+{
+    for (int i = 0; marks[i]; i++)
+        if (memmem(p->bytes, p->len, marks[i], strlen(marks[i])))
+            return 1;
+    return 0;
+}
+
+static int states_author(const page *p)
+{
+    static const char *const marks[] = {
+        "<meta name=\"author\"", "<meta name='author'", "<meta name=author ",
+        "property=\"article:author\"",
+        "name=\"byl\"", "name=\"parsely-author\"", "name=\"dc.creator\"", "name=\"DC.creator\"",
+        "name=\"sailthru.author\"", "\"author\":", "\"author\" :", "rel=\"author\"",
+        "itemprop=\"author\"", "byline", "author-name", "author_name", "authorname", NULL };
+    return states_any(p, marks);
+}
+
+static int states_date(const page *p)
+{
+    static const char *const marks[] = {
+        "article:published_time", "datePublished", "<time", "pubdate", "name=\"date\"",
+        "name=\"DC.date", "name=\"dc.date", "publish-date", "publish_date", "dateCreated",
+        "parsely-pub-date", NULL };
+    return states_any(p, marks);
+}
+
 static int eval_web(const char *corpus, int verbose)
 {
     json_t *snip = NULL;
     page *pages = NULL;
     size_t n = 0;
     long tp = 0, fn = 0, fp = 0, tn = 0, authors = 0, dates = 0, titles = 0, empty = 0;
+    long a_stated = 0, a_found = 0, d_stated = 0, d_found = 0;
     if (load_web(corpus, &snip, &pages, &n) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
@@ -196,6 +228,18 @@ static int eval_web(const char *corpus, int verbose)
         authors += a.author != NULL;
         dates += a.published_at != NULL;
         titles += a.title != NULL;
+        if (states_author(&pages[i])) {
+            a_stated++;
+            a_found += a.author != NULL;
+            if (verbose > 2 && !a.author)
+                printf("  NO AUTHOR %s\n", pages[i].name);
+        }
+        if (states_date(&pages[i])) {
+            d_stated++;
+            d_found += a.published_at != NULL;
+            if (verbose > 2 && !a.published_at)
+                printf("  NO DATE %s\n", pages[i].name);
+        }
         free(text);
         extract_article_release(&a);
     }
@@ -207,6 +251,9 @@ static int eval_web(const char *corpus, int verbose)
     printf("web: no text %ld, title %ld/%zu, author %ld/%zu (%.0f%%), published %ld/%zu (%.0f%%)\n",
            empty, titles, n, authors, n, 100.0 * (double)authors / (double)n,
            dates, n, 100.0 * (double)dates / (double)n);
+    printf("web: where the markup states one: author %ld/%ld (%.0f%%), published %ld/%ld (%.0f%%)\n",
+           a_found, a_stated, a_stated ? 100.0 * (double)a_found / (double)a_stated : 0.0,
+           d_found, d_stated, d_stated ? 100.0 * (double)d_found / (double)d_stated : 0.0);
     json_decref(snip);
     free_pages(pages, n);
     return 0;

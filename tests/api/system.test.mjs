@@ -7,11 +7,11 @@ import { mainDaemon } from './lib/shared.mjs';
 import { expectProblem } from './lib/check.mjs';
 import { specText } from './lib/spec.mjs';
 
-test('GET /healthz -> 200 {"status":"ok","database":"ok","backend":"sqlite"}', async () => {
+test('GET /healthz -> 200 {"status":"ok","database":"ok","backend":"sqlite","version":info.version}', async () => {
   const d = await mainDaemon();
   const r = await d.get('/healthz');
   eq(r.status, 200, 'status');
-  eq(r.json(), { status: 'ok', database: 'ok', backend: 'sqlite' }, 'body');
+  eq(r.json(), { status: 'ok', database: 'ok', backend: 'sqlite', version: YAML.parse(specText).info.version }, 'body');
   ok(/^application\/json/.test(r.headers['content-type']), `content type ${r.headers['content-type']}`);
 });
 
@@ -25,7 +25,8 @@ test('GET /openapi.yaml -> 200 application/yaml, the repository\'s openapi.yaml'
   eq(r.text, specText, 'served document equals openapi.yaml in the repository');
 });
 
-const UNKNOWN = ['/', '/nope', '/articles/1/nope', '/articles/1/refresh/x', '/tags/x', '/healthz/x',
+// (GET / redirects to the web page at /ui/: tests/ui checks it)
+const UNKNOWN = ['/ui/x/y', '/nope', '/articles/1/nope', '/articles/1/refresh/x', '/tags/x', '/healthz/x',
   '/metricsx', '/openapi.json', '/ARTICLES', '/articles//1', '/%00'];
 for (const p of UNKNOWN) {
   test(`unknown path GET ${p} -> 404 not-found problem`, async () => {

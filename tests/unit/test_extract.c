@@ -6,10 +6,15 @@
  *   content_type  HTTP Content-Type given to the decoder (optional)
  *   url           page URL given to the extractor (optional)
  *   charset       charset the decoder must choose (optional)
+ *   authors       the list, in order (author must be its first)
  *   title, author, published_at, modified_at, site_name, language,
  *   canonical_url, image_url, description: exact value, or null for
  *                 "must be absent"; a key left out is not checked
  *   must / must_not  snippets the text must / must not contain
+ *   html_must / html_must_not, md_must / md_must_not: the same for
+ *                 content_html and content_markdown
+ * Every case's content_html and content_markdown must also pass the
+ * sanitizer check of tools/render_check.h (nothing script-capable).
  *   text_nows     the whole text, compared with all whitespace removed
  * Generated cases (not committed): a 5 MiB page, 10 000 nested elements,
  * unclosed and stray tags in bulk.
@@ -28,6 +33,7 @@
 
 #include "ingest/decode.h"
 #include "ingest/extract.h"
+#include "tools/render_check.h"
 
 #define CASES_DIR "tests/extract"
 #define INPUT_CAP (16u << 20)
@@ -96,6 +102,20 @@ static void check_field(const char *cs, json_t *exp, const char *key, const char
         fail_msg("%s: %s: want \"%s\", got \"%s\"", cs, key, want, got ? got : "(null)");
 }
 
+/* Every snippet of exp[key] in (must) or not in (!must) got. */
+static void check_snippets(const char *cs, json_t *exp, const char *key, const char *got,
+                           int must)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(exp, key), i, v) {
+        int has = got && strstr(got, json_string_value(v));
+        if (has != must)
+            fail_msg("%s: %s: \"%s\"\n--- got:\n%s", cs, key, json_string_value(v),
+                     got ? got : "(null)");
+    }
+}
+
 static void run_case(const char *name)
 {
     char dir[512], path[600];
@@ -139,6 +159,18 @@ static void run_case(const char *name)
         check_field(name, exp, "title", a.title);
         check_field(name, exp, "author", a.author);
         check_field(name, exp, "published_at", a.published_at);
+        json_t *want_authors = json_object_get(exp, "authors");
+        if (want_authors) {
+            size_t k = 0;
+            for (; a.authors && a.authors[k]; k++)
+                if (k >= json_array_size(want_authors) ||
+                    strcmp(a.authors[k], json_string_value(json_array_get(want_authors, k))))
+                    fail_msg("%s: authors[%zu] is \"%s\"", name, k, a.authors[k]);
+            if (k != json_array_size(want_authors))
+                fail_msg("%s: %zu authors, want %zu", name, k, json_array_size(want_authors));
+            if (k && strcmp(a.author, a.authors[0]))
+                fail_msg("%s: author is not the first of authors", name);
+        }
         check_field(name, exp, "modified_at", a.modified_at);
         check_field(name, exp, "site_name", a.site_name);
         check_field(name, exp, "language", a.language);
@@ -153,6 +185,16 @@ static void run_case(const char *name)
         json_array_foreach(json_object_get(exp, "must_not"), i, v)
             if (strstr(a.text, json_string_value(v)))
                 fail_msg("%s: text has \"%s\"\n--- text:\n%s", name, json_string_value(v), a.text);
+        check_snippets(name, exp, "html_must", a.content_html, 1);
+        check_snippets(name, exp, "html_must_not", a.content_html, 0);
+        check_snippets(name, exp, "md_must", a.content_markdown, 1);
+        check_snippets(name, exp, "md_must_not", a.content_markdown, 0);
+        const char *why = a.content_html ? rc_check_html(a.content_html, strlen(a.content_html)) : NULL;
+        if (!why && a.content_markdown)
+            why = rc_check_md(a.content_markdown, strlen(a.content_markdown));
+        if (why)
+            fail_msg("%s: sanitizer check: %s\n--- html:\n%s\n--- markdown:\n%s", name, why,
+                     a.content_html, a.content_markdown);
         const char *whole = json_string_value(json_object_get(exp, "text_nows"));
         if (whole) {
             char *x = no_ws(whole), *y = no_ws(a.text);

@@ -512,9 +512,13 @@ static void exec_sql(const char *path, const char *sql)
     assert_int_equal(rc, SQLITE_OK);
 }
 
-/* Undo schema v6 (generations, leases, pages) on a current database, so
- * the older migrations can be tested from a database of their time. */
-#define UNDO_V6 \
+/* Undo schema v7 (authors, content_html, content_markdown) and v6
+ * (generations, leases, pages) on a current database, so the older
+ * migrations can be tested from a database of their time. */
+#define UNDO_V7 \
+    "ALTER TABLE articles DROP COLUMN authors; ALTER TABLE articles DROP COLUMN content_html;" \
+    "ALTER TABLE articles DROP COLUMN content_markdown;"
+#define UNDO_V6 UNDO_V7 \
     "DROP TABLE jobs; DROP TABLE pages;" \
     "CREATE TABLE jobs(article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE," \
     "  html BLOB, enqueued_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);" \
@@ -551,6 +555,38 @@ static void test_migration_from_v3(void **state)
     s = load(f->st);
     assert_int_equal(s.docs_en, 2);
     assert_int_equal(df_of(&s, "article"), 2);
+}
+
+/* v6 -> v7: a stored author becomes the authors list; HTML and Markdown
+ * are null until the page is read again. */
+static void test_migration_to_v7_authors(void **state)
+{
+    fixture *f = *state;
+    char err[256];
+    submit(f->st, "https://c.example/v7", NULL, NULL);
+    int64_t id = finish(f->st, "Old record", "stored before v7", "en", NULL, NULL);
+    submit(f->st, "https://c.example/v7-none", NULL, NULL);
+    int64_t none = finish(f->st, "No author", "stored before v7 too", "en", NULL, NULL);
+    store_close(f->st);
+    f->st = NULL;
+    char sql[256];
+    int n = snprintf(sql, sizeof sql, UNDO_V7 "UPDATE articles SET author = 'Jane Doe' WHERE id = %lld;"
+                     "PRAGMA user_version = 6;", (long long)id);
+    assert_true(n > 0 && (size_t)n < sizeof sql);
+    exec_sql(f->path, sql);
+    assert_int_equal(store_open(f->path, &f->st, err, sizeof err), 0);
+    json_t *rec = NULL;
+    assert_int_equal(store_article_get(f->st, id, STORE_WITH_HTML | STORE_WITH_MARKDOWN, &rec), STORE_OK);
+    json_t *authors = json_object_get(rec, "authors");
+    assert_int_equal(json_array_size(authors), 1);
+    assert_string_equal(json_string_value(json_array_get(authors, 0)), "Jane Doe");
+    assert_true(json_is_null(json_object_get(rec, "content_html")));
+    assert_true(json_is_null(json_object_get(rec, "content_markdown")));
+    json_decref(rec);
+    assert_int_equal(store_article_get(f->st, none, 0, &rec), STORE_OK);
+    assert_int_equal(json_array_size(json_object_get(rec, "authors")), 0);
+    assert_null(json_object_get(rec, "content_html"));
+    json_decref(rec);
 }
 
 /* v4 -> v5: the trigram index is rebuilt as words and bigrams from the
@@ -596,6 +632,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_df_survives_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_from_v3, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_to_v5_rebuilds_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_to_v7_authors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fresh_database_needs_no_backfill, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
