@@ -679,17 +679,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size && body_streamed(r)) {
+        /* pieces go to the route's body function once the key is known
+         * good; after a refusal (or the function's own answer) the rest
+         * is read and dropped, and the answer goes out at the end: one
+         * sent while the client is still sending would be lost (RST) */
         size_t n = *upload_data_size;
         *upload_data_size = 0;
         if (!r->stream_checked) {
             const route_method *rm = find_method(r);
-            if (rm && rm->write && !authorized(r)) {
-                reply_unauthorized(r);
-                return send_reply(r);
-            }
+            r->stream_ok = !(rm && rm->write && !authorized(r));
             r->stream_checked = 1;
         }
-        return r->body_rule->body(r, upload_data, n) == 0 ? MHD_YES : send_reply(r);
+        if (r->stream_ok && !r->have_reply)
+            r->body_rule->body(r, upload_data, n);
+        return MHD_YES;
     }
     if (*upload_data_size) {
         if (body_append(r, upload_data, *upload_data_size, body_cap(r)) != 0)
@@ -699,6 +702,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     /* First pass, or the pass after a parked wait ended: either way the
      * handler runs and, on the first pass only, may ask to wait. */
+    if (body_streamed(r) && r->have_reply)
+        return send_reply(r);        /* the body function answered */
     r->wait_requested = 0;
     if (h->app->swap_lock)
         pthread_rwlock_rdlock(h->app->swap_lock);

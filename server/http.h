@@ -68,8 +68,9 @@ void *srv_req_state(const srv_request *r);
 /* A streamed body (routes marked BODY_STREAM in http.c): called with each
  * piece as it arrives, after the method and the API key were checked and
  * before the handler. A piece may end anywhere (mid-line, mid-character).
- * Return 0 to go on, or -1 after a srv_reply_* to answer now (the rest of
- * the body is read and dropped). */
+ * Return 0 to go on, or -1 after a srv_reply_*: the rest of the body is
+ * read and dropped, and that answer is sent when the body has ended
+ * (the handler is then not called). */
 typedef int (*srv_body_fn)(srv_request *r, const char *data, size_t n);
 
 /* A streamed reply: fn fills buf (at most max bytes) and returns how

@@ -87,7 +87,8 @@ struct srv_request {
     size_t body_cap;
     int body_too_large;              /* the body passed the cap: answer 413 */
     const body_rule *body_rule;      /* the route's, or NULL (whole, --max-body-bytes) */
-    int stream_checked;              /* BODY_STREAM: auth passed, pieces go to rm->body */
+    int stream_checked;              /* BODY_STREAM: the key was checked ... */
+    int stream_ok;                   /* ... and pieces go to body_rule->body */
     void *state;                     /* the handler's, see srv_req_set_state */
     void (*state_free)(void *);
     /* a streamed reply (srv_reply_stream) instead of resp */

@@ -47,10 +47,11 @@ static const char *const record_keys[] = {
     "id", "url", "normalized_url", "canonical_url", "status", "error", "title",
     "site_name", "author", "published_at", "modified_at", "language", "summary",
     "description", "image_url", "keywords", "tags", "events", "word_count", "created_at",
-    "updated_at", "last_refresh", "job", "content", "tag_evidence", NULL };
+    "updated_at", "last_refresh", "job", "authors", "content", "content_html",
+    "content_markdown", "tag_evidence", NULL };
 static const char *const analysis_text[] = {
     "title", "site_name", "author", "published_at", "modified_at", "language", "summary",
-    "description", "image_url", "content", NULL };
+    "description", "image_url", "content", "content_html", "content_markdown", NULL };
 
 static int known_key(const char *k, const char *const *keys)
 {
@@ -119,6 +120,12 @@ static int check_fields(json_t *rec, const char *status, char *why, size_t cap)
     json_t *v;
     if (!json_is_array(kw) || !json_is_array(ev) || !json_is_object(evid))
         return fail(why, cap, "'keywords' and 'events' must be arrays, 'tag_evidence' an object");
+    json_t *au = json_object_get(rec, "authors");
+    if (!json_is_array(au) || (!ready && json_array_size(au)))
+        return fail(why, cap, "'authors' must be an array (empty unless ready)");
+    json_array_foreach(au, i, v)
+        if (!is_text(v, 0))
+            return fail(why, cap, "'authors[%zu]' must be a string", i);
     json_array_foreach(kw, i, v)
         if (!is_text(v, 0))
             return fail(why, cap, "'keywords[%zu]' must be a string", i);

@@ -656,6 +656,9 @@ static int import_row(store *st, const store_import *imp, const char *status)
     sqlite3_bind_int64(s, 27, imp->generation);
     sqlite3_bind_int64(s, 28, imp->content_gen);
     bind_json_or_null(s, 29, json_object_get(rec, "last_refresh"));
+    store_bind_json(s, 30, json_object_get(rec, "authors"), "[]");
+    store_bind_text(s, 31, store_obj_str(rec, "content_html"));
+    store_bind_text(s, 32, store_obj_str(rec, "content_markdown"));
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : -1;

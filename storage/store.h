@@ -200,8 +200,8 @@ store_rc store_article_list_ids(store *st, const store_query *q, int64_t *ids, s
                                 int64_t *next_id);
 
 /* The export line of article id appended to out, without its newline:
- *   {"record": <the record as GET /articles/{id}?include=content,evidence
- *               writes it>,
+ *   {"record": <the record as GET /articles/{id}?include=content,html,
+ *               markdown,evidence writes it>,
  *    "store": {"generation": N, "content_gen": N,
  *              "terms": {"lang": "..", "terms": [..]} | null}}
  * "store" carries what the record does not show and a restore needs.

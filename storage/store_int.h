@@ -90,7 +90,7 @@ int store_put_page(store *st, int64_t id, const char *html, size_t len);
 store_rc store_submit_in_tx(store *st, const store_submit *sub, const char *now, int64_t *id,
                             int *existed);
 
-/* A record from a row shaped like SQL_GET (columns 0-25) appended as
+/* A record from a row shaped like SQL_GET (columns 0-28) appended as
  * JSON text, as GET /articles/{id} writes it (articles.c). */
 void store_row_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags);
 /* v in decimal (articles.c). */
