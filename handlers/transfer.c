@@ -173,4 +173,5 @@ void hdl_import(srv_request *r)
     if (hdl_writable_or_reply(r) != 0)
         return;
     srv_reply_json(r, 200, srv_import_report(im));
+    srv_queue_notify(srv_req_app(r)->queue);    /* queued records read again */
 }
