@@ -14,6 +14,7 @@
 
 #include "handlers/validate.h"
 #include "ingest/fetch.h"
+#include "ingest/resolve.h"
 #include "ingest/url.h"
 #include "server/version.h"
 #include "storage/health.h"
@@ -168,6 +169,68 @@ static void reply_after_wait(srv_request *r)
     reply_record(r, st, id, ended ? 201 : 202, 1, 0);
 }
 
+/* The resolver's callbacks for a parked submit. */
+static void wake_request(void *r) { srv_req_wake(r); }
+static void release_job(void *job) { resolve_job_release(job); }
+static int lookup_ended(void *job) { return resolve_job_status(job) != RESOLVE_PENDING; }
+
+/* The submit path's guard check, on the HTTP thread only when no DNS is
+ * needed: literals and localhost are judged at once (422); a name is
+ * looked up by the resolver thread while the request is parked, and the
+ * next call of the handler reads the answer here. Returns 0 to go on
+ * (allowed, or the name did not resolve now: the worker's fetch will
+ * fail it as `dns`), 1 when the request was answered or parked. */
+static int guard_or_reply(srv_request *r, const hdl_submit *sub, const char *norm)
+{
+    const srv_config *cfg = srv_req_app(r)->cfg;
+    fetch_options fo = {
+        .allow_private = cfg->allow_private, .allow_hosts = cfg->allow_hosts,
+        .n_allow_hosts = cfg->n_allow_hosts,
+    };
+    char reason[256] = "", host[256];
+    long port = 0;
+    resolve_job *job = srv_req_ctx(r);
+    fetch_check fc = FETCH_CHECK_OK;
+    if (sub->html)
+        return 0;                    /* nothing will be fetched */
+    if (!fetch_url_needs_dns(norm, &fo, host, sizeof host, &port)) {
+        fc = fetch_check_url(norm, &fo, reason, sizeof reason);
+    } else if (!job && resolve_running()) {
+        if (!(job = resolve_submit(host, wake_request, r))) {
+            srv_reply_problem(r, 503, "unavailable", "Service unavailable",
+                              "cannot look the host up now");
+            return 1;
+        }
+        srv_req_set_ctx(r, job, release_job);
+        /* the resolver's deadline ends the wait; the extra second only
+         * guards against a lost wake-up */
+        srv_req_wait_until(r, (double)cfg->dns_timeout_s + 1.0,
+                           lookup_ended, job);
+        return 1;
+    } else if (job) {
+        struct sockaddr_storage addrs[RESOLVE_MAX_ADDRS];
+        size_t n = resolve_job_addrs(job, addrs, RESOLVE_MAX_ADDRS);
+        resolve_status rs = resolve_job_status(job);
+        srv_req_set_ctx(r, NULL, NULL);
+        resolve_job_release(job);
+        if (rs == RESOLVE_PENDING) {     /* woken by the shutdown */
+            srv_reply_problem(r, 503, "unavailable", "Service unavailable",
+                              "skimd is stopping; submit again later");
+            return 1;
+        }
+        if (rs == RESOLVE_OK)
+            fc = fetch_check_addrs(host, port, addrs, n, NULL, 0, reason, sizeof reason);
+    } else {
+        fc = fetch_check_url(norm, &fo, reason, sizeof reason);
+    }
+    if (fc == FETCH_CHECK_REFUSED) {
+        srv_reply_problem(r, 422, "refused-address", "Refused address",
+                          "skimd does not fetch this URL: %s", reason);
+        return 1;
+    }
+    return 0;
+}
+
 /* Park the request until article id's pending job ends (or wait seconds),
  * after waking a worker. */
 static void park(srv_request *r, int64_t id, long wait)
@@ -181,25 +244,6 @@ static int refresh_params_or_reply(srv_request *r, long *wait, long *fetch)
 {
     return int_param_or_reply(r, "wait", 0, MAX_WAIT_SECONDS, wait) != 0 ||
            int_param_or_reply(r, "fetch", 0, 1, fetch) != 0 ? -1 : 0;
-}
-
-/* The submitted URL is refused by the address guard: 422 sent, -1. */
-static int guard_or_reply(srv_request *r, const hdl_submit *sub, const char *norm)
-{
-    const srv_app *app = srv_req_app(r);
-    char reason[256];
-    if (sub->html)
-        return 0;
-    fetch_options fo = {
-        .allow_private = app->cfg->allow_private, .allow_hosts = app->cfg->allow_hosts,
-        .n_allow_hosts = app->cfg->n_allow_hosts,
-    };
-    reason[0] = '\0';
-    if (fetch_check_url(norm, &fo, reason, sizeof reason) != FETCH_CHECK_REFUSED)
-        return 0;
-    srv_reply_problem(r, 422, "refused-address", "Refused address",
-                      "skimd does not fetch this URL: %s", reason);
-    return -1;
 }
 
 /* The URL is known already: merge the client's tags, then answer 200 (or
@@ -233,7 +277,7 @@ void hdl_articles_create(srv_request *r)
     const char *body = srv_req_body(r, &len);
     store *st;
 
-    if (srv_req_resumed(r)) {
+    if (srv_req_resumed(r) && !srv_req_ctx(r)) {
         reply_after_wait(r);
         return;
     }
@@ -455,6 +499,11 @@ int hdl_list_query_or_reply(srv_request *r, hdl_list_params *p)
                     hdl_utf8_chars(q->text) > MAX_QUERY_CHARS)) {
         srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
                           "'q' must be 1 to %d characters of valid UTF-8", MAX_QUERY_CHARS);
+        return -1;
+    }
+    if (q->text && !store_fts_searchable(q->text)) {
+        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                          "'q' has nothing to search for: no letter, digit or CJK character");
         return -1;
     }
     return 0;

@@ -6,24 +6,29 @@
  * ONE transaction (store_article_submit_many): a batch is stored whole
  * or, when the database fails, not at all.
  *
- * The address guard here never waits for DNS: an item whose host is an
- * IP literal or a loopback name ("localhost", "*.localhost", answered from
- * /etc/hosts) is checked now exactly as POST /articles checks it; a host
- * name is checked by the worker before it connects (ingest/fetch.c pins
- * the addresses it checked), so a name that resolves to a refused
- * address ends as a failed record (refused_address) instead of a 422.
+ * The address guard: an item whose host is an IP literal or localhost is
+ * judged at once, as POST /articles judges it; the names of the others
+ * are looked up all at once by the resolver thread (ingest/resolve.h)
+ * while the request is parked, as POST /articles parks for its one name,
+ * so no HTTP thread waits for DNS. When the lookups are done the handler
+ * runs again, reads the body again (the checks are deterministic) and
+ * judges each name by its addresses. A name that did not resolve now is
+ * let through: the worker's fetch fails it (`dns`). Without the resolver
+ * (not started) names are checked with getaddrinfo, as POST /articles
+ * does.
  * Does not: merge the client's tags into an existing record (POST
  * /articles does), wait for jobs, or refresh.
  */
 #include "handlers/handlers.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "handlers/validate.h"
 #include "ingest/fetch.h"
-#include "ingest/guard.h"
+#include "ingest/resolve.h"
 #include "ingest/url.h"
 
 #define HDL_MAX_BATCH 1000
@@ -34,41 +39,96 @@ typedef struct item_state {
     char *norm;                 /* normalised URL (malloc'd) or NULL */
     hdl_invalid why;            /* when refused: the problem */
     int refused;
+    int needs_dns;              /* its host is a name the resolver looks up */
+    char host[256];             /* then: the host and port */
+    long port;
 } item_state;
 
-/* 1 when the guard can judge host without a DNS query. */
-static int host_needs_no_dns(const char *host)
+/* The lookups of one batch: one resolver job per item that needs one
+ * (the request's ctx while it is parked and after). */
+typedef struct batch_dns {
+    srv_request *r;
+    size_t n;                   /* items */
+    resolve_job **jobs;         /* per item, NULL when its host needs none */
+    atomic_size_t pending;      /* jobs not ended yet */
+} batch_dns;
+
+static void batch_dns_free(void *p)
 {
-    guard_class cls;
-    size_t n = strlen(host);
-    if (guard_classify_literal(host, &cls) == 0)
-        return 1;
-    return !strcmp(host, "localhost") ||
-           (n > 10 && !strcmp(host + n - 10, ".localhost"));
+    batch_dns *d = p;
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        resolve_job_release(d->jobs[i]);      /* no callback after this */
+    free(d->jobs);
+    free(d);
 }
 
-/* The guard for one item (see the header paragraph). 0, or -1 with why. */
-static int guard_item(srv_request *r, const item_state *it, hdl_invalid *why)
+/* A lookup ended (resolver thread): the last one wakes the request. */
+static void batch_dns_done(void *p)
 {
-    const srv_app *app = srv_req_app(r);
-    char host[256], scheme[16], reason[256];
-    long port;
-    if (it->sub.html)
-        return 0;
-    if (url_host_port(it->norm, host, sizeof host, &port, scheme, sizeof scheme) != 0 ||
-        !host_needs_no_dns(host))
-        return 0;
-    fetch_options fo = {
-        .allow_private = app->cfg->allow_private, .allow_hosts = app->cfg->allow_hosts,
-        .n_allow_hosts = app->cfg->n_allow_hosts,
+    batch_dns *d = p;
+    if (atomic_fetch_sub(&d->pending, 1) == 1)
+        srv_req_wake(d->r);
+}
+
+static int batch_dns_ended(void *p)
+{
+    return atomic_load(&((batch_dns *)p)->pending) == 0;
+}
+
+static fetch_options guard_options(srv_request *r)
+{
+    const srv_config *cfg = srv_req_app(r)->cfg;
+    return (fetch_options){
+        .allow_private = cfg->allow_private, .allow_hosts = cfg->allow_hosts,
+        .n_allow_hosts = cfg->n_allow_hosts,
     };
-    reason[0] = '\0';
-    if (fetch_check_url(it->norm, &fo, reason, sizeof reason) != FETCH_CHECK_REFUSED)
-        return 0;
+}
+
+static void refuse(hdl_invalid *why, const char *reason)
+{
     why->status = 422;
     why->slug = "refused-address";
     why->title = "Refused address";
     snprintf(why->detail, sizeof why->detail, "skimd does not fetch this URL: %s", reason);
+}
+
+/* The guard for one item without DNS: literals and localhost now; a name
+ * sets *needs_dns (host and port into it->host / it->port). 0, or -1
+ * with the item's problem. */
+static int guard_item(srv_request *r, item_state *it, int *needs_dns)
+{
+    fetch_options fo = guard_options(r);
+    char reason[256] = "";
+    *needs_dns = 0;
+    if (it->sub.html)
+        return 0;                    /* nothing will be fetched */
+    if (fetch_url_needs_dns(it->norm, &fo, it->host, sizeof it->host, &it->port)) {
+        if (resolve_running()) {
+            *needs_dns = 1;
+            return 0;
+        }
+    }
+    if (fetch_check_url(it->norm, &fo, reason, sizeof reason) != FETCH_CHECK_REFUSED)
+        return 0;
+    refuse(&it->why, reason);
+    return -1;
+}
+
+/* After the lookups: judge the item's name by the addresses it got. */
+static int guard_resolved(resolve_job *job, item_state *it)
+{
+    struct sockaddr_storage addrs[RESOLVE_MAX_ADDRS];
+    char reason[256] = "";
+    if (resolve_job_status(job) != RESOLVE_OK)
+        return 0;                    /* the worker's fetch will fail it as `dns` */
+    size_t n = resolve_job_addrs(job, addrs, RESOLVE_MAX_ADDRS);
+    if (fetch_check_addrs(it->host, it->port, addrs, n, NULL, 0, reason, sizeof reason) !=
+        FETCH_CHECK_REFUSED)
+        return 0;
+    refuse(&it->why, reason);
+    it->refused = 1;
     return -1;
 }
 
@@ -85,7 +145,7 @@ static int check_item(srv_request *r, json_t *item, item_state *st)
         snprintf(st->why.detail, sizeof st->why.detail, "%s", url_status_message(us));
         goto refused;
     }
-    if (guard_item(r, st, &st->why) != 0)
+    if (guard_item(r, st, &st->needs_dns) != 0)
         goto refused;
     return 0;
 refused:
@@ -157,24 +217,64 @@ static json_t *items_or_reply(srv_request *r, json_t **doc)
     return items;
 }
 
-void hdl_articles_batch(srv_request *r)
+/* First pass: start a lookup for each item whose host is a name and
+ * park the request until they end. 1 when parked or answered (503), 0
+ * when no item needs one. */
+static int lookups_or_park(srv_request *r, const item_state *st, size_t n)
 {
-    json_t *doc = NULL, *items;
-    item_state *st = NULL;
-    store_batch_item *batch = NULL;
-    store *db;
-    if (!(items = items_or_reply(r, &doc)))
-        goto done;
-    size_t n = json_array_size(items);
-    st = calloc(n ? n : 1, sizeof *st);
-    batch = calloc(n ? n : 1, sizeof *batch);
-    if (!st || !batch) {
+    size_t need = 0;
+    for (size_t i = 0; i < n; i++)
+        need += st[i].needs_dns && !st[i].refused;
+    if (need == 0)
+        return 0;
+    batch_dns *d = calloc(1, sizeof *d);
+    if (!d || !(d->jobs = calloc(n, sizeof *d->jobs))) {
+        free(d);
         srv_reply_json_text(r, 500, NULL, 0);
-        goto done;
+        return 1;
     }
-    size_t valid = 0;
+    d->r = r;
+    d->n = n;
+    atomic_store(&d->pending, need);
+    srv_req_set_ctx(r, d, batch_dns_free);      /* released when the request ends */
     for (size_t i = 0; i < n; i++) {
-        if (check_item(r, json_array_get(items, i), &st[i]) != 0)
+        if (!st[i].needs_dns || st[i].refused)
+            continue;
+        if (!(d->jobs[i] = resolve_submit(st[i].host, batch_dns_done, d))) {
+            srv_reply_problem(r, 503, "unavailable", "Service unavailable",
+                              "cannot look the hosts up now");
+            return 1;
+        }
+    }
+    /* the resolver's deadline ends every lookup; the extra second only
+     * guards against a lost wake-up */
+    srv_req_wait_until(r, (double)srv_req_app(r)->cfg->dns_timeout_s + 1.0, batch_dns_ended, d);
+    return 1;
+}
+
+/* Second pass: judge the names by their addresses. 0, or -1 with a 503
+ * sent when the lookups did not end (the daemon is stopping). */
+static int lookups_judged(srv_request *r, item_state *st, size_t n)
+{
+    batch_dns *d = srv_req_ctx(r);
+    if (!batch_dns_ended(d) || d->n != n) {
+        srv_reply_problem(r, 503, "unavailable", "Service unavailable",
+                          "skimd is stopping; submit again later");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (st[i].needs_dns && !st[i].refused && d->jobs[i])
+            guard_resolved(d->jobs[i], &st[i]);
+    return 0;
+}
+
+/* Store the items that passed, in one transaction; reply. */
+static void store_and_reply(srv_request *r, item_state *st, store_batch_item *batch, size_t n)
+{
+    size_t valid = 0;
+    store *db;
+    for (size_t i = 0; i < n; i++) {
+        if (st[i].refused)
             continue;
         batch[i].sub = (store_submit){
             .url = st[i].sub.url, .norm_url = st[i].norm, .user_tags = st[i].sub.tags,
@@ -184,19 +284,41 @@ void hdl_articles_batch(srv_request *r)
     }
     if (valid > 0) {
         if (hdl_writable_or_reply(r) != 0 || !(db = hdl_store_or_reply(r)))
-            goto done;
+            return;
         store_rc rc = store_article_submit_many(db, batch, n);
         if (rc != STORE_OK) {
             hdl_reply_store_error(r, rc);
-            goto done;
+            return;
         }
         if (hdl_writable_or_reply(r) != 0)
-            goto done;
+            return;
     }
     srv_reply_json(r, 200, batch_result(st, batch, n));
     /* one wake-up per worker that can start on the new jobs */
     for (size_t k = 0; k < valid && k < (size_t)srv_req_app(r)->cfg->workers; k++)
         srv_queue_notify(srv_req_app(r)->queue);
+}
+
+void hdl_articles_batch(srv_request *r)
+{
+    json_t *doc = NULL, *items;
+    item_state *st = NULL;
+    store_batch_item *batch = NULL;
+    /* the body is read again after the lookups: the checks give the same */
+    if (!(items = items_or_reply(r, &doc)))
+        goto done;
+    size_t n = json_array_size(items);
+    st = calloc(n ? n : 1, sizeof *st);
+    batch = calloc(n ? n : 1, sizeof *batch);
+    if (!st || !batch) {
+        srv_reply_json_text(r, 500, NULL, 0);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        check_item(r, json_array_get(items, i), &st[i]);
+    if (srv_req_ctx(r) ? lookups_judged(r, st, n) != 0 : lookups_or_park(r, st, n) != 0)
+        goto done;
+    store_and_reply(r, st, batch, n);
 done:
     for (size_t i = 0; st && i < json_array_size(items); i++)
         free(st[i].norm);

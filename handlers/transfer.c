@@ -112,7 +112,7 @@ static void import_free(void *im) { srv_import_free(im); }
 /* The request's import, started on first use; NULL with the 4xx/5xx sent. */
 static srv_import *import_or_reply(srv_request *r)
 {
-    srv_import *im = srv_req_state(r);
+    srv_import *im = srv_req_ctx(r);
     store *st;
     if (im)
         return im;
@@ -129,7 +129,7 @@ static srv_import *import_or_reply(srv_request *r)
                           "the database cannot be read for an import now");
         return NULL;
     }
-    srv_req_set_state(r, im, import_free);
+    srv_req_set_ctx(r, im, import_free);
     return im;
 }
 

@@ -136,6 +136,12 @@ static json_t *parse_object(const char *content_type, const char *body, size_t l
                 "the body must be sent as Content-Type: application/json");
         return NULL;
     }
+    /* a UTF-8 byte-order mark (RFC 8259 8.1 lets a parser ignore it;
+     * some Windows tools write one) is not part of the JSON text */
+    if (body && len >= 3 && !memcmp(body, "\xEF\xBB\xBF", 3)) {
+        body += 3;
+        len -= 3;
+    }
     if (!body || len == 0) {
         invalid(why, 400, "invalid-json", "Malformed JSON", "the body is empty; send %s", example);
         return NULL;

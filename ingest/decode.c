@@ -3,9 +3,11 @@
  * Owns charset selection and conversion. The charset comes from, in order:
  * a byte order mark, the HTTP Content-Type, a <meta charset> or
  * <meta http-equiv="Content-Type"> in the first 8 KiB, then ICU's detector
- * (ucsdet). Labels are read the way browsers read them: GB2312/GBK as
+ * (ucsdet). Only the WHATWG Encoding Standard's labels count (any other
+ * label is ignored), read the way browsers read them: GB2312/GBK as
  * GB18030, ISO-8859-1/ASCII as windows-1252, ISO-8859-9 as windows-1254,
- * Shift_JIS as windows-31j, EUC-KR as windows-949, Big5 as Big5-HKSCS. Two
+ * Shift_JIS as windows-31j, EUC-KR as windows-949, Big5 as Big5-HKSCS; a
+ * UTF-16 label counts in the HTTP header (not in a <meta>). Two
  * repairs for pages that lie: a page declared in a legacy charset whose
  * bytes are valid UTF-8 with non-ASCII text is read as UTF-8 (the odds of
  * legacy text being valid UTF-8 by chance are negligible), and a page
@@ -77,31 +79,84 @@ static int charset_from_meta(const char *s, size_t len, char *buf, size_t cap)
     return -1;
 }
 
-/* The label as a browser reads it, in ICU's spelling. */
+/* Every label of the WHATWG Encoding Standard (encoding.spec.whatwg.org,
+ * "Encodings"), by encoding, with the ICU converter that decodes it the
+ * way a browser does: GBK with the gb18030 decoder, Big5 as Big5-HKSCS,
+ * Shift_JIS as windows-31j, EUC-KR as windows-949, ISO-8859-1 and ASCII
+ * as windows-1252, ISO-8859-9 as windows-1254. The "replacement" labels
+ * (ISO-2022-KR/CN, HZ) and x-user-defined are left out on purpose: no
+ * page is read in them, so they fall to detection like any unknown label.
+ * Only these labels are obeyed: ICU knows hundreds more (ibm-37,
+ * bocu-1, ...), and an attacker's label must not turn an ASCII page into
+ * EBCDIC. */
+static const struct { const char *icu, *labels; } whatwg[] = {
+    {"UTF-8", "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 x-unicode20utf8"},
+    {"IBM866", "866 cp866 csibm866 ibm866"},
+    {"ISO-8859-2", "csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 "
+                   "iso_8859-2:1987 l2 latin2"},
+    {"ISO-8859-3", "csisolatin3 iso-8859-3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 "
+                   "iso_8859-3:1988 l3 latin3"},
+    {"ISO-8859-4", "csisolatin4 iso-8859-4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 "
+                   "iso_8859-4:1988 l4 latin4"},
+    {"ISO-8859-5", "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 "
+                   "iso_8859-5 iso_8859-5:1988"},
+    {"ISO-8859-6", "arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 "
+                   "iso-8859-6 iso-8859-6-e iso-8859-6-i iso-ir-127 iso8859-6 iso88596 "
+                   "iso_8859-6 iso_8859-6:1987"},
+    {"ISO-8859-7", "csisolatingreek ecma-118 elot_928 greek greek8 iso-8859-7 iso-ir-126 "
+                   "iso8859-7 iso88597 iso_8859-7 iso_8859-7:1987 sun_eu_greek"},
+    {"ISO-8859-8", "csiso88598e csisolatinhebrew hebrew iso-8859-8 iso-8859-8-e iso-ir-138 "
+                   "iso8859-8 iso88598 iso_8859-8 iso_8859-8:1988 visual "
+                   "csiso88598i iso-8859-8-i logical"},
+    {"ISO-8859-10", "csisolatin6 iso-8859-10 iso-ir-157 iso8859-10 iso885910 l6 latin6"},
+    {"ISO-8859-13", "iso-8859-13 iso8859-13 iso885913"},
+    {"ISO-8859-14", "iso-8859-14 iso8859-14 iso885914"},
+    {"ISO-8859-15", "csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9"},
+    {"ISO-8859-16", "iso-8859-16"},
+    {"KOI8-R", "cskoi8r koi koi8 koi8-r koi8_r"},
+    {"KOI8-U", "koi8-ru koi8-u"},
+    {"macintosh", "csmacintosh mac macintosh x-mac-roman"},
+    {"windows-874", "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874"},
+    {"windows-1250", "cp1250 windows-1250 x-cp1250"},
+    {"windows-1251", "cp1251 windows-1251 x-cp1251"},
+    {"windows-1252", "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 "
+                     "iso-ir-100 iso8859-1 iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 "
+                     "us-ascii windows-1252 x-cp1252"},
+    {"windows-1253", "cp1253 windows-1253 x-cp1253"},
+    {"windows-1254", "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 "
+                     "iso_8859-9:1989 l5 latin5 windows-1254 x-cp1254"},
+    {"windows-1255", "cp1255 windows-1255 x-cp1255"},
+    {"windows-1256", "cp1256 windows-1256 x-cp1256"},
+    {"windows-1257", "cp1257 windows-1257 x-cp1257"},
+    {"windows-1258", "cp1258 windows-1258 x-cp1258"},
+    {"x-mac-cyrillic", "x-mac-cyrillic x-mac-ukrainian"},
+    {"GB18030", "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk iso-ir-58 "
+                "x-gbk gb18030"},
+    {"Big5-HKSCS", "big5 big5-hkscs cn-big5 csbig5 x-x-big5"},
+    {"EUC-JP", "cseucpkdfmtjapanese euc-jp x-euc-jp"},
+    {"ISO-2022-JP", "csiso2022jp iso-2022-jp"},
+    {"windows-31j", "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j x-sjis"},
+    {"windows-949", "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 "
+                    "ks_c_5601-1989 ksc5601 ksc_5601 windows-949"},
+    {"UTF-16BE", "unicodefffe utf-16be"},
+    {"UTF-16LE", "csunicode iso-10646-ucs-2 ucs-2 unicode unicodefeff utf-16 utf-16le"},
+};
+
+/* The ICU converter for a WHATWG label (any case), or NULL when the
+ * label is not one. */
 static const char *charset_canonical(const char *name)
 {
-    static const struct { const char *label, *icu; } map[] = {
-        {"gb2312", "GB18030"}, {"gbk", "GB18030"}, {"x-gbk", "GB18030"},
-        {"cp936", "GB18030"}, {"gb_2312-80", "GB18030"}, {"euc-cn", "GB18030"},
-        {"chinese", "GB18030"}, {"csgb2312", "GB18030"}, {"gb18030", "GB18030"},
-        {"windows-936", "GB18030"}, {"hz-gb-2312", "HZ-GB-2312"},
-        {"iso-8859-1", "windows-1252"}, {"iso8859-1", "windows-1252"},
-        {"latin1", "windows-1252"}, {"l1", "windows-1252"}, {"us-ascii", "windows-1252"},
-        {"ascii", "windows-1252"}, {"cp1252", "windows-1252"}, {"iso_8859-1", "windows-1252"},
-        {"iso-8859-9", "windows-1254"}, {"latin5", "windows-1254"},
-        {"iso-8859-11", "windows-874"}, {"tis-620", "windows-874"},
-        {"big5", "Big5-HKSCS"}, {"big5-hkscs", "Big5-HKSCS"}, {"cn-big5", "Big5-HKSCS"},
-        {"x-x-big5", "Big5-HKSCS"},
-        {"shift_jis", "windows-31j"}, {"shift-jis", "windows-31j"}, {"sjis", "windows-31j"},
-        {"x-sjis", "windows-31j"}, {"ms_kanji", "windows-31j"}, {"windows-31j", "windows-31j"},
-        {"euc-kr", "windows-949"}, {"ks_c_5601-1987", "windows-949"}, {"cp949", "windows-949"},
-        {"utf8", "UTF-8"}, {"utf-8", "UTF-8"}, {"unicode-1-1-utf-8", "UTF-8"},
-        {"koi8-r", "KOI8-R"}, {"koi8-u", "KOI8-U"}, {"koi8", "KOI8-R"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (!strcasecmp(name, map[i].label))
-            return map[i].icu;
-    return name;
+    size_t nl = strlen(name);
+    for (size_t i = 0; nl && i < sizeof whatwg / sizeof whatwg[0]; i++)
+        for (const char *p = whatwg[i].labels; *p;) {
+            size_t l = strcspn(p, " ");
+            if (l == nl && !strncasecmp(p, name, nl))
+                return whatwg[i].icu;
+            p += l;
+            while (*p == ' ')
+                p++;
+        }
+    return NULL;
 }
 
 #define ASCII_MASK 0x8080808080808080ull
@@ -292,7 +347,7 @@ int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
     char name[NAME_CAP] = "";
     const char *use;
     size_t bad = 0, nonascii = 0, nul = 0;
-    int declared = 0;
+    int declared = 0, from_header = 0;
     if (!out || !out_len || (!bytes && len))
         return -1;
     *out = NULL;
@@ -310,24 +365,34 @@ int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
         bytes += 2;
         len -= 2;
         declared = 2;
-    } else if ((content_type &&
-                charset_param(content_type, strlen(content_type), name, sizeof name) == 0) ||
-               charset_from_meta(bytes, len, name, sizeof name) == 0) {
+    } else if (content_type &&
+               charset_param(content_type, strlen(content_type), name, sizeof name) == 0 &&
+               charset_canonical(name)) {
+        from_header = 1;
         declared = 1;
+    } else if (charset_from_meta(bytes, len, name, sizeof name) == 0 && charset_canonical(name)) {
+        declared = 1;                /* a label that is not WHATWG's is no label */
     }
     if (declared < 2) {
         utf8_check((const unsigned char *)bytes, len, &bad, &nonascii, &nul);
-        if (bad == 0 && (!declared || nonascii > 0))
+        const char *said = declared ? charset_canonical(name) : NULL;
+        if (said && from_header && !strncasecmp(said, "UTF-16", 6) && nul > 0)
+            ;                                    /* UTF-16 as the header says: NULs show it */
+        else if (bad == 0 && (!declared || nonascii > 0))
             set_name(name, "UTF-8");             /* valid UTF-8 wins */
-        else if (!strcasecmp(charset_canonical(name), "UTF-8") && bad > 0 &&
+        else if (said && !strcmp(said, "UTF-8") && bad > 0 &&
                  bad > 3 && bad * 20 > nonascii && charset_detect(bytes, len, name, sizeof name) != 0)
             set_name(name, "UTF-8");
         else if (!declared && charset_detect(bytes, len, name, sizeof name) != 0)
             set_name(name, "windows-1252");
     }
+    /* the detector names only WHATWG encodings it is allowed to pick */
     use = charset_canonical(name);
-    /* UTF-16 from a mislabelled meta cannot be: the meta itself was ASCII. */
-    if (declared == 1 && !strncasecmp(use, "UTF-16", 6))
+    if (!use)
+        use = "windows-1252";
+    /* UTF-16 from a <meta> cannot be: the meta itself was read as ASCII;
+     * nor from a header over bytes without a NUL (no ASCII markup in it) */
+    if (declared == 1 && !strncasecmp(use, "UTF-16", 6) && (!from_header || nul == 0))
         use = "UTF-8";
 
     int rc;

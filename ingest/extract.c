@@ -17,6 +17,11 @@
  * a hostile page cannot make one extraction eat the machine. */
 #define ARENA_FACTOR 12
 #define ARENA_FLOOR  (4u << 20)
+/* The DOM of one page never takes more than this, whatever its shape:
+ * 12x a 10 MiB page was 124 MiB per worker (issue 12). A real article
+ * page (145 kB mean, a few MB at most) stays under it; a larger tree is
+ * cut where the cap falls, as a parse cut short keeps what it built. */
+#define ARENA_MAX    ((size_t)48 << 20)
 #define LD_BODY_MIN  200         /* bytes: shorter declared bodies are teasers */
 
 long extract_count_words(const char *text)
@@ -143,24 +148,29 @@ extract_status extract_article_from_html(const char *html, size_t len,
     memset(&doc, 0, sizeof doc);
     if (len == 0 || !looks_like_html(html, len))
         return EXTRACT_NOT_HTML;
-    doc.arena.limit = len > (SIZE_MAX - ARENA_FLOOR) / ARENA_FACTOR
-                          ? SIZE_MAX : len * ARENA_FACTOR + ARENA_FLOOR;
+    size_t limit = len > (ARENA_MAX - ARENA_FLOOR) / ARENA_FACTOR
+                       ? ARENA_MAX : len * ARENA_FACTOR + ARENA_FLOOR;
+    /* the tree gets all but the floor, so that metadata and scoring still
+     * have room when the tree was cut at the cap */
+    doc.arena.limit = limit - ARENA_FLOOR / 2;
     if (ex_parse(&doc, html, len) != 0 && !doc.root) {
-        st = EXTRACT_NOMEM;
+        st = doc.arena.capped ? EXTRACT_TOO_LARGE : EXTRACT_NOMEM;
         goto done;
     }
+    doc.arena.limit = limit;
+    doc.arena.capped = 0;
     /* A parse cut short by the arena limit keeps what it built. */
     if (!doc.html && !doc.body && doc.elements == 0) {
         st = EXTRACT_NOT_HTML;
         goto done;
     }
     if (ex_metadata(&doc, page_url, out) != 0) {
-        st = EXTRACT_NOMEM;
+        st = doc.arena.capped ? EXTRACT_TOO_LARGE : EXTRACT_NOMEM;
         goto done;
     }
     out->text = ex_main_text(&doc, out->title, &nomem);
     if (nomem) {
-        st = EXTRACT_NOMEM;
+        st = nomem == 2 || doc.arena.capped ? EXTRACT_TOO_LARGE : EXTRACT_NOMEM;
         goto done;
     }
     int from_ld = use_ld_body(&doc, out);

@@ -37,12 +37,16 @@ typedef enum extract_status {
     EXTRACT_NOT_HTML,     /* the bytes are not an HTML document */
     EXTRACT_EMPTY,        /* HTML, but no readable text in it */
     EXTRACT_NOMEM,
+    EXTRACT_TOO_LARGE,    /* the page needs more than its caps allow (one
+                             10 MiB word, a tree past the memory cap) */
     EXTRACT_BADARG
 } extract_status;
 
 /* Extract the article from `len` bytes of UTF-8 HTML. Thread-safe and
- * reentrant; never recursive (any nesting depth is safe); memory is capped
- * at about 12 times the page plus 4 MiB.
+ * reentrant; never recursive (any nesting depth is safe); the DOM's memory
+ * is capped at about 12 times the page plus 4 MiB, and at 48 MiB whatever
+ * the page (a larger tree is cut there); at most 64 attributes are kept
+ * per element.
  * page_url: where the page came from (to make links absolute); may be NULL,
  *           then relative canonical/image URLs are left NULL.
  * On EXTRACT_OK *out holds the article, release it with

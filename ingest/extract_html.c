@@ -40,8 +40,10 @@ void *ex_alloc(ex_arena *a, size_t n)
     n = (n + 15) & ~(size_t)15;
     if (!a->head || a->used + n > a->cap) {
         size_t sz = n > CHUNK_MIN ? n : CHUNK_MIN;
-        if (a->limit && a->total + sz > a->limit)
+        if (a->limit && a->total + sz > a->limit) {
+            a->capped = 1;
             return NULL;
+        }
         ex_chunk *c = malloc(sizeof(ex_chunk) + 16 + sz);
         if (!c)
             return NULL;

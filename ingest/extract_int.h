@@ -20,6 +20,7 @@ typedef struct ex_arena {
     size_t cap;       /* bytes in head */
     size_t total;     /* bytes of all chunks */
     size_t limit;     /* total never exceeds this; allocation fails */
+    int capped;       /* an allocation was refused by the limit (not OOM) */
 } ex_arena;
 
 void *ex_alloc(ex_arena *a, size_t n);          /* NULL when over limit/OOM */
@@ -125,6 +126,7 @@ typedef struct ex_buf {
     size_t cap;
     size_t limit;            /* never grows beyond this many bytes */
     int failed;              /* OOM or limit hit: content is truncated */
+    int capped;              /* ...and it was the limit, not OOM */
 } ex_buf;
 
 void ex_buf_put(ex_buf *b, const char *s, size_t n);
@@ -189,7 +191,8 @@ static inline float ex_link_density(const ex_node *n)
 
 /* ---- stages ---- */
 /* Main text (extract_score.c): malloc'd text (caller frees) or NULL when
- * the page has none; *nomem is set when memory ran out instead. */
+ * the page has none; *nomem is set when memory ran out instead (1), or
+ * when one piece of text was over the text cap (2: the page is too large). */
 char *ex_main_text(ex_doc *doc, const char *title, int *nomem);
 /* Metadata (extract_meta.c): fills every field of out except text and
  * word_count with malloc'd strings; a field the page does not give (or

@@ -27,7 +27,9 @@
 #include <strings.h>
 
 #define ANCESTOR_LEVELS 5
-#define TEXT_CAP (8u << 20)     /* main text never exceeds 8 MiB */
+/* main text never exceeds 1 MiB: ten times a very long article, and the
+ * analysis of 8 MiB of text took ~120 MB per worker (issue 12) */
+#define TEXT_CAP (1u << 20)
 #define LEAD_LEVELS 4           /* how far a lead may sit from the body */
 
 static int is_hidden(const ex_node *n)
@@ -457,9 +459,9 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     }
     if (e.b.failed) {
         if (e.b.len + 65536 < TEXT_CAP)
-            *nomem = 1;
+            *nomem = e.b.capped ? 2 : 1;   /* one piece over the cap: too large */
         else
-            e.b.failed = 0;   /* capped: keep the first 8 MiB */
+            e.b.failed = 0;   /* capped: keep the first 1 MiB */
     }
     ex_trim_tail(&e.b);
     ex_buf_trim(&e.b);

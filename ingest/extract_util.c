@@ -19,6 +19,7 @@ void ex_buf_put(ex_buf *b, const char *s, size_t n)
         return;
     if (b->limit && b->len + n > b->limit) {
         b->failed = 1;
+        b->capped = 1;
         return;
     }
     if (b->len + n + 1 > b->cap) {

@@ -1,6 +1,7 @@
 /* fetch.c -- libcurl fetching with our own redirect loop and the guard.
  *
- * Owns: name resolution for the guard, address pinning (CURLOPT_RESOLVE
+ * Owns: name resolution for the guard (the resolver thread, resolve.c,
+ * when it runs; getaddrinfo otherwise), address pinning (CURLOPT_RESOLVE
  * plus a check in the open-socket callback), body size cap, timeouts,
  * mapping curl errors to failure codes. Does not decode or parse pages.
  */
@@ -17,6 +18,7 @@
 #include <curl/curl.h>
 
 #include "ingest/guard.h"
+#include "ingest/resolve.h"
 #include "ingest/url.h"
 
 /* State of one hop, shared with libcurl's callbacks. */
@@ -78,50 +80,36 @@ static int host_allowed(const fetch_options *opt, const char *host, long port)
     return 0;
 }
 
-/* Resolve host and classify every address. On FETCH_CHECK_OK and when
- * pin is not NULL, writes "host:port:addr,addr" for CURLOPT_RESOLVE
- * (empty for IP literals, which cannot be rebound). */
-static fetch_check resolve_and_check(const char *host, long port, char *pin,
-                                     size_t pin_cap, char *why, size_t why_cap)
+int fetch_is_localhost(const char *host)
 {
-    struct addrinfo hints, *res = NULL;
-    guard_class cls;
-    char portstr[16];
-    size_t w = 0;
+    static const char suffix[] = ".localhost";
+    size_t n = strlen(host), sl = sizeof suffix - 1;
+    if (n && host[n - 1] == '.')
+        n--;                            /* "localhost." is the same name */
+    return (n == 9 && !strncasecmp(host, "localhost", 9)) ||
+           (n > sl && !strncasecmp(host + n - sl, suffix, sl));
+}
 
-    if (pin && pin_cap)
-        pin[0] = '\0';
-    if (guard_classify_literal(host, &cls) == 0) {
-        if (cls != GUARD_PUBLIC) {
-            if (why)
-                snprintf(why, why_cap, "%s is a %s address", host, guard_class_name(cls));
-            return FETCH_CHECK_REFUSED;
-        }
-        return FETCH_CHECK_OK;
-    }
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    snprintf(portstr, sizeof portstr, "%ld", port);
-    if (getaddrinfo(host, portstr, &hints, &res) != 0 || !res) {
-        if (why)
-            snprintf(why, why_cap, "could not resolve host %s", host);
-        return FETCH_CHECK_UNRESOLVED;
-    }
+fetch_check fetch_check_addrs(const char *host, long port, const struct sockaddr_storage *a,
+                              size_t n, char *pin, size_t pin_cap, char *why, size_t why_cap)
+{
+    size_t w = 0;
     if (pin && pin_cap) {
-        int n = snprintf(pin, pin_cap, "%s:%ld:", host, port);
-        w = n > 0 ? (size_t)n : 0;
+        int k = snprintf(pin, pin_cap, "%s:%ld:", host, port);
+        w = k > 0 && (size_t)k < pin_cap ? (size_t)k : 0;
+        if (!w)
+            pin[0] = '\0';
     }
-    fetch_check rc = FETCH_CHECK_OK;
-    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+    for (size_t i = 0; i < n; i++) {
+        const struct sockaddr *sa = (const struct sockaddr *)&a[i];
         char text[INET6_ADDRSTRLEN + 2] = "";
-        cls = guard_classify_sockaddr(ai->ai_addr);
-        if (ai->ai_family == AF_INET)
-            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr,
+        guard_class cls = guard_classify_sockaddr(sa);
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
                       text, sizeof text);
-        else if (ai->ai_family == AF_INET6) {
+        else if (sa->sa_family == AF_INET6) {
             char v6[INET6_ADDRSTRLEN];
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr,
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                       v6, sizeof v6);
             snprintf(text, sizeof text, "[%s]", v6);
         }
@@ -129,18 +117,88 @@ static fetch_check resolve_and_check(const char *host, long port, char *pin,
             if (why)
                 snprintf(why, why_cap, "%s resolves to %s, a %s address", host, text,
                          guard_class_name(cls));
-            rc = FETCH_CHECK_REFUSED;
-            break;
+            return FETCH_CHECK_REFUSED;
         }
-        if (pin && pin_cap && text[0] && !strstr(pin, text)) {
-            int n = snprintf(pin + w, pin_cap - w, "%s%s",
-                             pin[w - 1] == ':' ? "" : ",", text);
-            if (n > 0 && (size_t)n < pin_cap - w)
-                w += (size_t)n;
+        if (w && text[0] && !strstr(pin, text)) {
+            int k = snprintf(pin + w, pin_cap - w, "%s%s", pin[w - 1] == ':' ? "" : ",", text);
+            if (k > 0 && (size_t)k < pin_cap - w)
+                w += (size_t)k;
         }
     }
+    return FETCH_CHECK_OK;
+}
+
+/* The system resolver, where the resolver thread is not running
+ * (skimd analyze, unit tests). */
+static size_t lookup_system(const char *host, struct sockaddr_storage *out, size_t cap)
+{
+    struct addrinfo hints, *res = NULL;
+    size_t n = 0;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res)
+        return 0;
+    for (struct addrinfo *ai = res; ai && n < cap; ai = ai->ai_next)
+        if ((ai->ai_family == AF_INET || ai->ai_family == AF_INET6) &&
+            ai->ai_addrlen <= sizeof out[0])
+            memcpy(&out[n++], ai->ai_addr, ai->ai_addrlen);
     freeaddrinfo(res);
-    return rc;
+    return n;
+}
+
+/* Resolve host and classify every address. On FETCH_CHECK_OK and when
+ * pin is not NULL, writes "host:port:addr,addr" for CURLOPT_RESOLVE
+ * (empty for IP literals, which cannot be rebound). Literals and
+ * localhost are judged without a lookup; names go to the resolver
+ * thread (bounded by its deadline, stopped by *cancel) when it runs. */
+static fetch_check resolve_and_check(const char *host, long port, const atomic_int *cancel,
+                                     char *pin, size_t pin_cap, char *why, size_t why_cap)
+{
+    struct sockaddr_storage addrs[RESOLVE_MAX_ADDRS];
+    size_t n = 0;
+    guard_class cls;
+    if (pin && pin_cap)
+        pin[0] = '\0';
+    int judged = guard_classify_literal(host, &cls) == 0;
+    if (!judged && fetch_is_localhost(host)) {
+        cls = GUARD_LOOPBACK;
+        judged = 1;
+    }
+    if (judged) {
+        if (cls != GUARD_PUBLIC) {
+            if (why)
+                snprintf(why, why_cap, "%s is a %s address", host, guard_class_name(cls));
+            return FETCH_CHECK_REFUSED;
+        }
+        return FETCH_CHECK_OK;
+    }
+    if (resolve_running()) {
+        resolve_status st = resolve_wait(host, cancel, addrs, RESOLVE_MAX_ADDRS, &n);
+        if (st != RESOLVE_OK) {
+            if (why)
+                snprintf(why, why_cap, "could not resolve host %s: %s", host,
+                         resolve_status_message(st));
+            return FETCH_CHECK_UNRESOLVED;
+        }
+    } else if ((n = lookup_system(host, addrs, RESOLVE_MAX_ADDRS)) == 0) {
+        if (why)
+            snprintf(why, why_cap, "could not resolve host %s", host);
+        return FETCH_CHECK_UNRESOLVED;
+    }
+    return fetch_check_addrs(host, port, addrs, n, pin, pin_cap, why, why_cap);
+}
+
+int fetch_url_needs_dns(const char *url, const fetch_options *opt, char *host,
+                        size_t host_cap, long *port)
+{
+    char scheme[16];
+    guard_class cls;
+    if (!url || !opt || url_host_port(url, host, host_cap, port, scheme, sizeof scheme) != 0)
+        return 0;
+    if (opt->allow_private || host_allowed(opt, host, *port))
+        return 0;
+    return guard_classify_literal(host, &cls) != 0 && !fetch_is_localhost(host);
 }
 
 fetch_check fetch_check_url(const char *url, const fetch_options *opt,
@@ -157,7 +215,7 @@ fetch_check fetch_check_url(const char *url, const fetch_options *opt,
     }
     if (opt->allow_private || host_allowed(opt, host, port))
         return FETCH_CHECK_OK;
-    return resolve_and_check(host, port, NULL, 0, why, why_cap);
+    return resolve_and_check(host, port, NULL, NULL, 0, why, why_cap);
 }
 
 static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
@@ -229,6 +287,11 @@ static void map_curl_error(CURLcode cc, const hop_ctx *h, const fetch_options *o
         set_err(err, FAIL_REFUSED_ADDRESS, "%s", h->refused_why);
     } else if (h->too_large || cc == CURLE_FILESIZE_EXCEEDED) {
         set_err(err, FAIL_TOO_LARGE, "the page is larger than %zu bytes", opt->max_bytes);
+    } else if (cc == CURLE_OUT_OF_MEMORY) {
+        /* libcurl 7.88 answers a response header over its 100 KiB cap
+         * (CURL_MAX_HTTP_HEADER) with "out of memory" */
+        set_err(err, FAIL_TOO_LARGE, "a response header is over libcurl's 100 KiB limit "
+                "(or memory ran out)");
     } else if (cc == CURLE_OPERATION_TIMEDOUT) {
         set_err(err, FAIL_FETCH_TIMEOUT, "no complete answer within %ld s", opt->timeout_s);
     } else if (cc == CURLE_COULDNT_RESOLVE_HOST) {
@@ -287,7 +350,8 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         hop.guard_on = !opt->allow_private && !host_allowed(opt, host, port);
         pin[0] = '\0';
         if (hop.guard_on) {
-            fetch_check fc = resolve_and_check(host, port, pin, sizeof pin, why, sizeof why);
+            fetch_check fc = resolve_and_check(host, port, opt->cancel, pin, sizeof pin, why,
+                                               sizeof why);
             if (fc == FETCH_CHECK_REFUSED) {
                 set_err(err, FAIL_REFUSED_ADDRESS, "%s", why);
                 goto done;

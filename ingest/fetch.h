@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include "ingest/failure.h"
 #include <stddef.h>
+#include <sys/socket.h>
 
 #define FETCH_MAX_REDIRECTS 5
 
@@ -59,6 +60,22 @@ void fetch_global_cleanup(void);
  * `why` (may be NULL) receives a sentence when refused. */
 fetch_check fetch_check_url(const char *url, const fetch_options *opt,
                             char *why, size_t why_cap);
+
+/* 1 when checking `url` against the guard needs a DNS lookup (a name,
+ * not an IP literal nor localhost, with the guard on for its origin);
+ * then host (host_cap bytes) and *port are set. */
+int fetch_url_needs_dns(const char *url, const fetch_options *opt, char *host,
+                        size_t host_cap, long *port);
+
+/* Classify addresses that `host` resolved to (n of them, any port): the
+ * first non-public one refuses the host (`why`, may be NULL, says which).
+ * pin (may be NULL) receives "host:port:addr,..." for CURLOPT_RESOLVE. */
+fetch_check fetch_check_addrs(const char *host, long port, const struct sockaddr_storage *a,
+                              size_t n, char *pin, size_t pin_cap, char *why, size_t why_cap);
+
+/* 1 for "localhost" and names under ".localhost" (RFC 6761): loopback
+ * by definition, refused without asking any resolver. */
+int fetch_is_localhost(const char *host);
 
 /* Fetch `url`. Returns 0 with *out filled (release with
  * fetch_result_release()) for any HTTP status below 400; otherwise -1 with

@@ -1,7 +1,8 @@
 /* url.c -- URL normalisation and resolution on top of curl_url_*.
  *
  * No hand-written URL parsing: libcurl parses, we only lower-case the
- * host, filter the query and choose what is kept.
+ * host, filter the query, normalise percent-escapes in the path and the
+ * query (RFC 3986 6.2.2) and choose what is kept.
  */
 #include "ingest/url.h"
 
@@ -12,6 +13,49 @@
 #include <curl/curl.h>
 
 #define URL_MAX_HOST_LEN 255
+
+/* RFC 3986 6.2.2.2: a percent-escape of an unreserved character (ALPHA,
+ * DIGIT, "-", ".", "_", "~") is that character ("/%6Fk" is "/ok"); the
+ * other escapes are kept, in one case (6.2.2.1 prefers upper-case, but
+ * libcurl 7.88 stores every escape in lower-case and the key must
+ * survive its re-parse: lower-case it is). In place; only shrinks. */
+static void normalize_escapes(char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t r = 0, w = 0;
+    while (s[r]) {
+        if (s[r] == '%' && isxdigit((unsigned char)s[r + 1]) && isxdigit((unsigned char)s[r + 2])) {
+            char pair[3] = {s[r + 1], s[r + 2], '\0'};
+            int v = (int)strtol(pair, NULL, 16);
+            if (isalnum(v) || v == '-' || v == '.' || v == '_' || v == '~') {
+                s[w++] = (char)v;
+            } else {
+                s[w++] = '%';
+                s[w++] = hex[v >> 4];
+                s[w++] = hex[v & 15];
+            }
+            r += 3;
+        } else {
+            s[w++] = s[r++];
+        }
+    }
+    s[w] = '\0';
+}
+
+/* The path and the query with their escapes normalised. Returns 0, or
+ * -1 when libcurl refuses the result. */
+static int normalize_part_escapes(CURLU *u, CURLUPart part)
+{
+    char *v = NULL;
+    if (curl_url_get(u, part, &v, 0) != CURLUE_OK || !v) {
+        curl_free(v);
+        return 0;                      /* no such part */
+    }
+    normalize_escapes(v);
+    CURLUcode rc = curl_url_set(u, part, v, 0);
+    curl_free(v);
+    return rc == CURLUE_OK ? 0 : -1;
+}
 
 /* Query keys that only track where a click came from. */
 static int is_tracking_key(const char *key, size_t n)
@@ -136,7 +180,9 @@ url_status url_normalize(const char *in, char **out)
             goto done;
         }
     }
-    if (curl_url_get(u, CURLUPART_URL, &full, CURLU_NO_DEFAULT_PORT) != CURLUE_OK) {
+    if (normalize_part_escapes(u, CURLUPART_PATH) != 0 ||
+        normalize_part_escapes(u, CURLUPART_QUERY) != 0 ||
+        curl_url_get(u, CURLUPART_URL, &full, CURLU_NO_DEFAULT_PORT) != CURLUE_OK) {
         st = URL_MALFORMED;
         goto done;
     }

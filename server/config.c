@@ -227,10 +227,33 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->conn_timeout_s = (unsigned)n;
         return 0;
     }
+    if (!strcmp(name, "request-timeout")) {
+        if (srv_parse_long(v, 1, 3600, &n) != 0)
+            goto bad;
+        cfg->request_timeout_s = (unsigned)n;
+        return 0;
+    }
+    if (!strcmp(name, "min-body-rate")) {
+        if (srv_parse_long(v, 0, 1L << 30, &n) != 0)
+            goto bad;
+        cfg->min_body_rate = (unsigned)n;
+        return 0;
+    }
     if (!strcmp(name, "per-ip-connection-limit")) {
         if (srv_parse_long(v, 0, 100000, &n) != 0)
             goto bad;
         cfg->per_ip_conn_limit = (unsigned)n;
+        return 0;
+    }
+    if (!strcmp(name, "dns-server")) {
+        if (copy_str(cfg->dns_server, sizeof cfg->dns_server, v) != 0)
+            goto bad;
+        return 0;
+    }
+    if (!strcmp(name, "dns-timeout")) {
+        if (srv_parse_long(v, 1, 60, &n) != 0)
+            goto bad;
+        cfg->dns_timeout_s = (unsigned)n;
         return 0;
     }
     if (!strcmp(name, "rate-limit")) {
@@ -280,9 +303,12 @@ static const char *const env_names[][2] = {
     {"SKIMD_MAX_IMPORT_LINE_BYTES", "max-import-line-bytes"}, {"SKIMD_FETCH_TIMEOUT", "fetch-timeout"},
     {"SKIMD_CONNECTION_LIMIT", "connection-limit"},
     {"SKIMD_CONNECTION_TIMEOUT", "connection-timeout"},
+    {"SKIMD_REQUEST_TIMEOUT", "request-timeout"},
+    {"SKIMD_MIN_BODY_RATE", "min-body-rate"},
     {"SKIMD_SUMMARY_SENTENCES", "summary-sentences"},
     {"SKIMD_PER_IP_CONNECTION_LIMIT", "per-ip-connection-limit"},
     {"SKIMD_RATE_LIMIT", "rate-limit"},
+    {"SKIMD_DNS_SERVER", "dns-server"}, {"SKIMD_DNS_TIMEOUT", "dns-timeout"},
     {"SKIMD_ALLOW_PRIVATE", "allow-private"}, {"SKIMD_INSECURE_OPEN", "insecure-open"},
     {"SKIMD_API_KEY_FILE", "api-key-file"},
     {"SKIMD_LEASE_SECONDS", "lease-seconds"},
@@ -435,8 +461,13 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->max_import_line_bytes = 32u << 20; /* a record with a 10 MiB page's text, escaped */
     cfg->conn_limit = 1024;
     cfg->conn_timeout_s = 30;
-    cfg->per_ip_conn_limit = 256;
+    cfg->request_timeout_s = 30;
+    cfg->min_body_rate = 1024;
+    /* 1/16 of the default limit: it takes 16 addresses, not 4, to fill
+     * every slot (and the oldest unfinished requests are shed first) */
+    cfg->per_ip_conn_limit = 64;
     cfg->rate_limit = 0;
+    cfg->dns_timeout_s = 5;
     cfg->summary_sentences = 3;
     cfg->lease_seconds = 30;
 
@@ -539,10 +570,17 @@ void srv_config_usage(const char *prog)
            "  --fetch-timeout S        whole-fetch limit, 20 [SKIMD_FETCH_TIMEOUT]\n"
            "  --connection-limit N     concurrent connections, 1024 [SKIMD_CONNECTION_LIMIT]\n"
            "  --connection-timeout S   idle connection timeout, 30 [SKIMD_CONNECTION_TIMEOUT]\n"
-           "  --per-ip-connection-limit N  connections per client IP, 256, 0 = off\n"
+           "  --request-timeout S      whole request (headers + body) limit, 30\n"
+           "                           [SKIMD_REQUEST_TIMEOUT]\n"
+           "  --min-body-rate N        body bytes/s after a 5 s grace, 1024, 0 = off\n"
+           "                           [SKIMD_MIN_BODY_RATE]\n"
+           "  --per-ip-connection-limit N  connections per client IP, 64, 0 = off\n"
            "                           [SKIMD_PER_IP_CONNECTION_LIMIT]\n"
            "  --rate-limit N           requests/s per client IP (burst 2N), 0 = off\n"
            "                           [SKIMD_RATE_LIMIT]\n"
+           "  --dns-server LIST        DNS servers, IP[:PORT],... (/etc/resolv.conf)\n"
+           "                           [SKIMD_DNS_SERVER]\n"
+           "  --dns-timeout S          limit on one name lookup, 5 [SKIMD_DNS_TIMEOUT]\n"
            "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n"
            "  --lease-seconds S        job lease, renewed while working, 30 [SKIMD_LEASE_SECONDS]\n"
            "  --skip-quick-check       no integrity check of the database at start\n"

@@ -35,6 +35,10 @@ typedef struct srv_config {
     unsigned conn_limit;
     unsigned conn_timeout_s;
     unsigned per_ip_conn_limit;  /* concurrent connections per client IP, 0 = off */
+    unsigned request_timeout_s;  /* a request's headers and body arrive within this */
+    unsigned min_body_rate;      /* bytes/s a body must keep up after a grace, 0 = off */
+    char dns_server[256];        /* c-ares server list; "" = /etc/resolv.conf */
+    unsigned dns_timeout_s;      /* hard limit on one name lookup */
     unsigned rate_limit;         /* requests/s per client IP (burst = 2x), 0 = off */
     int summary_sentences;
     int lease_seconds;           /* job lease time; renewed every third of it */

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,6 +87,16 @@ static const body_rule body_rules[] = {
     {"/import", "POST", BODY_STREAM, hdl_import_body},
 };
 
+/* Query strings larger than these are refused (431) before libmicrohttpd
+ * splits them: the API's own take a handful of parameters. */
+#define MAX_QUERY_BYTES 8192
+/* malloc_trim after a request whose body buffer was at least this big */
+#define TRIM_AFTER_BODY_BYTES ((size_t)1 << 20)
+#define MAX_QUERY_PARAMS 64
+
+/* on_uri's mark, the first *req_cls of a request whose query was cut. */
+static char query_too_big;
+
 /* The srv_http the job-done callback reaches (one daemon per process). */
 static srv_http *the_http;
 
@@ -94,7 +106,14 @@ const srv_app *srv_req_app(const srv_request *r) { return r->http->app; }
 const char *srv_req_method(const srv_request *r) { return r->method; }
 const char *srv_req_path(const srv_request *r) { return r->path; }
 const char *srv_req_param(const srv_request *r) { return r->param; }
-int srv_req_resumed(const srv_request *r) { return r->resumed; }
+int srv_req_resumed(const srv_request *r) { return r->was_resumed; }
+void *srv_req_ctx(const srv_request *r) { return r->ctx; }
+
+void srv_req_set_ctx(srv_request *r, void *ctx, void (*ctx_free)(void *ctx))
+{
+    r->ctx = ctx;
+    r->ctx_free = ctx_free;
+}
 int64_t srv_req_waited_id(const srv_request *r) { return r->wait_id; }
 
 const char *srv_req_query(srv_request *r, const char *key)
@@ -114,15 +133,6 @@ const char *srv_req_body(const srv_request *r, size_t *len)
     return r->body ? r->body : "";
 }
 
-void srv_req_set_state(srv_request *r, void *state, void (*free_fn)(void *))
-{
-    if (r->state_free)
-        r->state_free(r->state);
-    r->state = state;
-    r->state_free = free_fn;
-}
-
-void *srv_req_state(const srv_request *r) { return r->state; }
 
 /* --- replies -------------------------------------------------------- */
 
@@ -248,6 +258,19 @@ void srv_req_wait(srv_request *r, int64_t id, double seconds)
     r->wait_requested = 1;
     r->wait_id = id;
     r->wait_deadline = srv_mono_now() + seconds;
+    r->wait_ended = NULL;
+}
+
+void srv_req_wait_until(srv_request *r, double seconds, int (*ended)(void *arg), void *arg)
+{
+    srv_req_wait(r, -1, seconds);
+    r->wait_ended = ended;
+    r->wait_arg = arg;
+}
+
+void srv_req_wake(srv_request *r)
+{
+    srv_park_resume_req(r->http, r);
 }
 
 /* --- waiting ----------------------------------------------------- */
@@ -574,6 +597,10 @@ static enum MHD_Result send_reply(srv_request *r)
         }
     }
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (srv_conn_phase(r->conn, CT_BODY, CT_HANDLING) != 0) {
+        MHD_destroy_response(resp);  /* cut by the deadline meanwhile */
+        return MHD_NO;
+    }
     ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     r->answered = 1;
@@ -612,6 +639,55 @@ static int body_append(srv_request *r, const char *data, size_t n, size_t cap)
     return 0;
 }
 
+/* A transfer coding we do not read ("gzip, chunked", "xchunked") would
+ * leave libmicrohttpd reading the body until the client closes; a query
+ * string too large for the connection's pool (on_uri) would leave it
+ * without room to answer. Both are answered here, on the first call,
+ * and the connection closed. Returns 1 when a reply was set. */
+static int refuse_framing(srv_request *r, int query_cut)
+{
+    const char *te = srv_req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (query_cut) {
+        srv_reply_problem(r, 431, "request-too-large", "Request header fields too large",
+                          "the query string is over %d bytes or %d parameters",
+                          MAX_QUERY_BYTES, MAX_QUERY_PARAMS);
+    } else if (te && strcasecmp(te, "chunked") != 0) {
+        srv_reply_problem(r, 501, "unsupported-transfer-coding",
+                          "Transfer coding not implemented",
+                          "only 'Transfer-Encoding: chunked' is read");
+    } else if (te && srv_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+        srv_reply_problem(r, 400, "invalid-framing", "Invalid message framing",
+                          "Transfer-Encoding and Content-Length together");
+    } else {
+        return 0;
+    }
+    srv_reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    return 1;
+}
+
+/* libmicrohttpd calls this with the raw request target before it splits
+ * the query string into its connection pool (about 56 bytes a
+ * parameter): a few thousand parameters exhaust the pool, and then it
+ * has no room left to send its own 431 and the client waits for the
+ * idle timeout. An oversized query is cut off here -- the target is the
+ * connection's read buffer, writable; libmicrohttpd then parses an empty
+ * query -- and the returned mark makes on_request answer 431. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    char *q = uri ? strchr(uri, '?') : NULL;
+    if (!q)
+        return NULL;
+    size_t len = strlen(q + 1), params = 1;
+    for (const char *p = q + 1; *p; p++)
+        params += *p == '&' || *p == ';';
+    if (len <= MAX_QUERY_BYTES && params <= MAX_QUERY_PARAMS)
+        return NULL;
+    q[1] = '\0';
+    return (void *)&query_too_big;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -621,12 +697,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     srv_request *r = *req_cls;
     (void)version;
 
-    if (!r) {
+    if (!r || r == (void *)&query_too_big) {
+        int too_big = r != NULL;
+        *req_cls = NULL;
+        if (srv_conn_phase(conn, CT_HEADERS, CT_BODY) != 0)
+            return MHD_NO;           /* cut by the deadline meanwhile */
         r = calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
         atomic_fetch_add(&h->live_requests, 1);
-        srv_conn_track_request(h, conn, 1);
         r->conn = conn;
         r->http = h;
         r->method = method;
@@ -636,6 +715,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->route_name = match_route(r);
         r->body_rule = find_body_rule(r);
         *req_cls = r;
+        if (refuse_framing(r, too_big))
+            return send_reply(r);
         /* Health checks and scrapes are never rate limited. */
         if (h->limiter && strcmp(url, "/healthz") != 0 && strcmp(url, "/metrics") != 0) {
             const union MHD_ConnectionInfo *ci =
@@ -660,8 +741,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         long declared;
-        if (body_streamed(r))
+        if (body_streamed(r)) {
             cl = NULL;              /* no cap: the handler keeps only a line */
+            srv_conn_long_body(conn);
+        }
         if (cl && (srv_parse_long(cl, 0, 0x7fffffffffffffffL, &declared) != 0 ||
                    (size_t)declared > cap)) {
             r->body_too_large = 1;
@@ -685,6 +768,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * sent while the client is still sending would be lost (RST) */
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        srv_conn_body_bytes(conn, n);
         if (!r->stream_checked) {
             const route_method *rm = find_method(r);
             r->stream_ok = !(rm && rm->write && !authorized(r));
@@ -695,22 +779,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size) {
+        srv_conn_body_bytes(conn, *upload_data_size);
         if (body_append(r, upload_data, *upload_data_size, body_cap(r)) != 0)
             return MHD_NO;
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (srv_conn_phase(conn, CT_BODY, CT_HANDLING) != 0)
+        return MHD_NO;               /* cut by the deadline meanwhile */
     /* First pass, or the pass after a parked wait ended: either way the
      * handler runs and, on the first pass only, may ask to wait. */
     if (body_streamed(r) && r->have_reply)
         return send_reply(r);        /* the body function answered */
     r->wait_requested = 0;
+    r->was_resumed = r->resumed;
+    r->resumed = 0;
     if (h->app->swap_lock)
         pthread_rwlock_rdlock(h->app->swap_lock);
     dispatch(r);
     if (h->app->swap_lock)
         pthread_rwlock_unlock(h->app->swap_lock);
-    if (r->wait_requested && !r->resumed) {
+    if (r->wait_requested) {
         store *st = store_for_thread();
         MHD_suspend_connection(conn);
         pthread_mutex_lock(&h->lock);
@@ -723,9 +812,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (stopping) {
             r->resumed = 1;
             MHD_resume_connection(conn);
-        } else if (!st || store_article_job_pending(st, r->wait_id, NULL) != STORE_OK) {
+        } else if (r->wait_ended ? r->wait_ended(r->wait_arg)
+                                 : (!st ||
+                                    store_article_job_pending(st, r->wait_id, NULL) != STORE_OK)) {
             /* it ended before we parked: wake now */
-            srv_http_job_done(r->wait_id, h);
+            srv_park_resume_req(h, r);
         }
         return MHD_YES;
     }
@@ -738,16 +829,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     srv_http *h = cls;
     srv_request *r = *req_cls;
     (void)toe;
-    if (!r)
+    srv_conn_request_done(conn);                /* keep-alive: the next one's clock */
+    if (!r || r == (void *)&query_too_big)
         return;
     atomic_fetch_sub(&h->live_requests, 1);
-    srv_conn_track_request(h, conn, 0);         /* keep-alive: the next one's clock */
+    if (r->ctx_free)
+        r->ctx_free(r->ctx);
+    int big = r->body_cap >= TRIM_AFTER_BODY_BYTES;
     reply_clear(r);
-    srv_req_set_state(r, NULL, NULL);
     free(r->param);
     free(r->body);
     free(r);
     *req_cls = NULL;
+    if (big)
+        malloc_trim(0);              /* a big pushed page: give its pages back */
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -794,6 +889,29 @@ static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
     return w;
 }
 
+/* Room for every connection libmicrohttpd may hold, plus the database,
+ * the fetches and the logs: a soft limit of 1024 descriptors (the usual
+ * default) is below the default --connection-limit's 1168, and accept()
+ * would fail with EMFILE before the shedder could make room. Raised up to
+ * the hard limit; a lower hard limit is logged. */
+static void raise_fd_limit(unsigned conns)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)conns + 256;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want) {
+        char line[160];
+        int n = snprintf(line, sizeof line,
+                         "{\"event\":\"warning\",\"detail\":\"open-file limit %llu is below "
+                         "the %llu descriptors --connection-limit may need\"}\n",
+                         (unsigned long long)rl.rlim_cur, (unsigned long long)want);
+        if (n > 0 && (size_t)n < sizeof line)
+            write_line(line, (size_t)n);
+    }
+}
+
 int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
 {
     struct sockaddr_in sin;
@@ -828,6 +946,7 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
     }
     h->app = app;
     h->limiter = srv_ratelimit_new(app->cfg->rate_limit, app->cfg->rate_limit * 2);
+    raise_fd_limit(srv_conn_hard_limit(app->cfg->conn_limit));
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->tick, NULL);
     if (pthread_create(&h->timer, NULL, srv_park_timer_main, h) != 0) {
@@ -841,13 +960,14 @@ int srv_http_start(srv_http **out, const srv_app *app, char *err, size_t errlen)
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg->http_threads,
-        MHD_OPTION_CONNECTION_LIMIT, app->cfg->conn_limit,
+        MHD_OPTION_CONNECTION_LIMIT, srv_conn_hard_limit(app->cfg->conn_limit),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->cfg->per_ip_conn_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, app->cfg->conn_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_POOL_BYTES,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
         MHD_OPTION_NOTIFY_CONNECTION, srv_conn_notify, h,
         MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_END);
     if (!h->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address of this host)",

@@ -60,11 +60,6 @@ int srv_reply_empty(srv_request *r, int status);
 /* Add a header to the reply (copied); call after a srv_reply_*. */
 int srv_reply_header(srv_request *r, const char *name, const char *value);
 
-/* A handler's state for the request's life: freed with free_fn (may be
- * NULL) when the request completes, also when it is aborted. */
-void srv_req_set_state(srv_request *r, void *state, void (*free_fn)(void *));
-void *srv_req_state(const srv_request *r);
-
 /* A streamed body (routes marked BODY_STREAM in http.c): called with each
  * piece as it arrives, after the method and the API key were checked and
  * before the handler. A piece may end anywhere (mid-line, mid-character).
@@ -86,6 +81,21 @@ int srv_reply_stream(srv_request *r, int status, const char *content_type, srv_s
  * pass, without holding an HTTP thread; then the handler is called again
  * and srv_req_resumed() is 1. */
 void srv_req_wait(srv_request *r, int64_t id, double seconds);
+
+/* Park the request until srv_req_wake() or `seconds` pass; `ended(arg)`
+ * is asked once right after parking, to catch an end that came first
+ * (then the request is woken at once). Used while a name resolves. */
+void srv_req_wait_until(srv_request *r, double seconds, int (*ended)(void *arg), void *arg);
+
+/* Wake a request parked by srv_req_wait_until(); any thread. r must not
+ * have completed (the handler's ctx_free stops whoever calls this). */
+void srv_req_wake(srv_request *r);
+
+/* The handler's own state across calls of one request: ctx is kept
+ * until the request completes, then ctx_free(ctx) (may be NULL) runs on
+ * it. Setting a new one does not free the old one. */
+void srv_req_set_ctx(srv_request *r, void *ctx, void (*ctx_free)(void *ctx));
+void *srv_req_ctx(const srv_request *r);
 
 /* Wake requests waiting for article `id` (called by the job workers). */
 void srv_http_job_done(int64_t id, void *userdata);

@@ -41,22 +41,36 @@ typedef struct route {
 } route;
 
 
-/* A TCP connection, tracked so that one trickling its headers byte by
- * byte (slowloris) is cut off after the connection timeout: libmicrohttpd's
- * own timeout only counts idle time. */
+/* Where a tracked connection's current request is. Moves HEADERS ->
+ * BODY (headers complete, the handler's first call) -> HANDLING (body
+ * complete or answered) -> HEADERS (completed: the next request's clock).
+ * CUT is final: the timer or the shedder closed it. Every move is a
+ * compare-and-swap, so a connection is never both answered and cut. */
+enum { CT_HEADERS, CT_BODY, CT_HANDLING, CT_CUT };
+
+/* A TCP connection, tracked so that skimd itself enforces the request
+ * deadline, the minimum body rate and the connection limit:
+ * libmicrohttpd's own timeout only counts idle time, so a client
+ * trickling a byte a second would hold its slot for ever. */
 typedef struct conn_track {
     int fd;
-    /* Written by the connection's thread without the lock (started
-     * first), read by the timer under it; the list links need the lock. */
-    atomic_llong started_us;         /* when the current request began */
-    atomic_int in_request;           /* headers complete: the handler runs */
-    int cut;                         /* already shut down; timer only */
+    /* Written by the connection's thread without the lock, read by the
+     * timer and the shedder under it; the list links need the lock. */
+    atomic_llong req_us;             /* the current request's clock: accepted or last done */
+    atomic_llong body_us;            /* when its headers were complete */
+    atomic_llong body_bytes;         /* body bytes received so far */
+    atomic_int phase;                /* CT_* */
+    atomic_int served;               /* requests completed on this connection */
+    atomic_int long_body;            /* a streamed body (POST /import): no whole-request
+                                      * deadline, only --min-body-rate */
     struct conn_track *next;
 } conn_track;
 
 struct srv_http {
     struct MHD_Daemon *daemon;
     conn_track *conns;               /* guarded by lock */
+    unsigned n_conns;                /* length of conns; guarded by lock */
+    unsigned n_cut;                  /* of them cut and not yet closed; lock */
     const srv_app *app;
     pthread_mutex_t lock;            /* guards waiters and stopping */
     pthread_cond_t tick;
@@ -89,8 +103,6 @@ struct srv_request {
     const body_rule *body_rule;      /* the route's, or NULL (whole, --max-body-bytes) */
     int stream_checked;              /* BODY_STREAM: the key was checked ... */
     int stream_ok;                   /* ... and pieces go to body_rule->body */
-    void *state;                     /* the handler's, see srv_req_set_state */
-    void (*state_free)(void *);
     /* a streamed reply (srv_reply_stream) instead of resp */
     srv_stream_fn stream_fn;
     void *stream_cls;
@@ -107,26 +119,46 @@ struct srv_request {
     int have_reply;
     /* ?wait= parking; next_waiter links srv_http.waiters */
     int wait_requested;
-    int64_t wait_id;
+    int64_t wait_id;                 /* the article waited for; -1 = srv_req_wait_until */
     double wait_deadline;
-    int resumed;
+    int (*wait_ended)(void *arg);    /* srv_req_wait_until's end test, or NULL */
+    void *wait_arg;
+    int resumed;                     /* set by the waker, taken by the next call */
+    int was_resumed;                 /* this call follows a wait */
     srv_request *next_waiter;
+    void *ctx;                       /* the handler's, across calls */
+    void (*ctx_free)(void *ctx);
 };
 
 /* Monotonic seconds. */
 double srv_mono_now(void);
 
 /* Connection tracking (http_park.c): libmicrohttpd's connection
- * notification callback, and marking a connection's request as having
- * its headers (in_request 1) or waiting for the next one's (0). */
+ * notification callback (which also sheds the oldest unfinished request
+ * when a new connection takes the count over --connection-limit), and
+ * moving a connection's request from phase `from` to `to` (CT_*):
+ * returns 0, or -1 when the connection was cut meanwhile (the caller
+ * then drops it, MHD_NO). Untracked connections always succeed. */
 void srv_conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
                      enum MHD_ConnectionNotificationCode toe);
-void srv_conn_track_request(srv_http *h, struct MHD_Connection *conn, int in_request);
+int srv_conn_phase(struct MHD_Connection *conn, int from, int to);
+/* Count body bytes toward the minimum rate. */
+void srv_conn_body_bytes(struct MHD_Connection *conn, size_t n);
+/* The current request streams its body (any length, read as it comes):
+ * the --request-timeout deadline does not apply to it, the minimum rate
+ * does. Until the request is done. */
+void srv_conn_long_body(struct MHD_Connection *conn);
+/* The request on conn completed: restart the clock for the next one. */
+void srv_conn_request_done(struct MHD_Connection *conn);
+/* libmicrohttpd's connection limit for ours: room above it for the new
+ * connections that make the shedder drop the oldest unfinished ones. */
+unsigned srv_conn_hard_limit(unsigned limit);
 
 /* Parked ?wait= requests (http_park.c): resume those waiting for `id`,
  * or all of them; the timer thread resumes expired waits and cuts
  * slow-header connections every 50 ms until h->stopping. */
 void srv_park_resume_id(srv_http *h, int64_t id);
+void srv_park_resume_req(srv_http *h, const srv_request *r);
 void srv_park_resume_all(srv_http *h);
 void *srv_park_timer_main(void *arg);
 

@@ -59,6 +59,11 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
     case EXTRACT_EMPTY:
         pipeline_error_set(err, FAIL_EMPTY, "the page has no readable text");
         goto done;
+    case EXTRACT_TOO_LARGE:
+        pipeline_error_set(err, FAIL_TOO_LARGE,
+                           "the page needs more than its caps allow to read (a word or "
+                           "text block over 1 MiB, or a tree past the memory cap)");
+        goto done;
     default:
         pipeline_error_set(err, FAIL_INTERNAL, "out of memory while extracting the page");
         goto done;

@@ -19,6 +19,7 @@
  */
 #include "server/queue.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -38,6 +39,9 @@
 #include "server/version.h"
 #include "storage/health.h"
 #include "storage/store.h"
+
+/* malloc_trim after a job whose page was at least this big */
+#define TRIM_AFTER_BYTES ((size_t)1 << 20)
 
 #define LEASE_MS_DEFAULT 30000
 #define RETRY_FIRST_MS 50
@@ -132,6 +136,7 @@ typedef struct job_outcome {
     char *canon;                    /* trusted canonical URL (dedupe key) or NULL */
     const char *code, *message;     /* the failure, when not read */
     int cancelled;                  /* the fetch was cancelled */
+    size_t page_len;                /* bytes of the page read (for the trim) */
     fetch_error fe;
     pipeline_error pe;
 } job_outcome;
@@ -178,6 +183,7 @@ static void read_job(srv_queue *q, const store_job *job, worker_slot *slot, job_
         }
     }
     srv_failpoint("job.fetched");
+    o->page_len = len;
     if (!(o->rec = json_object())) {
         o->code = fail_code_str(FAIL_INTERNAL);
         o->message = "out of memory";
@@ -268,6 +274,11 @@ static void run_job(srv_queue *q, store *st, const store_job *job, worker_slot *
         q->done(job->id, q->userdata);
 done:
     outcome_release(&o);
+    /* a big page's buffers (DOM arena, text, analysis) went back to this
+     * thread's malloc arena; hand the free pages to the kernel, so RSS
+     * after the job is back near idle (issue 12) */
+    if (o.page_len >= TRIM_AFTER_BYTES)
+        malloc_trim(0);
 }
 
 static void slot_set(srv_queue *q, worker_slot *slot, const store_job *job)

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "ingest/fetch.h"
+#include "ingest/resolve.h"
 #include "ingest/site.h"
 #include "server/failpoint.h"
 #include "server/http.h"
@@ -163,6 +164,10 @@ int srv_serve(const srv_config *cfg)
         log_line("error", "libcurl failed to initialise");
         return 1;
     }
+    if (resolve_start(cfg->dns_server, (double)cfg->dns_timeout_s, err, sizeof err) != 0) {
+        log_line("error", err);
+        goto done;
+    }
     if (site_init() != 0)
         log_line("warning", "no Public Suffix List: canonical URLs dedupe only on the same host");
     if (open_database(cfg, &st) != 0)
@@ -225,6 +230,7 @@ done:
     srv_http_quiesce(http);
     srv_retag_stop(retag);
     srv_queue_stop(queue);
+    resolve_stop();                 /* after the workers: they may be resolving */
     srv_http_stop(http);
     store_thread_shutdown();
     analyze_ctx_free(actx);

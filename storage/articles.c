@@ -458,7 +458,7 @@ store_rc store_article_delete(store *st, int64_t id)
  * Several tag ids at once (F_TAG_MANY, rare) pay for a sort. */
 enum {
     F_BEFORE = 1, F_STATUS = 2, F_LANG = 4, F_SINCE = 8, F_UNTIL = 16,
-    F_FTS = 32, F_LIKE = 64, F_TAG = 128, F_TAG_MANY = 256
+    F_FTS = 32, F_TAG = 64, F_TAG_MANY = 128
 };
 
 static const char list_columns[] =
@@ -507,7 +507,6 @@ static sqlite3_stmt *list_stmt(store *st, unsigned variant)
         {F_LANG, " AND a.language = ?3"},
         {F_SINCE, " AND a.sort_time >= ?4"},
         {F_UNTIL, " AND a.sort_time <= ?5"},
-        {F_LIKE, " AND (a.title LIKE ?6 ESCAPE '\\' OR a.content LIKE ?6 ESCAPE '\\')"},
     };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!(variant & parts[i].bit))
@@ -601,36 +600,6 @@ fail:
     return NULL;
 }
 
-/* Characters in a UTF-8 string. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* q between two `wrap` characters, each character of `special` preceded
- * by `esc`: an FTS5 phrase ('"', "\"", '"': quotes doubled) or a LIKE
- * pattern ('%', "%_\\", '\\'). Returns a malloc'd string or NULL. */
-static char *wrap_escaped(const char *q, char wrap, const char *special, char esc)
-{
-    size_t n = strlen(q), w = 0;
-    char *out = malloc(n * 2 + 3);
-    if (!out)
-        return NULL;
-    out[w++] = wrap;
-    for (const char *p = q; *p; p++) {
-        if (strchr(special, *p))
-            out[w++] = esc;
-        out[w++] = *p;
-    }
-    out[w++] = wrap;
-    out[w] = '\0';
-    return out;
-}
-
 /* Called for each row of a list page (shaped like SQL_GET); returns 0 or
  * -1 to stop with an error. */
 typedef int (*list_row_fn)(sqlite3_stmt *s, void *ctx);
@@ -654,10 +623,11 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (q->since) variant |= F_SINCE;
     if (q->until) variant |= F_UNTIL;
     if (q->text && *q->text) {
-        /* the index answers q when it can (store_fts_query); a single
-         * character, or a lone CJK character in q, is a scan */
-        pattern = utf8_chars(q->text) >= 2 ? store_fts_query(q->text) : NULL;
-        variant |= pattern ? F_FTS : F_LIKE;
+        /* the index answers every q (store_fts_query); the caller has
+         * refused one with no searchable token */
+        if (!(pattern = store_fts_query(q->text)))
+            goto done;
+        variant |= F_FTS;
     }
     if (q->tag_label) {
         ids = tag_ids_in_use(st, q);
@@ -679,13 +649,8 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (variant & F_LANG) store_bind_text(s, 3, q->language);
     if (variant & F_SINCE) store_bind_text(s, 4, q->since);
     if (variant & F_UNTIL) store_bind_text(s, 5, q->until);
-    if (variant & F_LIKE)
-        pattern = wrap_escaped(q->text, '%', "%_\\", '\\');
-    if (variant & (F_FTS | F_LIKE)) {
-        if (!pattern)
-            goto done;
+    if (variant & F_FTS)
         store_bind_text(s, 6, pattern);
-    }
     if (variant & F_TAG)
         store_bind_text(s, 8, json_string_value(json_array_get(ids, 0)));
     if (variant & F_TAG_MANY) {

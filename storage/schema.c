@@ -14,6 +14,8 @@
  *  - a term_docs row exists only for a ready article, and term_df /
  *    df_docs are exactly the sums over the folded term_docs rows (one
  *    count per article and distinct term);
+ *  - tag_counts.n is the number of article_tags rows per (facet, tag_id)
+ *    (triggers keep it; rows with n = 0 are removed);
  *  - ids come from AUTOINCREMENT, so a deleted id is never reused and a
  *    cursor ("ids below N") stays meaningful across deletes.
  *
@@ -195,6 +197,47 @@ static const char *const migrations[] = {
      "ALTER TABLE articles ADD COLUMN content_html TEXT;"
      "ALTER TABLE articles ADD COLUMN content_markdown TEXT;"
      "UPDATE articles SET authors = json_array(author) WHERE author IS NOT NULL;"),
+    /* 7 -> 8 (issue 12): no query scans the table. The index gains a
+     * column of each article's distinct CJK characters (a lone character
+     * is a token look-up, storage/fts_text.c), and GET /tags reads
+     * tag_counts, kept by triggers in the very statements that change
+     * article_tags. INSERT OR REPLACE does not fire delete triggers (no
+     * recursive triggers), so a replaced row is taken back BEFORE the
+     * insert; article_tags must not be written with OR IGNORE. */
+    ("DROP TABLE articles_fts;"
+     "CREATE VIRTUAL TABLE articles_fts USING fts5(title, content, chars,"
+     "  tokenize='unicode61 remove_diacritics 2');"
+     "INSERT INTO articles_fts(rowid, title, content, chars)"
+     "  SELECT id, skimd_fts_text(coalesce(title, '')), skimd_fts_text(coalesce(content, '')),"
+     "         skimd_cjk_chars(coalesce(title, '') || char(10) || coalesce(content, ''))"
+     "  FROM articles WHERE status = 'ready';"
+     "CREATE TABLE tag_counts("
+     "  facet TEXT NOT NULL,"
+     "  tag_id TEXT NOT NULL,"
+     "  label TEXT NOT NULL,"   /* the first label written: stable, whatever the language */
+     "  n INTEGER NOT NULL,"
+     "  PRIMARY KEY (facet, tag_id)) WITHOUT ROWID;"
+     "INSERT INTO tag_counts(facet, tag_id, label, n)"
+     "  SELECT facet, tag_id, label, count(*) FROM article_tags GROUP BY facet, tag_id;"
+     "CREATE TRIGGER tag_counts_replaced BEFORE INSERT ON article_tags BEGIN"
+     "  UPDATE tag_counts SET n = n - 1 WHERE facet = new.facet AND tag_id = new.tag_id"
+     "    AND EXISTS (SELECT 1 FROM article_tags WHERE article_id = new.article_id"
+     "                AND facet = new.facet AND tag_id = new.tag_id);"
+     "END;"
+     "CREATE TRIGGER tag_counts_inserted AFTER INSERT ON article_tags BEGIN"
+     "  INSERT INTO tag_counts(facet, tag_id, label, n) VALUES (new.facet, new.tag_id, new.label, 1)"
+     "    ON CONFLICT(facet, tag_id) DO UPDATE SET n = n + 1;"
+     "END;"
+     "CREATE TRIGGER tag_counts_deleted AFTER DELETE ON article_tags BEGIN"
+     "  UPDATE tag_counts SET n = n - 1 WHERE facet = old.facet AND tag_id = old.tag_id;"
+     "  DELETE FROM tag_counts WHERE facet = old.facet AND tag_id = old.tag_id AND n <= 0;"
+     "END;"
+     "CREATE TRIGGER tag_counts_updated AFTER UPDATE OF facet, tag_id, label ON article_tags BEGIN"
+     "  UPDATE tag_counts SET n = n - 1 WHERE facet = old.facet AND tag_id = old.tag_id;"
+     "  DELETE FROM tag_counts WHERE facet = old.facet AND tag_id = old.tag_id AND n <= 0;"
+     "  INSERT INTO tag_counts(facet, tag_id, label, n) VALUES (new.facet, new.tag_id, new.label, 1)"
+     "    ON CONFLICT(facet, tag_id) DO UPDATE SET n = n + 1;"
+     "END;"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

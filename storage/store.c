@@ -120,14 +120,18 @@ static const char *const fixed_sql[SQL_COUNT_] = {
     [SQL_DELETE_EVENTS] = "DELETE FROM events WHERE article_id = ?1",
     [SQL_INSERT_EVENT] =
         "INSERT INTO events(article_id, seq, text, date, actors) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [SQL_INSERT_FTS] = "INSERT INTO articles_fts(rowid, title, content) VALUES (?1, ?2, ?3)",
+    /* chars from the stored text itself (written just before): the
+     * index's text has lost which word touches which CJK character */
+    [SQL_INSERT_FTS] = "INSERT INTO articles_fts(rowid, title, content, chars) "
+                       "SELECT ?1, ?2, ?3, skimd_cjk_chars(coalesce(title, '') || char(10) || "
+                       "coalesce(content, '')) FROM articles WHERE id = ?1",
     [SQL_COUNTS] = "SELECT status, count(*) FROM articles GROUP BY status",
     [SQL_TAGS_ALL] =
-        "SELECT facet, label, tag_id, count(*) FROM article_tags "
-        "GROUP BY facet, tag_id ORDER BY count(*) DESC, facet, label LIMIT 1000",
+        "SELECT facet, label, tag_id, n FROM tag_counts "
+        "ORDER BY n DESC, facet, label LIMIT 1000",
     [SQL_TAGS_FACET] =
-        "SELECT facet, label, tag_id, count(*) FROM article_tags WHERE facet = ?1 "
-        "GROUP BY facet, tag_id ORDER BY count(*) DESC, label LIMIT 1000",
+        "SELECT facet, label, tag_id, n FROM tag_counts WHERE facet = ?1 "
+        "ORDER BY n DESC, label LIMIT 1000",
     [SQL_USER_TAGS] = "SELECT user_tags FROM articles WHERE id = ?1",
     [SQL_TAG_PROBE] = "SELECT 1 FROM article_tags WHERE tag_id = ?1 LIMIT 1",
     [SQL_TAG_BY_LABEL] =

@@ -256,11 +256,22 @@ store_rc store_article_import(store *st, const store_import *imp,
  * NULL) or NULL when out of memory. */
 char *store_fts_text(const char *s, size_t n, size_t *out_len);
 
-/* The FTS5 query for the user's q: one phrase of q's words and bigrams.
- * NULL when the index cannot answer
- * it (no word characters, or a lone CJK character) or out of memory: the
- * caller then scans. The caller frees the result. */
+/* The distinct CJK characters of s[0..n), each once, space-separated:
+ * the index's chars column. Malloc'd (caller frees; *out_len may be
+ * NULL), NULL when out of memory. */
+char *store_fts_chars(const char *s, size_t n, size_t *out_len);
+
+/* The FTS5 MATCH expression for the user's q (fts_text.c): every
+ * whitespace-separated word and every "quoted string" must match (AND),
+ * each as a phrase of its words and CJK bigrams; lone CJK characters go
+ * through the chars column or a prefix. NULL when q has no searchable
+ * token (store_fts_searchable() is 0 then) or out of memory. The caller
+ * frees the result. */
 char *store_fts_query(const char *q);
+
+/* 1 when q holds a letter, digit or CJK character the index can look
+ * up; a q without one ("***", "\"") is refused by the caller (400). */
+int store_fts_searchable(const char *q);
 
 /* --- jobs ---------------------------------------------------------
  *

@@ -179,7 +179,7 @@ static const char *const insert_sql[] = {
     "INSERT INTO article_tags(article_id, facet, tag_id, label, label_fold, score) "
     "VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
     "INSERT INTO events(article_id, seq, text, date, actors) VALUES (?1, 0, ?2, ?3, '[]')",
-    "INSERT INTO articles_fts(rowid, title, content) VALUES (?1, ?2, ?3)",
+    "INSERT INTO articles_fts(rowid, title, content, chars) VALUES (?1, ?2, ?3, ?4)",
 };
 enum { INS_ARTICLE, INS_TAG, INS_EVENT, INS_FTS, INS_COUNT };
 
@@ -260,18 +260,30 @@ static int insert_record(sqlite3_stmt **ins, long id, json_t *rec, const char *n
         return -1;
     /* the index's own text, as the daemon writes it (storage/fts_text.c) */
     const char *title = str(rec, "title"), *content = str(rec, "content");
-    char *ft = store_fts_text(title ? title : "", title ? strlen(title) : 0, NULL);
-    char *fc = store_fts_text(content ? content : "", content ? strlen(content) : 0, NULL);
+    size_t tl = title ? strlen(title) : 0, cl = content ? strlen(content) : 0;
+    char *ft = store_fts_text(title ? title : "", tl, NULL);
+    char *fc = store_fts_text(content ? content : "", cl, NULL);
+    char *both = malloc(tl + cl + 2), *chars = NULL;
     int rc = -1;
-    if (ft && fc) {
+    if (both && ft && fc) {             /* chars from the text itself, as the daemon does */
+        memcpy(both, title ? title : "", tl);
+        both[tl] = '\n';
+        memcpy(both + tl + 1, content ? content : "", cl);
+        both[tl + 1 + cl] = '\0';
+        chars = store_fts_chars(both, tl + 1 + cl, NULL);
+    }
+    if (chars) {
         sqlite3_stmt *f = ins[INS_FTS];
         sqlite3_bind_int64(f, 1, id);
         bind_str(f, 2, ft);
         bind_str(f, 3, fc);
+        bind_str(f, 4, chars);
         rc = step(f);
     }
     free(ft);
     free(fc);
+    free(both);
+    free(chars);
     return rc;
 }
 

@@ -89,6 +89,30 @@ test('GET /articles?q=大模型 finds the seed; an absent word finds nothing', a
   eq(ids(await d.get(`/articles?q=${encodeURIComponent('zqxjvwkpq')}`)), [], 'q=zqxjvwkpq');
 });
 
+test('GET /articles?q= (issue 12): words AND, quoted phrases, single CJK characters and A股 through the index; nothing to search -> 400', async () => {
+  const d = await mainDaemon();
+  const f = await fixture();
+  const slug = unique('qclass');
+  const title = `今日A股大涨 炒股 ${slug}`;
+  const r = await d.post('/articles?wait=10', { url: f.url(`/never-fetched/${slug}`), html: articlePage(slug, title) });
+  const rec = expectRecord(r, 201, 'POST html');
+  eq(rec.status, 'ready', `status (${JSON.stringify(rec.error)})`);
+  const q = async (text) => ids(await d.get(`/articles?q=${encodeURIComponent(text)}&limit=100`));
+  includes(await q(`A股 ${slug}`), rec.id, 'A股 (a lone character after a letter)');
+  includes(await q(`a股 ${slug}`), rec.id, 'a股 (case folded)');
+  includes(await q(`股 ${slug}`), rec.id, '股 (one character, inside 股大 and 炒股)');
+  includes(await q(`涨 ${slug}`), rec.id, '涨 (the last character of a run)');
+  includes(await q(`炒股 ${slug}`), rec.id, 'two words: both present');
+  eq(await q(`${slug} zqxjvwkpq`), [], 'two words: one absent -> nothing (AND)');
+  eq(await q(`A大 ${slug}`), [], 'A大 is not in the text');
+  includes(await q(`"大涨 炒股" ${slug}`), rec.id, 'a quoted phrase in its order');
+  eq(await q(`"炒股 大涨" ${slug}`), [], 'a quoted phrase out of order');
+  for (const bad of ['***', '"', '""', '，。']) {
+    const b = await d.get(`/articles?q=${encodeURIComponent(bad)}`);
+    expectProblem(b, 400, 'invalid-parameter', `q=${bad}`);
+  }
+}, { timeout: 20000 });
+
 test('GET /articles?tag= finds client tags (label and user:label), not under another facet', async () => {
   const d = await mainDaemon();
   const s = await seedRecord();

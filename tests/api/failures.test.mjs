@@ -34,6 +34,7 @@ const CASES = [
   ['a page slower than --fetch-timeout', () => `/slow?ms=8000&k=${unique('s')}`, 'fetch_timeout'],
   ['a page larger than --max-page-bytes (chunked)', () => `/huge?bytes=4194304&k=${unique('h')}`, 'too_large'],
   ['a page larger than --max-page-bytes (Content-Length)', () => `/huge?bytes=1048576&cl=1&k=${unique('h')}`, 'too_large'],
+  ['a response header of 200 KiB', () => `/bigheader?k=${unique('b')}`, 'too_large'],
   ['an image (image/png)', () => `/image.png?k=${unique('i')}`, 'not_html'],
   ['a 404 page', () => `/missing?k=${unique('m')}`, 'http_404'],
 ];

@@ -26,7 +26,11 @@ const unfolded = (db) => Number(sql(db, 'SELECT count(*) FROM term_docs WHERE fo
 // every fixture page (lib/fixture.mjs articlePage) says "The reference for this story"
 const TERM = 'reference';
 // Undo schema v6 (generations, leases, pages) so a v3 database can be staged.
-const UNDO_V7 = 'ALTER TABLE articles DROP COLUMN authors; ALTER TABLE articles DROP COLUMN content_html; ' +
+// back to the v7 shape: what v8 added (tag counts and their triggers;
+// the index's chars column goes with the v4 -> v5 rebuild)
+const UNDO_V8 = 'DROP TRIGGER tag_counts_replaced; DROP TRIGGER tag_counts_inserted; ' +
+  'DROP TRIGGER tag_counts_deleted; DROP TRIGGER tag_counts_updated; DROP TABLE tag_counts; ';
+const UNDO_V7 = UNDO_V8 + 'ALTER TABLE articles DROP COLUMN authors; ALTER TABLE articles DROP COLUMN content_html; ' +
   'ALTER TABLE articles DROP COLUMN content_markdown; ';
 const UNDO_V6 = UNDO_V7 + 'DROP TABLE jobs; DROP TABLE pages; ' +
   'CREATE TABLE jobs(article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, ' +
@@ -86,7 +90,7 @@ test('idf: a database from before v4 gets its stored articles counted once at st
             "DELETE FROM meta WHERE key = 'df_backfill'; PRAGMA user_version = 3;");
   await d.start();
   await waitFor(() => /"event":"idf_backfill","articles":2/.test(d.logText()), 'backfill logged');
-  eq(Number(sql(d.db, 'PRAGMA user_version')), 7, 'migrated to the current schema (v7)');
+  eq(Number(sql(d.db, 'PRAGMA user_version')), 8, 'migrated to the current schema (v8)');
   eq(docsEn(d.db), 2, 'old articles counted');
   eq(dfEn(d.db, TERM), 2, `df of "${TERM}"`);
   eq(sql(d.db, "SELECT value FROM meta WHERE key = 'df_backfill'"), 'done', 'backfill marked done');

@@ -9,8 +9,9 @@
 // every GET answer is byte-identical and so is the export itself.
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { test } from './lib/runner.mjs';
+import { test, teardown } from './lib/runner.mjs';
 import { eq, ok } from './lib/assert.mjs';
 import { daemon, fixture, unique } from './lib/shared.mjs';
 import { expectProblem } from './lib/check.mjs';
@@ -22,11 +23,22 @@ const KEY = 'transfer-test-key';
 const auth = { Authorization: `Bearer ${KEY}` };
 const NDJSON = { 'Content-Type': 'application/x-ndjson' };
 
-let guarded = null;
+// The batch daemon has the guard on, an API key, and a loopback DNS
+// server: loop.batch.test resolves to 127.0.0.1, every other name is
+// NXDOMAIN (no name is ever asked of a real server).
+const { dnsServer } = createRequire(import.meta.url)('../harness/dns.js');
+let guarded = null, ns = null;
 function batchDaemon() {
-  if (!guarded) guarded = daemon({ name: 'batch', allowPrivate: false, args: ['--api-key', KEY] });
+  if (!guarded) {
+    guarded = dnsServer({ answers: { 'loop.batch.test': '127.0.0.1' } }).then((server) => {
+      ns = server;
+      return daemon({ name: 'batch', allowPrivate: false,
+        args: ['--api-key', KEY, '--dns-server', `127.0.0.1:${server.port}`, '--dns-timeout', '2'] });
+    });
+  }
   return guarded;
 }
+teardown('transfer: the loopback DNS server', async () => { if (ns) await ns.close(); });
 
 const page = (slug) => articlePage(slug, `Transfer ${slug}`);
 
@@ -76,6 +88,7 @@ test('POST /articles/batch: mixed good, duplicate and bad items, one result each
     { url: `${base}/a2`, html: page('a2') },
     { url: `${base}/before` },                      // stored before the batch
     { url: `${base}/a3`, html: '' },
+    { url: 'http://loop.batch.test/x' },            // a name resolving to loopback
   ];
   const r = await d.post('/articles/batch', { items }, { headers: auth });
   eq(r.status, 200, r.text);
@@ -84,7 +97,7 @@ test('POST /articles/batch: mixed good, duplicate and bad items, one result each
   out.items.forEach((it, i) => eq(it.index, i, 'in order'));
   const res = out.items.map((x) => x.result);
   eq(JSON.stringify(res), JSON.stringify(['created', 'existing', 'invalid', 'invalid', 'invalid',
-    'invalid', 'invalid', 'created', 'existing', 'invalid']), 'results');
+    'invalid', 'invalid', 'created', 'existing', 'invalid', 'invalid']), 'results');
   eq(out.items[1].id, out.items[0].id, 'a duplicate within the batch answers the first id');
   eq(out.items[8].id, beforeId, 'an existing URL answers its id');
   eq(out.items[2].problem.type, 'urn:skimd:problem:invalid-url', 'bad scheme');
@@ -94,7 +107,11 @@ test('POST /articles/batch: mixed good, duplicate and bad items, one result each
   eq(out.items[5].problem.type, 'urn:skimd:problem:invalid-body', 'unknown field');
   eq(out.items[6].problem.type, 'urn:skimd:problem:invalid-body', 'not an object');
   eq(out.items[9].problem.type, 'urn:skimd:problem:invalid-body', 'empty html');
-  eq([out.created, out.existing, out.invalid].join(','), '2,2,6', 'counts');
+  eq(out.items[10].problem.type, 'urn:skimd:problem:refused-address', 'a name resolving to loopback');
+  ok(/127\.0\.0\.1/.test(out.items[10].problem.detail), `the address said: ${out.items[10].problem.detail}`);
+  ok(ns.queries.some((q) => q.name === 'loop.batch.test'), 'looked up through --dns-server, off the HTTP thread');
+  ok(!ns.queries.some((q) => /localhost|127\.0\.0\.1/.test(q.name)), 'literals and localhost not looked up');
+  eq([out.created, out.existing, out.invalid].join(','), '2,2,7', 'counts');
   const rec = await d.waitStatus(out.items[0].id);
   eq(rec.status, 'ready', 'a pushed page is analysed');
   eq(JSON.stringify(rec.tags.user), '["batch-tag"]', 'client tags stored');
@@ -102,6 +119,7 @@ test('POST /articles/batch: mixed good, duplicate and bad items, one result each
   const list = (await d.get('/articles?limit=100')).json().items.map((x) => x.url);
   ok(!list.some((u) => u.includes('127.0.0.1') || u.includes('localhost') || u.includes('/a3')),
     'refused items stored nothing');
+  ok(!list.some((u) => u.includes('loop.batch.test')), 'the refused name stored nothing');
 }, { timeout: 40000 });
 
 test('POST /articles/batch: an all-invalid batch stores nothing; 1000 items pass', async () => {

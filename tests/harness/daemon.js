@@ -86,9 +86,10 @@ async function startDaemon(opts = {}) {
 // ({status, headers, body (Buffer), raw}) or {closed: true} when the
 // server closed without answering. The request should carry
 // "Connection: close" unless the caller wants keep-alive behaviour.
-function raw(port, bytes, timeoutMs = 10000) {
+// localAddress: the loopback address to send from (default 127.0.0.1).
+function raw(port, bytes, timeoutMs = 10000, localAddress = undefined) {
   return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
+    const sock = net.connect({ port, host: '127.0.0.1', localAddress });
     const chunks = [];
     let done = false;
     const finish = (extra) => {

@@ -172,6 +172,61 @@ static void test_unknown_charset_label(void **state)
     free(d.out);
 }
 
+/* Issue 12: only WHATWG labels are obeyed; ICU's others (EBCDIC ibm-37,
+ * bocu-1) would turn an ASCII page into noise. */
+static void test_non_whatwg_labels_ignored(void **state)
+{
+    (void)state;
+    static const char *const ctypes[] = {
+        "text/html; charset=ibm-37", "text/html; charset=bocu-1", "text/html; charset=cp037",
+        "text/html; charset=scsu", NULL };
+    const char *page = "<html><head><title>Plain news</title></head><body><p>An ASCII page.</p>";
+    for (int i = 0; ctypes[i]; i++) {
+        dec d;
+        run(&d, page, strlen(page), ctypes[i]);
+        if (strcmp(d.out, page) != 0)
+            fail_msg("%s: got %s", ctypes[i], d.out);
+        free(d.out);
+    }
+    dec d;
+    const char *meta = "<meta charset=\"ibm-37\"><p>plain</p>";
+    run(&d, meta, strlen(meta), NULL);
+    assert_string_equal(d.out, meta);
+    free(d.out);
+    /* a bad header label falls through to a good <meta> */
+    const char *gbk = "<meta charset=gbk><p>\xD6\xD0\xCE\xC4</p>";
+    run(&d, gbk, strlen(gbk), "text/html; charset=bocu-1");
+    assert_non_null(strstr(d.out, "中文"));
+    free(d.out);
+}
+
+/* A UTF-16 label in the HTTP header is obeyed (no BOM needed). */
+static void test_utf16_header(void **state)
+{
+    (void)state;
+    static const char ascii[] = "<html><p>News \xE4\xB8\xAD</p></html>";   /* UTF-8 source */
+    /* the same text in UTF-16LE, by hand: ASCII bytes then 00, 中 = 4E2D */
+    unsigned char le[128];
+    size_t n = 0;
+    for (const char *p = "<html><p>News "; *p; p++) {
+        le[n++] = (unsigned char)*p;
+        le[n++] = 0;
+    }
+    le[n++] = 0x2D;
+    le[n++] = 0x4E;
+    for (const char *p = "</p></html>"; *p; p++) {
+        le[n++] = (unsigned char)*p;
+        le[n++] = 0;
+    }
+    dec d;
+    run(&d, (const char *)le, n, "text/html; charset=utf-16");
+    assert_string_equal(d.out, ascii);
+    free(d.out);
+    run(&d, (const char *)le, n, "text/html; charset=UTF-16LE");
+    assert_string_equal(d.out, ascii);
+    free(d.out);
+}
+
 static void test_arguments(void **state)
 {
     (void)state;
@@ -199,6 +254,8 @@ int main(void)
         cmocka_unit_test(test_declared_utf8_but_gbk),
         cmocka_unit_test(test_nfc),
         cmocka_unit_test(test_unknown_charset_label),
+        cmocka_unit_test(test_non_whatwg_labels_ignored),
+        cmocka_unit_test(test_utf16_header),
         cmocka_unit_test(test_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,6 +83,7 @@ static const char *status_name(extract_status st)
     case EXTRACT_NOT_HTML: return "not_html";
     case EXTRACT_EMPTY: return "empty";
     case EXTRACT_NOMEM: return "nomem";
+    case EXTRACT_TOO_LARGE: return "too_large";
     default: return "badarg";
     }
 }
@@ -291,7 +292,9 @@ static void test_five_mib_page(void **state)
     assert_int_equal(extract_article_from_html(html, len, NULL, &a), EXTRACT_OK);
     assert_non_null(strstr(a.text, "very large page"));
     assert_null(strstr(a.text, "link"));
-    assert_true(a.word_count > 500000);
+    /* the text is cut at its 1 MiB cap (issue 12), not refused */
+    assert_true(strlen(a.text) <= 1u << 20);
+    assert_true(a.word_count > 100000);
     extract_article_release(&a);
     free(html);
 }
@@ -331,6 +334,23 @@ static void test_bad_arguments(void **state)
     extract_article_release(NULL);
 }
 
+/* Issue 12: a page over a cap is "too large", not "out of memory". */
+static void test_too_large_word(void **state)
+{
+    (void)state;
+    static const char head[] = "<html><head><title>x</title></head><body><p>", tail[] = "</p>";
+    size_t word = 10u << 20, n = sizeof head - 1 + word + sizeof tail - 1;
+    char *page = malloc(n + 1);
+    assert_non_null(page);
+    memcpy(page, head, sizeof head - 1);
+    memset(page + sizeof head - 1, 'a', word);
+    memcpy(page + sizeof head - 1 + word, tail, sizeof tail);
+    extract_article a;
+    assert_int_equal(extract_article_from_html(page, n, NULL, &a), EXTRACT_TOO_LARGE);
+    assert_null(a.text);
+    free(page);
+}
+
 static void test_word_count(void **state)
 {
     (void)state;
@@ -350,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_five_mib_page),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_too_large_word),
         cmocka_unit_test(test_word_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

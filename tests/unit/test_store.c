@@ -141,6 +141,28 @@ static void test_submit_dedupe_and_job_cycle(void **state)
     assert_int_equal(counts[2], 1);
 }
 
+
+/* Rows where tag_counts (kept by triggers, schema v6) and a count over
+ * article_tags disagree, either way; 0 when they agree. */
+static int tag_counts_drift(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int n = -1;
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM ("
+        "  SELECT facet, tag_id, count(*) FROM article_tags GROUP BY facet, tag_id"
+        "  EXCEPT SELECT facet, tag_id, n FROM tag_counts))"
+        " + (SELECT count(*) FROM ("
+        "  SELECT facet, tag_id, n FROM tag_counts"
+        "  EXCEPT SELECT facet, tag_id, count(*) FROM article_tags GROUP BY facet, tag_id))";
+    if (sqlite3_open(path, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+}
 static void test_list_filters_and_paging(void **state)
 {
     fixture *f = *state;
@@ -228,8 +250,10 @@ static void test_list_filters_and_paging(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_array_get(tags, 0), "count")), 25);
     json_decref(tags);
 
+    assert_int_equal(tag_counts_drift(f->path), 0);
     /* delete removes the row, its tags and its text */
     assert_int_equal(store_article_delete(f->st, first), STORE_OK);
+    assert_int_equal(tag_counts_drift(f->path), 0);
     assert_int_equal(store_article_delete(f->st, first), STORE_NOT_FOUND);
     memset(&q, 0, sizeof q);
     q.text = "芯片短缺";
@@ -250,51 +274,82 @@ static void test_fts_text_and_queries(void **state)
     assert_non_null(t);
     assert_string_equal(t, "GPT 大模 模型 型时 时代 ,  中  x");
     free(t);
-    char *qq = store_fts_query("council me");
-    assert_string_equal(qq, "\"council me\"");       /* words, no prefix */
-    free(qq);
-    qq = store_fts_query("大模型");
-    assert_string_equal(qq, "\" 大模 模型 \"");
-    free(qq);
-    qq = store_fts_query("say \"hi\"");
-    assert_string_equal(qq, "\"say \"\"hi\"\"\"");    /* quotes doubled */
-    free(qq);
-    assert_null(store_fts_query("A大"));               /* a lone CJK character: scan */
+    static const struct { const char *q, *want; } queries[] = {
+        {"council me", "{title content} : \"council\" AND {title content} : \"me\""},
+        {"大模型", "{title content} : \"大模 模型\""},
+        {"say \"hi there\"", "{title content} : \"say\" AND {title content} : \"hi there\""},
+        {"a\"b", "{title content} : \"a\" AND {title content} : \"b\""},
+        {"A股", "chars : \"A股\" AND {title content} : \"A\""},   /* glued: A, then 股 */
+        {"股", "chars : \"股\""},
+        {"股A", "chars : \"股A\" AND {title content} : \"A\""},
+        {"x,股", "chars : \"股\" AND {title content} : \"x,\""},  /* touches no word */
+        {"A股B", "{title content} : \"A 股 B\""},       /* between letters: a unigram */
+    };
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        char *qq = store_fts_query(queries[i].q);
+        assert_non_null(qq);
+        if (strcmp(qq, queries[i].want) != 0)
+            fail_msg("q=%s: got %s, want %s", queries[i].q, qq, queries[i].want);
+        free(qq);
+    }
     assert_null(store_fts_query("，。!"));             /* nothing to look up */
+    assert_null(store_fts_query("***"));
+    assert_null(store_fts_query("\""));
+    assert_int_equal(store_fts_searchable("***"), 0);
+    assert_int_equal(store_fts_searchable("\" \""), 0);
+    assert_int_equal(store_fts_searchable("x"), 1);
+    assert_int_equal(store_fts_searchable("股"), 1);
+    char *chars = store_fts_chars("股A股票大", strlen("股A股票大"), NULL);
+    assert_string_equal(chars, "股 股A A股 票 大 ");
+    free(chars);
 
     struct { const char *title, *content; } docs[] = {
         {"大模型的时代", "周鸿祎说，大模型的核心壁垒是数据。"},
         {"Council meets", "The councillors started the meeting with the harbour budget."},
         {"Art fair", "Modern art and the GPT-4 model were on show."},
+        {"A股大涨", "炒股的人说 Nvidia chips are dear."},
     };
-    int64_t id[3];
-    for (int i = 0; i < 3; i++) {
+    int64_t id[4];
+    for (int i = 0; i < 4; i++) {
         char url[64];
         snprintf(url, sizeof url, "https://e.com/fts/%d", i);
         submit(f->st, url, NULL, NULL);
-        id[i] = finish(f->st, docs[i].title, docs[i].content, i ? "en" : "zh", NULL, NULL);
+        id[i] = finish(f->st, docs[i].title, docs[i].content, i == 1 || i == 2 ? "en" : "zh",
+                       NULL, NULL);
     }
-    static const struct { const char *q; int hits[3]; } cases[] = {
-        {"大模型", {1, 0, 0}},      /* a Chinese word inside a longer run */
-        {"模型", {1, 0, 0}},        /* two characters: one bigram */
-        {"核心壁垒", {1, 0, 0}},
-        {"壁垒是", {1, 0, 0}},      /* across a word boundary, as a substring */
-        {"型核", {0, 0, 0}},        /* not consecutive in the text */
-        {"council", {0, 1, 0}},     /* the title's word */
-        {"councillor", {0, 0, 0}},  /* a whole word, not a prefix of "councillors" */
-        {"councillors started", {0, 1, 0}},
-        {"started councillors", {0, 0, 0}},   /* a phrase keeps its order */
-        {"art", {0, 0, 1}},         /* a word, not "started" or "harbour" */
-        {"GPT-4", {0, 0, 1}},
-        {"gpt 4 model", {0, 0, 1}},
-        {"周", {1, 0, 0}},          /* one character: a scan */
+    static const struct { const char *q; int hits[4]; } cases[] = {
+        {"大模型", {1, 0, 0, 0}},      /* a Chinese word inside a longer run */
+        {"模型", {1, 0, 0, 0}},        /* two characters: one bigram */
+        {"核心壁垒", {1, 0, 0, 0}},
+        {"壁垒是", {1, 0, 0, 0}},      /* across a word boundary, as a substring */
+        {"型核", {0, 0, 0, 0}},        /* not consecutive in the text */
+        {"council", {0, 1, 0, 0}},     /* the title's word */
+        {"councillor", {0, 0, 0, 0}},  /* a whole word, not a prefix of "councillors" */
+        {"councillors started", {0, 1, 0, 0}},
+        {"started councillors", {0, 1, 0, 0}},       /* words: all of them, any order */
+        {"\"started councillors\"", {0, 0, 0, 0}},   /* a quoted phrase keeps its order */
+        {"\"councillors started\"", {0, 1, 0, 0}},
+        {"art", {0, 0, 1, 0}},         /* a word, not "started" or "harbour" */
+        {"GPT-4", {0, 0, 1, 0}},
+        {"gpt 4 model", {0, 0, 1, 0}},
+        {"nvidia chips", {0, 0, 0, 1}},
+        {"chips nvidia", {0, 0, 0, 1}},
+        {"nvidia budget", {0, 0, 0, 0}},             /* AND: both words */
+        {"周", {1, 0, 0, 0}},          /* one character: the chars column */
+        {"股", {0, 0, 0, 1}},          /* in A股 and at the end of 炒股 */
+        {"涨", {0, 0, 0, 1}},          /* the last character of a run */
+        {"A股", {0, 0, 0, 1}},
+        {"a股", {0, 0, 0, 1}},         /* case folded */
+        {"A大", {0, 0, 0, 0}},
+        {"说 Nvidia", {0, 0, 0, 1}},
+        {"股nvidia", {0, 0, 0, 0}},    /* not glued in the text */
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         store_query q;
         memset(&q, 0, sizeof q);
         q.text = cases[c].q;
         json_t *items = list(f->st, &q, NULL);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             int found = 0;
             for (size_t k = 0; k < json_array_size(items); k++)
                 found |= json_integer_value(json_object_get(json_array_get(items, k), "id")) == id[i];
@@ -512,10 +567,15 @@ static void exec_sql(const char *path, const char *sql)
     assert_int_equal(rc, SQLITE_OK);
 }
 
-/* Undo schema v7 (authors, content_html, content_markdown) and v6
- * (generations, leases, pages) on a current database, so the older
- * migrations can be tested from a database of their time. */
-#define UNDO_V7 \
+/* Undo schema v8 (tag counts), v7 (authors, content_html,
+ * content_markdown) and v6 (generations, leases, pages) on a current
+ * database, so the older migrations can be tested from a database of
+ * their time. (The index's chars column of v8 goes with the v4 -> v5
+ * rebuild.) */
+#define UNDO_V8 "DROP TRIGGER tag_counts_replaced; DROP TRIGGER tag_counts_inserted;" \
+                "DROP TRIGGER tag_counts_deleted; DROP TRIGGER tag_counts_updated;" \
+                "DROP TABLE tag_counts;"
+#define UNDO_V7 UNDO_V8 \
     "ALTER TABLE articles DROP COLUMN authors; ALTER TABLE articles DROP COLUMN content_html;" \
     "ALTER TABLE articles DROP COLUMN content_markdown;"
 #define UNDO_V6 UNDO_V7 \
@@ -569,7 +629,7 @@ static void test_migration_to_v7_authors(void **state)
     int64_t none = finish(f->st, "No author", "stored before v7 too", "en", NULL, NULL);
     store_close(f->st);
     f->st = NULL;
-    char sql[256];
+    char sql[1024];
     int n = snprintf(sql, sizeof sql, UNDO_V7 "UPDATE articles SET author = 'Jane Doe' WHERE id = %lld;"
                      "PRAGMA user_version = 6;", (long long)id);
     assert_true(n > 0 && (size_t)n < sizeof sql);
@@ -589,8 +649,8 @@ static void test_migration_to_v7_authors(void **state)
     json_decref(rec);
 }
 
-/* v4 -> v5: the trigram index is rebuilt as words and bigrams from the
- * stored articles. */
+/* v4 -> v5 -> v8: the trigram index is rebuilt as words and bigrams
+ * (and, v8, each article's CJK characters) from the stored articles. */
 static void test_migration_to_v5_rebuilds_index(void **state)
 {
     fixture *f = *state;
@@ -610,6 +670,10 @@ static void test_migration_to_v5_rebuilds_index(void **state)
     json_t *items = list(f->st, &q, NULL);
     assert_int_equal(json_array_size(items), 1);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), id);
+    json_decref(items);
+    q.text = "壁";     /* one character: the chars column v6 adds */
+    items = list(f->st, &q, NULL);
+    assert_int_equal(json_array_size(items), 1);
     json_decref(items);
 }
 

@@ -37,6 +37,19 @@ static void test_case_port_fragment(void **state)
     expect_norm("http://example.com./news", "http://example.com/news");
 }
 
+/* RFC 3986 6.2.2: unreserved characters decoded; the other escapes in
+ * one case (libcurl's, lower-case hex), so %2F and %2f are one key. */
+static void test_percent_escapes(void **state)
+{
+    (void)state;
+    expect_norm("http://example.com/%6Fk", "http://example.com/ok");
+    expect_norm("http://example.com/ok", "http://example.com/ok");
+    expect_norm("http://example.com/a%2db%7Ec%5F%2E", "http://example.com/a-b~c_.");
+    expect_norm("http://example.com/a%2Fb%C3%A9", "http://example.com/a%2fb%c3%a9");
+    expect_norm("http://example.com/a%2fb%c3%a9", "http://example.com/a%2fb%c3%a9");
+    expect_norm("http://example.com/p?q=%61%20b&r=%2F", "http://example.com/p?q=a%20b&r=%2f");
+}
+
 static void test_tracking_params(void **state)
 {
     (void)state;
@@ -107,6 +120,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_case_port_fragment),
+        cmocka_unit_test(test_percent_escapes),
         cmocka_unit_test(test_tracking_params),
         cmocka_unit_test(test_bad_urls),
         cmocka_unit_test(test_resolve),

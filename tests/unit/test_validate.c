@@ -35,6 +35,13 @@ static void test_valid_bodies(void **state)
     assert_string_equal(s.html, "<p>x</p>");
     assert_int_equal(json_array_size(s.tags), 2);
     hdl_submit_release(&s);
+    b = "\xEF\xBB\xBF{\"url\":\"https://example.com/bom\"}";   /* a leading UTF-8 BOM */
+    assert_int_equal(hdl_submit_parse("application/json", b, strlen(b), &s, &why), 0);
+    assert_string_equal(s.url, "https://example.com/bom");
+    hdl_submit_release(&s);
+    b = "\xEF\xBB\xBF";                                           /* a BOM and nothing */
+    assert_int_equal(hdl_submit_parse("application/json", b, strlen(b), &s, &why), -1);
+    assert_int_equal(why.status, 400);
     b = "{\"url\":\"https://example.com/a\",\"tags\":null,\"html\":null}";
     assert_int_equal(hdl_submit_parse("Application/JSON", b, strlen(b), &s, &why), 0);
     assert_null(s.html);

@@ -3,7 +3,7 @@
 // ::1 on the same port) and counts every request per path.
 //
 // Routes: /seed.html, /seed-gbk.html (GBK bytes, no charset in the header),
-// /slow?ms=N, /huge?bytes=N[&cl=1], /image.png, /missing (404),
+// /slow?ms=N, /huge?bytes=N[&cl=1], /image.png, /bigheader (200 KiB header), /missing (404),
 // /redirect?to=URL[&code=30x], /gen/<slug>[?title=..] (a generated English
 // article), and any page a test adds with fixture.page(path, spec).
 import http from 'node:http';
@@ -186,6 +186,9 @@ export class FixtureServer {
       }
       case u.pathname === '/image.png':
         return send(200, 'image/png', PNG);
+      case u.pathname === '/bigheader':
+        // a 200 KiB response header (issue 12: once reported "Out of memory")
+        return send(200, 'text/html; charset=utf-8', articlePage('bigheader'), { 'X-Big': 'a'.repeat(200 * 1024) });
       case u.pathname === '/missing':
         return send(404, 'text/html; charset=utf-8', '<html><body><h1>Not here</h1></body></html>');
       case u.pathname === '/redirect': {
