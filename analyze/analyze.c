@@ -22,7 +22,7 @@
 #include "analyze/text.h"
 
 struct analyze_ctx {
-    int summary_sentences;   /* target summary length in sentences */
+    int summary_sentences;   /* most summary sentences; 0 = automatic */
     text_ctx *text;          /* lexicon and stop words (text_) */
     kw_model *kw;            /* background IDF (kw_) */
     tag_taxonomy *taxonomy;  /* facet tags; loaded once, read-only */
@@ -43,7 +43,7 @@ int analyze_ctx_new(const analyze_config *cfg, analyze_ctx **out,
             snprintf(err, errlen, "analyze: out of memory");
         return -1;
     }
-    ctx->summary_sentences = cfg->summary_sentences > 0 ? cfg->summary_sentences : 3;
+    ctx->summary_sentences = cfg->summary_sentences > 0 ? cfg->summary_sentences : 0;
     const char *dir = cfg->data_dir && cfg->data_dir[0] ? cfg->data_dir : "data";
     int n = cfg->taxonomy_path ? snprintf(path, sizeof path, "%s", cfg->taxonomy_path)
                                : snprintf(path, sizeof path, "%s/taxonomy.json", dir);
@@ -55,6 +55,10 @@ int analyze_ctx_new(const analyze_config *cfg, analyze_ctx **out,
     /* The taxonomy first: a broken file must stop the start with its own
      * message (file and line). */
     if (tag_taxonomy_load(path, &ctx->taxonomy, err, errlen) != 0)
+        goto fail;
+    char stats[1024];
+    n = snprintf(stats, sizeof stats, "%s/cue-stats.tsv", dir);
+    if (n < 0 || (size_t)n >= sizeof stats || tag_taxonomy_load_stats(ctx->taxonomy, stats, err, errlen) != 0)
         goto fail;
     if (text_ctx_new(dir, NULL, &ctx->text, err, errlen) != 0)
         goto fail;

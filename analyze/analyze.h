@@ -15,7 +15,7 @@
 typedef struct analyze_config {
     const char *data_dir;        /* folder with word lists etc.; "data" */
     const char *taxonomy_path;   /* taxonomy file; NULL = data_dir/taxonomy.json */
-    int summary_sentences;       /* target summary length; 0 = default */
+    int summary_sentences;       /* most summary sentences in any language; 0 = automatic */
 } analyze_config;
 
 typedef struct analyze_ctx analyze_ctx;

@@ -26,7 +26,7 @@ typedef struct res {
     size_t end;      /* end of the expression */
 } res;
 
-static long days_from_civil(int y, int m, int d)
+long date_days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;
     long era = (y >= 0 ? y : y - 399) / 400;
@@ -36,7 +36,7 @@ static long days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(long z, int *y, int *m, int *d)
+void date_civil_from_days(long z, int *y, int *m, int *d)
 {
     z += 719468;
     long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -58,7 +58,7 @@ static int month_len(int y, int m)
     return m == 2 ? 28 + leap : ml[m - 1];
 }
 
-static long anchor_days(const date_anchor *a) { return days_from_civil(a->y, a->m, a->d); }
+static long anchor_days(const date_anchor *a) { return date_days_from_civil(a->y, a->m, a->d); }
 
 /* cost of a candidate date relative to the anchor: past preferred */
 static long cost(long diff) { return diff > 0 ? 3 * diff : -diff; }
@@ -70,7 +70,7 @@ static int pick_year(const date_anchor *a, int m, int d)
     long bestc = -1, ad = anchor_days(a);
     for (int y = a->y - 1; y <= a->y + 1; y++) {
         int dd = d ? (d <= month_len(y, m) ? d : month_len(y, m)) : 15;
-        long c = cost(days_from_civil(y, m, dd) - ad);
+        long c = cost(date_days_from_civil(y, m, dd) - ad);
         if (bestc < 0 || c < bestc) {
             bestc = c;
             best = y;
@@ -227,7 +227,7 @@ static int try_zh(const char *s, size_t len, size_t i, const date_anchor *a, res
                 return 0;
         }
         *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n};
-        civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
+        date_civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
         return 1;
     }
     static const struct { const char *w; int dw; } weeks[] = {
@@ -246,7 +246,7 @@ static int try_zh(const char *s, size_t len, size_t i, const date_anchor *a, res
             r->gran = G_DAY;
             r->end += 3;
         }
-        civil_from_days(day, &r->y, &r->m, &r->d);
+        date_civil_from_days(day, &r->y, &r->m, &r->d);
         return 1;
     }
     static const struct { const char *w; int dm; } months[] = {
@@ -271,7 +271,7 @@ static int try_zh(const char *s, size_t len, size_t i, const date_anchor *a, res
             return 0;
         long day = anchor_days(a), back = (iso_wday(day) - wd + 7) % 7;
         *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n + 3};
-        civil_from_days(day - back, &r->y, &r->m, &r->d);
+        date_civil_from_days(day - back, &r->y, &r->m, &r->d);
         return 1;
     }
     /* numbers */
@@ -340,7 +340,7 @@ static int try_zh(const char *s, size_t len, size_t i, const date_anchor *a, res
             int mm = a->y * 12 + (a->m - 1) + dm, y = mm / 12, m = mm % 12 + 1;
             if (v > month_len(y, m))
                 continue;
-            long c = cost(days_from_civil(y, m, v) - ad);
+            long c = cost(date_days_from_civil(y, m, v) - ad);
             if (bestc < 0 || c < bestc) {
                 bestc = c;
                 *r = (res){G_DAY, y, m, v, 0, 0, e + n};
@@ -377,6 +377,11 @@ static int month_at(const char *s, size_t len, size_t i, size_t *n)
     for (int k = 0; k < 12; k++) {
         if ((*n = word(s, len, i, month_names[k], 0)))
             return k + 1;
+        if (k == 8 && (*n = word(s, len, i, "Sept", 0))) {
+            if (i + *n < len && s[i + *n] == '.')
+                (*n)++;
+            return k + 1;
+        }
         char ab[4] = {month_names[k][0], month_names[k][1], month_names[k][2], 0};
         if (k != 4 && (*n = word(s, len, i, ab, 0))) {
             if (i + *n < len && s[i + *n] == '.')
@@ -413,6 +418,175 @@ static int sentence_start(const char *s, size_t i)
     return i == 0 || s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?' || s[i - 1] == '\n';
 }
 
+/* The number word or digits at s[i] ("a", "an", "one" .. "twelve", "3");
+ * returns its end, or i. */
+static size_t count_word(const char *s, size_t len, size_t i, int *v)
+{
+    static const char *const w[] = {"a", "an", "one", "two", "three", "four", "five", "six", "seven",
+                                    "eight", "nine", "ten", "eleven", "twelve", NULL};
+    static const int val[] = {1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    size_t n;
+    int nd = 0;
+    for (size_t k = 0; w[k]; k++)
+        if ((n = word(s, len, i, w[k], 1))) {
+            *v = val[k];
+            return i + n;
+        }
+    size_t e = read_num(s, len, i, v, &nd);
+    return e > i && nd <= 2 && *v > 0 ? e : i;
+}
+
+/* "three years ago", "a month ago", "a year earlier", "year-earlier",
+ * "year-ago": counted back from the anchor, at the unit's precision. */
+static int try_en_ago(const char *s, size_t len, size_t i, const date_anchor *a, res *r)
+{
+    size_t n;
+    int v = 0;
+    if ((n = word(s, len, i, "year-earlier", 1)) || (n = word(s, len, i, "year-ago", 1)) ||
+        (n = word(s, len, i, "year-before", 1))) {
+        *r = (res){G_YEAR, a->y - 1, 0, 0, 0, 1, i + n};
+        return 1;
+    }
+    size_t e = count_word(s, len, i, &v), u, m;
+    if (e == i)
+        return 0;
+    size_t p = skip_sp(s, len, e);
+    static const char *const units[] = {"years", "year", "months", "month", "weeks", "week", "days", "day", NULL};
+    for (size_t k = 0; units[k]; k++) {
+        if (!(u = word(s, len, p, units[k], 1)))
+            continue;
+        size_t q = skip_sp(s, len, p + u);
+        if (!(m = word(s, len, q, "ago", 1)) && !(m = word(s, len, q, "earlier", 1)))
+            return 0;
+        long ad = anchor_days(a);
+        if (k < 2)
+            *r = (res){G_YEAR, a->y - v, 0, 0, 0, 1, q + m};
+        else if (k < 4) {
+            int mm = a->y * 12 + (a->m - 1) - v;
+            *r = (res){G_MONTH, mm / 12, mm % 12 + 1, 0, 0, 1, q + m};
+        } else {
+            *r = (res){k < 6 ? G_WEEK : G_DAY, 0, 0, 0, 0, 1, q + m};
+            date_civil_from_days(ad - (k < 6 ? 7L : 1L) * v, &r->y, &r->m, &r->d);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* "the third quarter", "third-quarter", "the quarter", "this quarter":
+ * the latest such quarter that began before the anchor, given as its
+ * year (ISO 8601 has no quarters; the year holds it). */
+static int try_en_quarter(const char *s, size_t len, size_t i, const date_anchor *a, res *r)
+{
+    static const char *const ord[] = {"first", "second", "third", "fourth", NULL};
+    static const char *const det[] = {"the", "this", "latest", "current", "same", NULL};
+    size_t n = 0, q;
+    int which = 0;
+    for (int k = 0; ord[k] && !n; k++)
+        if ((n = word(s, len, i, ord[k], 1)))
+            which = k + 1;
+    for (int k = 0; det[k] && !n; k++)
+        n = word(s, len, i, det[k], 1);
+    if (!n || i + n >= len || (s[i + n] != ' ' && s[i + n] != '-'))
+        return 0;
+    if (!(q = word(s, len, i + n + 1, "quarter", 1)))
+        return 0;
+    /* a named quarter not begun yet this year is last year's; "the
+     * quarter" is the one a report looks back on: last month's */
+    int y = which ? a->y - (3 * which - 2 > a->m) : a->y - (a->m == 1);
+    *r = (res){G_YEAR, y, 0, 0, 0, 1, i + n + 1 + q};
+    return 1;
+}
+
+/* "last night", "tonight", "this morning": a day; "this summer", "last
+ * winter": the season's year; "nineteen ninety-one": a spoken year. */
+static int try_en_misc(const char *s, size_t len, size_t i, const date_anchor *a, res *r)
+{
+    static const struct { const char *w; int dd; } parts[] = {
+        {"last night", -1}, {"tonight", 0}, {"this morning", 0}, {"this afternoon", 0},
+        {"this evening", 0}, {"earlier today", 0}, {"overnight", 0}, {NULL, 0}};
+    size_t n;
+    for (size_t k = 0; parts[k].w; k++)
+        if ((n = word(s, len, i, parts[k].w, 1))) {
+            *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n};
+            date_civil_from_days(anchor_days(a) + parts[k].dd, &r->y, &r->m, &r->d);
+            return 1;
+        }
+    static const char *const rel[] = {"this", "last", "next", NULL};
+    static const char *const season[] = {"spring", "summer", "fall", "autumn", "winter", NULL};
+    for (int k = 0; rel[k]; k++) {
+        if (!(n = word(s, len, i, rel[k], 1)))
+            continue;
+        size_t p = skip_sp(s, len, i + n), m;
+        for (int j = 0; season[j]; j++)
+            if ((m = word(s, len, p, season[j], 1))) {
+                *r = (res){G_YEAR, a->y + (k == 0 ? 0 : k == 1 ? -1 : 1), 0, 0, 0, 1, p + m};
+                return 1;
+            }
+    }
+    if ((n = word(s, len, i, "nineteen", 1))) {
+        static const char *const tens[] = {"seventy", "eighty", "ninety", NULL};
+        static const char *const ones[] = {"one", "two", "three", "four", "five", "six", "seven", "eight",
+                                           "nine", NULL};
+        size_t p = skip_sp(s, len, i + n), m;
+        for (int k = 0; tens[k]; k++) {
+            if (!(m = word(s, len, p, tens[k], 1)))
+                continue;
+            int y = 1970 + 10 * k;
+            size_t e = p + m;
+            for (int j = 0; e < len && s[e] == '-' && ones[j]; j++) {
+                size_t o = word(s, len, e + 1, ones[j], 1);
+                if (o) {
+                    y += j + 1;
+                    e += 1 + o;
+                }
+            }
+            *r = (res){G_YEAR, y, 0, 0, 0, 0, e};
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A month name at s[ms..ms+n) with no day before it is a date only when a
+ * day or a year follows ("May 5", "Jan. 1990") or a date word stands
+ * before it ("in January", "since March", "early May", "last" is handled
+ * by the caller); "Jan Kavan", "May I", "March on" are not dates. */
+static int month_in_context(const char *s, size_t len, size_t ms, size_t n)
+{
+    size_t p = skip_sp(s, len, ms + n);
+    if (p < len && s[p] >= '0' && s[p] <= '9')
+        return 1;
+    static const char *const pre[] = {"in ", "of ", "since ", "by ", "until ", "till ", "early ", "late ",
+                                      "mid-", "mid ", "from ", "through ", "during ", "between ", "before ",
+                                      "after ", "to ", "and ", "or ", "end of ", "Since ", "In ", "By ",
+                                      "Until ", "From ", "During ", "Early ", "Late ", "Before ", "After ", NULL};
+    for (size_t k = 0; pre[k]; k++) {
+        size_t pl = strlen(pre[k]);
+        if (ms >= pl && !strncmp(s + ms - pl, pre[k], pl) && (ms == pl || !is_alpha(s[ms - pl - 1])))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does the clause before s[i] speak of the future ("will", "plans to",
+ * "is scheduled to", "is expected to")? Looks back to the last , ; . */
+static int future_context(const char *s, size_t i)
+{
+    static const char *const cues[] = {" will ", " plan to ", " plans to ", " is scheduled ", " are scheduled ",
+                                       " is expected to ", " are expected to ", "'ll ", NULL};
+    size_t b = i;
+    while (b > 0 && i - b < 160 && s[b - 1] != '.' && s[b - 1] != ';' && s[b - 1] != '\n')
+        b--;
+    for (size_t k = 0; cues[k]; k++) {
+        size_t n = strlen(cues[k]);
+        for (size_t p = b; p + n <= i; p++)
+            if (!memcmp(s + p, cues[k], n))
+                return 1;
+    }
+    return 0;
+}
+
 static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res *r)
 {
     size_t n, j;
@@ -425,9 +599,11 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
             if (!have || (s[i] >= 'A' && s[i] <= 'Z' && !sentence_start(s, i)))
                 return 0;   /* "the Today programme" is a name */
             *r = (res){G_DAY, 0, 0, 0, 0, 1, i + n};
-            civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
+            date_civil_from_days(anchor_days(a) + days[k].dd, &r->y, &r->m, &r->d);
             return 1;
         }
+    if (have && (try_en_misc(s, len, i, a, r) || try_en_ago(s, len, i, a, r) || try_en_quarter(s, len, i, a, r)))
+        return 1;
     int rel = 0;   /* -1 last, 0 this, 1 next, 2 none */
     if ((n = word(s, len, i, "last", 1)))
         rel = -1;
@@ -439,13 +615,13 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
         rel = 2, n = 0;
     j = n ? skip_sp(s, len, i + n) : i;
     if (rel != 2) {
-        if (!have)
-            return 0;
+        if (!have || (s[i] >= 'A' && s[i] <= 'Z' && !sentence_start(s, i)))
+            return 0;   /* "This Week" the programme: a name */
         size_t m;
         if ((m = word(s, len, j, "week", 1))) {
             long day = anchor_days(a) + 7 * rel;
             *r = (res){G_WEEK, 0, 0, 0, 0, 1, j + m};
-            civil_from_days(day, &r->y, &r->m, &r->d);
+            date_civil_from_days(day, &r->y, &r->m, &r->d);
             return 1;
         }
         if ((m = word(s, len, j, "month", 1))) {
@@ -460,20 +636,27 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
     }
     /* weekday */
     for (int k = 0; k < 7; k++) {
-        size_t m = word(s, len, j, wday_names[k], 0);
+        size_t m = word(s, len, j, wday_names[k], 0), mn = 0;
         if (!m)
             continue;
+        size_t after = skip_sp(s, len, j + m < len && s[j + m] == ',' ? j + m + 1 : j + m);
+        if (rel == 2 && month_at(s, len, after, &mn)) {
+            j = after;   /* "Saturday, April 25": the date it names */
+            break;
+        }
         if (!have)
             return 0;
         long day = anchor_days(a);
         int wd = k + 1, cur = iso_wday(day);
+        if (rel == 2 && future_context(s, i))
+            rel = 1;   /* "will meet on Thursday": the coming one */
         long delta = rel == 1 ? (wd - cur + 7) % 7 : -(long)((cur - wd + 7) % 7);
         if (rel == 1 && delta == 0)
             delta = 7;
         if (rel == -1 && delta == 0)
             delta = -7;
         *r = (res){G_DAY, 0, 0, 0, 0, 1, j + m};
-        civil_from_days(day + delta, &r->y, &r->m, &r->d);
+        date_civil_from_days(day + delta, &r->y, &r->m, &r->d);
         return 1;
     }
     /* [day] Month [day][,] [year] */
@@ -492,18 +675,8 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
     int mon = month_at(s, len, mstart, &n);
     if (!mon)
         goto year_only;
-    if (mon == 5 && rel == 2 && e == j) {
-        /* "May" the verb: accept only "May 5", "May 2005" or after in/of/since/by/until/early/late */
-        size_t p = skip_sp(s, len, mstart + n);
-        int ok = p < len && s[p] >= '0' && s[p] <= '9';
-        static const char *pre[] = {"in ", "of ", "since ", "by ", "until ", "early ", "late ", "mid-"};
-        for (size_t k = 0; !ok && k < 8; k++) {
-            size_t pl = strlen(pre[k]);
-            ok = mstart >= pl && !strncasecmp(s + mstart - pl, pre[k], pl);
-        }
-        if (!ok)
-            return 0;
-    }
+    if (rel == 2 && e == j && !month_in_context(s, len, mstart, n))
+        return 0;   /* "Jan Kavan", "May I", "March on": a month only in a date context */
     size_t end = mstart + n;
     int day = e > j ? dv : 0, year = 0;
     size_t p = skip_sp(s, len, end);
@@ -530,7 +703,7 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
         else {
             long ad = anchor_days(a);
             year = a->y;
-            long dd = days_from_civil(year, mon, day ? day : 1) - ad;
+            long dd = date_days_from_civil(year, mon, day ? day : 1) - ad;
             if (rel == -1 && (dd >= 0 || (!day && mon == a->m)))
                 year--;
             if (rel == 1 && dd <= 0)
@@ -545,8 +718,9 @@ static int try_en(const char *s, size_t len, size_t i, const date_anchor *a, res
 year_only:
     /* in/since/by/until/during 2004 */
     if (rel == 2) {
-        static const char *pre[] = {"in", "since", "by", "until", "during", "from"};
-        for (size_t k = 0; k < 6; k++) {
+        static const char *pre[] = {"in", "since", "by", "until", "during", "from", "through", "fiscal",
+                                    "for", "before", "after", "early", "late"};
+        for (size_t k = 0; k < sizeof pre / sizeof *pre; k++) {
             size_t m = word(s, len, i, pre[k], 1);
             int y = 0;
             size_t q = m ? skip_sp(s, len, i + m) : i, yend;
@@ -569,11 +743,11 @@ static int format(const res *r, char *out, size_t cap)
     case G_SPAN: n = snprintf(out, cap, "%04d/%04d", r->y, r->y2); break;
     default: {
         /* ISO week: the week's Thursday decides the year */
-        long day = days_from_civil(r->y, r->m, r->d);
+        long day = date_days_from_civil(r->y, r->m, r->d);
         long thu = day + 4 - iso_wday(day);
         int ty, tm, td;
-        civil_from_days(thu, &ty, &tm, &td);
-        long week = (thu - days_from_civil(ty, 1, 1)) / 7 + 1;
+        date_civil_from_days(thu, &ty, &tm, &td);
+        long week = (thu - date_days_from_civil(ty, 1, 1)) / 7 + 1;
         n = snprintf(out, cap, "%04d-W%02ld", ty, week);
     }
     }

@@ -33,4 +33,18 @@ int date_anchor_parse(const char *s, date_anchor *a);
  * NULL or have y == 0. Returns 1 and fills *m, or 0 when there is none. */
 int date_find(const char *s, size_t len, const date_anchor *anchor, date_match *m);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (negative before);
+ * m 1..12, d 1..31, not checked. */
+long date_days_from_civil(int y, int m, int d);
+/* The inverse: the date of day z since 1970-01-01. */
+void date_civil_from_days(long z, int *y, int *m, int *d);
+
+/* A time expression in s[0..len) that counts from an earlier date
+ * ("一个月后", "次日", "当天", "两天后", "a month later", "the next day",
+ * "the same day", "three days later"), applied to prev ("2023-05",
+ * "2008-05-12", "2022"): writes the ISO result, at the precision both
+ * allow (a day offset needs a day), into out and returns 1; 0 when s has
+ * none or prev cannot carry it. */
+int date_chain(const char *s, size_t len, const char *prev, char *out, size_t cap);
+
 #endif

@@ -114,6 +114,70 @@ static int en_stop(const char *s, size_t n)
     return 0;
 }
 
+/* Does a capital at t[i] stand where any word is capitalised: the start
+ * of the text, a line or a sentence (after . ! ? or a quote)? */
+static int capital_free(const char *t, size_t i)
+{
+    while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '"' || t[i - 1] == '(' || t[i - 1] == '\''))
+        i--;
+    return i == 0 || t[i - 1] == '.' || t[i - 1] == '!' || t[i - 1] == '?' || t[i - 1] == '\n' ||
+           t[i - 1] == ':';
+}
+
+/* Is w (n bytes) also written capitalised where a capital means a name? */
+static int capitalised_elsewhere(const char *t, size_t len, const char *w, size_t n)
+{
+    for (const char *p = t; (p = memmem(p, len - (size_t)(p - t), w, n)); p += n) {
+        size_t at = (size_t)(p - t);
+        if ((at == 0 || !is_alnum(t[at - 1])) && (at + n >= len || !is_alnum(t[at + n])) && !capital_free(t, at))
+            return 1;
+    }
+    return 0;
+}
+
+/* Capitalised words that are no actor: a dateline (WASHINGTON (AP) —,
+ * NEW YORK _), an ordinary word capitalised by its place in the sentence
+ * (Sales, Analysts, Calling, Three) unless the article also writes it
+ * capitalised elsewhere, an abbreviation cut at its dot (Gen., Sept.,
+ * Ill.), a nationality or creed adjective before a noun (Iraqi troops). */
+static int not_an_actor(const char *t, size_t len, size_t i, size_t e, int words)
+{
+    int caps = 1;
+    for (size_t k = i; k < e && caps; k++)
+        caps = !(t[k] >= 'a' && t[k] <= 'z');
+    size_t nx = e;
+    while (nx < len && t[nx] == ' ')
+        nx++;
+    if (caps && e - i > 3 && (i == 0 || t[i - 1] == '\n') && nx < len &&
+        (t[nx] == ',' || t[nx] == '(' || t[nx] == '_' || t[nx] == '-' || event_starts(t, len, nx, "\xE2\x80\x94")))
+        return 1;
+    if (words > 1)
+        return 0;
+    static const char *const abbr[] = {"Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt", "Sgt", "Adm", "Rev", "St",
+                                       "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
+                                       "Dec", "Co", "Corp", "Inc", "Ltd", "Ill", "Ore", "Wis", "Tex", "Fla", "Calif",
+                                       "Mass", "Conn", "Mich", "Minn", "Ariz", "Colo", "Okla", "Tenn", "Wash", NULL};
+    for (size_t k = 0; abbr[k]; k++)
+        if (strlen(abbr[k]) == e - i && !memcmp(t + i, abbr[k], e - i) && e < len && t[e] == '.')
+            return 1;
+    if (capital_free(t, i) && !capitalised_elsewhere(t, len, t + i, e - i))
+        return 1;
+    static const char *const adj_end[] = {"ian", "ean", "ese", "ish", "ican", "i", NULL};
+    static const char *const adj[] = {"Arab", "Afghan", "Dutch", "French", "Greek", "Swiss", "Thai", "Soviet",
+                                      "Communist", "Christian", "Catholic", "Islamic", "Muslim", "Jewish", NULL};
+    if (nx == e + 1 && nx < len && t[nx] >= 'a' && t[nx] <= 'z') {
+        for (size_t k = 0; adj[k]; k++)
+            if (strlen(adj[k]) == e - i && !memcmp(t + i, adj[k], e - i))
+                return 1;
+        for (size_t k = 0; adj_end[k]; k++) {
+            size_t l = strlen(adj_end[k]);
+            if (e - i > l + 2 && !memcmp(t + e - l, adj_end[k], l))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 /* Collect article-wide names. */
 static void scan_names(event_names *st, const char *t, size_t len)
 {
@@ -195,6 +259,8 @@ static void scan_names(event_names *st, const char *t, size_t len)
                     j++;
                 while (j > w && (t[j - 1] == '.' || t[j - 1] == '-'))
                     j--;
+                if (j < len && t[j] == '.' && memchr(t + w, '.', j - w))
+                    j++;   /* U.S., N.V.: the initialism keeps its last dot */
                 if (en_stop(t + w, j - w) && words == 0) {
                     last = j;
                     words = -1;
@@ -212,7 +278,7 @@ static void scan_names(event_names *st, const char *t, size_t len)
             int bad = 0;
             for (size_t k = 0; not_names[k] && !bad; k++)
                 bad = strlen(not_names[k]) == last - i && !memcmp(t + i, not_names[k], last - i);
-            if (words > 0 && last - i >= 2 && !bad)
+            if (words > 0 && last - i >= 2 && !bad && !not_an_actor(t, len, i, last, words))
                 add_name(st, t + i, last - i);
             i = last > i ? last : i + 1;
             continue;

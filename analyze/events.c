@@ -1,12 +1,13 @@
 /* events.c -- key events: trigger clauses with actors and dates.
  *
- * Owns its own sentence and clause splitting (it does not depend on
- * text.c), the filters (questions, hypotheticals, negation, source
+ * Owns Chinese sentence and clause splitting (alphabetic text uses
+ * text.c's ICU sentences), the filters (questions, hypotheticals, negation, source
  * frames, evaluations), spans, trimming, merging and ranking. Trigger
  * words live in event_lex.c, actor names in event_names.c, dates in
  * dates.c. One pass:
- *   1. split the text into sentences (。！？；!?; and ". " in English)
- *      and Chinese sentences into clauses;
+ *   1. split the text into sentences (。！？；!?; in Chinese, ICU's
+ *      en@ss=standard with more abbreviations otherwise) and Chinese
+ *      sentences into clauses;
  *   2. collect article-wide actor names;
  *   3. for each clause holding a trigger, build a candidate: the clause,
  *      leading time/setting clauses, following clauses without a new
@@ -23,6 +24,7 @@
 #include "analyze/event_lex.h"
 #include "analyze/event_text.h"
 #include "analyze/event_names.h"
+#include "analyze/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,7 @@ typedef struct ev_state {
     event_names names;           /* actor names found anywhere in the article */
     cand *c;
     size_t n;
+    char last_date[24];          /* date of the latest dated candidate, in text order */
 } ev_state;
 
 /* ---- small UTF-8 helpers ---- */
@@ -219,37 +222,20 @@ static span trim(const char *t, size_t len, span sp, size_t tp, int zh)
         }
         return sp;
     }
-    /* English: at most EVENT_MAX_EN_WORDS words, starting early enough to hold the trigger */
-    size_t words = 0, i = sp.s;
-    size_t starts_at[512];
-    size_t nw = 0;
-    while (i < sp.e && nw < 512) {
-        while (i < sp.e && t[i] == ' ')
-            i++;
-        if (i >= sp.e)
-            break;
-        starts_at[nw++] = i;
-        while (i < sp.e && t[i] != ' ')
-            i++;
+    /* English: the whole sentence. Only one over EVENT_MAX_EN_WORDS words
+     * loses whole trailing clauses (after ", " "; " " — "), never the
+     * trigger's clause and never part of a phrase. */
+    size_t words = 0, cut = 0;
+    for (size_t i = sp.s; i < sp.e; i++) {
+        if (t[i] != ' ' || i + 1 >= sp.e || t[i + 1] == ' ')
+            continue;
+        words++;
+        if (words <= EVENT_MAX_EN_WORDS && i > tp && i > sp.s &&
+            (t[i - 1] == ',' || t[i - 1] == ';' || event_starts(t, sp.e, i + 1, "\xE2\x80\x94 ")))
+            cut = i - (t[i - 1] == ',' || t[i - 1] == ';');
     }
-    words = nw;
-    if (words <= EVENT_MAX_EN_WORDS)
-        return sp;
-    size_t tw = 0;
-    while (tw + 1 < nw && starts_at[tw + 1] <= tp)
-        tw++;
-    size_t first = tw > EVENT_MAX_EN_WORDS / 3 ? tw - EVENT_MAX_EN_WORDS / 3 : 0;
-    if (first + EVENT_MAX_EN_WORDS > nw)
-        first = nw - EVENT_MAX_EN_WORDS;
-    if (first > tw)
-        first = tw;
-    sp.s = starts_at[first];
-    if (first + EVENT_MAX_EN_WORDS < nw) {
-        size_t e = starts_at[first + EVENT_MAX_EN_WORDS];
-        while (e > sp.s && t[e - 1] == ' ')
-            e--;
-        sp.e = e;
-    }
+    if (words + 1 > EVENT_MAX_EN_WORDS && cut > tp)
+        sp.e = cut;
     return sp;
 }
 
@@ -601,6 +587,9 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
             memcpy(c.date, dm.iso, sizeof c.date);
         else if (has_sd && sd.end <= sp.s)
             memcpy(c.date, sd.iso, sizeof c.date);
+        else if (st->last_date[0] &&
+                 !date_chain(t + sp.s, sp.e - sp.s, st->last_date, c.date, sizeof c.date))
+            c.date[0] = '\0';   /* 一个月后, the next day: from the event told before */
         cand_actors(st, &c, tp, !zh && tr->kind == EV_STATEMENT);
         int spare = 0;
         if (tr->kind == EV_STATEMENT && c.n_actors == 0) {
@@ -626,6 +615,8 @@ static void sentence_events(ev_state *st, size_t ss, size_t se)
         if (spare)
             c.score -= SPARE_PENALTY;
         push(st, &c);
+        if (c.date[0])
+            memcpy(st->last_date, c.date, sizeof st->last_date);
         consumed_to = group_end;
         (void)dummy;
     }
@@ -680,6 +671,22 @@ static int by_score(const void *a, const void *b)
     return x->text.s < y->text.s ? -1 : x->text.s > y->text.s;
 }
 
+/* Alphabetic-script text: ICU's sentences (en@ss=standard plus the
+ * abbreviations it misses, text_split_sentences), which know "Dec. 7",
+ * "a.m.", "U.S." and initials; a line break always ends one. */
+static int latin_sentences(ev_state *st)
+{
+    size_t n = text_split_sentences(st->t, st->len, "en", NULL, 0);
+    text_sentence *v = n ? calloc(n, sizeof *v) : NULL;
+    if (n && !v)
+        return -1;
+    n = text_split_sentences(st->t, st->len, "en", v, n);
+    for (size_t k = 0; k < n; k++)
+        sentence_events(st, v[k].start, v[k].end);
+    free(v);
+    return 0;
+}
+
 int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
                   const char *published_at, json_t **events)
 {
@@ -698,14 +705,19 @@ int event_extract(const tag_taxonomy *tx, const char *title, const char *text,
     if (title)
         event_names_find(&st.names, tx, title, strnlen(title, 4096));
     event_names_find(&st.names, tx, st.t, st.len);
-    for (size_t i = 0; i < st.len;) {
-        while (i < st.len && (st.t[i] == ' ' || st.t[i] == '\n' || event_starts(st.t, st.len, i, "　")))
-            i += st.t[i] == ' ' || st.t[i] == '\n' ? 1 : 3;
-        if (i >= st.len)
-            break;
-        size_t e = sentence_end(st.t, st.len, i);
-        sentence_events(&st, i, e);
-        i = e;
+    if (!is_zh_span(st.t, 0, st.len)) {
+        if (latin_sentences(&st) != 0)
+            goto done;
+    } else {
+        for (size_t i = 0; i < st.len;) {
+            while (i < st.len && (st.t[i] == ' ' || st.t[i] == '\n' || event_starts(st.t, st.len, i, "　")))
+                i += st.t[i] == ' ' || st.t[i] == '\n' ? 1 : 3;
+            if (i >= st.len)
+                break;
+            size_t e = sentence_end(st.t, st.len, i);
+            sentence_events(&st, i, e);
+            i = e;
+        }
     }
     /* best first; a candidate that repeats a kept event merges into it
      * (overlapping spans, the same act by the same actor, near-identical

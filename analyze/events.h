@@ -3,7 +3,9 @@
  * An event is a clause with a trigger (发布, 宣布, 收购, 辞职, 死亡,
  * released, announced, resigned ...) and, for statements, a named actor.
  * Its text is trimmed to the event (at most EVENT_MAX_ZH_CHARS characters
- * for Chinese, EVENT_MAX_EN_WORDS words otherwise), its date normalised
+ * for Chinese, by whole clauses); in other languages it is the whole
+ * sentence (one over EVENT_MAX_EN_WORDS words loses whole trailing
+ * clauses), its date normalised
  * against the publication date (dates.h), its actors found by patterns
  * (…公司/集团/大学, titles such as 教授/CEO before or after a name,
  * capitalised Latin names). Questions, hypotheticals, negated acts and
@@ -16,9 +18,9 @@
 #include <jansson.h>
 #include "analyze/taxonomy.h"
 
-#define EVENT_MAX 8
+#define EVENT_MAX 9
 #define EVENT_MAX_ZH_CHARS 120
-#define EVENT_MAX_EN_WORDS 30
+#define EVENT_MAX_EN_WORDS 60
 
 /* Extract up to EVENT_MAX events, most important first. tx may be NULL
  * (unused for now beyond future actor hints); title, text, published_at

@@ -233,6 +233,11 @@ static int single_ok(const text_doc *doc, uint8_t *cache, const text_token *t)
     if (t->kind == TEXT_TOK_CJK)
         return tm->chars >= 2 && !term_is(doc, cache, t->term, TF_NUM) &&
                !term_is(doc, cache, t->term, TF_HIRA);
+    /* German capitalises its nouns: a lower-case word alone (neues,
+     * beschlossen, sieht) is an adjective or a verb, no keyword */
+    if (doc->lang[0] == 'd' && doc->lang[1] == 'e' && !doc->lang[2] && doc->text[t->start] >= 'a' &&
+        doc->text[t->start] <= 'z')
+        return 0;
     return tm->chars >= 2;
 }
 

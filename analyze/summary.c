@@ -233,9 +233,15 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
     size_t ns = doc ? doc->n_body_sents : 0, got = 0;   /* the article, not what follows it */
     if (!ns || !idx || !cap)
         return 0;
-    int max_sent = opts && opts->sentences > 0 ? opts->sentences : 3;
+    int asked = opts && opts->sentences > 0 ? opts->sentences : 0;
     int zh_chars = opts && opts->zh_chars > 0 ? opts->zh_chars : 200;
     int en_words = opts && opts->words > 0 ? opts->words : 60;
+    /* automatic: Chinese 3 sentences, others as many as the word target takes */
+    int max_sent = asked ? asked : doc->cjk ? 3 : SUM_MAX_PICK;
+    if (asked && asked * (zh_chars / 3) > zh_chars)
+        zh_chars = asked * (zh_chars / 3);
+    if (asked && asked * (en_words / 3) > en_words)
+        en_words = asked * (en_words / 3);
     svec *vec = calloc(ns, sizeof *vec);
     double *idf = calloc(doc->n_stems ? doc->n_stems : 1, sizeof *idf);
     double *cen = calloc(doc->n_stems ? doc->n_stems : 1, sizeof *cen);
@@ -356,7 +362,7 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
         goto done;
     }
     size_t limit = ns / 3 ? ns / 3 : 1;
-    if (limit > (size_t)max_sent && doc->cjk)
+    if (limit > (size_t)max_sent)   /* --summary-sentences: in every language */
         limit = (size_t)max_sent;
     if (limit > cap)
         limit = cap;
@@ -367,9 +373,17 @@ size_t sum_select(const kw_model *m, const text_doc *doc, const kw_item *kw, siz
     for (size_t s = 0; s < ns; s++)
         whole += doc->cjk ? doc->sents[s].chars : doc->sents[s].tok_end - doc->sents[s].tok_begin;
     size_t ceiling = budget + budget / 4;   /* at most about a third of the article */
-    if (ceiling > whole / 3)
+    if (ceiling > whole / 3 && !asked)
         ceiling = whole / 3;
-    while (got < limit) {
+    /* an English (non-CJK) news lead states the news: it opens the summary */
+    for (size_t s = 0; !doc->cjk && s < ns && s < 2 && got < limit; s++)
+        if (ok[s]) {
+            picked[s] = 1;
+            idx[got++] = (uint32_t)s;
+            total += doc->sents[s].tok_end - doc->sents[s].tok_begin;
+            break;
+        }
+    while (got < limit && total < budget) {
         double bv = -1e9;
         size_t bs = ns;
         for (size_t s = 0; s < ns; s++) {
@@ -427,23 +441,8 @@ char *sum_join(const text_doc *doc, const uint32_t *idx, size_t n)
         size_t a = body_start(doc, s);
         if (l && !doc->cjk)
             out[l++] = ' ';
-        size_t b = s->end;
-        int semi = 0;   /* a clause cut at a semicolon ends the summary's sentence */
-        if (b - a > 3 && !memcmp(doc->text + b - 3, "\xEF\xBC\x9B", 3)) {
-            b -= 3;
-            semi = 1;
-        } else if (b - a > 1 && doc->text[b - 1] == ';') {
-            b -= 1;
-            semi = 2;
-        }
-        for (size_t k = a; k < b; k++)
+        for (size_t k = a; k < s->end; k++)   /* the span as written, nothing added */
             out[l++] = doc->text[k] == '\n' ? ' ' : doc->text[k];
-        if (semi == 1) {
-            memcpy(out + l, "\xE3\x80\x82", 3);   /* 。 */
-            l += 3;
-        } else if (semi == 2) {
-            out[l++] = '.';
-        }
     }
     out[l] = '\0';
     return out;

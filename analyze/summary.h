@@ -16,7 +16,10 @@
 #include "analyze/text.h"
 
 typedef struct sum_options {
-    int sentences;   /* most sentences (Chinese target); 0 = 3 */
+    int sentences;   /* most sentences, any language; 0 = automatic: Chinese 3
+                        (and zh_chars), others by the word target alone. When
+                        set, the length targets grow to fit N sentences (a
+                        third of the default per sentence) */
     int zh_chars;    /* Chinese target length in characters; 0 = 200 */
     int words;       /* other languages: target length in words; 0 = 60 */
 } sum_options;

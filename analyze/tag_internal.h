@@ -18,6 +18,7 @@ typedef struct tag_pattern {
     int latin_start;   /* first/last char is a Latin letter or digit: */
     int latin_end;     /*   needs a word boundary on that side */
     int next_same;     /* next pattern with the same normalised string, -1 */
+    int weak;          /* measured ambiguous (tag_taxonomy_load_stats): needs support */
 } tag_pattern;
 
 typedef struct tag_node {

@@ -29,4 +29,14 @@ int tag_prefer_zh(const char *declared, const char *title, const char *text);
 int tag_article(const tag_taxonomy *tx, const char *title, const char *text,
                 const char *events, int zh, json_t **tags, json_t **evidence);
 
+/* The taxonomy's names and cues found in s (tag_match on the normalised
+ * text) that pass the case rule: a term written with capitals ("Total",
+ * "BP") only as written, a lower-case term not as a capitalised word
+ * inside a sentence ("Bonds" the player); is_title relaxes it for
+ * title-cased headlines. *hits (malloc'd, caller frees) has spans in the
+ * normalised text, whose length goes to *norm_len (may be NULL).
+ * Returns 0, or -1 when out of memory. */
+int tag_find_terms(const tag_taxonomy *tx, const char *s, int is_title, tag_hit **hits, size_t *n_hits,
+                   size_t *norm_len);
+
 #endif

@@ -26,7 +26,7 @@
 
 /* ---- normalisation ---- */
 
-char *tag_normalize(const char *s, size_t len, size_t *outlen)
+static char *normalize(const char *s, size_t len, size_t *outlen, int fold)
 {
     UChar *u16 = NULL, *nf = NULL;
     char *out = NULL, *res = NULL;
@@ -40,7 +40,7 @@ char *tag_normalize(const char *s, size_t len, size_t *outlen)
     u_strFromUTF8WithSub(u16, cap16, &ulen, s, (int32_t)len, 0xFFFD, NULL, &st);
     if (U_FAILURE(st))
         goto done;
-    const UNormalizer2 *n2 = unorm2_getNFKCCasefoldInstance(&st);
+    const UNormalizer2 *n2 = fold ? unorm2_getNFKCCasefoldInstance(&st) : unorm2_getNFKCInstance(&st);
     if (U_FAILURE(st))
         goto done;
     int32_t ncap = ulen * 3 + 16, nlen;
@@ -83,6 +83,16 @@ done:
     free(nf);
     free(out);
     return res;
+}
+
+char *tag_normalize(const char *s, size_t len, size_t *outlen)
+{
+    return normalize(s, len, outlen, 1);
+}
+
+char *tag_normalize_cased(const char *s, size_t len, size_t *outlen)
+{
+    return normalize(s, len, outlen, 0);
 }
 
 /* ---- error positions ---- */

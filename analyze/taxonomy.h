@@ -78,6 +78,12 @@ size_t tag_lookup(const tag_taxonomy *tx, const char *name, int facet,
  * when len exceeds TAG_MAX_TEXT_BYTES. */
 char *tag_normalize(const char *s, size_t len, size_t *outlen);
 
+/* As tag_normalize without the case folding (NFKC, whitespace
+ * collapsed): when both results have the same length (all but a few
+ * scripts' special letters: ß, ﬁ ...) its bytes line up with
+ * tag_normalize's, so a match's span there gives the text's own case. */
+char *tag_normalize_cased(const char *s, size_t len, size_t *outlen);
+
 /* Find every name and cue of the taxonomy in normalised text. Latin
  * aliases match on word boundaries only; a match inside a longer match
  * is dropped; a match with one of its tag's veto words within a few
@@ -90,6 +96,28 @@ int tag_match(const tag_taxonomy *tx, const char *norm, size_t len,
 /* 16 hex digits that change whenever the taxonomy file's bytes do
  * (FNV-1a 64); borrowed from tx. */
 const char *tag_fingerprint(const tag_taxonomy *tx);
+
+/* Term statistics measured on labelled dev sets (data/cue-stats.tsv,
+ * written by tools/cue_stats.c): lines "tag-id TAB term TAB set TAB docs
+ * TAB in-class", '#' comments. A term of a tag that occurred, in some
+ * set, in at least TAG_STATS_MIN_DOCS articles and there mostly in
+ * articles of classes the tag does not fit ((in + 1) / (docs + 2) <
+ * TAG_STATS_MIN_PREC) is marked weak: the tagger counts it only beside
+ * other evidence of the tag ("season" on palm oil in a newswire set is
+ * weak even if sports pages use it well).
+ * Lines naming an unknown tag or term are skipped (the stats may be
+ * older than a replaced taxonomy). A missing file is no error (returns
+ * 0, nothing marked); a malformed line is (-1, "path:line: ..." in err). */
+#define TAG_STATS_MIN_DOCS 8
+#define TAG_STATS_MIN_PREC 0.5
+int tag_taxonomy_load_stats(tag_taxonomy *tx, const char *path, char *err, size_t errlen);
+
+/* The owning tag's id and the term as written of pattern p (borrowed);
+ * returns 0, or -1 for a bad p. */
+int tag_pattern_info(const tag_taxonomy *tx, int p, const char **tag_id, const char **term);
+
+/* 1 when pattern p was marked weak by the stats. */
+int tag_pattern_weak(const tag_taxonomy *tx, int p);
 
 /* Number of patterns (for per-pattern counters sized by callers). */
 size_t tag_pattern_count(const tag_taxonomy *tx);

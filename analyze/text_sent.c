@@ -445,15 +445,20 @@ static int dot_is_abbrev(const char *t, size_t p)
     return 0;
 }
 
-/* Does t[a..b) end (spaces aside) with an abbreviation that is never the
- * end of a sentence in news text: titles before a name, U.S., U.K.? */
+/* Does t[a..b) end (spaces aside) with an abbreviation that does not end
+ * a sentence in news text, beyond ICU's own en@ss=standard list: titles
+ * before a name, month and state abbreviations, Inc./Corp./Co., a.m. and
+ * p.m., U.S.-style initialisms and a single initial ("John F. Kennedy")? */
 static int ends_with_title_abbrev(const char *t, size_t a, size_t b)
 {
     static const char *const ab[] = { "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "Gen.",
-        "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Capt.", "Sgt.", "Rev.", "Hon.", "Mt.",
-        "U.S.", "U.K.", "U.N.", "E.U.", "No.", "vs.", "Jan.", "Feb.", "Aug.", "Sept.",
-        "Oct.", "Nov.", "Dec.", NULL };
-    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+        "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Capt.", "Sgt.", "Adm.", "Rev.", "Hon.", "Mt.",
+        "Jr.", "Sr.", "No.", "vs.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.",
+        "Sept.", "Oct.", "Nov.", "Dec.", "Inc.", "Corp.", "Co.", "Ltd.", "a.m.", "p.m.", "e.g.",
+        "i.e.", "etc.", "Calif.", "Fla.", "Mass.", "Conn.", "Tenn.", "Mich.", "Minn.", "Ore.",
+        "Tex.", "Wis.", "Colo.", "Ariz.", "Ill.", "Ind.", "Kan.", "Neb.", "Nev.", "Okla.", "Ala.",
+        "Pa.", "Va.", "Ga.", "Ky.", "La.", "Md.", "Wash.", "Mo.", NULL };
+    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n'))
         b--;
     for (size_t i = 0; ab[i]; i++) {
         size_t l = strlen(ab[i]);
@@ -465,7 +470,14 @@ static int ends_with_title_abbrev(const char *t, size_t a, size_t b)
         if (c == ' ' || c == '(' || c == '"' || c == '\n')
             return 1;
     }
-    return 0;
+    /* X. or X.Y. (initials, U.S., N.Y., D.C.): capitals each followed by a dot */
+    size_t k = b;
+    int letters = 0;
+    while (k >= a + 2 && t[k - 1] == '.' && t[k - 2] >= 'A' && t[k - 2] <= 'Z') {
+        k -= 2;
+        letters++;
+    }
+    return letters > 0 && (k == a || t[k - 1] == ' ' || t[k - 1] == '(' || t[k - 1] == '"');
 }
 
 static void split_cjk(sent_out *so)

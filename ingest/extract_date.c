@@ -55,7 +55,7 @@ static int num12(const char *s, size_t n, size_t i, int *out)
 static int valid(const date_parts *p)
 {
     static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (p->y < 1990 || p->y > 2100 || p->mo < 1 || p->mo > 12 || p->d < 1 ||
+    if (p->y < 1970 || p->y > 2100 || p->mo < 1 || p->mo > 12 || p->d < 1 ||
         p->d > mdays[p->mo - 1])
         return 0;
     if (p->h >= 0 && (p->h > 23 || p->mi < 0 || p->mi > 59 || p->s > 60))

@@ -468,7 +468,7 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->per_ip_conn_limit = 64;
     cfg->rate_limit = 0;
     cfg->dns_timeout_s = 5;
-    cfg->summary_sentences = 3;
+    cfg->summary_sentences = 0;   /* automatic: see analyze/summary.h */
     cfg->lease_seconds = 30;
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
@@ -581,7 +581,9 @@ void srv_config_usage(const char *prog)
            "  --dns-server LIST        DNS servers, IP[:PORT],... (/etc/resolv.conf)\n"
            "                           [SKIMD_DNS_SERVER]\n"
            "  --dns-timeout S          limit on one name lookup, 5 [SKIMD_DNS_TIMEOUT]\n"
-           "  --summary-sentences N    summary length, 3 [SKIMD_SUMMARY_SENTENCES]\n"
+           "  --summary-sentences N    at most N summary sentences, any language; default\n"
+           "                           automatic (zh 3 / 200 chars, others ~60 words)\n"
+           "                           [SKIMD_SUMMARY_SENTENCES]\n"
            "  --lease-seconds S        job lease, renewed while working, 30 [SKIMD_LEASE_SECONDS]\n"
            "  --skip-quick-check       no integrity check of the database at start\n"
            "                           [SKIMD_SKIP_QUICK_CHECK]\n\n"

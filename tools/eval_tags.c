@@ -20,37 +20,9 @@
 
 #include "analyze/analyze.h"
 #include "analyze/dates.h"
-
-typedef struct map_row { const char *label; const char *ids; } map_row;
-
-/* label -> our industry tag ids (space separated) */
-static const map_row MAP[] = {
-    {"体育", " sports football basketball tennis "},
-    {"娱乐", " entertainment film music fashion culture "},
-    {"彩票", " lottery "},
-    {"房产", " realestate "},
-    {"教育", " education "},
-    {"游戏", " games "},
-    {"科技", " internet ai electronics software telecom semis ecommerce space biotech science "},
-    {"股票", " securities finance bank fintech economy "},
-    {"business", " economy finance bank securities insurance fintech retail energy aviation auto manufacturing "
-                 "steel mining food chemicals transport logistics tourism pharma advertising agriculture "
-                 "realestate ecommerce "},
-    {"entertainment", " entertainment film music fashion culture media "},
-    {"politics", " government legal defense "},
-    {"sport", " sports football basketball tennis "},
-    {"tech", " internet ai electronics software telecom semis games ecommerce "},
-};
+#include "tools/eval_labels.h"
 
 static int verbose;
-
-static const char *map_ids(const char *label)
-{
-    for (size_t i = 0; i < sizeof MAP / sizeof *MAP; i++)
-        if (!strcmp(MAP[i].label, label))
-            return MAP[i].ids;
-    return NULL;
-}
 
 static int analyze_one(const analyze_ctx *ctx, const char *title, const char *text,
                        const char *published, json_t **rec)
@@ -77,7 +49,7 @@ static int eval_topics(const analyze_ctx *ctx, const char *path)
     while (getline(&line, &cap, f) > 0) {
         json_t *it = json_loads(line, 0, NULL), *rec = NULL;
         const char *label = json_string_value(json_object_get(it, "label"));
-        const char *ids = label ? map_ids(label) : NULL;
+        const char *ids = label ? eval_topic_ids(label) : NULL;
         if (!ids || analyze_one(ctx, json_string_value(json_object_get(it, "title")),
                                 json_string_value(json_object_get(it, "text")), NULL, &rec)) {
             json_decref(it);

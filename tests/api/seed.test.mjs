@@ -45,7 +45,7 @@ test('seed: technology and industry tags, events with the ChatGPT release dated 
     ok((rec.tags.technology || []).includes(t), `technology ${t} (${JSON.stringify(rec.tags)})`);
   for (const t of ['互联网', '人工智能'])
     ok((rec.tags.industry || []).includes(t), `industry ${t} (${JSON.stringify(rec.tags)})`);
-  ok(rec.events.length >= 3 && rec.events.length <= 8, `3..8 events (${rec.events.length})`);
+  ok(rec.events.length >= 3 && rec.events.length <= 9, `3..9 events (${rec.events.length})`);
   const chatgpt = rec.events.find((e) => e.text.includes('ChatGPT') && e.text.includes('发布'));
   ok(chatgpt, 'the ChatGPT release is an event');
   eq(chatgpt.date, '2022-11', 'dated from 去年11月 against 2023-07-03');

@@ -59,6 +59,31 @@ static const row ROWS[] = {
     {"Today, the firm said", "2005-03-01", "2005-03-01"},
     {"He told BBC Radio 4's Today programme", "2005-03-01", NULL},
     {"no date here at all", "2005-03-01", NULL},
+    /* a month name only in a date context */
+    {"Jan Kavan, the foreign minister, said", "1998-01-08", NULL},
+    {"May I ask a question", "2005-03-01", NULL},
+    {"March on the capital", "2005-03-01", NULL},
+    {"the deal closed in March", "2005-06-01", "2005-03"},
+    {"since January sales fell", "2005-06-01", "2005-01"},
+    {"As of Sept. 30, the bank had", "1989-11-02", "1989-09-30"},
+    {"expires Jan. 5", "1989-12-20", "1990-01-05"},
+    /* relative to the publication date */
+    {"reported a third-quarter loss", "1989-11-02", "1989"},
+    {"net income in the fourth quarter", "1990-02-10", "1989"},
+    {"the loss for the quarter", "1990-01-10", "1989"},
+    {"up from seven a year ago", "1989-11-02", "1988"},
+    {"year-earlier profit", "1989-11-02", "1988"},
+    {"five years ago in a share offering", "1989-11-02", "1984"},
+    {"said a month ago", "1989-01-20", "1988-12"},
+    {"CBS reported last night", "1998-01-08", "1998-01-07"},
+    {"this summer, he said", "1998-04-01", "1998"},
+    {"last winter was cold", "1998-04-01", "1997"},
+    {"In nineteen ninety-one Keating was convicted", "1998-01-08", "1991"},
+    {"sales in fiscal 1989 rose", NULL, "1989"},
+    {"he will begin withdrawing on Friday", "1990-08-15", "1990-08-17"},
+    {"began withdrawing on Friday", "1990-08-15", "1990-08-10"},
+    {"an editorial on Saturday, April 25: The", "1998-04-27", "1998-04-25"},
+    {"speaking on ABC's \"This Week,\" said", "1990-08-19", NULL},
 };
 
 static void test_table(void **state)
@@ -112,10 +137,41 @@ static void test_deictic_flag(void **state)
     assert_string_equal(m.iso, "2008-05-12");
 }
 
+/* dates told from the event before: 一个月后, 次日, a month later, the next day */
+static void test_chain(void **state)
+{
+    (void)state;
+    static const struct { const char *text, *prev, *want; } C[] = {
+        {"仅仅一个月后，周鸿祎就表示", "2023-05", "2023-06"},
+        {"次日凌晨，火被扑灭", "2008-12-28", "2008-12-29"},
+        {"当天下午", "2008-05-12", "2008-05-12"},
+        {"两天后", "2008-12-30", "2009-01-01"},
+        {"3个月后", "2023-11", "2024-02"},
+        {"A month later the firm said", "2005-01-20", "2005-02"},
+        {"the next day, police said", "1998-08-07", "1998-08-08"},
+        {"three days later", "1998-02-27", "1998-03-02"},
+        {"two years later", "1998", "2000"},
+        {"次日", "2008-05", NULL},          /* a day offset needs a day */
+        {"两年前", "2008-05-12", NULL},     /* not a chained expression */
+        {"no offset here", "2008-05-12", NULL},
+    };
+    for (size_t i = 0; i < sizeof C / sizeof *C; i++) {
+        char out[24] = "";
+        int got = date_chain(C[i].text, strlen(C[i].text), C[i].prev, out, sizeof out);
+        if (!C[i].want) {
+            assert_int_equal(got, 0);
+        } else {
+            assert_int_equal(got, 1);
+            assert_string_equal(out, C[i].want);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_chain),
         cmocka_unit_test(test_anchor_forms),
         cmocka_unit_test(test_deictic_flag),
     };

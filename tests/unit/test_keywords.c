@@ -198,6 +198,18 @@ static void test_other_languages(void **state)
     assert_true(n > 0);
     assert_true(contains(k, n, "énergie solaire") || contains(k, n, "énergie"));
     assert_false(mentions(k, n, "l'"));
+    /* German keywords alone are nouns (capitalised); calendar words are no keywords */
+    const char *de2 =
+        "Die Bundesregierung hat am Mittwoch ein neues Klimaschutzgesetz beschlossen. Das neue Gesetz sieht vor, "
+        "dass Deutschland bis 2045 klimaneutral wird. Am Mittwoch sprach die Ministerin von einem neuen Gesetz. "
+        "Das Klimaschutzgesetz soll im Mai im Bundestag beraten werden, sagte sie am Mittwoch.";
+    n = run("Bundesregierung beschließt neues Klimaschutzgesetz", de2, NULL, k);
+    assert_true(contains(k, n, "Klimaschutzgesetz"));
+    for (size_t i = 0; i < n; i++) {
+        assert_false(k[i].text[0] >= 'a' && k[i].text[0] <= 'z' && !strchr(k[i].text, ' '));
+        assert_string_not_equal(k[i].norm, "mittwoch");
+        assert_string_not_equal(k[i].norm, "mai");
+    }
 }
 
 static void test_substring_standing_alone_kept(void **state)

@@ -37,14 +37,23 @@ static int teardown(void **state)
 }
 
 /* Summary of text; *n_sel gets how many sentences were picked. */
+static char *summarize_opt(const char *title, const char *text, const sum_options *o, size_t *n_sel,
+                           size_t *n_sents);
+
 static char *summarize(const char *title, const char *text, size_t *n_sel, size_t *n_sents)
+{
+    return summarize_opt(title, text, NULL, n_sel, n_sents);
+}
+
+static char *summarize_opt(const char *title, const char *text, const sum_options *o, size_t *n_sel,
+                           size_t *n_sents)
 {
     text_doc d;
     kw_item k[KW_MAX];
     uint32_t idx[SUM_MAX_PICK];
     assert_int_equal(text_doc_build(ctx, title, text, NULL, &d), 0);
     size_t nk = kw_extract(model, &d, NULL, k, KW_MAX);
-    size_t n = sum_select(model, &d, k, nk, NULL, idx, SUM_MAX_PICK);
+    size_t n = sum_select(model, &d, k, nk, o, idx, SUM_MAX_PICK);
     for (size_t i = 1; i < n; i++)   /* original order */
         assert_true(idx[i - 1] < idx[i]);
     for (size_t i = 0; i < n; i++)
@@ -140,6 +149,32 @@ static void test_english_length(void **state)
     free(s);
 }
 
+/* --summary-sentences N: at most N sentences in every language; the
+ * English lead opens the summary; spans are printed as written */
+static void test_sentences_option_and_lead(void **state)
+{
+    (void)state;
+    const char *text =
+        "Acme Corp said on Monday it would buy its rival Widget Inc for two billion dollars.\n\n"
+        "The deal, which needs the approval of regulators, would create the largest maker of widgets.\n\n"
+        "Widget shareholders will receive cash for each share, a premium of a third on Friday's price.\n\n"
+        "Regulators in Europe are expected to examine the deal closely, analysts said.\n\n"
+        "Acme has bought three smaller widget makers in the past five years.\n\n"
+        "Shares in Widget rose sharply in early trading while Acme shares fell.";
+    for (int k = 1; k <= 3; k++) {
+        sum_options o = {.sentences = k};
+        size_t n;
+        char *s = summarize_opt("Acme to buy Widget", text, &o, &n, NULL);
+        assert_true(k < 3 ? n == (size_t)k : n >= 2 && n <= 3);   /* at most a third of a short article */
+        assert_non_null(strstr(s, "Acme Corp said on Monday"));   /* the lead */
+        free(s);
+    }
+    size_t n;
+    char *s = summarize("大模型发展", "大模型的发展很快；但是算力仍然不足。行业竞争激烈。大模型需要大量数据。", &n, NULL);
+    assert_null(strstr(s, "很快。"));   /* a clause cut at ； gains no 。 */
+    free(s);
+}
+
 static void test_never_quote_fragment_dateline_caption(void **state)
 {
     (void)state;
@@ -229,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_seed_summary),
         cmocka_unit_test(test_short_post_gets_one_sentence),
         cmocka_unit_test(test_english_length),
+        cmocka_unit_test(test_sentences_option_and_lead),
         cmocka_unit_test(test_never_quote_fragment_dateline_caption),
         cmocka_unit_test(test_dateline_dropped),
         cmocka_unit_test(test_comments_after_article_ignored),

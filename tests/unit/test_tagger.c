@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze/analyze.h"
 #include "analyze/tagger.h"
@@ -124,12 +125,92 @@ static void test_resolve(void **state)
     analyze_ctx_free(ctx);
 }
 
+static const char CASE_TX[] =
+    "{\"version\": 1, \"facets\": {\"industry\": ["
+    "{\"id\": \"energy\", \"labels\": {\"zh\": \"能源\", \"en\": \"Energy\"}, \"aliases\": [\"Total\", \"OPEC\"],"
+    " \"cues\": {\"barrels\": 1.0}},"
+    "{\"id\": \"finance\", \"labels\": {\"zh\": \"金融\", \"en\": \"Finance\"}, \"cues\": {\"bonds\": 1.0}},"
+    "{\"id\": \"sports\", \"labels\": {\"zh\": \"体育\", \"en\": \"Sports\"},"
+    " \"cues\": {\"season\": 1.0, \"touchdown\": 1.0}}]}}";
+
+static size_t count_term(const tag_taxonomy *tx, const char *s, int is_title, const char *term)
+{
+    tag_hit *hits = NULL;
+    size_t n = 0, c = 0;
+    assert_int_equal(tag_find_terms(tx, s, is_title, &hits, &n, NULL), 0);
+    for (size_t i = 0; i < n; i++)
+        c += !strcmp(hits[i].term, term);
+    free(hits);
+    return c;
+}
+
+/* proper-noun terms match as written; common-word cues not as a name */
+static void test_case_rule(void **state)
+{
+    (void)state;
+    tag_taxonomy *tx = NULL;
+    char err[256];
+    assert_int_equal(tag_taxonomy_parse(CASE_TX, sizeof CASE_TX - 1, "case", &tx, err, sizeof err), 0);
+    assert_int_equal(count_term(tx, "Exports reached a total 118,350 tonnes.", 0, "Total"), 0);
+    assert_int_equal(count_term(tx, "French oil group Total said on Monday.", 0, "Total"), 1);
+    assert_int_equal(count_term(tx, "Barry Bonds hit a homer.", 0, "bonds"), 0);
+    assert_int_equal(count_term(tx, "Treasury bonds rose.", 0, "bonds"), 1);
+    assert_int_equal(count_term(tx, "Bonds rose sharply.", 0, "bonds"), 1);          /* sentence start */
+    assert_int_equal(count_term(tx, "Prices fell. \"Bonds are cheap,\" he said.", 0, "bonds"), 1);
+    assert_int_equal(count_term(tx, "Giants Sign Bonds To New Deal", 1, "bonds"), 1);  /* title case: no evidence */
+    assert_int_equal(count_term(tx, "BONDS RALLY", 0, "bonds"), 1);                   /* shouting */
+    assert_int_equal(count_term(tx, "Opec Sets Output Ceiling", 1, "OPEC"), 1);
+    assert_int_equal(count_term(tx, "The opec of it", 0, "OPEC"), 0);
+    tag_taxonomy_free(tx);
+}
+
+/* a term the stats show ambiguous supports a tag but never makes it */
+static void test_weak_terms(void **state)
+{
+    (void)state;
+    tag_taxonomy *tx = NULL;
+    char err[256], path[] = "/tmp/skimd-test-statsXXXXXX";
+    assert_int_equal(tag_taxonomy_parse(CASE_TX, sizeof CASE_TX - 1, "case", &tx, err, sizeof err), 0);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("# test\nsports\tseason\tnews\t40\t5\nsports\tseason\tsport\t90\t85\nsports\ttouchdown\tsport\t30\t29\nnope\tseason\tx\t9\t0\n", f);
+    fclose(f);
+    assert_int_equal(tag_taxonomy_load_stats(tx, path, err, sizeof err), 0);
+    json_t *tags = NULL, *ev = NULL;
+    const char *palm = "Palm oil output this season rose. The season was dry. A long season ahead.";
+    assert_int_equal(tag_article(tx, "Palm oil", palm, NULL, 0, &tags, &ev), 0);
+    assert_null(json_object_get(tags, "industry"));
+    json_decref(tags);
+    json_decref(ev);
+    const char *game = "He ran for a touchdown and another touchdown late in the season.";
+    assert_int_equal(tag_article(tx, "Game", game, NULL, 0, &tags, &ev), 0);
+    json_t *e0 = json_array_get(json_object_get(ev, "industry"), 0);
+    assert_string_equal(json_string_value(json_object_get(e0, "id")), "sports");
+    json_t *terms = json_object_get(e0, "terms");
+    assert_int_equal(json_array_size(terms), 2);   /* the weak term counts, and shows, beside strong ones */
+    json_decref(tags);
+    json_decref(ev);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("sports\tseason\tx\tmany\t1\n", f);
+    fclose(f);
+    assert_int_equal(tag_taxonomy_load_stats(tx, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, ":1:"));
+    unlink(path);
+    assert_int_equal(tag_taxonomy_load_stats(tx, path, err, sizeof err), 0);   /* no file: no stats */
+    tag_taxonomy_free(tx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed),
         cmocka_unit_test(test_threshold_and_language),
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_case_rule),
+        cmocka_unit_test(test_weak_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
