@@ -185,11 +185,14 @@ extract_status extract_article_from_html(const char *html, size_t len,
     }
     char *fields[] = { out->title, out->text, out->author, out->published_at, out->modified_at,
                        out->site_name, out->language, out->canonical_url, out->image_url,
-                       out->description, out->content_html, out->content_markdown };
+                       out->description };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         keep_valid_utf8(fields[i]);
     for (char **p = out->authors; p && *p; p++)
         keep_valid_utf8(*p);
+    /* content_html and content_markdown need no cut: they are whole
+     * (a capped output is dropped, never truncated) and made of the
+     * page's valid UTF-8 and ASCII markup. */
     if (!out->text[0]) {
         st = EXTRACT_EMPTY;
         goto done;

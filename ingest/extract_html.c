@@ -409,8 +409,13 @@ int ex_parse(ex_doc *doc, const char *html, size_t len)
     ex_tok_init(&tz, "", 0, &doc->arena);
     b->doc = doc;
     doc->root = new_node(b);
-    const char *s = doc->root ? ex_tok_newlines(&doc->arena, html, len, &n) : NULL;
-    if (!s)
+    /* No CR LF -> LF copy of the page (ex_tok_newlines): it cost a page-
+     * sized allocation per page; the tokenizer reads CR as whitespace and
+     * the text stages collapse it, so only CRs inside attribute values
+     * and text survive, where they read as spaces. */
+    const char *s = html;
+    n = len;
+    if (!doc->root)
         goto done;
     doc->root->name = "#doc";
     b->stack[0] = doc->root;

@@ -496,8 +496,9 @@ static void on_element(meta *m, ex_doc *doc, ex_node *n)
         }
     }
     const char *rel = n->tag == T_A ? ex_attr_get(n, "rel") : NULL;
-    if (n->tag != T_BODY && n->tag != T_ARTICLE && n->tag != T_SECTION &&
-        ((class_has(n, "author") && class_has(n, "vcard")) || class_has(n, "byline")) &&
+    const char *cls = ex_attr_get(n, "class");
+    if (cls && n->tag != T_BODY && n->tag != T_ARTICLE && n->tag != T_SECTION &&
+        (strstr(cls, "byline") || (strstr(cls, "vcard") && strstr(cls, "author"))) &&
         !in_comments(n)) {
         char *t = ex_node_text(n, 200);      /* WordPress: "byline" > "author vcard" > "fn" */
         put_author(m, t, class_has(n, "vcard") ? 4 : 5);

@@ -44,6 +44,8 @@ typedef struct rnode {
     uint8_t mark_pending;   /* <li>: marker not yet written in Markdown */
     uint8_t md_muted;       /* this entry muted Markdown (table, code span) */
     uint8_t forced;         /* this entry forced its text (figcaption) */
+    uint8_t inl;            /* opened block that takes inline content */
+    uint8_t md_box;         /* Markdown container: 1 blockquote, 2 list item */
     char mark[16];          /* <li>: "- " or "3. " */
     int items;              /* <ol>/<ul>: items opened so far; <pre>: fence length */
     size_t html_at;         /* html length when opened (tables) */
@@ -70,6 +72,8 @@ typedef struct render {
 /* ---- the allow-list ---- */
 static int is_inline_name(const char *nm)
 {
+    if (strlen(nm) > 5)
+        return 0;
     static const char *const names[] = { "sub", "sup", "cite", "abbr", "mark", "s", "del", "ins",
                                          "small", "kbd", "samp", "var", "u", NULL };
     for (int i = 0; names[i]; i++)
@@ -219,9 +223,9 @@ static void md_prefix(render *r, int blank)
         rnode *e = &r->stack[i];
         if (!e->opened || !e->tag)
             continue;
-        if (!strcmp(e->tag, "blockquote")) {
+        if (e->md_box == 1) {
             put(&r->md, "> ");
-        } else if (!strcmp(e->tag, "li")) {
+        } else if (e->md_box == 2) {
             if (e->mark_pending && !blank) {
                 put(&r->md, e->mark);
                 e->mark_pending = 0;
@@ -317,6 +321,13 @@ static void md_url(render *r, const char *u)
 
 /* Markdown text: whitespace collapsed, punctuation that could start
  * markup escaped (at a line start also '#', '+', '-', '=', "1."). */
+/* Bytes md_text must look at: whitespace, punctuation it escapes, NUL. */
+static int md_special(unsigned char c)
+{
+    return c <= ' ' || c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' ||
+           c == '<' || c == '>' || c == '&' || c == '|' || c == '~' || c == '!';
+}
+
 static void md_text(render *r, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -329,11 +340,7 @@ static void md_text(render *r, const char *s, size_t n)
             continue;
         }
         md_begin(r);
-        if (strchr("\\`*_[]<>&|~!", c) && c)
-            put(&r->md, "\\");
-        else if (r->md_bol && strchr("#+-=", c))
-            put(&r->md, "\\");
-        else if (r->md_bol && c >= '0' && c <= '9') {
+        if (r->md_bol && c >= '0' && c <= '9') {
             size_t k = i;
             while (k < n && s[k] >= '0' && s[k] <= '9')
                 k++;
@@ -341,14 +348,18 @@ static void md_text(render *r, const char *s, size_t n)
             if (k < n && (s[k] == '.' || s[k] == ')'))
                 put(&r->md, "\\");
             i = k - 1;
-            r->md_bol = 0;
-            r->md_space = 0;
-            continue;
-        }
-        if (c == '\0')
+        } else if (c == '\0') {
             put(&r->md, "\xEF\xBF\xBD");
-        else
+        } else if (md_special(c) || (r->md_bol && (c == '#' || c == '+' || c == '-' || c == '='))) {
+            put(&r->md, "\\");
             ex_buf_put(&r->md, s + i, 1);
+        } else {                             /* a run of plain bytes at once */
+            size_t k = i + 1;
+            while (k < n && !md_special((unsigned char)s[k]))
+                k++;
+            ex_buf_put(&r->md, s + i, k - i);
+            i = k - 1;
+        }
         r->md_bol = 0;
         r->md_space = 0;
     }
@@ -397,7 +408,7 @@ static int inline_context(const render *r)
         const rnode *e = &r->stack[i];
         if (!e->opened || !e->tag)
             continue;
-        return e->kind == K_INLINE || holds_inline(e->tag);
+        return e->kind == K_INLINE || e->inl;
     }
     return 0;
 }
@@ -494,12 +505,22 @@ static void flush(render *r, int for_inline)
         rnode *e = &r->stack[i];
         if (e->opened || !e->tag)
             continue;
+        if (e->n->tag == T_A && !e->href) {  /* resolved only for links with content */
+            e->href = safe_url(r, ex_attr_get(e->n, "href"), 0);
+            if (!e->href) {
+                e->kind = K_NONE;
+                e->tag = NULL;
+                continue;
+            }
+        }
         if (e->kind == K_BLOCK) {
             close_auto_p(r);
         } else if (!inline_context(r)) {
             open_auto_p(r);
         }
         e->opened = 1;
+        e->inl = (uint8_t)(e->kind == K_BLOCK && holds_inline(e->tag));
+        e->md_box = !strcmp(e->tag, "blockquote") ? 1 : !strcmp(e->tag, "li") ? 2 : 0;
         e->html_at = r->html.len;
         put(&r->html, "<");
         put(&r->html, e->tag);
@@ -731,12 +752,9 @@ static int enter(render *r, const ex_node *n)
     e->kind = (uint8_t)allowed(n, &e->tag);
     if (e->kind == K_NONE)
         e->tag = NULL;
-    if (n->tag == T_A) {
-        e->href = safe_url(r, ex_attr_get(n, "href"), 0);
-        if (!e->href) {
-            e->kind = K_NONE;
-            e->tag = NULL;
-        }
+    if (n->tag == T_A && !ex_attr_get(n, "href")) {
+        e->kind = K_NONE;            /* no link: unwrapped (the URL is resolved in flush) */
+        e->tag = NULL;
     }
     if (n->tag == T_FIGCAPTION && figure_shown(r, n)) {
         e->forced = 1;

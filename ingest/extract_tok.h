@@ -2,7 +2,9 @@
  *
  * A WHATWG tokenizer (HTML Living Standard, section 13.2.5): every state
  * of the standard except that parse errors are not reported. Input is
- * UTF-8 with newlines already normalised (ex_parse does CR LF -> LF);
+ * UTF-8, its newlines normalised by ex_tok_newlines as the standard's
+ * preprocessing does (the conformance test does so; the tree builder
+ * skips the copy, and a CR then reads as the whitespace it stands for);
  * tokens come out one at a time for the tree builder, which switches the
  * tokenizer into RCDATA, RAWTEXT, script data or PLAINTEXT after the start
  * tags that need it, as the standard's tree construction does.

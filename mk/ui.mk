@@ -11,7 +11,7 @@ $(BUILD)/gen/ui_data.c: $(UI_FILES) scripts/embed-ui.sh
 	@mkdir -p $(dir $@)
 	@./scripts/embed-ui.sh $@ $(UI_FILES)
 
-$(BUILD)/gen/ui_data.o: $(BUILD)/gen/ui_data.c handlers/ui_files.h
+$(BUILD)/gen/ui_data.o: $(BUILD)/gen/ui_data.c handlers/ui_files.h $(FLAGS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # The archive's recipe uses $^, which takes this line's prerequisite too.

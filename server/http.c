@@ -848,10 +848,47 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
+/* libmicrohttpd's messages per second that reach the log; the rest are
+ * counted and reported once the second is over. A flood of refused
+ * connections (one message each) once filled the stderr pipe, and a
+ * pool thread blocked in write(2) stopped serving everyone (issue 12). */
+#define HTTPD_LOG_PER_SECOND 20
+
+/* 1 when this message may be logged now; *dropped receives how many
+ * were held back in the second that just ended (logged first). */
+static int httpd_log_admit(long *dropped)
+{
+    static atomic_llong second;
+    static atomic_int in_second, held;
+    long long now = (long long)srv_mono_now();
+    long long was = atomic_load(&second);
+    *dropped = 0;
+    if (now != was && atomic_compare_exchange_strong(&second, &was, now)) {
+        atomic_store(&in_second, 0);
+        *dropped = atomic_exchange(&held, 0);
+    }
+    if (atomic_fetch_add(&in_second, 1) < HTTPD_LOG_PER_SECOND)
+        return 1;
+    atomic_fetch_add(&held, 1);
+    return 0;
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
+    long dropped;
     (void)cls;
+    int admit = httpd_log_admit(&dropped);
+    if (dropped > 0) {
+        char line[128];
+        int n = snprintf(line, sizeof line,
+                         "{\"event\":\"httpd\",\"message\":\"%ld messages not logged "
+                         "(over %d a second)\"}\n", dropped, HTTPD_LOG_PER_SECOND);
+        if (n > 0 && (size_t)n < sizeof line)
+            write_line(line, (size_t)n);
+    }
+    if (!admit)
+        return;
     char mem[sizeof msg * 6 + 64];   /* the message escaped, at worst */
     store_jbuf b;
     static const char head[] = "{\"event\":\"httpd\",\"message\":";

@@ -101,6 +101,12 @@ export function recordFacets(rec) {
 
 export { failureText };
 
+/** The record's language as a lang attribute value, or null when it is
+ * not a plain language code (the attribute is then left out). */
+export function recLang(rec) {
+  return typeof rec?.language === 'string' && /^[a-z]{2,3}$/.test(rec.language) ? rec.language : null;
+}
+
 export function statusBadge(status) {
   const s = ['queued', 'fetching', 'ready', 'failed'].includes(status) ? status : 'queued';
   return h('span', { class: `badge badge-${s}` }, t(`status_${s}`));
@@ -136,10 +142,11 @@ export function recordCard(rec, opts) {
   }
   const failed = rec.status === 'failed' && rec.error ? h('p', { class: 'error-inline' }, failureText(rec.error)) : null;
   return h('article', { class: 'card', data: { id: rec.id } },
-    h(heading, { class: 'card-title' }, h('a', { href: recordHref(rec.id) }, String(title))),
+    h(heading, { class: 'card-title', lang: rec.title ? recLang(rec) : null },
+      h('a', { href: recordHref(rec.id) }, String(title))),
     h('p', { class: 'meta' }, metaLine(rec), ' ', rec.status !== 'ready' ? statusBadge(rec.status) : null),
     failed,
-    rec.summary ? h('p', { class: 'card-summary' }, String(rec.summary)) : null,
+    rec.summary ? h('p', { class: 'card-summary', lang: recLang(rec) }, String(rec.summary)) : null,
     tagLinks.length ? h('ul', { class: 'chips', 'aria-label': t('tags') }, tagLinks) : null);
 }
 

@@ -2,7 +2,8 @@
 // and the link to the original; the summary; keywords; tags per facet,
 // each with its evidence (GET ?include=evidence: matched terms and score)
 // shown on hover, focus or tap; the events as a dated timeline with their
-// actors; the article text (and the cleaned HTML when the record has it);
+// actors; the article text (its cleaned HTML, ?include=html, when the
+// record has it, rebuilt by html.js; else the plain text);
 // refresh, delete and edit-your-tags actions.
 //
 // Editing tags needs PATCH /articles/{id}; the action is offered only when
@@ -14,7 +15,7 @@ import { formatDate, formatNumber, lang, languageName, t } from './i18n.js';
 import { safeArticleHtml } from './html.js';
 import {
   browseHref, confirmDialog, errorBox, facetName, failureText, jobPending, loadTagIndex,
-  progressList, recordFacets, tagLabel, waitForJob,
+  progressList, recLang, recordFacets, tagLabel, waitForJob,
 } from './parts.js';
 import { splitTags } from './save.js';
 
@@ -24,7 +25,9 @@ function metaList(rec) {
     if (value) rows.push(h('div', { class: 'meta-row' }, h('dt', {}, t(key)), h('dd', {}, value)));
   };
   row('record_site', rec.site_name ? String(rec.site_name) : null);
-  row('record_author', rec.author ? String(rec.author) : null);
+  const authors = Array.isArray(rec.authors) ? rec.authors.filter((a) => typeof a === 'string' && a) : [];
+  row('record_author', authors.length ? authors.join(lang() === 'zh' ? '、' : ', ')
+    : rec.author ? String(rec.author) : null);
   row('record_published', rec.published_at
     ? h('time', { datetime: String(rec.published_at) }, formatDate(rec.published_at)) : null);
   row('record_language', rec.language ? languageName(rec.language) : null);
@@ -113,7 +116,7 @@ function timeline(rec) {
     return h('li', { class: 'event', data: { date: e.date || '' } },
       e.date ? h('time', { datetime: e.date, class: 'event-date' }, formatDate(e.date))
         : h('span', { class: 'event-date undated' }, t('undated')),
-      h('p', { class: 'event-text' }, e.text),
+      h('p', { class: 'event-text', lang: recLang(rec) }, e.text),
       actors.length ? h('p', { class: 'actors' }, h('span', { class: 'visually-hidden' }, `${t('actors')}: `),
         h('span', { class: 'actors-list' }, actors.map((a) => h('span', { class: 'actor' }, a)))) : null);
   })));
@@ -122,12 +125,13 @@ function timeline(rec) {
 function textBlock(rec) {
   if (typeof rec.content_html === 'string' && rec.content_html) {
     const safe = safeArticleHtml(rec.content_html);
-    if (safe) return section('text', t('text'), h('div', { class: 'article-text' }, safe));
+    if (safe) return section('text', t('text'), h('div', { class: 'article-text', lang: recLang(rec) }, safe));
   }
   const text = typeof rec.content === 'string' ? rec.content : '';
   if (!text.trim()) return section('text', t('text'), h('p', { class: 'hint' }, t('text_none')));
   const paras = text.split(/\n\s*\n|\n/).map((p) => p.trim()).filter(Boolean);
-  return section('text', t('text'), h('div', { class: 'article-text' }, paras.map((p) => h('p', {}, p))));
+  return section('text', t('text'),
+    h('div', { class: 'article-text', lang: recLang(rec) }, paras.map((p) => h('p', {}, p))));
 }
 
 /** The edit-your-tags form (PATCH), replacing the button while open. */
@@ -212,23 +216,26 @@ function renderRecord(main, rec, ctx, rerender, note) {
   const stale = lr ? h('p', { class: 'note' }, t('last_refresh_failed', {
     at: formatDate(lr.at), reason: failureText(lr.error),
   })) : null;
+  // read again elsewhere (another tab, a script): this is the version before
+  const busy = rec.status === 'ready' && jobPending(rec) && !note ? h('p', { class: 'note' }, t('being_refreshed')) : null;
   replace(main,
     h('p', { class: 'back' }, h('a', { href: '#/' }, t('back_to_list'))),
     // on a wide screen the side column holds what is scanned (facts,
     // actions, keywords, tags) beside what is read; narrower, one column
     h('article', { class: 'record', data: { id: rec.id, status: rec.status } },
       h('div', { class: 'record-head' },
-        h('h1', { tabindex: '-1' }, String(rec.title || rec.url || t('untitled'))),
+        h('h1', { tabindex: '-1', lang: rec.title ? recLang(rec) : null }, String(rec.title || rec.url || t('untitled'))),
         note ? h('p', { class: 'note', role: 'status' }, note) : null,
-        failed, stale),
+        failed, stale, busy),
       h('div', { class: 'record-side' },
         metaList(rec),
         actionsBar(rec, ctx, rerender),
         keywords.length ? section('keywords', t('keywords'),
-          h('ul', { class: 'keywords' }, keywords.map((k) => h('li', {}, k)))) : null,
+          h('ul', { class: 'keywords', lang: recLang(rec) }, keywords.map((k) => h('li', {}, k)))) : null,
         tagsBlock(rec)),
       h('div', { class: 'record-main' },
-        rec.summary ? section('summary', t('summary'), h('p', { class: 'summary' }, String(rec.summary))) : null,
+        rec.summary ? section('summary', t('summary'),
+          h('p', { class: 'summary', lang: recLang(rec) }, String(rec.summary))) : null,
         timeline(rec),
         textBlock(rec))));
 }
@@ -238,7 +245,7 @@ export function renderRecordView(main, ctx, id) {
   const load = async (note) => {
     try {
       const [{ data }] = await Promise.all([
-        api('GET', path, { query: { include: 'content,evidence' }, signal: ctx.signal }),
+        api('GET', path, { query: { include: 'content,evidence,html' }, signal: ctx.signal }),
         loadTagIndex(ctx.signal).catch(() => null),
       ]);
       // a first read still running: its progress, then the record (a

@@ -228,6 +228,8 @@ async function installed(v, reference) {
   if (d.port === port) {
     const h = await req(d.host, port, 'GET', '/healthz');
     R.ok(h.json && h.json.version === v, '/healthz says the version', h.text);
+    const ui = await req(d.host, port, 'GET', '/ui/');
+    R.ok(ui.status === 200 && /<html/i.test(ui.text), 'the installed binary serves the web page (/ui/, compiled in)', `${ui.status}`);
     const m = await req(d.host, port, 'GET', '/metrics');
     R.ok(m.text.includes(`skimd_build_info{version="${v}"} 1`), '/metrics has skimd_build_info with the version');
     for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds',
@@ -352,7 +354,7 @@ function flagsStamp() {
   const paths = run('make', ['--no-print-directory', '-n', '-B', '-f', 'Makefile', 'SANITIZER=thread', 'DEVELOPER=1', 'build-tsan/server/config.o'], { noBuildEnv: true });
   R.ok(/-fsanitize=thread/.test(paths.out) && /-o build-tsan\/server\/config\.o/.test(paths.out),
     'SANITIZER=thread builds in build-tsan/', paths.out + paths.err);
-  const asan = run('make', ['--no-print-directory', '-n', 'SANITIZER=address,undefined', 'all'], { noBuildEnv: true });
+  const asan = run('make', ['--no-print-directory', '-n', '-B', 'SANITIZER=address,undefined', 'all'], { noBuildEnv: true });
   R.ok(/build-asan\/skimd/.test(asan.out) && !/build-tsan/.test(asan.out), 'SANITIZER=address,undefined builds in build-asan/');
   const tdir = path.join(ROOT, path.dirname(H.BIN), 'tests');
   if (fs.existsSync(tdir)) {                // make test builds them; a lone daemon build does not
@@ -391,12 +393,12 @@ function systemdUnit() {
 function debPackage(v) {
   const t0 = Date.now();
   const r = run('make', ['--no-print-directory', 'deb']);
-  const deb = r.out.trim().split('\n').pop();
+  const deb = (r.out.match(/^\S+\.deb$/m) || [''])[0];
   const arch = run('dpkg', ['--print-architecture']).out.trim();
   R.ok(r.code === 0 && deb.endsWith(`skimd_${v}-1_${arch}.deb`) && fs.existsSync(path.join(ROOT, deb)),
-    `make deb builds skimd_${v}-1_${arch}.deb`, r.err.slice(-1000));
+    `make deb builds skimd_${v}-1_${arch}.deb`, `exit ${r.code}\n${r.out.slice(-1500)}\n${r.err.slice(-1500)}`);
   console.log(`     make deb: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  if (r.code !== 0) return;
+  if (r.code !== 0 || !deb) return;
   const contents = run('dpkg-deb', ['--contents', deb]).out;
   const want = ['./usr/bin/skimd', './usr/share/skimd/taxonomy.json', './usr/share/skimd/idf-zh.tsv',
     './usr/share/man/man1/skimd.1.gz', './lib/systemd/system/skimd.service', './etc/default/skimd',
@@ -407,7 +409,7 @@ function debPackage(v) {
   const f = (field) => run('dpkg-deb', ['-f', deb, field]).out.trim();
   R.ok(f('Version') === `${v}-1` && f('Package') === 'skimd', 'package version from server/version.h', f('Version'));
   const dep = f('Depends');
-  const libs = ['libmicrohttpd12', 'libjansson4', 'libsqlite3-0', 'libcurl4', 'libfriso0', 'libstemmer0d', 'libpsl5', 'friso-dict', 'adduser'];
+  const libs = ['libmicrohttpd12', 'libjansson4', 'libsqlite3-0', 'libcurl4', 'libfriso0', 'libstemmer0d', 'libpsl5', 'libc-ares2', 'friso-dict', 'adduser'];
   R.ok(libs.every((l) => dep.includes(l)), 'Depends: the runtime libraries (dpkg-shlibdeps) and adduser', dep);
   const ctl = path.join(tmp, 'ctl');
   run('dpkg-deb', ['--control', deb, ctl]);

@@ -32,10 +32,12 @@ test('a hostile record renders inert: no dialog, no element of its own, no reque
     body: JSON.stringify({ url, tags: HOSTILE_TAGS }),
   });
   eq(post.status, 201, `saved: ${post.body}`);
-  const rec = (await request(d.port, { path: `/articles/${post.json.id}?include=content` })).json;
+  const rec = (await request(d.port, { path: `/articles/${post.json.id}?include=content,html` })).json;
   // the test is only worth something if the markup really is in the record
   ok(rec.title.includes('<script>') && rec.title.includes('onerror'), `hostile title stored: ${rec.title}`);
   ok(rec.content.includes('<img src=') && rec.content.includes('javascript:'), 'hostile text stored');
+  ok(typeof rec.content_html === 'string' && rec.content_html.includes('&lt;script&gt;'),
+    'and its cleaned HTML, which the record page renders');
   eq(rec.tags.user, HOSTILE_TAGS, 'hostile tags stored');
 
   for (const [hash, size, name] of [['#/', DESKTOP, 'browse'], [`#/articles/${rec.id}`, DESKTOP, 'record'],

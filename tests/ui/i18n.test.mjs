@@ -13,6 +13,8 @@ test('English interface: chosen by the browser language, tags and dates in Engli
     await until(page, () => document.querySelector('article.record'));
     eq(await page.evaluate(() => document.documentElement.lang), 'en', 'html lang');
     eq(await texts(page, '.nav a'), ['Browse', 'Save a link'], 'navigation');
+    eq(await page.$eval('h1', (e) => e.lang), 'zh', 'the Chinese title is marked as Chinese');
+    eq(await page.$eval('.article-text', (e) => e.lang), 'zh', 'and so is the text');
     const heads = await texts(page, '.record h2');
     for (const h of ['Summary', 'Keywords', 'Tags', 'Timeline', 'Article text']) ok(heads.includes(h), `section ${h} in ${heads}`);
     const tech = await texts(page, '.record-facet[data-facet=technology] button.chip');

@@ -15,7 +15,7 @@ test('record: title, metadata, summary, keywords, tags with evidence, the 2022-1
   const [d, srv] = [await daemon(), await pages()];
   const id = shared.seedId;
   ok(id, 'the seed was saved');
-  const rec = (await request(d.port, { path: `/articles/${id}?include=content,evidence` })).json;
+  const rec = (await request(d.port, { path: `/articles/${id}?include=content,evidence,html` })).json;
   const { page, log, close } = await open(d, `#/articles/${id}`, DESKTOP);
   try {
     await view(page, 'record');
@@ -82,6 +82,9 @@ test('record: title, metadata, summary, keywords, tags with evidence, the 2022-1
 
     const text = await page.$eval('.article-text', (e) => e.textContent);
     ok(text.includes('去年11月，OpenAI发布基于GPT-3.5的ChatGPT'), 'the article text');
+    ok(typeof rec.content_html === 'string' && rec.content_html.includes('<p>'), 'the record has cleaned HTML');
+    eq(await page.$$eval('.article-text p', (ps) => ps.length), (rec.content_html.match(/<p>/g) || []).length,
+      'the text shown with the structure of content_html (one paragraph each)');
     eq(await axe(page), [], 'axe: the record page');
     await shot(page, 'record-desktop');
     await shot(page, 'record-desktop-full', true);
