@@ -22,7 +22,7 @@
 
 #define MAX_WAIT_SECONDS 60
 #define MAX_QUERY_CHARS 256
-#define MAX_RESOLVED_TAGS 16
+#define MAX_RESOLVED_TAGS HDL_MAX_RESOLVED_TAGS
 
 /* Declared in handlers.h: the thread's store, or a 503 sent. */
 store *hdl_store_or_reply(srv_request *r)
@@ -482,47 +482,54 @@ static int tag_or_reply(srv_request *r, store_query *q, char *facet_buf, size_t 
     return 0;
 }
 
+int hdl_list_query_or_reply(srv_request *r, hdl_list_params *p)
+{
+    store_query *q = &p->q;
+    memset(p, 0, sizeof *p);
+    if (status_or_reply(r, &q->status) != 0 || lang_or_reply(r, &q->language) != 0 ||
+        time_or_reply(r, "since", 0, p->since, &q->since) != 0 ||
+        time_or_reply(r, "until", 1, p->until, &q->until) != 0 ||
+        tag_or_reply(r, q, p->facet, sizeof p->facet, p->ids) != 0)
+        return -1;
+    const char *c = srv_req_query(r, "cursor");
+    if (c && hdl_cursor_decode(c, &q->before_id) != 0) {
+        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                          "'cursor' is not a cursor this server gave out");
+        return -1;
+    }
+    q->text = srv_req_query(r, "q");
+    if (q->text && (!*q->text || !hdl_utf8_valid(q->text) ||
+                    hdl_utf8_chars(q->text) > MAX_QUERY_CHARS)) {
+        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                          "'q' must be 1 to %d characters of valid UTF-8", MAX_QUERY_CHARS);
+        return -1;
+    }
+    if (q->text && !store_fts_searchable(q->text)) {
+        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                          "'q' has nothing to search for: no letter, digit or CJK character");
+        return -1;
+    }
+    return 0;
+}
+
 void hdl_articles_list(srv_request *r)
 {
-    store_query q;
+    hdl_list_params p;
     long limit = 20;
-    char since[21], until[21], facet[64], cursor[HDL_CURSOR_LEN];
-    const char *ids[MAX_RESOLVED_TAGS];
+    char cursor[HDL_CURSOR_LEN];
     int64_t next = 0;
     store *st;
 
-    memset(&q, 0, sizeof q);
     if (int_param_or_reply(r, "limit", 1, 100, &limit) != 0 ||
-        status_or_reply(r, &q.status) != 0 || lang_or_reply(r, &q.language) != 0 ||
-        time_or_reply(r, "since", 0, since, &q.since) != 0 ||
-        time_or_reply(r, "until", 1, until, &q.until) != 0 ||
-        tag_or_reply(r, &q, facet, sizeof facet, ids) != 0)
+        hdl_list_query_or_reply(r, &p) != 0)
         return;
-    q.limit = (int)limit;
-    const char *c = srv_req_query(r, "cursor");
-    if (c && hdl_cursor_decode(c, &q.before_id) != 0) {
-        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
-                          "'cursor' is not a cursor this server gave out");
-        return;
-    }
-    q.text = srv_req_query(r, "q");
-    if (q.text && (!*q.text || !hdl_utf8_valid(q.text) ||
-                   hdl_utf8_chars(q.text) > MAX_QUERY_CHARS)) {
-        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
-                          "'q' must be 1 to %d characters of valid UTF-8", MAX_QUERY_CHARS);
-        return;
-    }
-    if (q.text && !store_fts_searchable(q.text)) {
-        srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
-                          "'q' has nothing to search for: no letter, digit or CJK character");
-        return;
-    }
+    p.q.limit = (int)limit;
     if (!(st = hdl_store_or_reply(r)))
         return;
     store_jbuf b = {0};
     static const char head[] = "{\"items\":", tail[] = ",\"next_cursor\":";
     store_jbuf_add(&b, head, sizeof head - 1);
-    store_rc lrc = store_article_list_text(st, &q, &b, &next);
+    store_rc lrc = store_article_list_text(st, &p.q, &b, &next);
     if (lrc != STORE_OK) {
         store_jbuf_free(&b);
         hdl_reply_store_error(r, lrc);

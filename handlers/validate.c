@@ -51,14 +51,19 @@ size_t hdl_json_depth(const char *text, size_t len)
     return max;
 }
 
-static int media_type_is_json(const char *ct)
+int hdl_media_type_is(const char *ct, const char *want)
 {
     if (!ct)
         return 0;
     while (*ct == ' ')
         ct++;
     size_t n = strcspn(ct, "; ");
-    return n == 16 && !strncasecmp(ct, "application/json", 16);
+    return n == strlen(want) && !strncasecmp(ct, want, n);
+}
+
+static int media_type_is_json(const char *ct)
+{
+    return hdl_media_type_is(ct, "application/json");
 }
 
 int hdl_utf8_valid(const char *s)
@@ -99,6 +104,23 @@ static int has_control(const char *s)
     for (; *s; s++)
         if ((unsigned char)*s < 0x20 || *s == 0x7f)
             return 1;
+    return 0;
+}
+
+/* -1 with why filled when the object doc has a key not in allowed. */
+static int unknown_key(json_t *doc, const char *const *allowed, const char *example,
+                       hdl_invalid *why)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(doc, key, v) {
+        int ok = 0;
+        for (int i = 0; allowed[i] && !ok; i++)
+            ok = !strcmp(key, allowed[i]);
+        if (!ok)
+            return invalid(why, 400, "invalid-body", "Invalid body",
+                           "unknown field '%.64s'; send %s", key, example);
+    }
     return 0;
 }
 
@@ -143,18 +165,9 @@ static json_t *parse_object(const char *content_type, const char *body, size_t l
                 example);
         return NULL;
     }
-    const char *key;
-    json_t *v;
-    json_object_foreach(doc, key, v) {
-        int ok = 0;
-        for (int i = 0; allowed[i] && !ok; i++)
-            ok = !strcmp(key, allowed[i]);
-        if (!ok) {
-            invalid(why, 400, "invalid-body", "Invalid body",
-                    "unknown field '%.64s'; send %s", key, example);
-            json_decref(doc);
-            return NULL;
-        }
+    if (unknown_key(doc, allowed, example, why) != 0) {
+        json_decref(doc);
+        return NULL;
     }
     return doc;
 }
@@ -208,28 +221,61 @@ static int check_url_html(json_t *doc, hdl_submit *out, hdl_invalid *why)
     return 0;
 }
 
-int hdl_submit_parse(const char *content_type, const char *body, size_t len,
-                     hdl_submit *out, hdl_invalid *why)
+static const char *const submit_keys[] = {"url", "html", "tags", NULL};
+#define SUBMIT_EXAMPLE "{\"url\": \"https://...\"}"
+
+/* url, html and tags of a submission object into out (borrowed). 0 or -1. */
+static int check_submit(json_t *doc, hdl_submit *out, hdl_invalid *why)
 {
-    static const char *const allowed[] = {"url", "html", "tags", NULL};
-    if (!out)
-        return invalid(why, 500, "internal", "Internal error", "bad arguments");
-    memset(out, 0, sizeof *out);
-    out->doc = parse_object(content_type, body, len, allowed, "{\"url\": \"https://...\"}", why);
-    if (!out->doc)
+    if (check_url_html(doc, out, why) != 0)
         return -1;
-    if (check_url_html(out->doc, out, why) != 0)
-        goto fail;
-    json_t *v = json_object_get(out->doc, "tags");
+    json_t *v = json_object_get(doc, "tags");
     if (v && !json_is_null(v)) {
         if (check_tags(v, why) != 0)
-            goto fail;
+            return -1;
         out->tags = v;
     }
     return 0;
-fail:
+}
+
+int hdl_submit_parse(const char *content_type, const char *body, size_t len,
+                     hdl_submit *out, hdl_invalid *why)
+{
+    if (!out)
+        return invalid(why, 500, "internal", "Internal error", "bad arguments");
+    memset(out, 0, sizeof *out);
+    out->doc = parse_object(content_type, body, len, submit_keys, SUBMIT_EXAMPLE, why);
+    if (!out->doc)
+        return -1;
+    if (check_submit(out->doc, out, why) == 0)
+        return 0;
     hdl_submit_release(out);
     return -1;
+}
+
+int hdl_submit_check(json_t *item, hdl_submit *out, hdl_invalid *why)
+{
+    if (!out)
+        return invalid(why, 500, "internal", "Internal error", "bad arguments");
+    memset(out, 0, sizeof *out);
+    if (!json_is_object(item))
+        return invalid(why, 400, "invalid-body", "Invalid body",
+                       "each item must be a JSON object like %s", SUBMIT_EXAMPLE);
+    if (unknown_key(item, submit_keys, SUBMIT_EXAMPLE, why) != 0 ||
+        check_submit(item, out, why) != 0) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    return 0;
+}
+
+int hdl_batch_parse(const char *content_type, const char *body, size_t len, json_t **out,
+                  hdl_invalid *why)
+{
+    static const char *const keys[] = {"items", NULL};
+    *out = parse_object(content_type, body, len, keys, "{\"items\": [{\"url\": \"https://...\"}]}",
+                        why);
+    return *out ? 0 : -1;
 }
 
 int hdl_tags_parse(const char *content_type, const char *body, size_t len,

@@ -40,6 +40,16 @@ int hdl_submit_parse(const char *content_type, const char *body, size_t len,
                      hdl_submit *out, hdl_invalid *why);
 void hdl_submit_release(hdl_submit *s);
 
+/* One item of a batch, already parsed: the checks of hdl_submit_parse on
+ * a borrowed object; out->doc stays NULL (nothing to release), its
+ * strings are borrowed from item. 0 or -1 with *why filled. */
+int hdl_submit_check(json_t *item, hdl_submit *out, hdl_invalid *why);
+
+/* A POST /articles/batch body: content type, depth, duplicate keys, an
+ * object whose only key is "items". *out returns new, or NULL with -1. */
+int hdl_batch_parse(const char *content_type, const char *body, size_t len, json_t **out,
+                  hdl_invalid *why);
+
 /* A PATCH /articles/{id} body: {"tags": [...]} and nothing else; only
  * out->tags is set. As hdl_submit_parse otherwise. */
 int hdl_tags_parse(const char *content_type, const char *body, size_t len,
@@ -70,6 +80,10 @@ size_t hdl_json_depth(const char *text, size_t len);
 /* 1 when s is well-formed UTF-8 (no overlongs, surrogates or values past
  * U+10FFFF), else 0. */
 int hdl_utf8_valid(const char *s);
+
+/* 1 when the Content-Type ct (may be NULL) has the media type want
+ * (case-insensitive; parameters such as charset ignored). */
+int hdl_media_type_is(const char *ct, const char *want);
 
 /* Characters (code points) in a NUL-terminated UTF-8 string. */
 size_t hdl_utf8_chars(const char *s);

@@ -234,6 +234,12 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
         cfg->max_body_bytes = (size_t)n;
         return 0;
     }
+    if (!strcmp(name, "max-batch-bytes") || !strcmp(name, "max-import-line-bytes")) {
+        if (srv_parse_long(v, 1024, 256L << 20, &n) != 0)
+            goto bad;
+        *(name[4] == 'b' ? &cfg->max_batch_bytes : &cfg->max_import_line_bytes) = (size_t)n;
+        return 0;
+    }
     if (!strcmp(name, "fetch-timeout")) {
         if (srv_parse_long(v, 1, 600, &n) != 0)
             goto bad;
@@ -324,7 +330,8 @@ static const char *const env_names[][2] = {
     {"SKIMD_LISTEN", "listen"}, {"SKIMD_DB", "db"}, {"SKIMD_WORKERS", "workers"},
     {"SKIMD_HTTP_THREADS", "http-threads"}, {"SKIMD_TAXONOMY", "taxonomy"},
     {"SKIMD_DATA_DIR", "data-dir"}, {"SKIMD_MAX_PAGE_BYTES", "max-page-bytes"},
-    {"SKIMD_MAX_BODY_BYTES", "max-body-bytes"}, {"SKIMD_FETCH_TIMEOUT", "fetch-timeout"},
+    {"SKIMD_MAX_BODY_BYTES", "max-body-bytes"}, {"SKIMD_MAX_BATCH_BYTES", "max-batch-bytes"},
+    {"SKIMD_MAX_IMPORT_LINE_BYTES", "max-import-line-bytes"}, {"SKIMD_FETCH_TIMEOUT", "fetch-timeout"},
     {"SKIMD_CONNECTION_LIMIT", "connection-limit"},
     {"SKIMD_CONNECTION_TIMEOUT", "connection-timeout"},
     {"SKIMD_REQUEST_TIMEOUT", "request-timeout"},
@@ -485,6 +492,8 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->max_page_bytes = 10u << 20;
     cfg->fetch_timeout_s = 20;
     cfg->max_body_bytes = 1u << 20;
+    cfg->max_batch_bytes = 4u << 20;        /* 1 000 items of ~4 KiB without html */
+    cfg->max_import_line_bytes = 32u << 20; /* a record with a 10 MiB page's text, escaped */
     cfg->conn_limit = 1024;
     cfg->conn_timeout_s = 30;
     cfg->request_timeout_s = 30;
@@ -572,6 +581,8 @@ void srv_config_usage(const char *prog)
 {
     printf("usage: %s [serve] [flags]      run the daemon\n"
            "       %s analyze FILE|URL [--url URL] [flags]   one page, printed (--help)\n"
+           "       %s export [--db PATH] > FILE.ndjson   every record, offline\n"
+           "       %s import [--db PATH] < FILE.ndjson   restore records, offline\n"
            "       %s --version | -V     print the version\n"
            "       %s --help | -h        this help (also: %s serve --help)\n\n"
            "serve flags (environment twin in brackets):\n"
@@ -594,6 +605,10 @@ void srv_config_usage(const char *prog)
            "  --allow-host HOST:PORT   one origin let through the guard [SKIMD_ALLOW_HOST]\n"
            "  --max-page-bytes N       largest page fetched, 10485760 [SKIMD_MAX_PAGE_BYTES]\n"
            "  --max-body-bytes N       largest request body, 1048576 [SKIMD_MAX_BODY_BYTES]\n"
+           "  --max-batch-bytes N      largest POST /articles/batch body, 4194304\n"
+           "                           [SKIMD_MAX_BATCH_BYTES]\n"
+           "  --max-import-line-bytes N  longest line of an import, 33554432\n"
+           "                           [SKIMD_MAX_IMPORT_LINE_BYTES]\n"
            "  --fetch-timeout S        whole-fetch limit, 20 [SKIMD_FETCH_TIMEOUT]\n"
            "  --connection-limit N     concurrent connections, 1024 [SKIMD_CONNECTION_LIMIT]\n"
            "  --connection-timeout S   idle connection timeout, 30 [SKIMD_CONNECTION_TIMEOUT]\n"
@@ -624,5 +639,5 @@ void srv_config_usage(const char *prog)
            "signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the taxonomy.\n"
            "exit status: 0 clean stop, 1 start-up or runtime failure, 2 bad flags.\n"
            "See skimd(1).\n",
-           prog, prog, prog, prog, prog, builtin_datadir);
+           prog, prog, prog, prog, prog, prog, prog, builtin_datadir);
 }

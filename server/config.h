@@ -30,6 +30,8 @@ typedef struct srv_config {
     size_t max_page_bytes;
     long fetch_timeout_s;
     size_t max_body_bytes;       /* request body cap */
+    size_t max_batch_bytes;      /* POST /articles/batch body cap */
+    size_t max_import_line_bytes; /* one NDJSON line of POST /import */
     unsigned conn_limit;
     unsigned conn_timeout_s;
     unsigned per_ip_conn_limit;  /* concurrent connections per client IP, 0 = off */

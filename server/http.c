@@ -50,6 +50,12 @@
 #define CONN_POOL_BYTES ((size_t)(36 * 1024))
 
 static const route routes[] = {
+    {"/articles/batch", NULL, "articles_batch", "POST, OPTIONS",
+     {{"POST", hdl_articles_batch, 1}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/export", NULL, "export", "GET, HEAD, OPTIONS",
+     {{"GET", hdl_export, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+    {"/import", NULL, "import", "POST, OPTIONS",
+     {{"POST", hdl_import, 1}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
     {"/articles", NULL, "articles", "GET, HEAD, POST, OPTIONS",
      {{"GET", hdl_articles_list, 0}, {"POST", hdl_articles_create, 1}, {NULL, NULL, 0}}},
     {"/articles/", "/refresh", "article_refresh", "POST, OPTIONS",
@@ -80,6 +86,11 @@ static const route routes[] = {
      {{"GET", hdl_ui_index, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
     {"/ui/", "", "ui", "GET, HEAD, OPTIONS",
      {{"GET", hdl_ui_file_get, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}}},
+};
+
+static const body_rule body_rules[] = {
+    {"/articles/batch", "POST", BODY_BATCH, NULL},
+    {"/import", "POST", BODY_STREAM, hdl_import_body},
 };
 
 /* Query strings larger than these are refused (431) before libmicrohttpd
@@ -128,10 +139,16 @@ const char *srv_req_body(const srv_request *r, size_t *len)
     return r->body ? r->body : "";
 }
 
+
 /* --- replies -------------------------------------------------------- */
 
 static void reply_clear(srv_request *r)
 {
+    if (r->stream_free)
+        r->stream_free(r->stream_cls);
+    r->stream_fn = NULL;
+    r->stream_cls = NULL;
+    r->stream_free = NULL;
     free(r->resp);
     r->resp = NULL;
     r->resp_len = 0;
@@ -209,6 +226,16 @@ int srv_reply_text(srv_request *r, int status, const char *content_type,
     memcpy(copy, text, len);
     copy[len] = '\0';
     return reply_set(r, status, content_type, copy, len);
+}
+
+int srv_reply_stream(srv_request *r, int status, const char *content_type, srv_stream_fn fn,
+                     void *cls, void (*release)(void *))
+{
+    reply_set(r, status, content_type, NULL, 0);
+    r->stream_fn = fn;
+    r->stream_cls = cls;
+    r->stream_free = release;
+    return 0;
 }
 
 int srv_reply_empty(srv_request *r, int status)
@@ -331,6 +358,52 @@ static int authorized(srv_request *r)
     return ok;
 }
 
+/* The route's entry for the request's method (HEAD takes GET's), or NULL. */
+static const route_method *find_method(const srv_request *r)
+{
+    const route_method *rm = NULL;
+    if (!r->route)
+        return NULL;
+    for (int i = 0; i < 3 && r->route->methods[i].method; i++) {
+        const char *want = r->route->methods[i].method;
+        if (!strcmp(r->method, want) || (!strcmp(r->method, "HEAD") && !strcmp(want, "GET")))
+            rm = &r->route->methods[i];
+    }
+    return rm;
+}
+
+static const body_rule *find_body_rule(const srv_request *r)
+{
+    if (!r->route || r->route->suffix)
+        return NULL;
+    for (size_t i = 0; i < sizeof body_rules / sizeof body_rules[0]; i++)
+        if (!strcmp(body_rules[i].path, r->route->prefix) &&
+            !strcmp(body_rules[i].method, r->method))
+            return &body_rules[i];
+    return NULL;
+}
+
+static int body_streamed(const srv_request *r)
+{
+    return r->body_rule && r->body_rule->kind == BODY_STREAM;
+}
+
+/* The body cap of the request's route (a streamed body has none: its
+ * handler caps what it keeps). */
+static size_t body_cap(const srv_request *r)
+{
+    const srv_config *cfg = r->http->app->cfg;
+    return r->body_rule && r->body_rule->kind == BODY_BATCH ? cfg->max_batch_bytes
+                                                            : cfg->max_body_bytes;
+}
+
+static void reply_unauthorized(srv_request *r)
+{
+    srv_reply_problem(r, 401, "unauthorized", "Unauthorized",
+                      "this write needs 'Authorization: Bearer <key>' with a valid key");
+    srv_reply_header(r, "WWW-Authenticate", "Bearer realm=\"skimd\"");
+}
+
 static void dispatch(srv_request *r)
 {
     const char *m = r->method;
@@ -349,12 +422,7 @@ static void dispatch(srv_request *r)
         }
         return;
     }
-    const route_method *rm = NULL;
-    for (int i = 0; i < 3 && r->route->methods[i].method; i++) {
-        const char *want = r->route->methods[i].method;
-        if (!strcmp(m, want) || (!strcmp(m, "HEAD") && !strcmp(want, "GET")))
-            rm = &r->route->methods[i];
-    }
+    const route_method *rm = find_method(r);
     if (!rm) {
         srv_reply_problem(r, 405, "method-not-allowed", "Method not allowed",
                           "%.16s is not allowed on %.200s; allowed: %s", m, r->path,
@@ -363,15 +431,12 @@ static void dispatch(srv_request *r)
         return;
     }
     if (rm->write && !authorized(r)) {
-        srv_reply_problem(r, 401, "unauthorized", "Unauthorized",
-                          "this write needs 'Authorization: Bearer <key>' with a valid key");
-        srv_reply_header(r, "WWW-Authenticate", "Bearer realm=\"skimd\"");
+        reply_unauthorized(r);
         return;
     }
     if (r->body_too_large) {
         srv_reply_problem(r, 413, "body-too-large", "Request body too large",
-                          "the request body is larger than %zu bytes",
-                          r->http->app->cfg->max_body_bytes);
+                          "the request body is larger than %zu bytes", body_cap(r));
         return;
     }
     rm->fn(r);
@@ -465,6 +530,50 @@ static void log_request(srv_request *r, double ms)
     store_jbuf_free(&b);
 }
 
+/* A streamed reply handed to libmicrohttpd, which owns it from then on. */
+typedef struct stream_reply {
+    srv_stream_fn fn;
+    void *cls;
+    void (*release)(void *);
+} stream_reply;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    stream_reply *sr = cls;
+    (void)pos;
+    long n = sr->fn(sr->cls, buf, max);
+    if (n > 0)
+        return (ssize_t)n;
+    return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_release(void *cls)
+{
+    stream_reply *sr = cls;
+    if (sr->release)
+        sr->release(sr->cls);
+    free(sr);
+}
+
+static struct MHD_Response *stream_response(srv_request *r)
+{
+    stream_reply *sr = malloc(sizeof *sr);
+    if (!sr)
+        return NULL;
+    *sr = (stream_reply){r->stream_fn, r->stream_cls, r->stream_free};
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, sr,
+                                          stream_release);
+    if (!resp) {
+        free(sr);
+        return NULL;
+    }
+    r->stream_fn = NULL;            /* owned by the response now */
+    r->stream_cls = NULL;
+    r->stream_free = NULL;
+    return resp;
+}
+
 static enum MHD_Result send_reply(srv_request *r)
 {
     struct MHD_Response *resp;
@@ -473,10 +582,15 @@ static enum MHD_Result send_reply(srv_request *r)
 
     if (!r->have_reply)
         srv_reply_problem(r, 500, "internal", "Internal error", "no answer was produced");
-    resp = MHD_create_response_from_buffer_with_free_callback(r->resp_len, r->resp, free);
+    if (r->stream_fn) {
+        resp = stream_response(r);
+    } else {
+        resp = MHD_create_response_from_buffer_with_free_callback(r->resp_len, r->resp, free);
+        if (resp)
+            r->resp = NULL;         /* owned by the response now */
+    }
     if (!resp)
         return MHD_NO;
-    r->resp = NULL;                 /* owned by the response now */
     if (r->resp_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->resp_type);
     for (size_t i = 0; i < r->n_headers; i++)
@@ -587,7 +701,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     srv_http *h = cls;
     srv_request *r = *req_cls;
-    size_t cap = h->app->cfg->max_body_bytes;
     (void)version;
 
     if (!r || r == (void *)&query_too_big) {
@@ -606,6 +719,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->started = srv_mono_now();
         r->status = 500;
         r->route_name = match_route(r);
+        r->body_rule = find_body_rule(r);
         *req_cls = r;
         if (refuse_framing(r, too_big))
             return send_reply(r);
@@ -629,9 +743,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * away, then answered 413 -- closing on a client that is still
          * sending makes its kernel drop our answer (RST). An absurd one
          * is answered at once and the connection closed. */
+        size_t cap = body_cap(r);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         long declared;
+        if (body_streamed(r)) {
+            cl = NULL;              /* no cap: the handler keeps only a line */
+            srv_conn_long_body(conn);
+        }
         if (cl && (srv_parse_long(cl, 0, 0x7fffffffffffffffL, &declared) != 0 ||
                    (size_t)declared > cap)) {
             r->body_too_large = 1;
@@ -648,9 +767,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;       /* discard the rest of a refused body */
         return MHD_YES;
     }
+    if (*upload_data_size && body_streamed(r)) {
+        /* pieces go to the route's body function once the key is known
+         * good; after a refusal (or the function's own answer) the rest
+         * is read and dropped, and the answer goes out at the end: one
+         * sent while the client is still sending would be lost (RST) */
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        srv_conn_body_bytes(conn, n);
+        if (!r->stream_checked) {
+            const route_method *rm = find_method(r);
+            r->stream_ok = !(rm && rm->write && !authorized(r));
+            r->stream_checked = 1;
+        }
+        if (r->stream_ok && !r->have_reply)
+            r->body_rule->body(r, upload_data, n);
+        return MHD_YES;
+    }
     if (*upload_data_size) {
         srv_conn_body_bytes(conn, *upload_data_size);
-        if (body_append(r, upload_data, *upload_data_size, cap) != 0)
+        if (body_append(r, upload_data, *upload_data_size, body_cap(r)) != 0)
             return MHD_NO;
         *upload_data_size = 0;
         return MHD_YES;
@@ -659,6 +795,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_NO;               /* cut by the deadline meanwhile */
     /* First pass, or the pass after a parked wait ended: either way the
      * handler runs and, on the first pass only, may ask to wait. */
+    if (body_streamed(r) && r->have_reply)
+        return send_reply(r);        /* the body function answered */
     r->wait_requested = 0;
     r->was_resumed = r->resumed;
     r->resumed = 0;

@@ -62,6 +62,23 @@ int srv_reply_empty(srv_request *r, int status);
 /* Add a header to the reply (copied); call after a srv_reply_*. */
 int srv_reply_header(srv_request *r, const char *name, const char *value);
 
+/* A streamed body (routes marked BODY_STREAM in http.c): called with each
+ * piece as it arrives, after the method and the API key were checked and
+ * before the handler. A piece may end anywhere (mid-line, mid-character).
+ * Return 0 to go on, or -1 after a srv_reply_*: the rest of the body is
+ * read and dropped, and that answer is sent when the body has ended
+ * (the handler is then not called). */
+typedef int (*srv_body_fn)(srv_request *r, const char *data, size_t n);
+
+/* A streamed reply: fn fills buf (at most max bytes) and returns how
+ * many, 0 at the end, or -1 on an error (the connection is then closed,
+ * which a chunked reply's reader sees as a truncated body). release(cls)
+ * runs when the reply is done or aborted. The status and headers go out
+ * before the first call. Steals cls even on failure. */
+typedef long (*srv_stream_fn)(void *cls, char *buf, size_t max);
+int srv_reply_stream(srv_request *r, int status, const char *content_type, srv_stream_fn fn,
+                     void *cls, void (*release)(void *));
+
 /* Park the request until article `id` ends (ready or failed) or `seconds`
  * pass, without holding an HTTP thread; then the handler is called again
  * and srv_req_resumed() is 1. */

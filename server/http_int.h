@@ -21,6 +21,17 @@ typedef struct route_method {
     int write;                       /* needs the API key when keys are set */
 } route_method;
 
+/* How a route takes its body, when not whole and capped by
+ * --max-body-bytes (http.c, body_rules). */
+enum { BODY_WHOLE = 0, BODY_BATCH, BODY_STREAM };
+typedef struct body_rule {
+    const char *path;                /* the route's path (no {id}) */
+    const char *method;
+    int kind;                        /* BODY_BATCH: whole, capped by --max-batch-bytes;
+                                      * BODY_STREAM: handed to `body` as it arrives */
+    srv_body_fn body;
+} body_rule;
+
 typedef struct route {
     const char *prefix;              /* path before {id}, or the whole path */
     const char *suffix;              /* after {id}; NULL = no {id} */
@@ -50,6 +61,8 @@ typedef struct conn_track {
     atomic_llong body_bytes;         /* body bytes received so far */
     atomic_int phase;                /* CT_* */
     atomic_int served;               /* requests completed on this connection */
+    atomic_int long_body;            /* a streamed body (POST /import): no whole-request
+                                      * deadline, only --min-body-rate */
     struct conn_track *next;
 } conn_track;
 
@@ -87,6 +100,13 @@ struct srv_request {
     size_t body_len;
     size_t body_cap;
     int body_too_large;              /* the body passed the cap: answer 413 */
+    const body_rule *body_rule;      /* the route's, or NULL (whole, --max-body-bytes) */
+    int stream_checked;              /* BODY_STREAM: the key was checked ... */
+    int stream_ok;                   /* ... and pieces go to body_rule->body */
+    /* a streamed reply (srv_reply_stream) instead of resp */
+    srv_stream_fn stream_fn;
+    void *stream_cls;
+    void (*stream_free)(void *);
     int answered;                    /* a response was queued */
     double started;                  /* monotonic seconds */
     /* the reply being built */
@@ -124,6 +144,10 @@ void srv_conn_notify(void *cls, struct MHD_Connection *conn, void **socket_conte
 int srv_conn_phase(struct MHD_Connection *conn, int from, int to);
 /* Count body bytes toward the minimum rate. */
 void srv_conn_body_bytes(struct MHD_Connection *conn, size_t n);
+/* The current request streams its body (any length, read as it comes):
+ * the --request-timeout deadline does not apply to it, the minimum rate
+ * does. Until the request is done. */
+void srv_conn_long_body(struct MHD_Connection *conn);
 /* The request on conn completed: restart the clock for the next one. */
 void srv_conn_request_done(struct MHD_Connection *conn);
 /* libmicrohttpd's connection limit for ours: room above it for the new

@@ -167,11 +167,19 @@ void srv_conn_body_bytes(struct MHD_Connection *conn, size_t n)
         atomic_fetch_add(&t->body_bytes, (long long)n);
 }
 
+void srv_conn_long_body(struct MHD_Connection *conn)
+{
+    conn_track *t = track_of(conn);
+    if (t)
+        atomic_store(&t->long_body, 1);
+}
+
 void srv_conn_request_done(struct MHD_Connection *conn)
 {
     conn_track *t = track_of(conn);
     if (!t)
         return;
+    atomic_store(&t->long_body, 0);
     atomic_store(&t->req_us, now_us());
     atomic_fetch_add(&t->served, 1);
     int p = atomic_load(&t->phase);
@@ -201,7 +209,7 @@ static void cut_slow(srv_http *h, double now)
                               ? BODY_RATE_GRACE_S +
                                     (double)atomic_load(&t->body_bytes) / cfg->min_body_rate
                               : in_body + 1.0;
-            if (age > deadline || in_body > owed)
+            if ((age > deadline && !atomic_load(&t->long_body)) || in_body > owed)
                 cut(h, t, CT_BODY, 408);
         }
     }

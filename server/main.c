@@ -2,7 +2,8 @@
  *
  * `skimd [serve] [flags]` runs the daemon (server.c); `skimd analyze
  * FILE|URL [--url URL] [--format json|html|markdown]` runs the pipeline
- * once (cli_analyze.c);
+ * once (cli_analyze.c); `skimd export` / `skimd import` copy records to
+ * and from NDJSON (transfer.c);
  * `skimd --version` and `--help` (also after a subcommand) print and exit.
  * Every flag and every file a flag names is checked here, through
  * config.c, before the daemon opens or creates anything.
@@ -14,6 +15,7 @@
 #include "server/cli.h"
 #include "server/config.h"
 #include "server/server.h"
+#include "server/transfer.h"
 #include "server/version.h"
 
 #ifndef SKIMD_DATADIR
@@ -89,6 +91,10 @@ int main(int argc, char **argv)
         }
         return run_analyze(&cfg, argc, argv);
     }
+    if (argc > 1 && !strcmp(argv[1], "export"))
+        return cli_export(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "import"))
+        return cli_import(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "serve"))
         first = 2;
     if (wants_help(argc, argv, first)) {

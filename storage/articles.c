@@ -303,28 +303,21 @@ int store_insert_tag(store *st, int64_t id, const char *facet, const char *tag_i
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-store_rc store_article_submit(store *st, const store_submit *sub, int64_t *id,
-                              int *existed)
+/* Declared in store_int.h: one submission inside the caller's
+ * transaction (store_article_submit, store_article_submit_many). */
+store_rc store_submit_in_tx(store *st, const store_submit *sub, const char *now, int64_t *id,
+                            int *existed)
 {
-    char now[21];
     json_t *tags = NULL;
     store_rc ret = STORE_ERROR;
-    if (!st || !sub || !sub->url || !sub->norm_url || !id || !existed)
-        return STORE_ERROR;
     *existed = 0;
-    store_now_utc(now);
-    if (store_begin(st) != 0) {
-        store_log_error(st, "begin submit");
-        return STORE_ERROR;
-    }
     store_rc found = find_by_url(st, sub->norm_url, id);
     if (found == STORE_OK) {
         *existed = 1;
-        ret = STORE_OK;
-        goto done;
+        return STORE_OK;
     }
     if (found != STORE_NOT_FOUND)
-        goto done;
+        return found;
     tags = json_object();
     if (!tags)
         goto done;
@@ -360,7 +353,22 @@ store_rc store_article_submit(store *st, const store_submit *sub, int64_t *id,
     ret = STORE_OK;
 done:
     json_decref(tags);
-    if (ret == STORE_OK && store_commit(st) == 0)
+    return ret;
+}
+
+store_rc store_article_submit(store *st, const store_submit *sub, int64_t *id,
+                              int *existed)
+{
+    char now[21];
+    if (!st || !sub || !sub->url || !sub->norm_url || !id || !existed)
+        return STORE_ERROR;
+    *existed = 0;
+    store_now_utc(now);
+    if (store_begin(st) != 0) {
+        store_log_error(st, "begin submit");
+        return STORE_ERROR;
+    }
+    if (store_submit_in_tx(st, sub, now, id, existed) == STORE_OK && store_commit(st) == 0)
         return STORE_OK;
     return store_abort(st, store_last_rc(st), "submit");
 }
@@ -756,3 +764,40 @@ store_rc store_tags_list(store *st, const char *facet, json_t **items)
     return STORE_OK;
 }
 
+
+/* --- for export (transfer.c) ---------------------------------------- */
+
+void store_row_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
+{
+    row_to_text(b, s, flags);
+}
+
+void store_jbuf_int(store_jbuf *b, int64_t v)
+{
+    put_int(b, v);
+}
+
+typedef struct list_ids_ctx {
+    int64_t *ids;
+    size_t n, cap;
+} list_ids_ctx;
+
+static int list_row_id(sqlite3_stmt *s, void *ctx)
+{
+    list_ids_ctx *c = ctx;
+    if (c->n >= c->cap)
+        return -1;
+    c->ids[c->n++] = sqlite3_column_int64(s, 0);
+    return 0;
+}
+
+store_rc store_article_list_ids(store *st, const store_query *q, int64_t *ids, size_t *n,
+                                int64_t *next_id)
+{
+    if (!q || !ids || !n || q->limit < 1)
+        return STORE_ERROR;
+    list_ids_ctx c = {ids, 0, (size_t)q->limit};
+    store_rc rc = list_run(st, q, list_row_id, &c, next_id);
+    *n = c.n;
+    return rc;
+}

@@ -322,6 +322,22 @@ static json_t *merged_tags(store *st, int64_t id, json_t *tags)
     return out;
 }
 
+/* The analysis fields of rec as ?first.. of a statement: the nine text
+ * fields (title .. image_url), then keywords, tags, tag_evidence, events
+ * (SQL_READY and SQL_IMPORT_ARTICLE list them in this order). */
+static void bind_analysis(sqlite3_stmt *s, int first, json_t *rec, json_t *tags)
+{
+    static const char *const cols[] = {
+        "title", "site_name", "author", "published_at", "modified_at", "language",
+        "summary", "description", "image_url" };
+    for (int i = 0; i < 9; i++)
+        store_bind_text(s, first + i, store_obj_str(rec, cols[i]));
+    store_bind_json(s, first + 9, json_object_get(rec, "keywords"), "[]");
+    store_bind_json(s, first + 10, tags, "{}");
+    store_bind_json(s, first + 11, json_object_get(rec, "tag_evidence"), "{}");
+    store_bind_json(s, first + 12, json_object_get(rec, "events"), "[]");
+}
+
 /* The article row of a ready record (SQL_READY), inside the transaction. */
 static store_rc write_ready_row(store *st, const store_job *job, json_t *rec, json_t *tags,
                                 const char *canonical_norm, const char *now)
@@ -335,15 +351,7 @@ static store_rc write_ready_row(store *st, const store_job *job, json_t *rec, js
     sqlite3_bind_int64(s, 1, job->id);
     store_bind_text(s, 2, store_obj_str(rec, "canonical_url"));
     store_bind_text(s, 3, canonical_norm);
-    static const char *const cols[] = {
-        "title", "site_name", "author", "published_at", "modified_at", "language",
-        "summary", "description", "image_url" };
-    for (int i = 0; i < 9; i++)
-        store_bind_text(s, 4 + i, store_obj_str(rec, cols[i]));
-    store_bind_json(s, 13, json_object_get(rec, "keywords"), "[]");
-    store_bind_json(s, 14, tags, "{}");
-    store_bind_json(s, 15, json_object_get(rec, "tag_evidence"), "{}");
-    store_bind_json(s, 16, json_object_get(rec, "events"), "[]");
+    bind_analysis(s, 4, rec, tags);
     json_t *wc = json_object_get(rec, "word_count");
     if (json_is_integer(wc))
         sqlite3_bind_int64(s, 17, json_integer_value(wc));
@@ -374,6 +382,16 @@ static int insert_fts(store *st, int64_t id, const char *title, const char *cont
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The full-text index's title and content for rec (fts_text.c); the
+ * caller frees both, also on failure (-1, out of memory). */
+static int fts_texts(json_t *rec, char **title, char **content)
+{
+    const char *t = store_obj_str(rec, "title"), *c = store_obj_str(rec, "content");
+    *title = store_fts_text(t ? t : "", t ? strlen(t) : 0, NULL);
+    *content = store_fts_text(c ? c : "", c ? strlen(c) : 0, NULL);
+    return *title && *content ? 0 : -1;
+}
+
 store_rc store_job_finish_ready(store *st, const store_job *job, const char *owner,
                                 json_t *rec, const char *canonical_norm,
                                 const store_terms *terms)
@@ -385,10 +403,8 @@ store_rc store_job_finish_ready(store *st, const store_job *job, const char *own
         return STORE_ERROR;
     store_now_utc(now);
     /* the index's text (fts_text.c), made before the write lock is taken */
-    const char *title = store_obj_str(rec, "title"), *content = store_obj_str(rec, "content");
-    char *fts_title = store_fts_text(title ? title : "", title ? strlen(title) : 0, NULL);
-    char *fts_content = store_fts_text(content ? content : "", content ? strlen(content) : 0, NULL);
-    if (!fts_title || !fts_content)
+    char *fts_title = NULL, *fts_content = NULL;
+    if (fts_texts(rec, &fts_title, &fts_content) != 0)
         goto done;
     if (store_begin(st) != 0) {
         ret = store_last_rc(st);
@@ -599,4 +615,152 @@ store_rc store_article_set_tags(store *st, int64_t id, int64_t content_gen, json
 done:
     json_decref(tags);
     return ret == STORE_OK ? ret : store_abort(st, ret, "set tags");
+}
+
+/* --- import (server/transfer.c checks the line; here it is written) --
+ *
+ * An imported record obeys the invariants of schema.c as if the job
+ * model had made it: ready with generation = content_gen and the rows
+ * store_job_finish_ready writes (tags from the evidence, events, the
+ * full-text row, the document-frequency terms, folded by the next
+ * store_df_fold); failed with content_gen 0 and no analysis rows;
+ * queued with a job row of its generation that fetches. The client's
+ * "user" tag rows exist in every state. canonical_norm stays NULL: an
+ * imported canonical URL is not one skimd checked, so it does not take
+ * part in dedupe until the page is fetched again. */
+
+/* Bind a JSON column: NULL for JSON null or absent. */
+static void bind_json_or_null(sqlite3_stmt *s, int i, json_t *v)
+{
+    if (!v || json_is_null(v))
+        sqlite3_bind_null(s, i);
+    else
+        store_bind_json(s, i, v, "null");
+}
+
+/* The article row of an import (SQL_IMPORT_ARTICLE). */
+static int import_row(store *st, const store_import *imp, const char *status)
+{
+    json_t *rec = imp->record;
+    json_t *err = json_object_get(rec, "error");
+    char sort_time[21];
+    const char *published = store_obj_str(rec, "published_at");
+    int ready = imp->content_gen > 0;
+    int have_sort = ready && published && store_iso_to_utc(published, 0, sort_time) == 0;
+    sqlite3_stmt *s = store_stmt(st, SQL_IMPORT_ARTICLE);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, imp->id);
+    store_bind_text(s, 2, store_obj_str(rec, "url"));
+    store_bind_text(s, 3, imp->norm_url);
+    store_bind_text(s, 4, store_obj_str(rec, "canonical_url"));
+    store_bind_text(s, 5, status);
+    store_bind_text(s, 6, store_obj_str(err, "code"));
+    store_bind_text(s, 7, store_obj_str(err, "message"));
+    bind_analysis(s, 8, rec, json_object_get(rec, "tags"));
+    store_bind_json(s, 21, imp->user_tags, "[]");
+    json_t *wc = json_object_get(rec, "word_count");
+    if (json_is_integer(wc))
+        sqlite3_bind_int64(s, 22, json_integer_value(wc));
+    store_bind_text(s, 23, store_obj_str(rec, "content"));
+    store_bind_text(s, 24, have_sort ? sort_time : store_obj_str(rec, "created_at"));
+    store_bind_text(s, 25, store_obj_str(rec, "created_at"));
+    store_bind_text(s, 26, store_obj_str(rec, "updated_at"));
+    sqlite3_bind_int64(s, 27, imp->generation);
+    sqlite3_bind_int64(s, 28, imp->content_gen);
+    bind_json_or_null(s, 29, json_object_get(rec, "last_refresh"));
+    store_bind_json(s, 30, json_object_get(rec, "authors"), "[]");
+    store_bind_text(s, 31, store_obj_str(rec, "content_html"));
+    store_bind_text(s, 32, store_obj_str(rec, "content_markdown"));
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The rows around the article row: user tags always; a ready record's
+ * analysis rows as store_job_finish_ready writes them; a queued one's job. */
+static int import_rows(store *st, const store_import *imp, const char *fts_title,
+                       const char *fts_content)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(imp->user_tags, i, t) {
+        if (store_insert_tag(st, imp->id, "user", json_string_value(t),
+                             json_string_value(t), 1.0) != 0)
+            return -1;
+    }
+    if (imp->content_gen > 0)
+        return replace_tag_rows(st, imp->id, imp->record) != 0 ||
+               store_df_count(st, imp->id, imp->terms) != 0 ||
+               insert_fts(st, imp->id, fts_title, fts_content) != 0 ? -1 : 0;
+    const char *status = store_obj_str(imp->record, "status");
+    if (status && strcmp(status, "failed") != 0)
+        return store_insert_job(st, imp->id, 1);
+    return 0;
+}
+
+/* STORE_OK when neither the id nor the URL is taken (*outcome set otherwise). */
+static store_rc import_free(store *st, const store_import *imp,
+                            store_import_outcome *outcome, int64_t *existing)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_GET_STATUS);
+    if (!s)
+        return STORE_ERROR;
+    sqlite3_bind_int64(s, 1, imp->id);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return STORE_ERROR;
+    if (rc == SQLITE_ROW || imp->id <= imp->floor) {
+        *outcome = STORE_IMPORT_ID_TAKEN;
+        *existing = imp->id;
+        return STORE_OK;
+    }
+    if (!(s = store_stmt(st, SQL_FIND_BY_URL)))
+        return STORE_ERROR;
+    store_bind_text(s, 1, imp->norm_url);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *outcome = STORE_IMPORT_URL_TAKEN;
+        *existing = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+store_rc store_article_import(store *st, const store_import *imp,
+                              store_import_outcome *outcome, int64_t *existing)
+{
+    store_rc ret = STORE_ERROR;
+    char *fts_title = NULL, *fts_content = NULL;
+    if (!st || !imp || !json_is_object(imp->record) || !imp->norm_url || !outcome || !existing)
+        return STORE_ERROR;
+    *outcome = STORE_IMPORTED;
+    *existing = 0;
+    const char *status = store_obj_str(imp->record, "status");
+    if (!status)
+        return STORE_ERROR;
+    if (imp->content_gen > 0 && fts_texts(imp->record, &fts_title, &fts_content) != 0)
+        goto done;
+    if (store_begin(st) != 0) {
+        ret = store_last_rc(st);
+        goto done;
+    }
+    if ((ret = import_free(st, imp, outcome, existing)) != STORE_OK ||
+        *outcome != STORE_IMPORTED)
+        goto done;
+    ret = STORE_ERROR;
+    const char *row_status = !strcmp(status, "fetching") ? "queued" : status;
+    if (import_row(st, imp, row_status) != 0 || import_rows(st, imp, fts_title, fts_content) != 0)
+        goto done;
+    if (store_commit(st) == 0)
+        ret = STORE_OK;
+done:
+    free(fts_title);
+    free(fts_content);
+    if (ret == STORE_OK && *outcome != STORE_IMPORTED) {
+        store_rollback(st);
+        return STORE_OK;
+    }
+    return store_end_write(st, ret, "import");
 }

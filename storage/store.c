@@ -216,6 +216,29 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "INSERT INTO webhook_attempts(delivery_id, seq, at_ms, status_code, error) "
         "SELECT id, attempts, ?2, ?3, ?4 FROM webhook_deliveries WHERE id = ?1",
     [SQL_WH_COUNTS] = "SELECT state, count(*) FROM webhook_deliveries GROUP BY state",
+    /* batches, export, import (transfer.c, jobs.c) */
+    [SQL_IMPORT_ARTICLE] =
+        "INSERT INTO articles(id, url, norm_url, canonical_url, status, error_code, "
+        "error_message, title, site_name, author, published_at, modified_at, language, "
+        "summary, description, image_url, keywords, tags, tag_evidence, events, user_tags, "
+        "word_count, content, sort_time, created_at, updated_at, generation, content_gen, "
+        "last_refresh, authors, content_html, content_markdown) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+        "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+    [SQL_EXPORT] =
+        "SELECT id, url, norm_url, canonical_url, status, error_code, error_message, "
+        "title, site_name, author, published_at, modified_at, language, summary, "
+        "description, image_url, keywords, tags, events, word_count, created_at, "
+        "updated_at, content, tag_evidence, last_refresh, "
+        "(SELECT CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END "
+        " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown, "
+        "generation, content_gen, "
+        "(SELECT lang FROM term_docs WHERE article_id = articles.id), "
+        "(SELECT terms FROM term_docs WHERE article_id = articles.id) "
+        "FROM articles WHERE id = ?1",
+    [SQL_ID_FLOOR] =
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0), "
+        "coalesce((SELECT max(id) FROM articles), 0))",
 };
 
 void store_log_error(store *st, const char *what)

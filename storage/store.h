@@ -177,6 +177,77 @@ store_rc store_article_list_text(store *st, const store_query *q, store_jbuf *ou
 /* Tags with article counts, optionally one facet; *items returns new. */
 store_rc store_tags_list(store *st, const char *facet, json_t **items);
 
+/* --- batches, export, import (transfer.c; the import's row writer in
+ * jobs.c, next to store_job_finish_ready) ---------------------------- */
+
+/* One item of a batch: what store_article_submit takes, and its outcome. */
+typedef struct store_batch_item {
+    store_submit sub;           /* sub.url NULL: the item is skipped (it was
+                                 * refused before storage); outcome untouched */
+    int64_t id;                 /* out: the article's id */
+    int existed;                /* out: 1 when the URL was known already
+                                 * (an earlier item of the same batch included) */
+} store_batch_item;
+
+/* Submit every item with a url in ONE transaction: all are stored or,
+ * on an error, none (STORE_BUSY / STORE_ERROR, nothing changed). */
+store_rc store_article_submit_many(store *st, store_batch_item *items, size_t n);
+
+/* The ids of a list query's page (q->limit of them at most, into ids),
+ * newest first, as store_article_list would list them; *n how many;
+ * *next_id the cursor for the next page or 0. */
+store_rc store_article_list_ids(store *st, const store_query *q, int64_t *ids, size_t *n,
+                                int64_t *next_id);
+
+/* The export line of article id appended to out, without its newline:
+ *   {"record": <the record as GET /articles/{id}?include=content,html,
+ *               markdown,evidence writes it>,
+ *    "store": {"generation": N, "content_gen": N,
+ *              "terms": {"lang": "..", "terms": [..]} | null}}
+ * "store" carries what the record does not show and a restore needs.
+ * STORE_NOT_FOUND when the article does not exist. */
+store_rc store_export_line(store *st, int64_t id, store_jbuf *out);
+
+/* A read transaction (BEGIN DEFERRED): every read until store_read_end
+ * sees one state of the database (WAL: writers go on meanwhile). The
+ * connection must not be used for writes in between. 0 or -1. */
+int store_read_begin(store *st);
+void store_read_end(store *st);
+
+/* The highest id ever handed out (AUTOINCREMENT's counter; 0 on a new
+ * database). An import restores only ids above the floor it read at its
+ * start, so a deleted id is never brought back. */
+store_rc store_id_floor(store *st, int64_t *floor);
+
+/* A record to restore (storage/jobs.c, store_article_import). The caller
+ * (server/transfer.c) has checked its shape; borrowed. */
+typedef struct store_import {
+    int64_t id;
+    json_t *record;             /* the "record" object of an export line */
+    const char *norm_url;       /* the dedupe key, normalised again */
+    json_t *user_tags;          /* array of strings (record.tags.user) */
+    int64_t generation;         /* >= 1 */
+    int64_t content_gen;        /* ready: >= 1; otherwise 0 */
+    const struct store_terms *terms; /* ready: the document-frequency terms, or NULL */
+    int64_t floor;              /* ids at or below it are refused (store_id_floor) */
+} store_import;
+
+typedef enum store_import_outcome {
+    STORE_IMPORTED = 0,
+    STORE_IMPORT_ID_TAKEN,      /* the id exists, or was used and deleted */
+    STORE_IMPORT_URL_TAKEN      /* another article has the URL; *existing its id */
+} store_import_outcome;
+
+/* Restore one record in its own transaction, without fetching, as the
+ * job model would have left it (schema.c): a ready record with
+ * generation = content_gen, its tag, event, full-text and
+ * document-frequency rows written as store_job_finish_ready writes them;
+ * a failed one without analysis fields; a queued or fetching one queued
+ * again (a job row that fetches). An existing id or URL is never
+ * overwritten: *outcome says which, and nothing changes. */
+store_rc store_article_import(store *st, const store_import *imp,
+                              store_import_outcome *outcome, int64_t *existing);
+
 /* --- full-text index (fts_text.c) ------------------------------------ */
 
 /* The text the index is given for s[0..n): runs of Han and kana

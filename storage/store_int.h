@@ -26,6 +26,7 @@ typedef enum store_stmt_id {
     SQL_WH_WANTED, SQL_WH_OUTBOX, SQL_WH_INSERT, SQL_WH_GET, SQL_WH_LIST, SQL_WH_DELETE,
     SQL_WH_DELIVERIES, SQL_WH_ATTEMPTS, SQL_WH_DUE, SQL_WH_NEXT_DUE, SQL_WH_SETTLE,
     SQL_WH_ATTEMPT_ADD, SQL_WH_COUNTS,
+    SQL_IMPORT_ARTICLE, SQL_EXPORT, SQL_ID_FLOOR,
     SQL_COUNT_
 } store_stmt_id;
 
@@ -104,6 +105,15 @@ int store_outbox_add(store *st, int64_t id, unsigned event);
  * (0 for a name without a row). */
 store_rc store_count_by_name(store *st, store_stmt_id which, const char *const *names,
                              int n, int64_t *counts);
+/* One submission inside the caller's transaction (articles.c). */
+store_rc store_submit_in_tx(store *st, const store_submit *sub, const char *now, int64_t *id,
+                            int *existed);
+
+/* A record from a row shaped like SQL_GET (columns 0-28) appended as
+ * JSON text, as GET /articles/{id} writes it (articles.c). */
+void store_row_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags);
+/* v in decimal (articles.c). */
+void store_jbuf_int(store_jbuf *b, int64_t v);
 
 int store_insert_tag(store *st, int64_t id, const char *facet, const char *tag_id,
                      const char *label, double score);

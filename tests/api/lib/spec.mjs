@@ -80,7 +80,9 @@ const routes = Object.entries(spec.paths).map(([tpl, item]) => ({
 }));
 
 export function findRoute(pathname) {
-  return routes.find((r) => r.re.test(pathname)) || null;
+  // a literal path (/articles/batch) wins over a template (/articles/{id})
+  return routes.find((r) => !r.tpl.includes('{') && r.re.test(pathname)) ||
+    routes.find((r) => r.re.test(pathname)) || null;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -181,6 +183,23 @@ export function checkResponse(method, pathname, res) {
   const [ct, media] = entry;
   if (ct.includes('version=') && !(res.headers['content-type'] || '').replace(/\s/g, '').includes(ct.split(';')[1].trim()))
     errs.push(`content type ${res.headers['content-type']}, want ${ct}`);
+  if (got === 'application/x-ndjson') {
+    // NDJSON: the schema is one line's; every non-empty line must match it
+    const v = validatorFor(media.schema);
+    res.text.split('\n').forEach((line, i) => {
+      if (line === '') return;
+      let doc;
+      try {
+        doc = JSON.parse(line);
+      } catch (e) {
+        errs.push(`line ${i + 1} is not JSON: ${e.message}`);
+        return;
+      }
+      if (!v(doc)) errs.push(`line ${i + 1} does not match the ${method} ${route.tpl} ${res.status} schema: ` +
+        ajv.errorsText(v.errors));
+    });
+    return errs;
+  }
   if (/json/.test(got)) {
     let doc;
     try {
