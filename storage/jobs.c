@@ -229,7 +229,6 @@ int store_jobs_reap(store *st, const char *exclusive_owner)
     }
     if (store_commit(st) == 0)
         return n;
-    n = -1;
 done:
     store_abort(st, STORE_ERROR, "reap leases");
     return -1;

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "storage/store.h"
+#include "tests/unit/tmpdb.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
 
@@ -176,46 +177,9 @@ static void test_canonical(void **state)
 
 /* --- the row writer against the jansson record ----------------------- */
 
-typedef struct fixture {
-    char dir[64];
-    char path[96];
-    store *st;
-    sqlite3 *raw;                /* a second connection to write odd rows */
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    char err[256];
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/skimd-jt-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    if (store_open(f->path, &f->st, err, sizeof err) != 0 ||
-        sqlite3_open(f->path, &f->raw) != SQLITE_OK)
-        return -1;
-    sqlite3_busy_timeout(f->raw, 2000);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char p[128];
-    sqlite3_close(f->raw);
-    store_close(f->st);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+typedef tmpdb_fixture fixture;
+#define setup tmpdb_setup
+#define teardown tmpdb_teardown
 
 static int64_t submit(store *st, const char *url, json_t *tags)
 {
@@ -239,10 +203,17 @@ static int64_t finish(store *st, json_t *rec)
     return id;
 }
 
+/* Write odd rows through a second connection of our own. */
 static void raw_exec(fixture *f, const char *sql)
 {
+    sqlite3 *raw = NULL;
     char *err = NULL;
-    if (sqlite3_exec(f->raw, sql, NULL, NULL, &err) != SQLITE_OK)
+    if (sqlite3_open(f->path, &raw) != SQLITE_OK)
+        fail_msg("cannot open %s", f->path);
+    sqlite3_busy_timeout(raw, 2000);
+    int rc = sqlite3_exec(raw, sql, NULL, NULL, &err);
+    sqlite3_close(raw);
+    if (rc != SQLITE_OK)
         fail_msg("%s: %s", sql, err ? err : "?");
 }
 
