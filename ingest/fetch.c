@@ -310,6 +310,20 @@ static void map_curl_error(CURLcode cc, const hop_ctx *h, const fetch_options *o
     }
 }
 
+/* An HTTP status failure: its code, status and (429, 503) Retry-After. */
+static void status_failure(CURL *curl, long status, fetch_error *err)
+{
+    struct curl_header *h = NULL;
+    if (!err)
+        return;
+    snprintf(err->code, sizeof err->code, "http_%ld", status);
+    err->http_status = status;
+    if ((status == 429 || status == 503) &&
+        curl_easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h &&
+        h->value && strlen(h->value) < sizeof err->retry_after)
+        snprintf(err->retry_after, sizeof err->retry_after, "%s", h->value);
+}
+
 int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
               fetch_error *err)
 {
@@ -325,6 +339,8 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         return -1;
     }
     memset(out, 0, sizeof *out);
+    if (err)
+        memset(err, 0, sizeof *err);
     deadline = now_s() + (double)opt->timeout_s;
     current = strdup(url);
     curl = curl_easy_init();
@@ -437,7 +453,7 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         }
         if (status >= 400 || status < 200) {
             set_err(err, FAIL_HTTP_STATUS, "the server answered HTTP %ld", status);
-            snprintf(err->code, sizeof err->code, "http_%ld", status);
+            status_failure(curl, status, err);
             goto done;
         }
         curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ctype);

@@ -44,6 +44,9 @@ typedef struct fetch_error {
     fail_code fail;               /* the failure (ingest/failure.h) */
     char code[32];                /* its code string; "http_404" for HTTP statuses */
     char message[256];
+    long http_status;             /* the HTTP status of an http_<status> failure, else 0 */
+    char retry_after[64];         /* that answer's Retry-After value ("" when none or
+                                   * longer), for 429 and 503 (server/polite.h) */
 } fetch_error;
 
 typedef enum fetch_check {

@@ -137,6 +137,33 @@ static int apply_webhook(srv_config *cfg, const char *name, const char *v, char 
     return bad ? -1 : 0;
 }
 
+/* The polite-fetching settings (server/polite.h): 1 when name is not
+ * one, else 0 or -1 (a bad value, message in err). */
+static int apply_polite(srv_config *cfg, const char *name, const char *v, char *err,
+                        size_t errlen)
+{
+    long n = 0;
+    int bad;
+    if (!strcmp(name, "host-concurrency")) {
+        if (!(bad = srv_parse_long(v, 1, 256, &n)))
+            cfg->host_concurrency = (int)n;
+    } else if (!strcmp(name, "host-gap-ms")) {
+        if (!(bad = srv_parse_long(v, 0, 600000, &n)))
+            cfg->host_gap_ms = n;
+    } else if (!strcmp(name, "retry-after-max")) {
+        if (!(bad = srv_parse_long(v, 0, 86400, &n)))
+            cfg->retry_after_max_s = n;
+    } else if (!strcmp(name, "retry-after-tries")) {
+        if (!(bad = srv_parse_long(v, 1, 100, &n)))
+            cfg->retry_after_tries = (int)n;
+    } else {
+        return 1;
+    }
+    if (bad)
+        snprintf(err, errlen, "bad value for --%s: '%s'", name, v);
+    return bad ? -1 : 0;
+}
+
 /* --api-key-file: one key per line; blank lines and lines starting with
  * '#' are skipped, spaces and a CR around a key are dropped. The keys go
  * into cfg->key_store (a key on the command line shows in `ps`, a file's
@@ -198,6 +225,8 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
     long n;
     int wh = apply_webhook(cfg, name, v, err, errlen);
     if (wh != 1)
+        return wh;
+    if ((wh = apply_polite(cfg, name, v, err, errlen)) != 1)
         return wh;
     if (!strcmp(name, "listen"))
         return set_listen(cfg, v, err, errlen);
@@ -348,6 +377,8 @@ static const char *const env_names[][2] = {
     {"SKIMD_WEBHOOK_RETRY_MS", "webhook-retry-ms"},
     {"SKIMD_WEBHOOK_MAX_AGE", "webhook-max-age"},
     {"SKIMD_WEBHOOK_TIMEOUT", "webhook-timeout"},
+    {"SKIMD_HOST_CONCURRENCY", "host-concurrency"}, {"SKIMD_HOST_GAP_MS", "host-gap-ms"},
+    {"SKIMD_RETRY_AFTER_MAX", "retry-after-max"}, {"SKIMD_RETRY_AFTER_TRIES", "retry-after-tries"},
 };
 
 /* 1 when dir/taxonomy.json can be read. */
@@ -508,6 +539,10 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->webhook_retry_ms = 5000;
     cfg->webhook_max_age_s = 86400;
     cfg->webhook_timeout_s = 10;
+    cfg->host_concurrency = 2;
+    cfg->host_gap_ms = 0;
+    cfg->retry_after_max_s = 3600;
+    cfg->retry_after_tries = 5;
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
         const char *v = getenv(env_names[i][0]);
@@ -635,7 +670,15 @@ void srv_config_usage(const char *prog)
            "                           [SKIMD_WEBHOOK_RETRY_MS]\n"
            "  --webhook-max-age S      retry a delivery this long, then dead, 86400\n"
            "                           [SKIMD_WEBHOOK_MAX_AGE]\n"
-           "  --webhook-timeout S      one delivery attempt's limit, 10 [SKIMD_WEBHOOK_TIMEOUT]\n\n"
+           "  --webhook-timeout S      one delivery attempt's limit, 10 [SKIMD_WEBHOOK_TIMEOUT]\n"
+           "  --host-concurrency N     concurrent fetches per host (registrable domain), 2\n"
+           "                           [SKIMD_HOST_CONCURRENCY]\n"
+           "  --host-gap-ms N          least time between two fetches of one host, 0\n"
+           "                           [SKIMD_HOST_GAP_MS]\n"
+           "  --retry-after-max S      a 429/503 with Retry-After requeues the job for at\n"
+           "                           most S s, 3600; 0 = fail it [SKIMD_RETRY_AFTER_MAX]\n"
+           "  --retry-after-tries N    tries of one request before a 429/503 fails it, 5\n"
+           "                           [SKIMD_RETRY_AFTER_TRIES]\n\n"
            "signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the taxonomy.\n"
            "exit status: 0 clean stop, 1 start-up or runtime failure, 2 bad flags.\n"
            "See skimd(1).\n",

@@ -28,6 +28,17 @@ typedef enum srv_job_event {
 /* Count n events of one kind. */
 void srv_metrics_job_event(srv_job_event ev, unsigned n);
 
+/* Why a claimed job was given back for later (polite fetching). */
+typedef enum srv_defer_reason {
+    SRV_DEFER_HOST_LIMIT,   /* its host had --host-concurrency fetches running */
+    SRV_DEFER_HOST_GAP,     /* its host's last fetch started within --host-gap-ms */
+    SRV_DEFER_RETRY_AFTER,  /* the server answered 429/503 with Retry-After */
+    SRV_DEFER_REASONS_
+} srv_defer_reason;
+
+/* Count one deferred job. */
+void srv_metrics_job_deferred(srv_defer_reason why);
+
 /* Render every metric; job_counts[4] = queued, fetching, ready, failed
  * (NULL to omit). Returns a malloc'd NUL-terminated text the caller
  * frees, or NULL when out of memory. */

@@ -90,6 +90,7 @@ static store_rc pick_free_job(store *st, int64_t now, store_job *job)
         const unsigned char *u = sqlite3_column_text(s, 3);
         job->url = u ? strdup((const char *)u) : NULL;
         job->refresh = sqlite3_column_int64(s, 4) > 0;
+        job->attempts = sqlite3_column_int(s, 5) + 1;
     }
     sqlite3_reset(s);
     if (rc == SQLITE_DONE)
@@ -175,15 +176,17 @@ static int delete_job(store *st, const store_job *job)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
-                             int64_t delay_ms)
+/* Drop the lease with statement which (give back or defer): the job is
+ * free again from now + delay_ms, a first read "queued" again. */
+static store_rc drop_lease(store *st, store_stmt_id which, const store_job *job,
+                           const char *owner, int64_t delay_ms)
 {
     store_rc ret = STORE_ERROR;
     if (!st || !job || !owner)
         return STORE_ERROR;
     if (store_begin(st) != 0)
         return store_abort(st, store_last_rc(st), "begin give back");
-    sqlite3_stmt *s = lease_stmt(st, SQL_LEASE_GIVE_BACK, job, owner);
+    sqlite3_stmt *s = lease_stmt(st, which, job, owner);
     if (!s)
         goto done;
     sqlite3_bind_int64(s, 4, delay_ms > 0 ? store_now_ms() + delay_ms : 0);
@@ -205,6 +208,34 @@ store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
         return STORE_OK;
 done:
     return store_end_write(st, ret, "give back job");
+}
+
+store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
+                             int64_t delay_ms)
+{
+    return drop_lease(st, SQL_LEASE_GIVE_BACK, job, owner, delay_ms);
+}
+
+store_rc store_job_defer(store *st, const store_job *job, const char *owner,
+                         int64_t delay_ms)
+{
+    return drop_lease(st, SQL_LEASE_DEFER, job, owner, delay_ms);
+}
+
+store_rc store_job_wake(store *st, int64_t id, int64_t generation)
+{
+    sqlite3_stmt *s = st ? store_stmt(st, SQL_JOB_WAKE) : NULL;
+    if (!s)
+        return STORE_ERROR;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, generation);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        store_log_error(st, "wake job");
+        return store_rc_of(rc);
+    }
+    return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_STALE;
 }
 
 int store_jobs_reap(store *st, const char *exclusive_owner)

@@ -50,7 +50,7 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "error_message = CASE WHEN content_gen > 0 THEN error_message END, "
         "updated_at = ?2 WHERE id = ?1",
     [SQL_CLAIM] =
-        "SELECT j.article_id, j.generation, j.fetch, a.norm_url, a.content_gen "
+        "SELECT j.article_id, j.generation, j.fetch, a.norm_url, a.content_gen, j.attempts "
         "FROM jobs j JOIN articles a ON a.id = j.article_id "
         "WHERE j.lease_owner IS NULL AND j.not_before_ms <= ?1 "
         "ORDER BY j.enqueued_ms, j.article_id LIMIT 1",
@@ -68,6 +68,14 @@ static const char *const fixed_sql[SQL_COUNT_] = {
     [SQL_LEASE_GIVE_BACK] =
         "UPDATE jobs SET lease_owner = NULL, lease_expires_ms = NULL, not_before_ms = ?4 "
         "WHERE article_id = ?1 AND generation = ?2 AND lease_owner = ?3",
+    [SQL_LEASE_DEFER] =
+        /* given back before it was tried (polite fetching): not an attempt */
+        "UPDATE jobs SET lease_owner = NULL, lease_expires_ms = NULL, not_before_ms = ?4, "
+        "attempts = max(attempts - 1, 0) "
+        "WHERE article_id = ?1 AND generation = ?2 AND lease_owner = ?3",
+    [SQL_JOB_WAKE] =
+        "UPDATE jobs SET not_before_ms = 0 "
+        "WHERE article_id = ?1 AND generation = ?2 AND lease_owner IS NULL",
     [SQL_UNMARK_FETCHING] =
         "UPDATE articles SET status = 'queued' WHERE id = ?1 AND generation = ?2 "
         "AND status = 'fetching'",

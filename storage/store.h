@@ -285,6 +285,8 @@ typedef struct store_job {
     int64_t generation;         /* the request this claim answers */
     int fetch;                  /* 1: fetch url; 0: analyse html */
     int refresh;                /* the record already holds a good version */
+    int attempts;               /* tries of this request, this claim included
+                                 * (deferrals by store_job_defer do not count) */
     char *url;                  /* the normalised URL to fetch */
     char *html;                 /* the stored page (fetch == 0) or NULL */
     size_t html_len;
@@ -328,6 +330,17 @@ store_rc store_job_finish_failed(store *st, const store_job *job, const char *ow
  * dropped and the job may be claimed again after delay_ms. */
 store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
                              int64_t delay_ms);
+
+/* As store_job_give_back, for a job given back before it was tried
+ * (polite fetching: its host is busy): the claim does not count in
+ * attempts. */
+store_rc store_job_defer(store *st, const store_job *job, const char *owner,
+                         int64_t delay_ms);
+
+/* Make a free job of this generation due now (a slot of its host freed).
+ * STORE_STALE when there is no such job free (replaced, deleted, claimed
+ * already): nothing changed. One statement, its own transaction. */
+store_rc store_job_wake(store *st, int64_t id, int64_t generation);
 
 /* The reaper: free every lease that has expired, and, when
  * exclusive_owner is not NULL (the caller holds the database alone, as

@@ -127,6 +127,42 @@ static void test_leases_expire_and_are_reaped(void **state)
     store_job_release(&k);
 }
 
+/* Polite fetching: a deferred job keeps its generation, is not claimed
+ * before its time unless woken, a wake of a replaced job changes
+ * nothing, and only real tries count in attempts. */
+static void test_defer_and_wake(void **state)
+{
+    fixture *f = *state;
+    store_job j, k;
+    char st[16];
+    int64_t id = submit(f->st, "https://a.example/defer", NULL);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &j), STORE_OK);
+    assert_int_equal(j.attempts, 1);
+    assert_int_equal(store_job_defer(f->st, &j, ME, 60000), STORE_OK);
+    assert_int_equal(store_article_status(f->st, id, st, sizeof st), STORE_OK);
+    assert_string_equal(st, "queued");
+    /* deferred for a minute: not claimable, and the old lease is gone */
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &k), STORE_NOT_FOUND);
+    assert_int_equal(store_job_defer(f->st, &j, ME, 0), STORE_STALE);
+    assert_int_equal(store_job_wake(f->st, j.id, j.generation + 1), STORE_STALE);
+    assert_int_equal(store_job_wake(f->st, j.id, j.generation), STORE_OK);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &k), STORE_OK);
+    assert_int_equal(k.generation, j.generation);
+    assert_int_equal(k.attempts, 1);               /* the deferral was not a try */
+    /* a leased job is not woken; a give back counts the try */
+    assert_int_equal(store_job_wake(f->st, k.id, k.generation), STORE_STALE);
+    assert_int_equal(store_job_give_back(f->st, &k, ME, 60000), STORE_OK);
+    store_job_release(&k);
+    /* a refresh replaces the deferred job: the old wake is stale, the new job free now */
+    assert_int_equal(store_article_requeue(f->st, id, NULL, 0, 1), STORE_OK);
+    assert_int_equal(store_job_wake(f->st, j.id, j.generation), STORE_STALE);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &k), STORE_OK);
+    assert_int_equal(k.generation, j.generation + 1);
+    assert_int_equal(k.attempts, 1);
+    store_job_release(&j);
+    store_job_release(&k);
+}
+
 static void test_refresh_never_destroys(void **state)
 {
     fixture *f = *state;
@@ -275,6 +311,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_newest_request_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leases_expire_and_are_reaped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defer_and_wake, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_never_destroys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_failure_leaves_no_analysis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pushed_page_is_kept, setup, teardown),
