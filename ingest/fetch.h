@@ -26,6 +26,12 @@ typedef struct fetch_options {
     const char *user_agent;       /* borrowed */
     const atomic_int *cancel;    /* when it becomes non-zero the fetch
                                      stops with code "cancelled"; may be NULL */
+    const char *if_none_match;    /* conditional GET (fetch_url): sent as
+                                   * If-None-Match / If-Modified-Since when not
+                                   * NULL; a value with a control character is
+                                   * not sent. A 304 is then an answer (rc 0,
+                                   * http_status 304, empty body) */
+    const char *if_modified_since;
 } fetch_options;
 
 typedef struct fetch_result {
@@ -35,6 +41,8 @@ typedef struct fetch_result {
     char *final_url;              /* malloc'd: the URL the body came from */
     long http_status;
     int redirects;                /* hops followed */
+    char *etag;                   /* the answer's ETag / Last-Modified, malloc'd or NULL */
+    char *last_modified;
 } fetch_result;
 
 /* Why a fetch failed: a stable code (fetch_timeout, dns, connect,

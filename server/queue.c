@@ -178,6 +178,7 @@ typedef struct job_outcome {
     size_t page_len;                /* bytes of the page read (for the trim) */
     fetch_error fe;
     pipeline_error pe;
+    int unchanged;                  /* a conditional refresh answered 304 */
     int deferred;                   /* 1 + srv_defer_reason: give the job back for later */
     int64_t defer_ms;               /* ... after this long (host_gap, retry_after) */
     char host[256];                 /* the politeness key of the fetched URL */
@@ -242,6 +243,22 @@ static int retry_later(srv_queue *q, const store_job *job, job_outcome *o)
     return 1;
 }
 
+/* A 304: the record is current when the fetch was conditional; a 304 to
+ * an unconditional GET is a broken answer, failed as http_304. */
+static void not_modified(const store_job *job, job_outcome *o, int conditional)
+{
+    if (conditional && job->refresh) {
+        o->unchanged = 1;
+        return;
+    }
+    o->fe.fail = FAIL_HTTP_STATUS;
+    snprintf(o->fe.code, sizeof o->fe.code, "http_304");
+    snprintf(o->fe.message, sizeof o->fe.message,
+             "the server answered 304 Not Modified to a request that was not conditional");
+    o->code = o->fe.code;
+    o->message = o->fe.message;
+}
+
 /* Fetch (unless the job has its page) and read it into o. */
 static void read_job(srv_queue *q, store *st, const store_job *job, worker_slot *slot,
                      job_outcome *o)
@@ -254,6 +271,9 @@ static void read_job(srv_queue *q, store *st, const store_job *job, worker_slot 
             .allow_private = q->cfg->allow_private, .allow_hosts = q->cfg->allow_hosts,
             .n_allow_hosts = q->cfg->n_allow_hosts, .user_agent = SKIMD_USER_AGENT,
             .cancel = &slot->cancel,
+            /* a refresh of a fetched record asks whether the page changed */
+            .if_none_match = job->refresh ? job->etag : NULL,
+            .if_modified_since = job->refresh ? job->last_modified : NULL,
         };
         if (!polite_admit(q, job, o))
             return;
@@ -266,6 +286,10 @@ static void read_job(srv_queue *q, store *st, const store_job *job, worker_slot 
             o->cancelled = o->fe.fail == FAIL_CANCELLED;
             o->code = o->fe.code;
             o->message = o->fe.message;
+            return;
+        }
+        if (o->fr.http_status == 304) {
+            not_modified(job, o, fo.if_none_match || fo.if_modified_since);
             return;
         }
         bytes = o->fr.body;
@@ -299,12 +323,26 @@ static void read_job(srv_queue *q, store *st, const store_job *job, worker_slot 
 
 /* Store the outcome, retrying transient errors with backoff while the
  * daemon runs. Returns the final store_rc. */
-static store_rc store_outcome(srv_queue *q, store *st, const store_job *job, job_outcome *o)
+static store_rc store_outcome(srv_queue *q, store *st, const store_job *claimed,
+                              job_outcome *o)
 {
     long wait_ms = RETRY_FIRST_MS;
+    /* the claim with the validators of the page read (a 304 may omit
+     * them: the ones sent stay); borrowed, never released */
+    store_job with = *claimed;
+    const store_job *job = &with;
+    if (claimed->fetch && !o->unchanged) {
+        with.etag = o->fr.etag;
+        with.last_modified = o->fr.last_modified;
+    } else if (o->unchanged) {
+        with.etag = o->fr.etag ? o->fr.etag : claimed->etag;
+        with.last_modified = o->fr.last_modified ? o->fr.last_modified : claimed->last_modified;
+    }
     for (;;) {
         store_rc rc;
-        if (o->rec) {
+        if (o->unchanged) {
+            rc = store_job_finish_unchanged(st, job, q->owner);
+        } else if (o->rec) {
             store_terms t = { o->terms.lang, o->terms.v, o->terms.n };
             rc = store_job_finish_ready(st, job, q->owner, o->rec, o->canon, &t);
             if (rc == STORE_ERROR) {           /* permanent: the record cannot be stored */
@@ -373,7 +411,7 @@ static void run_job(srv_queue *q, store *st, const store_job *job, worker_slot *
     }
     srv_failpoint("job.before_finish");
     store_rc rc = STORE_STALE;
-    if (atomic_load(&q->stopping) && (o.cancelled || !o.rec)) {
+    if (atomic_load(&q->stopping) && (o.cancelled || (!o.rec && !o.unchanged))) {
         /* shutting down: the job goes back, to be resumed at the next start */
         if (store_job_give_back(st, job, q->owner, 0) == STORE_OK)
             srv_metrics_job_event(SRV_JOB_GIVEN_BACK, 1);
@@ -395,9 +433,10 @@ static void run_job(srv_queue *q, store *st, const store_job *job, worker_slot *
     }
     if (o.rec && o.terms.n)
         srv_idf_counted(&q->idf, st, q->actx);
-    if (!o.rec)
+    if (!o.rec && !o.unchanged)
         srv_metrics_job_failure(o.code);
-    log_job(job, o.rec ? "ready" : "failed", o.code, (mono_s() - t0) * 1000.0);
+    log_job(job, o.unchanged ? "not_modified" : o.rec ? "ready" : "failed", o.code,
+            (mono_s() - t0) * 1000.0);
     if (q->done)
         q->done(job->id, q->userdata);
 done:

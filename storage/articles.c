@@ -97,6 +97,7 @@ static json_t *row_to_record(sqlite3_stmt *s, unsigned flags)
     json_object_set_new(r, "created_at", col_str(s, 20));
     json_object_set_new(r, "updated_at", col_str(s, 21));
     json_object_set_new(r, "last_refresh", store_col_json(s, 24, json_null));
+    json_object_set_new(r, "checked_at", col_str(s, 29));
     json_t *job = sqlite3_column_type(s, 25) == SQLITE_NULL
                       ? json_null() : json_pack("{s:o}", "state", col_str(s, 25));
     json_object_set_new(r, "job", job ? job : json_null());
@@ -208,6 +209,8 @@ static void row_to_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
     put_text_col(b, s, 21);
     PUT(b, ",\"last_refresh\":");
     put_json_col(b, s, 24, "null");
+    PUT(b, ",\"checked_at\":");
+    put_text_col(b, s, 29);
     if (sqlite3_column_type(s, 25) == SQLITE_NULL) {
         PUT(b, ",\"job\":null");
     } else {
@@ -463,7 +466,7 @@ static const char list_columns[] =
     "a.language, a.summary, a.description, a.image_url, a.keywords, a.tags, a.events, "
     "a.word_count, a.created_at, a.updated_at, NULL, a.tag_evidence, a.last_refresh, "
     "(SELECT CASE WHEN j.lease_owner IS NULL THEN 'queued' ELSE 'running' END "
-    " FROM jobs j WHERE j.article_id = a.id), a.authors, NULL, NULL";
+    " FROM jobs j WHERE j.article_id = a.id), a.authors, NULL, NULL, a.checked_at";
 
 static sqlite3_stmt *list_stmt(store *st, unsigned variant)
 {

@@ -10,6 +10,7 @@
  * Split from articles.c, which owns submission, reading and listing.
  */
 #include "storage/store_int.h"
+#include "storage/validators.h"
 #include "storage/webhooks.h"
 
 #include <stdio.h>
@@ -24,6 +25,8 @@ void store_job_release(store_job *job)
         return;
     free(job->url);
     free(job->html);
+    free(job->etag);
+    free(job->last_modified);
     memset(job, 0, sizeof *job);
 }
 
@@ -127,7 +130,8 @@ store_rc store_job_claim(store *st, const char *owner, int64_t lease_ms, store_j
     store_bind_text(s, 2, now);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
-    if (rc != SQLITE_DONE || (!job->fetch && load_page(st, job) != 0))
+    if (rc != SQLITE_DONE || (!job->fetch && load_page(st, job) != 0) ||
+        (job->fetch && job->refresh && store_validators_load(st, job) != 0))
         goto done;
     if (store_commit(st) == 0)
         return STORE_OK;
@@ -453,9 +457,13 @@ store_rc store_job_finish_ready(store *st, const store_job *job, const char *own
         store_df_uncount(st, job->id) != 0 || store_df_count(st, job->id, terms) != 0 ||
         insert_fts(st, job->id, fts_title, fts_content) != 0)
         goto done;
-    /* a fetched page replaces a pushed one; the webhook outbox reports
-     * the record as committed here (webhooks.c) */
+    /* a fetched page replaces a pushed one, and its validators describe
+     * the record from now on (a pushed page's record has none); the
+     * webhook outbox reports the record as committed here (webhooks.c) */
     if ((job->fetch && store_exec_id(st, SQL_PAGE_DELETE, job->id) != 0) ||
+        store_validators_put(st, job->id, job->fetch ? job->etag : NULL,
+                             job->fetch ? job->last_modified : NULL,
+                             job->fetch ? now : NULL) != 0 ||
         store_outbox_add(st, job->id, job->refresh ? STORE_EV_REFRESHED : STORE_EV_READY) != 0)
         goto done;
     if (store_commit(st) == 0)
@@ -465,6 +473,41 @@ done:
     free(fts_content);
     json_decref(tags);
     return store_end_write(st, ret, "finish job");
+}
+
+store_rc store_job_finish_unchanged(store *st, const store_job *job, const char *owner)
+{
+    char now[21];
+    store_rc ret = STORE_ERROR;
+    if (!st || !job || !owner || !job->refresh || !job->fetch)
+        return STORE_ERROR;
+    store_now_utc(now);
+    if (store_begin(st) != 0)
+        return store_abort(st, store_last_rc(st), "begin unchanged");
+    if ((ret = lease_held(st, job, owner)) != STORE_OK)
+        goto done;
+    ret = STORE_ERROR;
+    sqlite3_stmt *s = store_stmt(st, SQL_UNCHANGED);
+    if (!s)
+        goto done;
+    sqlite3_bind_int64(s, 1, job->id);
+    store_bind_text(s, 2, now);
+    sqlite3_bind_int64(s, 3, job->generation);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        goto done;
+    if (sqlite3_changes(st->db) != 1) {
+        ret = STORE_STALE;      /* no good version to keep (cannot happen for a refresh) */
+        goto done;
+    }
+    /* no webhook event: nothing a receiver holds has changed */
+    if (delete_job(st, job) == 0 &&
+        store_validators_put(st, job->id, job->etag, job->last_modified, now) == 0 &&
+        store_commit(st) == 0)
+        return STORE_OK;
+done:
+    return store_end_write(st, ret, "finish unchanged");
 }
 
 /* The failure's row change: a first read fails the record, a refresh
@@ -702,6 +745,7 @@ static int import_row(store *st, const store_import *imp, const char *status)
     store_bind_json(s, 30, json_object_get(rec, "authors"), "[]");
     store_bind_text(s, 31, store_obj_str(rec, "content_html"));
     store_bind_text(s, 32, store_obj_str(rec, "content_markdown"));
+    store_bind_text(s, 33, store_obj_str(rec, "checked_at"));
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : -1;

@@ -46,6 +46,9 @@
  *  - pages holds the page a client pushed (html): a refresh re-analyses
  *    it unless the job was asked to fetch (jobs.fetch = 1); a successful
  *    fetch replaces the pushed page and removes the row.
+ *  - page_validators (v10) describes the page the record holds: written in
+ *    the transaction that stores a fetched result (removed for a pushed
+ *    page's), so a 304 to its validators means the record is current.
  *  - canonical_norm is set only from a page skimd fetched itself whose
  *    canonical URL has the final URL's registrable domain; only then does
  *    the canonical URL take part in dedupe (canonical_url is for display).
@@ -275,6 +278,18 @@ static const char *const migrations[] = {
      "  status_code INTEGER,"                         /* NULL: no HTTP answer */
      "  error TEXT,"
      "  PRIMARY KEY (delivery_id, seq)) WITHOUT ROWID;"),
+    /* 9 -> 10: conditional GET on refresh (storage/validators.c).
+     * page_validators holds the ETag and Last-Modified of the page a
+     * fetched record was read from, written with the record (a record
+     * read from a pushed page has none); articles.checked_at is when skimd
+     * last found the page current: a fetch that read it, or a refresh
+     * answered 304 Not Modified. Records stored before: NULL, and their
+     * first refresh is an unconditional GET. */
+    ("ALTER TABLE articles ADD COLUMN checked_at TEXT;"
+     "CREATE TABLE page_validators("
+     "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+     "  etag TEXT,"
+     "  last_modified TEXT);"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

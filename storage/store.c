@@ -37,8 +37,8 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "description, image_url, keywords, tags, events, word_count, created_at, "
         "updated_at, content, tag_evidence, last_refresh, "
         "(SELECT CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END "
-        " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown "
-        "FROM articles WHERE id = ?1",
+        " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown, "
+        "checked_at FROM articles WHERE id = ?1",
     [SQL_GET_STATUS] = "SELECT status FROM articles WHERE id = ?1",
     [SQL_DELETE] = "DELETE FROM articles WHERE id = ?1",
     [SQL_DELETE_FTS] = "DELETE FROM articles_fts WHERE rowid = ?1",
@@ -230,9 +230,9 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "error_message, title, site_name, author, published_at, modified_at, language, "
         "summary, description, image_url, keywords, tags, tag_evidence, events, user_tags, "
         "word_count, content, sort_time, created_at, updated_at, generation, content_gen, "
-        "last_refresh, authors, content_html, content_markdown) VALUES (?1, ?2, ?3, ?4, ?5, "
-        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-        "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+        "last_refresh, authors, content_html, content_markdown, checked_at) VALUES (?1, ?2, "
+        "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
     [SQL_EXPORT] =
         "SELECT id, url, norm_url, canonical_url, status, error_code, error_message, "
         "title, site_name, author, published_at, modified_at, language, summary, "
@@ -240,10 +240,20 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "updated_at, content, tag_evidence, last_refresh, "
         "(SELECT CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END "
         " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown, "
-        "generation, content_gen, "
+        "checked_at, generation, content_gen, "
         "(SELECT lang FROM term_docs WHERE article_id = articles.id), "
         "(SELECT terms FROM term_docs WHERE article_id = articles.id) "
         "FROM articles WHERE id = ?1",
+    /* validators.c: the page a record holds (schema v10) */
+    [SQL_VAL_GET] = "SELECT etag, last_modified FROM page_validators WHERE article_id = ?1",
+    [SQL_VAL_PUT] = "INSERT OR REPLACE INTO page_validators(article_id, etag, last_modified) "
+                    "VALUES (?1, ?2, ?3)",
+    [SQL_VAL_DELETE] = "DELETE FROM page_validators WHERE article_id = ?1",
+    [SQL_VAL_CHECKED] = "UPDATE articles SET checked_at = ?2 WHERE id = ?1",
+    [SQL_UNCHANGED] =
+        /* a refresh answered 304: the record stays, its refresh succeeded */
+        "UPDATE articles SET last_refresh = json_object('at', ?2, 'status', 'ready', "
+        "'error', NULL), updated_at = ?2 WHERE id = ?1 AND generation = ?3 AND content_gen > 0",
     [SQL_ID_FLOOR] =
         "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0), "
         "coalesce((SELECT max(id) FROM articles), 0))",

@@ -290,6 +290,11 @@ typedef struct store_job {
     char *url;                  /* the normalised URL to fetch */
     char *html;                 /* the stored page (fetch == 0) or NULL */
     size_t html_len;
+    char *etag;                 /* a refresh that fetches: the validators of the page the
+                                 * record holds (NULL: none), for a conditional GET; the
+                                 * worker replaces them (malloc'd) with the new page's
+                                 * before finishing, and finish_ready stores them */
+    char *last_modified;
 } store_job;
 
 /* Claim the oldest free job: lease it to owner and mark a first read
@@ -325,6 +330,14 @@ store_rc store_job_finish_ready(store *st, const store_job *job, const char *own
                                 const store_terms *terms);
 store_rc store_job_finish_failed(store *st, const store_job *job, const char *owner,
                                  const char *code, const char *message);
+
+/* End a refresh that fetches (job->refresh && job->fetch) whose page
+ * was answered 304 Not Modified: the record stays as it is, the job row
+ * goes, last_refresh says ready, checked_at is now and the validators
+ * become job->etag / job->last_modified. No webhook event is written
+ * (nothing a receiver holds changed). Conditional on lease and
+ * generation as store_job_finish_ready. */
+store_rc store_job_finish_unchanged(store *st, const store_job *job, const char *owner);
 
 /* Give a claimed job back (shutdown, or a retry later): the lease is
  * dropped and the job may be claimed again after delay_ms. */

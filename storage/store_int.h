@@ -28,6 +28,7 @@ typedef enum store_stmt_id {
     SQL_WH_DELIVERIES, SQL_WH_ATTEMPTS, SQL_WH_DUE, SQL_WH_NEXT_DUE, SQL_WH_SETTLE,
     SQL_WH_ATTEMPT_ADD, SQL_WH_COUNTS,
     SQL_IMPORT_ARTICLE, SQL_EXPORT, SQL_ID_FLOOR,
+    SQL_VAL_GET, SQL_VAL_PUT, SQL_VAL_DELETE, SQL_VAL_CHECKED, SQL_UNCHANGED,
     SQL_COUNT_
 } store_stmt_id;
 
@@ -110,7 +111,7 @@ store_rc store_count_by_name(store *st, store_stmt_id which, const char *const *
 store_rc store_submit_in_tx(store *st, const store_submit *sub, const char *now, int64_t *id,
                             int *existed);
 
-/* A record from a row shaped like SQL_GET (columns 0-28) appended as
+/* A record from a row shaped like SQL_GET (columns 0-29) appended as
  * JSON text, as GET /articles/{id} writes it (articles.c). */
 void store_row_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags);
 /* v in decimal (articles.c). */
