@@ -98,6 +98,9 @@ static json_t *row_to_record(sqlite3_stmt *s, unsigned flags)
     json_object_set_new(r, "updated_at", col_str(s, 21));
     json_object_set_new(r, "last_refresh", store_col_json(s, 24, json_null));
     json_object_set_new(r, "checked_at", col_str(s, 29));
+    json_object_set_new(r, "feed_id", sqlite3_column_type(s, 30) == SQLITE_NULL
+                                          ? json_null()
+                                          : json_integer(sqlite3_column_int64(s, 30)));
     json_t *job = sqlite3_column_type(s, 25) == SQLITE_NULL
                       ? json_null() : json_pack("{s:o}", "state", col_str(s, 25));
     json_object_set_new(r, "job", job ? job : json_null());
@@ -211,6 +214,11 @@ static void row_to_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
     put_json_col(b, s, 24, "null");
     PUT(b, ",\"checked_at\":");
     put_text_col(b, s, 29);
+    PUT(b, ",\"feed_id\":");
+    if (sqlite3_column_type(s, 30) == SQLITE_NULL)
+        PUT(b, "null");
+    else
+        put_int(b, sqlite3_column_int64(s, 30));
     if (sqlite3_column_type(s, 25) == SQLITE_NULL) {
         PUT(b, ",\"job\":null");
     } else {
@@ -457,7 +465,7 @@ store_rc store_article_delete(store *st, int64_t id)
  * Several tag ids at once (F_TAG_MANY, rare) pay for a sort. */
 enum {
     F_BEFORE = 1, F_STATUS = 2, F_LANG = 4, F_SINCE = 8, F_UNTIL = 16,
-    F_FTS = 32, F_TAG = 64, F_TAG_MANY = 128
+    F_FTS = 32, F_TAG = 64, F_TAG_MANY = 128, F_FEED = 256
 };
 
 static const char list_columns[] =
@@ -466,7 +474,7 @@ static const char list_columns[] =
     "a.language, a.summary, a.description, a.image_url, a.keywords, a.tags, a.events, "
     "a.word_count, a.created_at, a.updated_at, NULL, a.tag_evidence, a.last_refresh, "
     "(SELECT CASE WHEN j.lease_owner IS NULL THEN 'queued' ELSE 'running' END "
-    " FROM jobs j WHERE j.article_id = a.id), a.authors, NULL, NULL, a.checked_at";
+    " FROM jobs j WHERE j.article_id = a.id), a.authors, NULL, NULL, a.checked_at, a.feed_id";
 
 static sqlite3_stmt *list_stmt(store *st, unsigned variant)
 {
@@ -506,6 +514,7 @@ static sqlite3_stmt *list_stmt(store *st, unsigned variant)
         {F_LANG, " AND a.language = ?3"},
         {F_SINCE, " AND a.sort_time >= ?4"},
         {F_UNTIL, " AND a.sort_time <= ?5"},
+        {F_FEED, " AND a.feed_id = ?7"},
     };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!(variant & parts[i].bit))
@@ -621,6 +630,7 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (q->language) variant |= F_LANG;
     if (q->since) variant |= F_SINCE;
     if (q->until) variant |= F_UNTIL;
+    if (q->feed_id > 0) variant |= F_FEED;
     if (q->text && *q->text) {
         /* the index answers every q (store_fts_query); the caller has
          * refused one with no searchable token */
@@ -648,6 +658,7 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (variant & F_LANG) store_bind_text(s, 3, q->language);
     if (variant & F_SINCE) store_bind_text(s, 4, q->since);
     if (variant & F_UNTIL) store_bind_text(s, 5, q->until);
+    if (variant & F_FEED) sqlite3_bind_int64(s, 7, q->feed_id);
     if (variant & F_FTS)
         store_bind_text(s, 6, pattern);
     if (variant & F_TAG)

@@ -746,6 +746,9 @@ static int import_row(store *st, const store_import *imp, const char *status)
     store_bind_text(s, 31, store_obj_str(rec, "content_html"));
     store_bind_text(s, 32, store_obj_str(rec, "content_markdown"));
     store_bind_text(s, 33, store_obj_str(rec, "checked_at"));
+    json_t *feed = json_object_get(rec, "feed_id");
+    if (json_is_integer(feed))
+        sqlite3_bind_int64(s, 34, json_integer_value(feed));
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : -1;

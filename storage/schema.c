@@ -290,6 +290,34 @@ static const char *const migrations[] = {
      "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
      "  etag TEXT,"
      "  last_modified TEXT);"),
+    /* 10 -> 11: feed subscriptions (storage/feeds.c). feed_items holds
+     * every item link a feed has shown (normalised), so an item is
+     * submitted once however often it is seen; articles.feed_id names the
+     * feed an article was first submitted from (no foreign key: the
+     * articles stay when their feed is deleted). next_poll_ms: when the
+     * poller (server/feeds.c) fetches it next; failures: consecutive
+     * failed polls, for the backoff. */
+    ("CREATE TABLE feeds("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  url TEXT NOT NULL,"
+     "  norm_url TEXT NOT NULL UNIQUE,"
+     "  interval_s INTEGER NOT NULL,"
+     "  created_at TEXT NOT NULL,"
+     "  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','ok','not_modified','error')),"
+     "  last_poll_at TEXT,"
+     "  last_error TEXT,"
+     "  item_count INTEGER NOT NULL DEFAULT 0,"        /* articles submitted from it */
+     "  polls INTEGER NOT NULL DEFAULT 0,"
+     "  failures INTEGER NOT NULL DEFAULT 0,"
+     "  etag TEXT, last_modified TEXT,"
+     "  next_poll_ms INTEGER NOT NULL DEFAULT 0);"
+     "CREATE INDEX feeds_due ON feeds(next_poll_ms);"
+     "CREATE TABLE feed_items("
+     "  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+     "  norm_url TEXT NOT NULL,"
+     "  PRIMARY KEY (feed_id, norm_url)) WITHOUT ROWID;"
+     "ALTER TABLE articles ADD COLUMN feed_id INTEGER;"
+     "CREATE INDEX articles_feed ON articles(feed_id, id) WHERE feed_id IS NOT NULL;"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -38,7 +38,7 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "updated_at, content, tag_evidence, last_refresh, "
         "(SELECT CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END "
         " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown, "
-        "checked_at FROM articles WHERE id = ?1",
+        "checked_at, feed_id FROM articles WHERE id = ?1",
     [SQL_GET_STATUS] = "SELECT status FROM articles WHERE id = ?1",
     [SQL_DELETE] = "DELETE FROM articles WHERE id = ?1",
     [SQL_DELETE_FTS] = "DELETE FROM articles_fts WHERE rowid = ?1",
@@ -224,15 +224,19 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "INSERT INTO webhook_attempts(delivery_id, seq, at_ms, status_code, error) "
         "SELECT id, attempts, ?2, ?3, ?4 FROM webhook_deliveries WHERE id = ?1",
     [SQL_WH_COUNTS] = "SELECT state, count(*) FROM webhook_deliveries GROUP BY state",
+    [SQL_WH_PRUNE] =
+        /* settled (delivered or dead) before ?1; their attempts go by cascade */
+        "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries "
+        "WHERE state <> 'pending' AND done_ms < ?1 LIMIT ?2)",
     /* batches, export, import (transfer.c, jobs.c) */
     [SQL_IMPORT_ARTICLE] =
         "INSERT INTO articles(id, url, norm_url, canonical_url, status, error_code, "
         "error_message, title, site_name, author, published_at, modified_at, language, "
         "summary, description, image_url, keywords, tags, tag_evidence, events, user_tags, "
         "word_count, content, sort_time, created_at, updated_at, generation, content_gen, "
-        "last_refresh, authors, content_html, content_markdown, checked_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-        "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+        "last_refresh, authors, content_html, content_markdown, checked_at, feed_id) VALUES (?1, "
+        "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+        "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
     [SQL_EXPORT] =
         "SELECT id, url, norm_url, canonical_url, status, error_code, error_message, "
         "title, site_name, author, published_at, modified_at, language, summary, "
@@ -240,7 +244,7 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "updated_at, content, tag_evidence, last_refresh, "
         "(SELECT CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END "
         " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown, "
-        "checked_at, generation, content_gen, "
+        "checked_at, feed_id, generation, content_gen, "
         "(SELECT lang FROM term_docs WHERE article_id = articles.id), "
         "(SELECT terms FROM term_docs WHERE article_id = articles.id) "
         "FROM articles WHERE id = ?1",
@@ -254,6 +258,27 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         /* a refresh answered 304: the record stays, its refresh succeeded */
         "UPDATE articles SET last_refresh = json_object('at', ?2, 'status', 'ready', "
         "'error', NULL), updated_at = ?2 WHERE id = ?1 AND generation = ?3 AND content_gen > 0",
+    /* feeds.c: subscriptions and their items (schema v11) */
+    [SQL_FEED_FIND] = "SELECT id FROM feeds WHERE norm_url = ?1",
+    [SQL_FEED_INSERT] = "INSERT INTO feeds(url, norm_url, interval_s, created_at) "
+                        "VALUES (?1, ?2, ?3, ?4)",
+    [SQL_FEED_GET] = "SELECT id, url, interval_s, created_at, status, last_poll_at, last_error, "
+                     "item_count, polls, failures, next_poll_ms FROM feeds WHERE id = ?1",
+    [SQL_FEED_LIST] = "SELECT id, url, interval_s, created_at, status, last_poll_at, last_error, "
+                      "item_count, polls, failures, next_poll_ms FROM feeds ORDER BY id LIMIT 1000",
+    [SQL_FEED_DELETE] = "DELETE FROM feeds WHERE id = ?1",
+    [SQL_FEED_POLL_NOW] = "UPDATE feeds SET next_poll_ms = 0 WHERE id = ?1",
+    [SQL_FEED_NEXT] = "SELECT id, norm_url, interval_s, etag, last_modified, next_poll_ms, failures "
+                      "FROM feeds ORDER BY next_poll_ms, id LIMIT 1",
+    [SQL_FEED_ITEM_ADD] = "INSERT OR IGNORE INTO feed_items(feed_id, norm_url) VALUES (?1, ?2)",
+    [SQL_FEED_ARTICLE] = "UPDATE articles SET feed_id = ?2 WHERE id = ?1",
+    [SQL_FEED_POLLED] =
+        /* ok: new validators; not_modified: kept; error: kept, one more failure */
+        "UPDATE feeds SET status = ?2, last_poll_at = ?3, last_error = ?4, polls = polls + 1, "
+        "etag = CASE WHEN ?5 THEN ?6 ELSE etag END, "
+        "last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END, "
+        "next_poll_ms = ?8, failures = CASE WHEN ?9 THEN failures + 1 ELSE 0 END WHERE id = ?1",
+    [SQL_FEED_COUNT] = "UPDATE feeds SET item_count = item_count + ?2 WHERE id = ?1",
     [SQL_ID_FLOOR] =
         "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0), "
         "coalesce((SELECT max(id) FROM articles), 0))",

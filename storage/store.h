@@ -159,6 +159,7 @@ typedef struct store_query {
     const char *until;          /* UTC, inclusive */
     const char *text;           /* full-text query */
     const char *tag_facet;      /* restrict tag match to this facet */
+    int64_t feed_id;            /* > 0: only articles submitted from this feed */
     const char *tag_label;      /* match this label (case-folded) ... */
     const char *const *tag_ids; /* ... or any of these taxonomy ids */
     size_t n_tag_ids;

@@ -26,9 +26,12 @@ typedef enum store_stmt_id {
     SQL_DF_DOCS_ALL, SQL_DF_TERMS,
     SQL_WH_WANTED, SQL_WH_OUTBOX, SQL_WH_INSERT, SQL_WH_GET, SQL_WH_LIST, SQL_WH_DELETE,
     SQL_WH_DELIVERIES, SQL_WH_ATTEMPTS, SQL_WH_DUE, SQL_WH_NEXT_DUE, SQL_WH_SETTLE,
-    SQL_WH_ATTEMPT_ADD, SQL_WH_COUNTS,
+    SQL_WH_ATTEMPT_ADD, SQL_WH_COUNTS, SQL_WH_PRUNE,
     SQL_IMPORT_ARTICLE, SQL_EXPORT, SQL_ID_FLOOR,
     SQL_VAL_GET, SQL_VAL_PUT, SQL_VAL_DELETE, SQL_VAL_CHECKED, SQL_UNCHANGED,
+    SQL_FEED_FIND, SQL_FEED_INSERT, SQL_FEED_GET, SQL_FEED_LIST, SQL_FEED_DELETE,
+    SQL_FEED_POLL_NOW, SQL_FEED_NEXT, SQL_FEED_ITEM_ADD, SQL_FEED_ARTICLE, SQL_FEED_POLLED,
+    SQL_FEED_COUNT,
     SQL_COUNT_
 } store_stmt_id;
 
@@ -111,7 +114,7 @@ store_rc store_count_by_name(store *st, store_stmt_id which, const char *const *
 store_rc store_submit_in_tx(store *st, const store_submit *sub, const char *now, int64_t *id,
                             int *existed);
 
-/* A record from a row shaped like SQL_GET (columns 0-29) appended as
+/* A record from a row shaped like SQL_GET (columns 0-30) appended as
  * JSON text, as GET /articles/{id} writes it (articles.c). */
 void store_row_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags);
 /* v in decimal (articles.c). */

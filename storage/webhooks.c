@@ -410,6 +410,29 @@ done:
     return store_end_write(st, ret, "delivery settle");
 }
 
+long store_deliveries_prune(store *st, int64_t before_ms, int limit)
+{
+    if (!st || limit < 1 || store_begin(st) != 0) {
+        store_abort(st, STORE_ERROR, "begin prune deliveries");
+        return -1;
+    }
+    sqlite3_stmt *s = store_stmt(st, SQL_WH_PRUNE);
+    if (!s) {
+        store_abort(st, STORE_ERROR, "prune deliveries");
+        return -1;
+    }
+    sqlite3_bind_int64(s, 1, before_ms);
+    sqlite3_bind_int(s, 2, limit);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    long n = rc == SQLITE_DONE ? (long)sqlite3_changes(st->db) : -1;
+    if (n < 0 || store_commit(st) != 0) {
+        store_abort(st, STORE_ERROR, "prune deliveries");
+        return -1;
+    }
+    return n;
+}
+
 store_rc store_delivery_counts(store *st, int64_t counts[3])
 {
     static const char *const names[3] = {"pending", "delivered", "dead"};
