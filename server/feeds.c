@@ -22,6 +22,7 @@
 #include "ingest/feed.h"
 #include "ingest/fetch.h"
 #include "ingest/url.h"
+#include "server/metrics.h"
 #include "server/version.h"
 #include "storage/feeds.h"
 
@@ -130,6 +131,10 @@ static void poll_one(srv_feeds *f, const store_feed_due *d)
     p.next_poll_ms = srv_feed_next_poll(cfg, d->interval_s, failed ? d->failures + 1 : 0,
                                         store_now_ms());
     store_rc rc = store_feed_polled(f->st, &p, &created);
+    if (rc == STORE_OK)
+        srv_metrics_feed_poll(failed ? SRV_FEED_ERROR
+                              : !strcmp(p.status, "ok") ? SRV_FEED_OK : SRV_FEED_NOT_MODIFIED,
+                              created);
     log_poll(d, rc == STORE_OK ? p.status : "unstored", p.n, created, failed ? why : NULL);
     for (size_t i = 0; i < p.n; i++)
         free(norms[i]);

@@ -182,6 +182,10 @@ test('feeds: malformed, DOCTYPE (XXE) and refused feeds end in error with a back
       `${ext}: backoff ${q.last_poll_at} -> ${q.next_poll_at}`);
   }
   eq(s.log.filter((l) => l.path === `/p/${slug}-x`).length, 0, 'nothing from the refused document was fetched');
+  const m = (await d.get('/metrics')).text;
+  for (const st of ['ok', 'not_modified', 'error'])
+    ok(new RegExp(`^skimd_feed_polls_total\\{status="${st}"\\} [1-9]`, 'm').test(m), `metrics count ${st} polls`);
+  ok(/^skimd_feed_items_total [1-9]/m.test(m), 'metrics count the articles created');
   // rules
   expectProblem(await d.post('/feeds', {}), 400, 'invalid-url', 'no url');
   expectProblem(await d.post('/feeds', { url: 'ftp://127.0.0.1/x' }), 400, 'invalid-url', 'ftp');
