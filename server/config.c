@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "analyze/taxonomy.h"
+#include "server/webhook_file.h"
 
 /* The install's data directory, compiled into main.c (srv_config_set_datadir). */
 static const char *builtin_datadir = "/usr/local/share/skimd";
@@ -118,6 +119,13 @@ static int apply_webhook(srv_config *cfg, const char *name, const char *v, char 
     int bad;
     if (!strcmp(name, "allow-private-webhooks")) {
         cfg->webhook_allow_private = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
+        return 0;
+    }
+    if (!strcmp(name, "webhooks-file")) {
+        if (!*v || copy_str(cfg->webhooks_file, sizeof cfg->webhooks_file, v) != 0) {
+            snprintf(err, errlen, "bad value for --%s: '%s'", name, v);
+            return -1;
+        }
         return 0;
     }
     if (!strcmp(name, "webhook-retry-ms")) {
@@ -387,6 +395,7 @@ static const char *const env_names[][2] = {
     {"SKIMD_WEBHOOK_MAX_AGE", "webhook-max-age"},
     {"SKIMD_WEBHOOK_TIMEOUT", "webhook-timeout"},
     {"SKIMD_WEBHOOK_RETENTION", "webhook-retention"},
+    {"SKIMD_WEBHOOKS_FILE", "webhooks-file"},
     {"SKIMD_HOST_CONCURRENCY", "host-concurrency"}, {"SKIMD_HOST_GAP_MS", "host-gap-ms"},
     {"SKIMD_RETRY_AFTER_MAX", "retry-after-max"}, {"SKIMD_RETRY_AFTER_TRIES", "retry-after-tries"},
     {"SKIMD_FEED_MIN_INTERVAL", "feed-min-interval"},
@@ -624,6 +633,8 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
         if (rc != 0)
             return -1;
     }
+    if (cfg->webhooks_file[0] && srv_webhook_file_check(cfg->webhooks_file, err, errlen) != 0)
+        return -1;
     if (cfg->feed_min_interval_s > cfg->feed_max_interval_s) {
         snprintf(err, errlen, "--feed-min-interval (%ld) is above --feed-max-interval (%ld)",
                  cfg->feed_min_interval_s, cfg->feed_max_interval_s);
@@ -691,6 +702,8 @@ void srv_config_usage(const char *prog)
            "  --webhook-max-age S      retry a delivery this long, then dead, 86400\n"
            "                           [SKIMD_WEBHOOK_MAX_AGE]\n"
            "  --webhook-timeout S      one delivery attempt's limit, 10 [SKIMD_WEBHOOK_TIMEOUT]\n"
+           "  --webhooks-file FILE     webhook subscriptions declared in a JSON file, synced\n"
+           "                           at every start [SKIMD_WEBHOOKS_FILE]\n"
            "  --webhook-retention S    delivered/dead deliveries are removed after S s,\n"
            "                           604800, 0 = kept [SKIMD_WEBHOOK_RETENTION]\n"
            "  --host-concurrency N     concurrent fetches per host (registrable domain), 2\n"

@@ -47,6 +47,7 @@ typedef struct srv_config {
     long webhook_retry_ms;       /* first retry delay; doubles per attempt */
     long webhook_max_age_s;      /* retry for this long after the change, then dead */
     long webhook_timeout_s;      /* one delivery attempt's time limit */
+    char webhooks_file[1024];    /* --webhooks-file, "" = none (server/webhook_file.h) */
     long webhook_retention_s;    /* settled deliveries are removed after this; 0 = kept */
     int host_concurrency;        /* concurrent fetches per host (site_host_key), >= 1 */
     long host_gap_ms;            /* least time between two fetch starts of a host */

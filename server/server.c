@@ -31,6 +31,7 @@
 #include "server/retag.h"
 #include "server/version.h"
 #include "server/feeds.h"
+#include "server/webhook_file.h"
 #include "server/webhooks.h"
 #include "storage/health.h"
 #include "storage/store.h"
@@ -204,6 +205,12 @@ int srv_serve(const srv_config *cfg)
         .swap_lock = &swap_lock,
         .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
     };
+    /* the file's subscriptions before the first request can read them
+     * (the one write before binding: the file is the operator's truth) */
+    if (srv_webhook_file_sync(st, cfg, err, sizeof err) != 0) {
+        log_line("error", err);
+        goto done;
+    }
     /* bind before any worker runs: a daemon that cannot listen changes nothing */
     if (srv_http_start(&http, &app, err, sizeof err) != 0) {
         log_line("error", err);

@@ -318,6 +318,11 @@ static const char *const migrations[] = {
      "  PRIMARY KEY (feed_id, norm_url)) WITHOUT ROWID;"
      "ALTER TABLE articles ADD COLUMN feed_id INTEGER;"
      "CREATE INDEX articles_feed ON articles(feed_id, id) WHERE feed_id IS NOT NULL;"),
+    /* 11 -> 12: which subscriptions came from --webhooks-file
+     * (storage/webhook_file.c): the start-up sync adds and removes only
+     * those; the API's stay as they are. */
+    ("CREATE TABLE webhook_file("
+     "  webhook_id INTEGER PRIMARY KEY REFERENCES webhooks(id) ON DELETE CASCADE);"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -279,6 +279,12 @@ static const char *const fixed_sql[SQL_COUNT_] = {
         "last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END, "
         "next_poll_ms = ?8, failures = CASE WHEN ?9 THEN failures + 1 ELSE 0 END WHERE id = ?1",
     [SQL_FEED_COUNT] = "UPDATE feeds SET item_count = item_count + ?2 WHERE id = ?1",
+    /* webhook_file.c: subscriptions from --webhooks-file (schema v12) */
+    [SQL_WF_LIST] = "SELECT w.id, w.url, w.events, w.secret, w.description FROM webhook_file f "
+                    "JOIN webhooks w ON w.id = f.webhook_id ORDER BY w.id",
+    [SQL_WF_MARK] = "INSERT INTO webhook_file(webhook_id) VALUES (?1)",
+    [SQL_WF_DROP] = "DELETE FROM webhooks WHERE id = ?1 "
+                    "AND id IN (SELECT webhook_id FROM webhook_file)",
     [SQL_ID_FLOOR] =
         "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0), "
         "coalesce((SELECT max(id) FROM articles), 0))",

@@ -31,7 +31,7 @@ typedef enum store_stmt_id {
     SQL_VAL_GET, SQL_VAL_PUT, SQL_VAL_DELETE, SQL_VAL_CHECKED, SQL_UNCHANGED,
     SQL_FEED_FIND, SQL_FEED_INSERT, SQL_FEED_GET, SQL_FEED_LIST, SQL_FEED_DELETE,
     SQL_FEED_POLL_NOW, SQL_FEED_NEXT, SQL_FEED_ITEM_ADD, SQL_FEED_ARTICLE, SQL_FEED_POLLED,
-    SQL_FEED_COUNT,
+    SQL_FEED_COUNT, SQL_WF_LIST, SQL_WF_MARK, SQL_WF_DROP,
     SQL_COUNT_
 } store_stmt_id;
 
@@ -105,6 +105,11 @@ int store_put_page(store *st, int64_t id, const char *html, size_t len);
  * wants it, its payload the record as this transaction sees it (or {"id"}
  * for a delete). Nothing when nobody wants the event. 0 or -1. */
 int store_outbox_add(store *st, int64_t id, unsigned event);
+
+/* A subscription row inside the caller's transaction (webhooks.c): the
+ * API's create and the --webhooks-file sync (webhook_file.c). 0 or -1. */
+int store_webhook_insert_tx(store *st, const char *url, unsigned events, const char *secret,
+                            const char *description, int64_t *id);
 
 /* Rows (name, count) of statement `which` into counts[i] for names[i]
  * (0 for a name without a row). */

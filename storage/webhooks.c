@@ -101,18 +101,14 @@ done:
 
 /* --- subscriptions ------------------------------------------------ */
 
-store_rc store_webhook_create(store *st, const char *url, unsigned events, const char *secret,
-                              const char *description, int64_t *id)
+int store_webhook_insert_tx(store *st, const char *url, unsigned events, const char *secret,
+                            const char *description, int64_t *id)
 {
     char now[21];
-    if (!st || !url || !secret || !id)
-        return STORE_ERROR;
     store_now_utc(now);
-    if (store_begin(st) != 0)
-        return store_abort(st, store_last_rc(st), "begin webhook create");
     sqlite3_stmt *s = store_stmt(st, SQL_WH_INSERT);
     if (!s)
-        return store_end_write(st, STORE_ERROR, "webhook create");
+        return -1;
     store_bind_text(s, 1, url);
     sqlite3_bind_int64(s, 2, events);
     store_bind_text(s, 3, secret);
@@ -121,7 +117,18 @@ store_rc store_webhook_create(store *st, const char *url, unsigned events, const
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     *id = sqlite3_last_insert_rowid(st->db);
-    if (rc != SQLITE_DONE || store_commit(st) != 0)
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+store_rc store_webhook_create(store *st, const char *url, unsigned events, const char *secret,
+                              const char *description, int64_t *id)
+{
+    if (!st || !url || !secret || !id)
+        return STORE_ERROR;
+    if (store_begin(st) != 0)
+        return store_abort(st, store_last_rc(st), "begin webhook create");
+    if (store_webhook_insert_tx(st, url, events, secret, description, id) != 0 ||
+        store_commit(st) != 0)
         return store_end_write(st, STORE_ERROR, "webhook create");
     return STORE_OK;
 }
