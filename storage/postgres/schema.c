@@ -124,8 +124,14 @@ static const char *const migrations[] = {
     "  n BIGINT NOT NULL,"
     "  PRIMARY KEY (facet, tag_id));"
     /* tag_counts.n = article_tags rows per (facet, tag_id); an upsert's
-     * UPDATE takes one back and adds one */
+     * UPDATE takes one back and adds one. Transactions of several daemons
+     * change the same hot rows (a common tag) in different orders, which
+     * deadlocked: the first tag change of a transaction takes a
+     * transaction-scoped advisory lock, so they take their turns, and
+     * nothing else is locked after it but rows of the transaction's own
+     * article, locked before it */
     "CREATE FUNCTION skimd_tag_counts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  PERFORM pg_advisory_xact_lock(7596385261374833410);"
     "  IF TG_OP IN ('DELETE', 'UPDATE') THEN"
     "    UPDATE tag_counts SET n = n - 1 WHERE facet = OLD.facet AND tag_id = OLD.tag_id;"
     "    DELETE FROM tag_counts WHERE facet = OLD.facet AND tag_id = OLD.tag_id AND n <= 0;"
