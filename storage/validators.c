@@ -13,25 +13,25 @@
 
 /* A copy of a text column, or NULL (also when out of memory: the fetch is
  * then unconditional, which is always correct). */
-static char *col_dup(sqlite3_stmt *s, int i)
+static char *col_dup(db_stmt *s, int i)
 {
-    const unsigned char *v = sqlite3_column_text(s, i);
+    const char *v = db_col_text(s, i);
     return v ? strdup((const char *)v) : NULL;
 }
 
 int store_validators_load(store *st, store_job *job)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_VAL_GET);
+    db_stmt *s = store_stmt(st, SQL_VAL_GET);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, job->id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    db_bind_int64(s, 1, job->id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
         job->etag = col_dup(s, 0);
         job->last_modified = col_dup(s, 1);
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+    db_reset(s);
+    return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
 }
 
 /* 1 when v may be stored and sent back as a header value. */
@@ -53,21 +53,21 @@ int store_validators_put(store *st, int64_t id, const char *etag, const char *la
     if (!storable(last_modified))
         last_modified = NULL;
     int keep = etag || last_modified;
-    sqlite3_stmt *s = store_stmt(st, keep ? SQL_VAL_PUT : SQL_VAL_DELETE);
+    db_stmt *s = store_stmt(st, keep ? SQL_VAL_PUT : SQL_VAL_DELETE);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     if (keep) {
         store_bind_text(s, 2, etag);
         store_bind_text(s, 3, last_modified);
     }
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE || !(s = store_stmt(st, SQL_VAL_CHECKED)))
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE || !(s = store_stmt(st, SQL_VAL_CHECKED)))
         return -1;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, checked);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    rc = db_step(s);
+    db_reset(s);
+    return rc == DB_DONE ? 0 : -1;
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int same_text(const unsigned char *a, const char *b)
+static int same_text(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && !strcmp((const char *)a, b));
 }
@@ -23,25 +23,25 @@ static int drop_stale(store *st, const store_hook_spec *specs, size_t n, char *k
 {
     int64_t stale[256];
     size_t n_stale = 0;
-    sqlite3_stmt *s = store_stmt(st, SQL_WF_LIST);
+    db_stmt *s = store_stmt(st, SQL_WF_LIST);
     if (!s)
         return -1;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         size_t i = 0;
         for (; i < n; i++)
-            if (!kept[i] && same_text(sqlite3_column_text(s, 1), specs[i].url) &&
-                (unsigned)sqlite3_column_int64(s, 2) == specs[i].events &&
-                same_text(sqlite3_column_text(s, 3), specs[i].secret) &&
-                same_text(sqlite3_column_text(s, 4), specs[i].description))
+            if (!kept[i] && same_text(db_col_text(s, 1), specs[i].url) &&
+                (unsigned)db_col_int64(s, 2) == specs[i].events &&
+                same_text(db_col_text(s, 3), specs[i].secret) &&
+                same_text(db_col_text(s, 4), specs[i].description))
                 break;
         if (i < n)
             kept[i] = 1;
         else if (n_stale < sizeof stale / sizeof stale[0])
-            stale[n_stale++] = sqlite3_column_int64(s, 0);
+            stale[n_stale++] = db_col_int64(s, 0);
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    db_reset(s);
+    if (rc != DB_DONE)
         return -1;
     for (size_t i = 0; i < n_stale; i++) {
         if (store_exec_id(st, SQL_WF_DROP, stale[i]) != 0)
