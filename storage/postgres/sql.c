@@ -43,7 +43,7 @@ static const char *const pg_sql[SQL_COUNT_] = {
         "SET label = excluded.label, label_fold = excluded.label_fold, score = excluded.score",
     [SQL_DELETE_FTS] = "DELETE FROM articles_fts WHERE article_id = ?1",
     [SQL_CLAIM] =
-        "SELECT j.article_id, j.generation, j.fetch, a.norm_url, a.content_gen "
+        "SELECT j.article_id, j.generation, j.fetch, a.norm_url, a.content_gen, j.attempts "
         "FROM jobs j JOIN articles a ON a.id = j.article_id "
         "WHERE j.lease_owner IS NULL AND j.not_before_ms <= ?1 "
         "ORDER BY j.enqueued_ms, j.article_id LIMIT 1 FOR UPDATE OF j SKIP LOCKED",
