@@ -157,6 +157,8 @@ tsan-test: deps tsan
 	    SKIMD_BIN=build-tsan/skimd SKIMD_TEST_TIMEOUT_SCALE=4 START_SECONDS=60 tests/api/run.sh
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1" \
 	    SKIMD_BIN=build-tsan/skimd START_SECONDS=60 tests/races/run.sh
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1" \
+	    SKIMD_BIN=build-tsan/skimd START_SECONDS=60 tests/pg/run.sh multi
 
 # The API suite with every daemon under valgrind memcheck (slow: minutes).
 valgrind-test: deps all

@@ -203,5 +203,8 @@ async function killHolder(srv) {
   } finally {
     await srv.stop();
   }
+  // ASan/UBSan/TSan builds: no daemon reported anything
+  const reports = H.sanitizerReports();
+  R.ok(reports.length === 0, 'no sanitizer report from any daemon', reports.join('\n').slice(0, 2000));
   R.end();
 })();

@@ -13,8 +13,13 @@ export SKIMD_TEST_PG="$base"
 log=$(mktemp)
 pass=0
 fail=0
-for suite in "tests/api/run.sh" "tests/robustness/run.sh" "tests/durability/run.sh" \
-             "tests/security/run.sh" "node tests/pg/multi.js"; do
+# "multi" as the argument: only the several-daemons suite (make tsan-test)
+suites='tests/api/run.sh|tests/robustness/run.sh|tests/durability/run.sh|tests/security/run.sh|node tests/pg/multi.js'
+[ "${1:-}" = multi ] && suites='node tests/pg/multi.js'
+IFS='|'
+set -f
+for suite in $suites; do
+    unset IFS
     echo "---- $suite (PostgreSQL)"
     $suite >"$log" 2>&1
     rc=$?
@@ -27,7 +32,9 @@ for suite in "tests/api/run.sh" "tests/robustness/run.sh" "tests/durability/run.
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     pass=$((pass + p))
     fail=$((fail + f))
+    IFS='|'
 done
+unset IFS
 rm -f "$log"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
