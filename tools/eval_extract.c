@@ -53,6 +53,9 @@ static char *squash(const char *s)
         if (c == 0xE3 && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x80) {
             sp = w > 0; i += 2; continue;
         }
+        /* U+00AD (soft hyphen) is invisible: gold snippets hold it on
+         * some pages and not on others, so neither side counts it */
+        if (c == 0xC2 && (unsigned char)s[i + 1] == 0xAD) { i++; continue; }
         if (sp) { o[w++] = ' '; sp = 0; }
         o[w++] = (char)c;
     }
