@@ -16,6 +16,38 @@
 #define TAIL_MIN_BEFORE 400     /* bytes of text before a tail marker counts */
 #define TAIL_BLOCKS 8           /* trailing non-sentences cut at most */
 #define TAIL_SHORT 80           /* bytes: a longer block is kept */
+#define PROMO_MAX 300           /* bytes: a longer block is no teaser or call */
+
+#include "ingest/extract_words.h"   /* ex_words_*: data/extract-words.txt */
+
+static int starts_with_any(const char *s, size_t n, const char *const *list)
+{
+    for (int i = 0; list[i]; i++) {
+        size_t l = strlen(list[i]);
+        if (n >= l && s[0] == list[i][0] && !memcmp(s, list[i], l))
+            return 1;
+    }
+    return 0;
+}
+
+/* A closing call to follow, subscribe or support, or a short block that
+ * names three networks or app stores (two when it ends without a full
+ * stop: "Folgt uns auf Facebook und Instagram", "für iOS und Android!",
+ * while "iOS und Android haben es nie unterstützt." is prose): the
+ * page's promotion, not the article. Only asked of the last blocks. */
+static int promo_block(const char *s, size_t n)
+{
+    if (n >= PROMO_MAX)
+        return 0;
+    if (starts_with_any(s, n, ex_words_tail_calls))
+        return 1;
+    int names = 0;
+    for (int i = 0; ex_words_promo_names[i] && names < 3; i++)
+        names += memmem(s, n, ex_words_promo_names[i], strlen(ex_words_promo_names[i])) != NULL;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+        n--;
+    return names >= 3 || (names == 2 && n > 0 && s[n - 1] != '.');
+}
 
 /* Containers inside the article that Readability's cleaner would drop:
  * weakly negative class/id, or mostly links with little prose. */
@@ -223,6 +255,8 @@ static void end_block(ex_emitter *e)
         } else if (e->block_start >= TAIL_MIN_BEFORE && tail_block(blk, n)) {
             dropped = 1;
             e->stopped = 1;
+        } else if (n < PROMO_MAX && starts_with_any(blk, n, ex_words_inline_related)) {
+            dropped = 1;   /* a teaser of another article: this block only */
         }
         if (dropped)
             b->len = e->block_start;
@@ -301,9 +335,9 @@ static int ends_sentence(const char *s, size_t n)
     return 0;
 }
 
-/* Cut short trailing blocks that are no sentences: share prompts, tags,
- * "Mehr aus dem Channel", credits. A long text keeps its last real
- * paragraph; at most a few blocks go. */
+/* Cut short trailing blocks that are no sentences (share prompts, tags,
+ * "Mehr aus dem Channel", credits) and closing promotions (promo_block).
+ * A long text keeps its last real paragraph; at most a few blocks go. */
 void ex_trim_tail(ex_buf *b)
 {
     for (int k = 0; k < TAIL_BLOCKS && b->len > 0; k++) {
@@ -317,7 +351,7 @@ void ex_trim_tail(ex_buf *b)
         if (!last)
             return;
         size_t n = b->len - (size_t)(last - b->buf);
-        if (n >= TAIL_SHORT || ends_sentence(last, n))
+        if ((n >= TAIL_SHORT || ends_sentence(last, n)) && !promo_block(last, n))
             return;
         b->len = (size_t)(last - b->buf);
         b->buf[b->len] = '\0';

@@ -267,6 +267,17 @@ static int eval_web(const char *corpus, int verbose)
             if (verbose > 2 && !a.published_at)
                 printf("  NO DATE %s\n", pages[i].name);
         }
+        if (getenv("DUMP_WEB")) {   /* DUMP_WEB=DIR: each page's text to DIR/NAME.txt */
+            char opath[2048];
+            const char *slash = strrchr(pages[i].name, '/');
+            int ow = snprintf(opath, sizeof opath, "%s/%s.txt", getenv("DUMP_WEB"),
+                              slash ? slash + 1 : pages[i].name);
+            FILE *of = ow > 0 && (size_t)ow < sizeof opath ? fopen(opath, "w") : NULL;
+            if (of) {
+                fputs(a.text ? a.text : "", of);
+                fclose(of);
+            }
+        }
         free(text);
         extract_article_release(&a);
     }
