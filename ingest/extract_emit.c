@@ -17,6 +17,9 @@
 #define TAIL_BLOCKS 8           /* trailing non-sentences cut at most */
 #define TAIL_SHORT 80           /* bytes: a longer block is kept */
 #define PROMO_MAX 300           /* bytes: a longer block is no teaser or call */
+#define DEDUP_MIN 30            /* bytes: shorter repeated blocks may be real */
+#define SEEN_SLOTS 4096u        /* hash slots of blocks written (power of 2) */
+#define SEEN_MAX 3072u          /* blocks remembered at most */
 
 #include "ingest/extract_words.h"   /* ex_words_*: data/extract-words.txt */
 
@@ -132,6 +135,27 @@ static const char *const tail_marks[] = {
     "\xE6\x8E\xA8\xE8\x8D\x90\xE9\x98\x85\xE8\xAF\xBB",                         /* 推荐阅读 */
     NULL };
 
+/* A heading of ex_words_tail_heads: digits before it ("167 Comments",
+ * "1.204 Kommentare"), nothing after it but digits, spaces, brackets and
+ * colons ("Kommentare (12)", "评论(3)"). */
+static int tail_heading(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ' ' || s[i] == '.' || s[i] == ','))
+        i++;
+    for (int k = 0; ex_words_tail_heads[k]; k++) {
+        size_t l = strlen(ex_words_tail_heads[k]);
+        if (n - i < l || memcmp(s + i, ex_words_tail_heads[k], l) != 0)
+            continue;
+        size_t j = i + l;
+        while (j < n && strchr(" 0123456789()[]:|#", s[j]))
+            j++;
+        if (j == n)
+            return 1;
+    }
+    return 0;
+}
+
 static int tail_block(const char *s, size_t n)
 {
     if (n > 80)
@@ -141,7 +165,65 @@ static int tail_block(const char *s, size_t n)
         if (n >= l && !memcmp(s, tail_marks[i], l))
             return 1;
     }
+    return tail_heading(s, n);
+}
+
+/* A block that is only a URL ("https://example.com/story/1" printed
+ * above the text, a source line): not prose. */
+static int url_block(const char *s, size_t n)
+{
+    if (!((n > 7 && !memcmp(s, "http://", 7)) || (n > 8 && !memcmp(s, "https://", 8)) ||
+          (n > 4 && !memcmp(s, "www.", 4))))
+        return 0;
+    return memchr(s, ' ', n) == NULL && memchr(s, '\n', n) == NULL;
+}
+
+/* Has a block of this text been written before? Slideshows and galleries
+ * repeat one caption per slide; the first copy stays. Remembers up to
+ * SEEN_MAX blocks by a 64-bit hash; when the table cannot be had, nothing
+ * is deduplicated. */
+static int seen_before(ex_emitter *e, const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    h |= 1;   /* 0 marks a free slot */
+    if (!e->seen) {
+        e->seen = calloc(SEEN_SLOTS, sizeof *e->seen);
+        if (!e->seen)
+            return 0;
+    }
+    size_t k = (size_t)(h & (SEEN_SLOTS - 1));
+    while (e->seen[k]) {
+        if (e->seen[k] == h)
+            return 1;
+        k = (k + 1) & (SEEN_SLOTS - 1);
+    }
+    if (e->seen_n < SEEN_MAX) {
+        e->seen[k] = h;
+        e->seen_n++;
+    }
     return 0;
+}
+
+void ex_emit_restart(ex_emitter *e)
+{
+    e->b.len = 0;
+    if (e->b.buf)
+        e->b.buf[0] = '\0';
+    e->block_start = 0;
+    e->stopped = 0;
+    if (e->seen)
+        memset(e->seen, 0, SEEN_SLOTS * sizeof *e->seen);
+    e->seen_n = 0;
+}
+
+void ex_emitter_release(ex_emitter *e)
+{
+    free(e->b.buf);
+    free(e->seen);
+    e->b.buf = NULL;
+    e->seen = NULL;
 }
 
 static int junk_block(const char *s, size_t n, const char *title)
@@ -160,6 +242,8 @@ static int junk_block(const char *s, size_t n, const char *title)
             return 1;
     }
     if (title && strlen(title) == n && !memcmp(s, title, n))
+        return 1;
+    if (url_block(s, n))
         return 1;
     if (n > 300)
         return 0;
@@ -257,6 +341,8 @@ static void end_block(ex_emitter *e)
             e->stopped = 1;
         } else if (n < PROMO_MAX && starts_with_any(blk, n, ex_words_inline_related)) {
             dropped = 1;   /* a teaser of another article: this block only */
+        } else if (n >= DEDUP_MIN && seen_before(e, blk, n)) {
+            dropped = 1;   /* a repeated caption */
         }
         if (dropped)
             b->len = e->block_start;

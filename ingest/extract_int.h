@@ -165,7 +165,13 @@ typedef struct ex_emitter {
     int all;                 /* last resort: ignore boilerplate marks */
     int stopped;             /* a tail marker was seen: nothing more */
     ex_marks *marks;         /* where blocks are numbered; NULL: not kept */
+    uint64_t *seen;          /* hashes of blocks written (malloc'd lazily) */
+    uint32_t seen_n;         /* of which used */
 } ex_emitter;
+/* Start the text again (the fallbacks): empty, nothing seen, not stopped. */
+void ex_emit_restart(ex_emitter *e);
+/* Free what the emitter holds (the text buffer too); accepts a zeroed one. */
+void ex_emitter_release(ex_emitter *e);
 /* Append the text of root's subtree; top is the chosen container (never
  * dropped by the cleaner). */
 void ex_emit(ex_emitter *e, ex_node *root, const ex_node *top);

@@ -446,13 +446,12 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     }
     if (e.b.len < 50 && !e.b.failed) {   /* no article found: the visible text */
         ex_node *body = doc->body ? doc->body : doc->root;
-        e.b.len = 0;
-        e.block_start = 0;
-        e.stopped = 0;
+        ex_emit_restart(&e);
         ex_marks_cut(&doc->marks, 0, 1);
         ex_emit(&e, body, body);
         if (e.b.len == 0 && !e.b.failed) {
             e.all = 1;
+            ex_emit_restart(&e);
             ex_marks_cut(&doc->marks, 0, 1);
             ex_emit(&e, body, body);
         }
@@ -468,7 +467,7 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     ex_marks_cut(&doc->marks, e.b.len, 0);
     out = ex_buf_take(&e.b);
 done:
-    free(e.b.buf);
+    ex_emitter_release(&e);
     free(sc.cands);
     ex_class_cache_free(sc.memo);
     return out;
