@@ -206,6 +206,13 @@ static int seen_before(ex_emitter *e, const char *s, size_t n)
     return 0;
 }
 
+/* Does a block end with a question mark (ASCII or full-width)? */
+static int question(const char *s, size_t n)
+{
+    return (n >= 1 && s[n - 1] == '?') ||
+           (n >= 3 && !memcmp(s + n - 3, "\xEF\xBC\x9F", 3));
+}
+
 void ex_emit_restart(ex_emitter *e)
 {
     e->b.len = 0;
@@ -341,8 +348,8 @@ static void end_block(ex_emitter *e)
             e->stopped = 1;
         } else if (n < PROMO_MAX && starts_with_any(blk, n, ex_words_inline_related)) {
             dropped = 1;   /* a teaser of another article: this block only */
-        } else if (n >= DEDUP_MIN && seen_before(e, blk, n)) {
-            dropped = 1;   /* a repeated caption */
+        } else if (n >= DEDUP_MIN && !question(blk, n) && seen_before(e, blk, n)) {
+            dropped = 1;   /* a repeated caption (an interview asks again) */
         }
         if (dropped)
             b->len = e->block_start;
