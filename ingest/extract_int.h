@@ -204,6 +204,26 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem);
  * word_count with malloc'd strings; a field the page does not give (or
  * that cannot be allocated) stays NULL. Returns 0. */
 int ex_metadata(ex_doc *doc, const char *page_url, extract_article *out);
+/* Title and site name (extract_title.c). The candidates a page declares,
+ * any of them NULL; borrowed. */
+typedef struct ex_title_candidates {
+    const char *declared;    /* og:title, twitter:title, <meta name=title> */
+    const char *ld_title;    /* JSON-LD headline */
+    const char *title_tag;   /* <title> */
+    const char *h1;          /* the first non-empty <h1> */
+    const char *site;        /* the site name as declared (before cleaning) */
+} ex_title_candidates;
+/* The title: the <h1> when a declared title contains it, else the JSON-LD
+ * headline, else the declared title or <title> without the site's name
+ * (a segment naming the site or page_url's host, or short next to the
+ * rest); a candidate that is only the site's name is passed over.
+ * malloc'd, or NULL when the page gives none. page_url may be NULL. */
+char *ex_choose_title(const ex_title_candidates *c, const char *page_url);
+/* The site name: declared, or the publisher when the declared one does not
+ * name page_url's host and the publisher does; a one-word domain name
+ * loses its suffix ("Libération.fr"), a company its legal form ("… Inc").
+ * malloc'd, or NULL. */
+char *ex_site_name(const char *declared, const char *publisher, const char *page_url);
 /* Dates (extract_date.c): ISO 8601 from a machine or visible date; NULL
  * when s holds no complete date. */
 char *ex_date_iso(const char *s, size_t n);

@@ -277,6 +277,13 @@ static int eval_web(const char *corpus, int verbose)
                 fputs(a.text ? a.text : "", of);
                 fclose(of);
             }
+            ow = snprintf(opath, sizeof opath, "%s/titles.tsv", getenv("DUMP_WEB"));
+            of = ow > 0 && (size_t)ow < sizeof opath ? fopen(opath, i ? "a" : "w") : NULL;
+            if (of) {   /* page, title, site name: one line a page */
+                fprintf(of, "%s\t%s\t%s\n", pages[i].name, a.title ? a.title : "",
+                        a.site_name ? a.site_name : "");
+                fclose(of);
+            }
         }
         free(text);
         extract_article_release(&a);
