@@ -25,9 +25,13 @@
 
 static int starts_with_any(const char *s, size_t n, const char *const *list)
 {
+    if (n == 0)
+        return 0;
     for (int i = 0; list[i]; i++) {
+        if (s[0] != list[i][0])
+            continue;   /* most entries go at the first byte, before strlen */
         size_t l = strlen(list[i]);
-        if (n >= l && s[0] == list[i][0] && !memcmp(s, list[i], l))
+        if (n >= l && !memcmp(s, list[i], l))
             return 1;
     }
     return 0;
@@ -143,7 +147,11 @@ static int tail_heading(const char *s, size_t n)
     size_t i = 0;
     while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ' ' || s[i] == '.' || s[i] == ','))
         i++;
+    if (i == n)
+        return 0;
     for (int k = 0; ex_words_tail_heads[k]; k++) {
+        if (ex_words_tail_heads[k][0] != s[i])
+            continue;
         size_t l = strlen(ex_words_tail_heads[k]);
         if (n - i < l || memcmp(s + i, ex_words_tail_heads[k], l) != 0)
             continue;
@@ -158,9 +166,11 @@ static int tail_heading(const char *s, size_t n)
 
 static int tail_block(const char *s, size_t n)
 {
-    if (n > 80)
+    if (n == 0 || n > 80)
         return 0;
     for (int i = 0; tail_marks[i]; i++) {
+        if (tail_marks[i][0] != s[0])
+            continue;
         size_t l = strlen(tail_marks[i]);
         if (n >= l && !memcmp(s, tail_marks[i], l))
             return 1;
