@@ -178,6 +178,27 @@ static int tail_block(const char *s, size_t n)
     return tail_heading(s, n);
 }
 
+/* A block that is a button's or toggle's label ("Zum Angebot",
+ * "Load more", "Wird geladen..."), trailing dots, arrows and spaces
+ * aside. */
+static int ui_label(const char *s, size_t n)
+{
+    while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ' ' || s[n - 1] == '>' || s[n - 1] == '!'))
+        n--;
+    if (n >= 3 && (!memcmp(s + n - 3, "\xE2\x80\xA6", 3) || !memcmp(s + n - 3, "\xE2\x80\xBA", 3) ||
+                   !memcmp(s + n - 3, "\xE2\x86\x92", 3)))   /* … › → */
+        n -= 3;
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    if (n == 0 || n > 40)
+        return 0;
+    for (int i = 0; ex_words_ui_labels[i]; i++)
+        if (ex_words_ui_labels[i][0] == s[0] && strlen(ex_words_ui_labels[i]) == n &&
+            !memcmp(s, ex_words_ui_labels[i], n))
+            return 1;
+    return 0;
+}
+
 /* A block that is only a URL ("https://example.com/story/1" printed
  * above the text, a source line): not prose. */
 static int url_block(const char *s, size_t n)
@@ -260,7 +281,7 @@ static int junk_block(const char *s, size_t n, const char *title)
     }
     if (title && strlen(title) == n && !memcmp(s, title, n))
         return 1;
-    if (url_block(s, n))
+    if (url_block(s, n) || ui_label(s, n))
         return 1;
     if (n > 300)
         return 0;
