@@ -31,6 +31,7 @@
  * analysis of 8 MiB of text took ~120 MB per worker (issue 12) */
 #define TEXT_CAP (1u << 20)
 #define LEAD_LEVELS 4           /* how far a lead may sit from the body */
+#define LEAD_CANDS 8            /* elements named like a lead kept, first ones */
 
 static int is_hidden(const ex_node *n)
 {
@@ -109,7 +110,8 @@ typedef struct scorer {
     int nomem;
     ex_node *known[EX_KNOWN_RANKS]; /* first container of each known kind */
     ex_class_cache *memo;    /* NULL: no caching, just slower */
-    ex_node *lead;           /* first element named like a lead/standfirst */
+    ex_node *leads[LEAD_CANDS]; /* first elements named like a lead/standfirst */
+    int n_leads;
     uint32_t order;          /* elements seen so far */
 } scorer;
 
@@ -242,8 +244,9 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
                     descend = n->first != NULL;
                     if (rank >= 0 && !sc->known[rank])
                         sc->known[rank] = n;
-                    if (!sc->lead && n->attrs && n->tag != T_BODY && ex_lead_class(n))
-                        sc->lead = n;
+                    if (sc->n_leads < LEAD_CANDS && n->attrs && n->tag != T_BODY &&
+                        ex_lead_class(n))
+                        sc->leads[sc->n_leads++] = n;
                 }
             }
         }
@@ -432,8 +435,11 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
                !(top->parent->flags & (NF_BOILER | NF_HIDDEN)))
             top = top->parent;
     }
-    if (top && sc.lead && lead_fits(sc.lead, top))
-        ex_emit(&e, sc.lead, sc.lead);
+    for (int i = 0; top && i < sc.n_leads; i++)
+        if (lead_fits(sc.leads[i], top)) {   /* the first that fits */
+            ex_emit(&e, sc.leads[i], sc.leads[i]);
+            break;
+        }
     if (top) {
         mark_siblings(top);
         if (top->parent) {
