@@ -239,8 +239,8 @@ int ex_lead_class(const ex_node *n)
         "td-post-sub-title", "subtitle", "sapo", "bajada", "entradilla", "chapo", NULL };
     /* parts of a class name ("article-lead", "entry-summary", "att-full-intro") */
     static const char *const parts[] = {
-        "lead", "intro", "standfirst", "subheadline", "summary", "teaser", "dek", "sapo",
-        "excerpt", "epigraph", "subtitle", "deck", "abstract", "bajada", "entradilla", "chapo", NULL };
+        "lead", "intro", "standfirst", "subheadline", "summary", "teaser", "deck", "dek", "sapo",
+        "excerpt", "epigraph", "subtitle", "abstract", "bajada", "entradilla", "chapo", NULL };
     const char *c = ex_attr_get(n, "class");
     const char *ip = ex_attr_get(n, "itemprop");
     if (ip && !strcasecmp(ip, "description"))

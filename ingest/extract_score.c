@@ -30,8 +30,8 @@
 /* main text never exceeds 1 MiB: ten times a very long article, and the
  * analysis of 8 MiB of text took ~120 MB per worker (issue 12) */
 #define TEXT_CAP (1u << 20)
-#define LEAD_LEVELS 4           /* how far a lead may sit from the body */
-#define LEAD_CANDS 8            /* elements named like a lead kept, first ones */
+#define LEAD_LEVELS 5           /* how far a lead may sit from the body */
+#define LEAD_CANDS 16           /* elements named like a lead kept, first ones */
 
 static int is_hidden(const ex_node *n)
 {
