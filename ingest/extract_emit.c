@@ -56,12 +56,31 @@ static int promo_block(const char *s, size_t n)
     return names >= 3 || (names == 2 && n > 0 && s[n - 1] != '.');
 }
 
+int ex_reply_label(const char *s, size_t n)
+{
+    while (n > 0 && (s[0] == ' ' || s[0] == '\n' || s[0] == '\t')) {
+        s++;
+        n--;
+    }
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n > 32)
+        return 0;
+    for (int i = 0; ex_words_reply_words[i]; i++)
+        if (ex_words_reply_words[i][0] == s[0] && strlen(ex_words_reply_words[i]) == n &&
+            !memcmp(s, ex_words_reply_words[i], n))
+            return 1;
+    return 0;
+}
+
 /* Containers inside the article that Readability's cleaner would drop:
  * weakly negative class/id, or mostly links with little prose. */
 static int drop_container(const ex_node *n, const ex_node *top)
 {
     if (n == top || (n->flags & NF_KEEP))
         return 0;
+    if (ex_thread_like(n))
+        return 1;   /* a comment thread inside the article's container */
     switch (n->tag) {
     case T_DIV: case T_SECTION: case T_UL: case T_OL: case T_TABLE: case T_DL:
     case T_FORM: case T_HEADER: case T_FIGURE: case T_SPAN: case T_CENTER:

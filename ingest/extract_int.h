@@ -62,6 +62,7 @@ typedef struct ex_attr {
 #define NF_CAND     0x0020   /* scored as a candidate */
 #define NF_DROP     0x0040   /* removed by the cleaner */
 #define NF_KEEP     0x0080   /* selected for output */
+#define NF_REPLY    0x0100   /* a comment's reply link or button is below */
 
 typedef struct ex_node {
     struct ex_node *parent, *first, *last, *next, *prev;
@@ -71,6 +72,7 @@ typedef struct ex_node {
     uint32_t len;            /* text nodes: bytes of text */
     uint16_t tag;            /* T_* */
     uint16_t flags;          /* NF_* */
+    uint16_t reply_kids;     /* children with a reply link below (scorer) */
     /* statistics filled by the scorer (extract_score.c) */
     uint32_t raw;            /* non-blank text bytes below, boilerplate included */
     uint32_t raw_p;          /* of which inside <p> elements */
@@ -189,6 +191,18 @@ void ex_marks_release(ex_marks *m);
  * When ld_text is set, the text came from JSON-LD: it is rendered as
  * paragraphs instead. Returns 0, or -1 when out of memory (both NULL). */
 int ex_render(ex_doc *doc, const char *page_url, const char *ld_text, char **html, char **md);
+
+/* Is n a comment thread: at least 3 of its children, and half of its
+ * blocks, carry a reply link ("Reply", "Antworten", 回复)? Such a node is
+ * never the article and is dropped from inside it, whatever its class. */
+static inline int ex_thread_like(const ex_node *n)
+{
+    return n->reply_kids >= 3 && (uint32_t)n->reply_kids * 2 >= n->paras;
+}
+
+/* Is s[0..n) the label of a reply link (data/extract-words.txt
+ * [reply_words]), spaces around it aside? (extract_emit.c) */
+int ex_reply_label(const char *s, size_t n);
 
 static inline float ex_link_density(const ex_node *n)
 {

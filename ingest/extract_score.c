@@ -188,7 +188,22 @@ static void raw_sizes(ex_doc *doc)
     }
 }
 
-/* class_weight and known_rank of n, memoised for class-only elements. */
+/* Is n (an <a> or <button>) a comment's reply link: its first non-blank
+ * text, directly inside it or one element down, a reply word? */
+static int reply_link(const ex_node *n)
+{
+    for (const ex_node *c = n->first; c; c = c->next) {
+        const ex_node *t = (c->flags & NF_TEXT) ? c : (c->first && (c->first->flags & NF_TEXT)) ? c->first : NULL;
+        if (!t)
+            continue;
+        size_t k = 0;
+        while (k < t->len && (t->text[k] == ' ' || t->text[k] == '\n' || t->text[k] == '\t'))
+            k++;
+        if (k < t->len)
+            return ex_reply_label(t->text, t->len);
+    }
+    return 0;
+}
 
 /* Mark hidden and boilerplate subtrees, compute statistics bottom-up and
  * give paragraph scores to ancestors: one iterative walk. */
@@ -212,6 +227,8 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
             uint8_t f = ex_tag_flags[n->tag];
             int boiler = 0;
             n->order = ++sc->order;
+            if ((n->tag == T_A || n->tag == T_BUTTON) && n->first && reply_link(n))
+                n->flags |= NF_REPLY;
             if (n->parent->flags & NF_LINK)
                 n->flags |= NF_LINK;
             if (n->tag == T_A && ex_attr_get(n, "href"))
@@ -262,6 +279,11 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
             if (!(n->flags & NF_TEXT) && counted) {
                 if (ex_tag_flags[n->tag] & TF_BLOCK)
                     score_paragraph(sc, n);
+            }
+            if (p && (n->flags & NF_REPLY) && !(n->flags & (NF_HIDDEN | NF_BOILER))) {
+                p->flags |= NF_REPLY;
+                if (p->reply_kids < UINT16_MAX)
+                    p->reply_kids++;
             }
             if (p && counted) {
                 p->chars += n->chars;
@@ -317,13 +339,24 @@ static ex_node *pick_top(scorer *sc)
 {
     ex_node *top = NULL;
     float best = 0;
+    ex_node *thread = NULL;   /* the best comment thread, when nothing else scores */
+    float thread_best = 0;
     for (size_t i = 0; i < sc->n; i++) {
         float f = final_score(sc->cands[i]);
         sc->cands[i]->score = f;   /* from here on score is final */
-        if (!top || f > best) {
+        if (ex_thread_like(sc->cands[i])) {
+            if (!thread || f > thread_best) {
+                thread = sc->cands[i];
+                thread_best = f;
+            }
+        } else if (!top || f > best) {
             top = sc->cands[i];
             best = f;
         }
+    }
+    if (!top) {
+        top = thread;
+        best = thread_best;
     }
     if (!top)
         return NULL;
@@ -359,7 +392,7 @@ static void mark_siblings(ex_node *top)
         const char *c = ex_attr_get(s, "class");
         if (tcls && c && *c && !strcmp(tcls, c))
             bonus = top->score * 0.2f;
-        if ((s->flags & NF_CAND) && s->score + bonus >= thr) {
+        if ((s->flags & NF_CAND) && s->score + bonus >= thr && !ex_thread_like(s)) {
             s->flags |= NF_KEEP;
             continue;
         }
