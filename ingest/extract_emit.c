@@ -37,6 +37,15 @@ static int starts_with_any(const char *s, size_t n, const char *const *list)
     return 0;
 }
 
+/* Is s[0..n) (n > 0) exactly one of list? */
+static int equals_any(const char *s, size_t n, const char *const *list)
+{
+    for (int i = 0; list[i]; i++)
+        if (list[i][0] == s[0] && strlen(list[i]) == n && !memcmp(s, list[i], n))
+            return 1;
+    return 0;
+}
+
 /* A closing call to follow, subscribe or support, or a short block that
  * names three networks or app stores (two when it ends without a full
  * stop: "Folgt uns auf Facebook und Instagram", "für iOS und Android!",
@@ -64,13 +73,7 @@ int ex_reply_label(const char *s, size_t n)
     }
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t'))
         n--;
-    if (n == 0 || n > 32)
-        return 0;
-    for (int i = 0; ex_words_reply_words[i]; i++)
-        if (ex_words_reply_words[i][0] == s[0] && strlen(ex_words_reply_words[i]) == n &&
-            !memcmp(s, ex_words_reply_words[i], n))
-            return 1;
-    return 0;
+    return n > 0 && n <= 32 && equals_any(s, n, ex_words_reply_words);
 }
 
 /* Containers inside the article that Readability's cleaner would drop:
@@ -209,13 +212,7 @@ static int ui_label(const char *s, size_t n)
         n -= 3;
     while (n > 0 && s[n - 1] == ' ')
         n--;
-    if (n == 0 || n > 40)
-        return 0;
-    for (int i = 0; ex_words_ui_labels[i]; i++)
-        if (ex_words_ui_labels[i][0] == s[0] && strlen(ex_words_ui_labels[i]) == n &&
-            !memcmp(s, ex_words_ui_labels[i], n))
-            return 1;
-    return 0;
+    return n > 0 && n <= 40 && equals_any(s, n, ex_words_ui_labels);
 }
 
 /* A block that is only a URL ("https://example.com/story/1" printed
