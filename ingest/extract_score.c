@@ -193,7 +193,8 @@ static void raw_sizes(ex_doc *doc)
 static int reply_link(const ex_node *n)
 {
     for (const ex_node *c = n->first; c; c = c->next) {
-        const ex_node *t = (c->flags & NF_TEXT) ? c : (c->first && (c->first->flags & NF_TEXT)) ? c->first : NULL;
+        const ex_node *t = (c->flags & NF_TEXT) ? c
+                           : (c->first && (c->first->flags & NF_TEXT)) ? c->first : NULL;
         if (!t)
             continue;
         size_t k = 0;
@@ -205,15 +206,90 @@ static int reply_link(const ex_node *n)
     return 0;
 }
 
+/* Mark one element on the way down (links, reply links, hidden,
+ * boilerplate; known containers and leads noted). Returns 1 when its
+ * children are to be visited. */
+static int mark_element(ex_doc *doc, scorer *sc, ex_node *n, uint32_t page_raw,
+                        uint32_t page_raw_p)
+{
+    int boiler = 0, rank = -1;
+    n->order = ++sc->order;
+    if ((n->tag == T_A || n->tag == T_BUTTON) && n->first && reply_link(n))
+        n->flags |= NF_REPLY;
+    if (n->parent->flags & NF_LINK)
+        n->flags |= NF_LINK;
+    if (n->tag == T_A && ex_attr_get(n, "href"))
+        n->flags |= NF_LINK;
+    if ((ex_tag_flags[n->tag] & TF_SKIP) || n->tag == T_TITLE)
+        return 0;
+    if (is_hidden(n)) {
+        n->flags |= NF_HIDDEN;
+        return 0;
+    }
+    if (n->attrs)
+        n->weight = ex_classify(sc->memo, n, &boiler, &rank);
+    else if (n->tag == T_ARTICLE || n->tag == T_MAIN)
+        rank = ex_known_rank(n);
+    if ((n->tag == T_ARTICLE || n->tag == T_MAIN) && boiler == 1)
+        boiler = 0;
+    if (!boiler && (tag_boiler(n->tag) || (n->tag == T_HEADER && !under_article(n))))
+        boiler = 1;
+    if (!boiler && (ex_attr_is(n, "role", "navigation") || ex_attr_is(n, "role", "complementary") ||
+                    ex_attr_is(n, "role", "contentinfo") || ex_attr_is(n, "role", "banner")))
+        boiler = 1;
+    if (boiler == 1 && (n->raw * 2 > page_raw || (n->weight >= 0 && n->raw * 4 > page_raw) ||
+                        (n->raw_p >= 400 && n->raw_p * 2 > page_raw_p)))
+        boiler = 0;   /* a wrapper of most of the page */
+    if (boiler && n != doc->body && n != doc->html) {
+        n->flags |= NF_BOILER;
+        return 0;
+    }
+    if (rank >= 0 && !sc->known[rank])
+        sc->known[rank] = n;
+    if (sc->n_leads < LEAD_CANDS && n->attrs && n->tag != T_BODY && ex_lead_class(n))
+        sc->leads[sc->n_leads++] = n;
+    return n->first != NULL;
+}
+
+/* Leave n on the way up: score it as a paragraph, add its statistics
+ * (and its reply links) to its parent. */
+static void leave_node(scorer *sc, ex_node *n)
+{
+    ex_node *p = n->parent;
+    int counted = !(n->flags & (NF_HIDDEN | NF_BOILER)) &&
+                  ((n->flags & NF_TEXT) || !(ex_tag_flags[n->tag] & TF_SKIP));
+    if (!(n->flags & NF_TEXT) && counted && (ex_tag_flags[n->tag] & TF_BLOCK))
+        score_paragraph(sc, n);
+    if (p && (n->flags & NF_REPLY) && !(n->flags & (NF_HIDDEN | NF_BOILER))) {
+        p->flags |= NF_REPLY;
+        if (p->reply_kids < UINT16_MAX)
+            p->reply_kids++;
+    }
+    if (!p || !counted)
+        return;
+    p->chars += n->chars;
+    p->link_chars += n->link_chars;
+    p->punct += n->punct;
+    if (n->tag == T_P && !(n->flags & NF_TEXT))
+        n->p_w = n->wchars;
+    p->wchars += n->wchars;
+    p->p_w += n->p_w;
+    if ((n->flags & NF_TEXT) || !(ex_tag_flags[n->tag] & TF_BLOCK)) {
+        p->own += (n->flags & NF_TEXT) ? n->wchars : n->own;
+        p->own_punct += (n->flags & NF_TEXT) ? n->punct : n->own_punct;
+    } else {
+        p->paras++;
+    }
+}
+
 /* Mark hidden and boilerplate subtrees, compute statistics bottom-up and
  * give paragraph scores to ancestors: one iterative walk. */
 static void mark_and_score(ex_doc *doc, scorer *sc)
 {
     ex_node *root = doc->root, *n = root->first;
-    uint32_t page_raw, page_raw_p;
     raw_sizes(doc);
-    page_raw = doc->body ? doc->body->raw : root->raw;
-    page_raw_p = doc->body ? doc->body->raw_p : root->raw_p;
+    uint32_t page_raw = doc->body ? doc->body->raw : root->raw;
+    uint32_t page_raw_p = doc->body ? doc->body->raw_p : root->raw_p;
     while (n) {
         int descend = 0;
         if (n->flags & NF_TEXT) {
@@ -224,48 +300,7 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
                 n->punct = 0;
             }
         } else {
-            uint8_t f = ex_tag_flags[n->tag];
-            int boiler = 0;
-            n->order = ++sc->order;
-            if ((n->tag == T_A || n->tag == T_BUTTON) && n->first && reply_link(n))
-                n->flags |= NF_REPLY;
-            if (n->parent->flags & NF_LINK)
-                n->flags |= NF_LINK;
-            if (n->tag == T_A && ex_attr_get(n, "href"))
-                n->flags |= NF_LINK;
-            if ((f & TF_SKIP) || n->tag == T_TITLE)
-                descend = 0;
-            else if (is_hidden(n))
-                n->flags |= NF_HIDDEN;
-            else {
-                int rank = -1;
-                if (n->attrs)
-                    n->weight = ex_classify(sc->memo, n, &boiler, &rank);
-                else if (n->tag == T_ARTICLE || n->tag == T_MAIN)
-                    rank = ex_known_rank(n);
-                if ((n->tag == T_ARTICLE || n->tag == T_MAIN) && boiler == 1)
-                    boiler = 0;
-                if (!boiler && (tag_boiler(n->tag) || (n->tag == T_HEADER && !under_article(n))))
-                    boiler = 1;
-                if (!boiler && (ex_attr_is(n, "role", "navigation") ||
-                                ex_attr_is(n, "role", "complementary") ||
-                                ex_attr_is(n, "role", "contentinfo") || ex_attr_is(n, "role", "banner")))
-                    boiler = 1;
-                if (boiler == 1 && (n->raw * 2 > page_raw ||
-                                    (n->weight >= 0 && n->raw * 4 > page_raw) ||
-                                    (n->raw_p >= 400 && n->raw_p * 2 > page_raw_p)))
-                    boiler = 0;   /* a wrapper of most of the page */
-                if (boiler && n != doc->body && n != doc->html) {
-                    n->flags |= NF_BOILER;
-                } else {
-                    descend = n->first != NULL;
-                    if (rank >= 0 && !sc->known[rank])
-                        sc->known[rank] = n;
-                    if (sc->n_leads < LEAD_CANDS && n->attrs && n->tag != T_BODY &&
-                        ex_lead_class(n))
-                        sc->leads[sc->n_leads++] = n;
-                }
-            }
+            descend = mark_element(doc, sc, n, page_raw, page_raw_p);
         }
         if (descend) {
             n = n->first;
@@ -274,32 +309,7 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
         /* leave n and every ancestor whose last child it is */
         for (;;) {
             ex_node *p = n->parent;
-            int counted = !(n->flags & (NF_HIDDEN | NF_BOILER)) &&
-                          ((n->flags & NF_TEXT) || !(ex_tag_flags[n->tag] & TF_SKIP));
-            if (!(n->flags & NF_TEXT) && counted) {
-                if (ex_tag_flags[n->tag] & TF_BLOCK)
-                    score_paragraph(sc, n);
-            }
-            if (p && (n->flags & NF_REPLY) && !(n->flags & (NF_HIDDEN | NF_BOILER))) {
-                p->flags |= NF_REPLY;
-                if (p->reply_kids < UINT16_MAX)
-                    p->reply_kids++;
-            }
-            if (p && counted) {
-                p->chars += n->chars;
-                p->link_chars += n->link_chars;
-                p->punct += n->punct;
-                if (n->tag == T_P && !(n->flags & NF_TEXT))
-                    n->p_w = n->wchars;
-                p->wchars += n->wchars;
-                p->p_w += n->p_w;
-                if ((n->flags & NF_TEXT) || !(ex_tag_flags[n->tag] & TF_BLOCK)) {
-                    p->own += (n->flags & NF_TEXT) ? n->wchars : n->own;
-                    p->own_punct += (n->flags & NF_TEXT) ? n->punct : n->own_punct;
-                } else {
-                    p->paras++;
-                }
-            }
+            leave_node(sc, n);
             if (n->next) {
                 n = n->next;
                 break;
