@@ -219,8 +219,9 @@ static int class_part_has(const char *v, const char *const *parts)
 {
     while (*v) {
         size_t k = strcspn(v, " \t\n-_");
+        char c0 = (char)tolower((unsigned char)v[0]);
         for (int i = 0; k && parts[i]; i++)
-            if (strlen(parts[i]) == k && !strncasecmp(v, parts[i], k))
+            if (parts[i][0] == c0 && !strncasecmp(v, parts[i], k) && parts[i][k] == '\0')
                 return 1;
         v += k;
         if (*v)
@@ -233,10 +234,10 @@ static int class_part_has(const char *v, const char *const *parts)
  * header, outside the body container. */
 int ex_lead_class(const ex_node *n)
 {
+    /* whole class names (the single words are among the parts below) */
     static const char *const words[] = {
-        "lead", "intro", "standfirst", "teaser-text", "teaser__text", "summary", "excerpt",
-        "abstract", "subline", "dek", "deck", "article-description", "article__description",
-        "td-post-sub-title", "subtitle", "sapo", "bajada", "entradilla", "chapo", NULL };
+        "teaser-text", "teaser__text", "subline", "article-description", "article__description",
+        "td-post-sub-title", NULL };
     /* parts of a class name ("article-lead", "entry-summary", "att-full-intro") */
     static const char *const parts[] = {
         "lead", "intro", "standfirst", "subheadline", "summary", "teaser", "deck", "dek", "sapo",

@@ -18,8 +18,8 @@
 #define TAIL_SHORT 80           /* bytes: a longer block is kept */
 #define PROMO_MAX 300           /* bytes: a longer block is no teaser or call */
 #define DEDUP_MIN 30            /* bytes: shorter repeated blocks may be real */
-#define SEEN_SLOTS 4096u        /* hash slots of blocks written (power of 2) */
-#define SEEN_MAX 3072u          /* blocks remembered at most */
+#define SEEN_SLOTS 1024u        /* hash slots of blocks written (power of 2) */
+#define SEEN_MAX 768u           /* blocks remembered at most */
 
 #include "ingest/extract_words.h"   /* ex_words_*: data/extract-words.txt */
 
