@@ -213,19 +213,44 @@ struct ex_class_cache {
 
 static int word_has(const char *v, const word_index *idx, const char *const *exact);
 
+/* Does a part of a class name of v, split at '-' and '_', equal one of
+ * parts (case-insensitive)? */
+static int class_part_has(const char *v, const char *const *parts)
+{
+    while (*v) {
+        size_t k = strcspn(v, " \t\n-_");
+        char c0 = (char)tolower((unsigned char)v[0]);
+        for (int i = 0; k && parts[i]; i++)
+            if (parts[i][0] == c0 && !strncasecmp(v, parts[i], k) && parts[i][k] == '\0')
+                return 1;
+        v += k;
+        if (*v)
+            v++;
+    }
+    return 0;
+}
+
 /* Lead paragraphs (standfirst, teaser text) often sit in the article
  * header, outside the body container. */
 int ex_lead_class(const ex_node *n)
 {
+    /* whole class names (the single words are among the parts below) */
     static const char *const words[] = {
-        "lead", "intro", "standfirst", "teaser-text", "teaser__text", "summary", "excerpt",
-        "abstract", "subline", "dek", "deck", "article-description", "article__description",
-        "td-post-sub-title", "subtitle", "sapo", "bajada", "entradilla", "chapo", NULL };
+        "teaser-text", "teaser__text", "subline", "article-description", "article__description",
+        "td-post-sub-title", NULL };
+    /* parts of a class name ("article-lead", "entry-summary", "att-full-intro") */
+    static const char *const parts[] = {
+        "lead", "intro", "standfirst", "subheadline", "summary", "teaser", "deck", "dek", "sapo",
+        "excerpt", "epigraph", "subtitle", "abstract", "bajada", "entradilla", "chapo", NULL };
     const char *c = ex_attr_get(n, "class");
     const char *ip = ex_attr_get(n, "itemprop");
     if (ip && !strcasecmp(ip, "description"))
         return 1;
-    return c && word_has(c, NULL, words);
+    if (!c)
+        return 0;
+    if (word_has(c, NULL, words))
+        return 1;
+    return class_part_has(c, parts);
 }
 
 /* Containers that content management systems name for the article body,

@@ -16,6 +16,65 @@
 #define TAIL_MIN_BEFORE 400     /* bytes of text before a tail marker counts */
 #define TAIL_BLOCKS 8           /* trailing non-sentences cut at most */
 #define TAIL_SHORT 80           /* bytes: a longer block is kept */
+#define PROMO_MAX 300           /* bytes: a longer block is no teaser or call */
+#define DEDUP_MIN 30            /* bytes: shorter repeated blocks may be real */
+#define SEEN_SLOTS 1024u        /* hash slots of blocks written (power of 2) */
+#define SEEN_MAX 768u           /* blocks remembered at most */
+
+#include "ingest/extract_words.h"   /* ex_words_*: data/extract-words.txt */
+
+static int starts_with_any(const char *s, size_t n, const char *const *list)
+{
+    if (n == 0)
+        return 0;
+    for (int i = 0; list[i]; i++) {
+        if (s[0] != list[i][0])
+            continue;   /* most entries go at the first byte, before strlen */
+        size_t l = strlen(list[i]);
+        if (n >= l && !memcmp(s, list[i], l))
+            return 1;
+    }
+    return 0;
+}
+
+/* Is s[0..n) (n > 0) exactly one of list? */
+static int equals_any(const char *s, size_t n, const char *const *list)
+{
+    for (int i = 0; list[i]; i++)
+        if (list[i][0] == s[0] && strlen(list[i]) == n && !memcmp(s, list[i], n))
+            return 1;
+    return 0;
+}
+
+/* A closing call to follow, subscribe or support, or a short block that
+ * names three networks or app stores (two when it ends without a full
+ * stop: "Folgt uns auf Facebook und Instagram", "für iOS und Android!",
+ * while "iOS und Android haben es nie unterstützt." is prose): the
+ * page's promotion, not the article. Only asked of the last blocks. */
+static int promo_block(const char *s, size_t n)
+{
+    if (n >= PROMO_MAX)
+        return 0;
+    if (starts_with_any(s, n, ex_words_tail_calls))
+        return 1;
+    int names = 0;
+    for (int i = 0; ex_words_promo_names[i] && names < 3; i++)
+        names += memmem(s, n, ex_words_promo_names[i], strlen(ex_words_promo_names[i])) != NULL;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+        n--;
+    return names >= 3 || (names == 2 && n > 0 && s[n - 1] != '.');
+}
+
+int ex_reply_label(const char *s, size_t n)
+{
+    while (n > 0 && (s[0] == ' ' || s[0] == '\n' || s[0] == '\t')) {
+        s++;
+        n--;
+    }
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t'))
+        n--;
+    return n > 0 && n <= 32 && equals_any(s, n, ex_words_reply_words);
+}
 
 /* Containers inside the article that Readability's cleaner would drop:
  * weakly negative class/id, or mostly links with little prose. */
@@ -23,6 +82,8 @@ static int drop_container(const ex_node *n, const ex_node *top)
 {
     if (n == top || (n->flags & NF_KEEP))
         return 0;
+    if (ex_thread_like(n))
+        return 1;   /* a comment thread inside the article's container */
     switch (n->tag) {
     case T_DIV: case T_SECTION: case T_UL: case T_OL: case T_TABLE: case T_DL:
     case T_FORM: case T_HEADER: case T_FIGURE: case T_SPAN: case T_CENTER:
@@ -100,16 +161,123 @@ static const char *const tail_marks[] = {
     "\xE6\x8E\xA8\xE8\x8D\x90\xE9\x98\x85\xE8\xAF\xBB",                         /* 推荐阅读 */
     NULL };
 
+/* A heading of ex_words_tail_heads: digits before it ("167 Comments",
+ * "1.204 Kommentare"), nothing after it but digits, spaces, brackets and
+ * colons ("Kommentare (12)", "评论(3)"). */
+static int tail_heading(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ' ' || s[i] == '.' || s[i] == ','))
+        i++;
+    if (i == n)
+        return 0;
+    for (int k = 0; ex_words_tail_heads[k]; k++) {
+        if (ex_words_tail_heads[k][0] != s[i])
+            continue;
+        size_t l = strlen(ex_words_tail_heads[k]);
+        if (n - i < l || memcmp(s + i, ex_words_tail_heads[k], l) != 0)
+            continue;
+        size_t j = i + l;
+        while (j < n && strchr(" 0123456789()[]:|#", s[j]))
+            j++;
+        if (j == n)
+            return 1;
+    }
+    return 0;
+}
+
 static int tail_block(const char *s, size_t n)
 {
-    if (n > 80)
+    if (n == 0 || n > 80)
         return 0;
     for (int i = 0; tail_marks[i]; i++) {
+        if (tail_marks[i][0] != s[0])
+            continue;
         size_t l = strlen(tail_marks[i]);
         if (n >= l && !memcmp(s, tail_marks[i], l))
             return 1;
     }
+    return tail_heading(s, n);
+}
+
+/* A block that is a button's or toggle's label ("Zum Angebot",
+ * "Load more", "Wird geladen..."), trailing dots, arrows and spaces
+ * aside. */
+static int ui_label(const char *s, size_t n)
+{
+    while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ' ' || s[n - 1] == '>' || s[n - 1] == '!'))
+        n--;
+    if (n >= 3 && (!memcmp(s + n - 3, "\xE2\x80\xA6", 3) || !memcmp(s + n - 3, "\xE2\x80\xBA", 3) ||
+                   !memcmp(s + n - 3, "\xE2\x86\x92", 3)))   /* … › → */
+        n -= 3;
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    return n > 0 && n <= 40 && equals_any(s, n, ex_words_ui_labels);
+}
+
+/* A block that is only a URL ("https://example.com/story/1" printed
+ * above the text, a source line): not prose. */
+static int url_block(const char *s, size_t n)
+{
+    if (!((n > 7 && !memcmp(s, "http://", 7)) || (n > 8 && !memcmp(s, "https://", 8)) ||
+          (n > 4 && !memcmp(s, "www.", 4))))
+        return 0;
+    return memchr(s, ' ', n) == NULL && memchr(s, '\n', n) == NULL;
+}
+
+/* Has a block of this text been written before? Slideshows and galleries
+ * repeat one caption per slide; the first copy stays. Remembers up to
+ * SEEN_MAX blocks by a 64-bit hash; when the table cannot be had, nothing
+ * is deduplicated. */
+static int seen_before(ex_emitter *e, const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    h |= 1;   /* 0 marks a free slot */
+    if (!e->seen) {
+        e->seen = calloc(SEEN_SLOTS, sizeof *e->seen);
+        if (!e->seen)
+            return 0;
+    }
+    size_t k = (size_t)(h & (SEEN_SLOTS - 1));
+    while (e->seen[k]) {
+        if (e->seen[k] == h)
+            return 1;
+        k = (k + 1) & (SEEN_SLOTS - 1);
+    }
+    if (e->seen_n < SEEN_MAX) {
+        e->seen[k] = h;
+        e->seen_n++;
+    }
     return 0;
+}
+
+/* Does a block end with a question mark (ASCII or full-width)? */
+static int question(const char *s, size_t n)
+{
+    return (n >= 1 && s[n - 1] == '?') ||
+           (n >= 3 && !memcmp(s + n - 3, "\xEF\xBC\x9F", 3));
+}
+
+void ex_emit_restart(ex_emitter *e)
+{
+    e->b.len = 0;
+    if (e->b.buf)
+        e->b.buf[0] = '\0';
+    e->block_start = 0;
+    e->stopped = 0;
+    if (e->seen)
+        memset(e->seen, 0, SEEN_SLOTS * sizeof *e->seen);
+    e->seen_n = 0;
+}
+
+void ex_emitter_release(ex_emitter *e)
+{
+    free(e->b.buf);
+    free(e->seen);
+    e->b.buf = NULL;
+    e->seen = NULL;
 }
 
 static int junk_block(const char *s, size_t n, const char *title)
@@ -128,6 +296,8 @@ static int junk_block(const char *s, size_t n, const char *title)
             return 1;
     }
     if (title && strlen(title) == n && !memcmp(s, title, n))
+        return 1;
+    if (url_block(s, n) || ui_label(s, n))
         return 1;
     if (n > 300)
         return 0;
@@ -223,6 +393,10 @@ static void end_block(ex_emitter *e)
         } else if (e->block_start >= TAIL_MIN_BEFORE && tail_block(blk, n)) {
             dropped = 1;
             e->stopped = 1;
+        } else if (n < PROMO_MAX && starts_with_any(blk, n, ex_words_inline_related)) {
+            dropped = 1;   /* a teaser of another article: this block only */
+        } else if (n >= DEDUP_MIN && !question(blk, n) && seen_before(e, blk, n)) {
+            dropped = 1;   /* a repeated caption (an interview asks again) */
         }
         if (dropped)
             b->len = e->block_start;
@@ -301,9 +475,9 @@ static int ends_sentence(const char *s, size_t n)
     return 0;
 }
 
-/* Cut short trailing blocks that are no sentences: share prompts, tags,
- * "Mehr aus dem Channel", credits. A long text keeps its last real
- * paragraph; at most a few blocks go. */
+/* Cut short trailing blocks that are no sentences (share prompts, tags,
+ * "Mehr aus dem Channel", credits) and closing promotions (promo_block).
+ * A long text keeps its last real paragraph; at most a few blocks go. */
 void ex_trim_tail(ex_buf *b)
 {
     for (int k = 0; k < TAIL_BLOCKS && b->len > 0; k++) {
@@ -317,7 +491,7 @@ void ex_trim_tail(ex_buf *b)
         if (!last)
             return;
         size_t n = b->len - (size_t)(last - b->buf);
-        if (n >= TAIL_SHORT || ends_sentence(last, n))
+        if ((n >= TAIL_SHORT || ends_sentence(last, n)) && !promo_block(last, n))
             return;
         b->len = (size_t)(last - b->buf);
         b->buf[b->len] = '\0';

@@ -62,6 +62,7 @@ typedef struct ex_attr {
 #define NF_CAND     0x0020   /* scored as a candidate */
 #define NF_DROP     0x0040   /* removed by the cleaner */
 #define NF_KEEP     0x0080   /* selected for output */
+#define NF_REPLY    0x0100   /* a comment's reply link or button is below */
 
 typedef struct ex_node {
     struct ex_node *parent, *first, *last, *next, *prev;
@@ -71,6 +72,7 @@ typedef struct ex_node {
     uint32_t len;            /* text nodes: bytes of text */
     uint16_t tag;            /* T_* */
     uint16_t flags;          /* NF_* */
+    uint16_t reply_kids;     /* children with a reply link below (scorer) */
     /* statistics filled by the scorer (extract_score.c) */
     uint32_t raw;            /* non-blank text bytes below, boilerplate included */
     uint32_t raw_p;          /* of which inside <p> elements */
@@ -165,7 +167,13 @@ typedef struct ex_emitter {
     int all;                 /* last resort: ignore boilerplate marks */
     int stopped;             /* a tail marker was seen: nothing more */
     ex_marks *marks;         /* where blocks are numbered; NULL: not kept */
+    uint64_t *seen;          /* hashes of blocks written (malloc'd lazily) */
+    uint32_t seen_n;         /* of which used */
 } ex_emitter;
+/* Start the text again (the fallbacks): empty, nothing seen, not stopped. */
+void ex_emit_restart(ex_emitter *e);
+/* Free what the emitter holds (the text buffer too); accepts a zeroed one. */
+void ex_emitter_release(ex_emitter *e);
 /* Append the text of root's subtree; top is the chosen container (never
  * dropped by the cleaner). */
 void ex_emit(ex_emitter *e, ex_node *root, const ex_node *top);
@@ -184,6 +192,18 @@ void ex_marks_release(ex_marks *m);
  * paragraphs instead. Returns 0, or -1 when out of memory (both NULL). */
 int ex_render(ex_doc *doc, const char *page_url, const char *ld_text, char **html, char **md);
 
+/* Is n a comment thread: at least 3 of its children, and half of its
+ * blocks, carry a reply link ("Reply", "Antworten", 回复)? Such a node is
+ * never the article and is dropped from inside it, whatever its class. */
+static inline int ex_thread_like(const ex_node *n)
+{
+    return n->reply_kids >= 3 && (uint32_t)n->reply_kids * 2 >= n->paras;
+}
+
+/* Is s[0..n) the label of a reply link (data/extract-words.txt
+ * [reply_words]), spaces around it aside? (extract_emit.c) */
+int ex_reply_label(const char *s, size_t n);
+
 static inline float ex_link_density(const ex_node *n)
 {
     return n->chars ? (float)n->link_chars / (float)n->chars : 0.0f;
@@ -198,6 +218,26 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem);
  * word_count with malloc'd strings; a field the page does not give (or
  * that cannot be allocated) stays NULL. Returns 0. */
 int ex_metadata(ex_doc *doc, const char *page_url, extract_article *out);
+/* Title and site name (extract_title.c). The candidates a page declares,
+ * any of them NULL; borrowed. */
+typedef struct ex_title_candidates {
+    const char *declared;    /* og:title, twitter:title, <meta name=title> */
+    const char *ld_title;    /* JSON-LD headline */
+    const char *title_tag;   /* <title> */
+    const char *h1;          /* the first non-empty <h1> */
+    const char *site;        /* the site name as declared (before cleaning) */
+} ex_title_candidates;
+/* The title: the <h1> when a declared title contains it, else the JSON-LD
+ * headline, else the declared title or <title> without the site's name
+ * (a segment naming the site or page_url's host, or short next to the
+ * rest); a candidate that is only the site's name is passed over.
+ * malloc'd, or NULL when the page gives none. page_url may be NULL. */
+char *ex_choose_title(const ex_title_candidates *c, const char *page_url);
+/* The site name: declared, or the publisher when the declared one does not
+ * name page_url's host and the publisher does; a one-word domain name
+ * loses its suffix ("Libération.fr"), a company its legal form ("… Inc").
+ * malloc'd, or NULL. */
+char *ex_site_name(const char *declared, const char *publisher, const char *page_url);
 /* Dates (extract_date.c): ISO 8601 from a machine or visible date; NULL
  * when s holds no complete date. */
 char *ex_date_iso(const char *s, size_t n);

@@ -6,9 +6,8 @@
  * microdata (itemprop), <time datetime>, <link rel=canonical>, then what
  * the page shows: the <h1>, a byline element, a visible date near the
  * headline ("2024-03-16 08:45", "2024年3月16日", "March 20, 2024"). A
- * field nobody gives stays NULL. The title loses its site-name suffix
- * ("_财经频道_东方财讯网", "| The Circuit Ledger"); when the page's <h1> is
- * part of the <title>, the <h1> is the title as the page gives it.
+ * field nobody gives stays NULL. The title and site name are chosen and
+ * cleaned from the candidates collected here by extract_title.c.
  * Does not choose the main text (extract_score.c) or parse dates
  * (extract_date.c).
  */
@@ -36,7 +35,8 @@ typedef struct field {
 
 typedef struct meta {
     field title, ld_title, title_tag, h1, description, site, author, published,
-          modified, image, canonical, lang;
+          modified, image, canonical, lang,
+          publisher;         /* JSON-LD publisher name (also a site candidate) */
     ex_node *h1_node;        /* first non-empty <h1> */
     int itemprops;           /* itemprop elements looked at so far */
 } meta;
@@ -336,8 +336,10 @@ static void ld_object(meta *m, ex_doc *doc, json_t *o, const ld_ids *ids)
     ld_authors(m, json_object_get(o, "author"), ids, 0);
     ld_image(m, json_object_get(o, "image"), 3);
     const char *pub = ld_name(json_object_get(o, "publisher"), ids);
-    if (pub)
+    if (pub) {
         put(m, &m->site, clean_dup(pub), 2);
+        put(m, &m->publisher, clean_dup(pub), 2);
+    }
     const char *d = json_string_value(json_object_get(o, "description"));
     if (d)
         put(m, &m->description, clean_dup(d), 3);
@@ -579,93 +581,6 @@ static void visible_near_h1(meta *m, ex_doc *doc)
     }
 }
 
-/* Is `site` (or a short variant) the segment s[0..n)? */
-static int seg_is_site(const char *s, size_t n, const char *site)
-{
-    if (!site || !site[0])
-        return 0;
-    size_t sl = strlen(site);
-    return (n >= sl && memmem(s, n, site, sl)) || (sl >= n && n >= 2 && memmem(site, sl, s, n));
-}
-
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
-}
-
-/* Cut trailing " | Site", "_频道_网站", " - Site" segments: a segment goes
- * when it names the site or is short next to what remains. */
-static void strip_site_suffix(char *t, const char *site)
-{
-    static const char *const seps[] = { " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ",
-        " \xC2\xBB ", " \xC2\xAB ", " / ", "_", "|", "\xEF\xBD\x9C", " \xC2\xB7 ", NULL };
-    for (int round = 0; round < 4; round++) {
-        size_t n = strlen(t), best = 0, best_sl = 0;
-        for (int k = 0; seps[k]; k++) {
-            size_t sl = strlen(seps[k]);
-            for (const char *p = t; (p = strstr(p, seps[k])); p += sl)
-                if ((size_t)(p - t) > best) {
-                    best = (size_t)(p - t);
-                    best_sl = sl;
-                }
-        }
-        if (!best)
-            return;
-        const char *seg = t + best + best_sl;
-        size_t seg_n = n - best - best_sl;
-        size_t head_c = utf8_chars(t, best), seg_c = utf8_chars(seg, seg_n);
-        if (!seg_is_site(seg, seg_n, site) && !(seg_c * 2 <= head_c && head_c >= 4))
-            return;
-        t[best] = '\0';
-        while (best > 0 && t[best - 1] == ' ')
-            t[--best] = '\0';
-    }
-}
-
-/* "NEWS WEB EASY|headline": a leading segment that names the site. */
-static void strip_site_prefix(char *t, const char *site)
-{
-    static const char *const seps[] = { " | ", " - ", " \xE2\x80\x93 ", ": ", "|", "\xEF\xBD\x9C",
-                                        "_", NULL };
-    if (!site || !site[0])
-        return;
-    for (int k = 0; seps[k]; k++) {
-        const char *p = strstr(t, seps[k]);
-        if (!p || p == t)
-            continue;
-        size_t head = (size_t)(p - t), sl = strlen(seps[k]);
-        if (!seg_is_site(t, head, site) || !t[head + sl])
-            continue;
-        memmove(t, p + sl, strlen(p + sl) + 1);
-        return;
-    }
-}
-
-static char *choose_title(meta *m)
-{
-    char *raw = m->title.v ? m->title.v : m->ld_title.v ? m->ld_title.v : m->title_tag.v;
-    const char *h1 = m->h1.v;
-    char *t = NULL;
-    /* The <h1> as the page shows it, when the declared title contains it. */
-    if (h1 && utf8_chars(h1, strlen(h1)) >= 4 &&
-        ((raw && strstr(raw, h1)) || (m->ld_title.v && strstr(m->ld_title.v, h1)) ||
-         (m->title_tag.v && strstr(m->title_tag.v, h1))))
-        return strdup(h1);
-    if (m->ld_title.v && (!raw || strstr(raw, m->ld_title.v)))
-        return strdup(m->ld_title.v);
-    if (!raw)
-        return h1 ? strdup(h1) : NULL;
-    t = strdup(raw);
-    if (t) {
-        strip_site_suffix(t, m->site.v);
-        strip_site_prefix(t, m->site.v);
-    }
-    return t;
-}
-
 /* "de-DE", "zh_CN", "en" -> "de", "zh", "en"; NULL when not a code. */
 static char *lang_code(const char *s)
 {
@@ -772,6 +687,7 @@ done:
 static void release(meta *m)
 {
     field *fs[] = { &m->title, &m->ld_title, &m->title_tag, &m->h1, &m->description, &m->site,
+                    &m->publisher,
                     &m->author, &m->published, &m->modified, &m->image, &m->canonical, &m->lang };
     for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
         free(fs[i]->v);
@@ -801,15 +717,15 @@ int ex_metadata(ex_doc *doc, const char *page_url, extract_article *out)
     }
     visible_near_h1(&m, doc);
 
-    out->title = choose_title(&m);
+    ex_title_candidates tc = { m.title.v, m.ld_title.v, m.title_tag.v, m.h1.v, m.site.v };
+    out->title = ex_choose_title(&tc, page_url);
     out->authors = split_authors(m.author.v);
     out->author = out->authors ? strdup(out->authors[0]) : NULL;
     out->published_at = m.published.v;
     m.published.v = NULL;
     out->modified_at = m.modified.v;
     m.modified.v = NULL;
-    out->site_name = m.site.v;
-    m.site.v = NULL;
+    out->site_name = ex_site_name(m.site.v, m.publisher.v, page_url);
     out->description = m.description.v;
     m.description.v = NULL;
     out->language = lang_code(m.lang.v);

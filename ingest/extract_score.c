@@ -30,7 +30,8 @@
 /* main text never exceeds 1 MiB: ten times a very long article, and the
  * analysis of 8 MiB of text took ~120 MB per worker (issue 12) */
 #define TEXT_CAP (1u << 20)
-#define LEAD_LEVELS 4           /* how far a lead may sit from the body */
+#define LEAD_LEVELS 5           /* how far a lead may sit from the body */
+#define LEAD_CANDS 16           /* elements named like a lead kept, first ones */
 
 static int is_hidden(const ex_node *n)
 {
@@ -109,7 +110,8 @@ typedef struct scorer {
     int nomem;
     ex_node *known[EX_KNOWN_RANKS]; /* first container of each known kind */
     ex_class_cache *memo;    /* NULL: no caching, just slower */
-    ex_node *lead;           /* first element named like a lead/standfirst */
+    ex_node *leads[LEAD_CANDS]; /* first elements named like a lead/standfirst */
+    int n_leads;
     uint32_t order;          /* elements seen so far */
 } scorer;
 
@@ -186,17 +188,108 @@ static void raw_sizes(ex_doc *doc)
     }
 }
 
-/* class_weight and known_rank of n, memoised for class-only elements. */
+/* Is n (an <a> or <button>) a comment's reply link: its first non-blank
+ * text, directly inside it or one element down, a reply word? */
+static int reply_link(const ex_node *n)
+{
+    for (const ex_node *c = n->first; c; c = c->next) {
+        const ex_node *t = (c->flags & NF_TEXT) ? c
+                           : (c->first && (c->first->flags & NF_TEXT)) ? c->first : NULL;
+        if (!t)
+            continue;
+        size_t k = 0;
+        while (k < t->len && (t->text[k] == ' ' || t->text[k] == '\n' || t->text[k] == '\t'))
+            k++;
+        if (k < t->len)
+            return ex_reply_label(t->text, t->len);
+    }
+    return 0;
+}
+
+/* Mark one element on the way down (links, reply links, hidden,
+ * boilerplate; known containers and leads noted). Returns 1 when its
+ * children are to be visited. */
+static int mark_element(ex_doc *doc, scorer *sc, ex_node *n, uint32_t page_raw,
+                        uint32_t page_raw_p)
+{
+    int boiler = 0, rank = -1;
+    n->order = ++sc->order;
+    if ((n->tag == T_A || n->tag == T_BUTTON) && n->first && reply_link(n))
+        n->flags |= NF_REPLY;
+    if (n->parent->flags & NF_LINK)
+        n->flags |= NF_LINK;
+    if (n->tag == T_A && ex_attr_get(n, "href"))
+        n->flags |= NF_LINK;
+    if ((ex_tag_flags[n->tag] & TF_SKIP) || n->tag == T_TITLE)
+        return 0;
+    if (is_hidden(n)) {
+        n->flags |= NF_HIDDEN;
+        return 0;
+    }
+    if (n->attrs)
+        n->weight = ex_classify(sc->memo, n, &boiler, &rank);
+    else if (n->tag == T_ARTICLE || n->tag == T_MAIN)
+        rank = ex_known_rank(n);
+    if ((n->tag == T_ARTICLE || n->tag == T_MAIN) && boiler == 1)
+        boiler = 0;
+    if (!boiler && (tag_boiler(n->tag) || (n->tag == T_HEADER && !under_article(n))))
+        boiler = 1;
+    if (!boiler && (ex_attr_is(n, "role", "navigation") || ex_attr_is(n, "role", "complementary") ||
+                    ex_attr_is(n, "role", "contentinfo") || ex_attr_is(n, "role", "banner")))
+        boiler = 1;
+    if (boiler == 1 && (n->raw * 2 > page_raw || (n->weight >= 0 && n->raw * 4 > page_raw) ||
+                        (n->raw_p >= 400 && n->raw_p * 2 > page_raw_p)))
+        boiler = 0;   /* a wrapper of most of the page */
+    if (boiler && n != doc->body && n != doc->html) {
+        n->flags |= NF_BOILER;
+        return 0;
+    }
+    if (rank >= 0 && !sc->known[rank])
+        sc->known[rank] = n;
+    if (sc->n_leads < LEAD_CANDS && n->attrs && n->tag != T_BODY && ex_lead_class(n))
+        sc->leads[sc->n_leads++] = n;
+    return n->first != NULL;
+}
+
+/* Leave n on the way up: score it as a paragraph, add its statistics
+ * (and its reply links) to its parent. */
+static void leave_node(scorer *sc, ex_node *n)
+{
+    ex_node *p = n->parent;
+    int counted = !(n->flags & (NF_HIDDEN | NF_BOILER)) &&
+                  ((n->flags & NF_TEXT) || !(ex_tag_flags[n->tag] & TF_SKIP));
+    if (!(n->flags & NF_TEXT) && counted && (ex_tag_flags[n->tag] & TF_BLOCK))
+        score_paragraph(sc, n);
+    if (p && (n->flags & NF_REPLY) && !(n->flags & (NF_HIDDEN | NF_BOILER))) {
+        p->flags |= NF_REPLY;
+        if (p->reply_kids < UINT16_MAX)
+            p->reply_kids++;
+    }
+    if (!p || !counted)
+        return;
+    p->chars += n->chars;
+    p->link_chars += n->link_chars;
+    p->punct += n->punct;
+    if (n->tag == T_P && !(n->flags & NF_TEXT))
+        n->p_w = n->wchars;
+    p->wchars += n->wchars;
+    p->p_w += n->p_w;
+    if ((n->flags & NF_TEXT) || !(ex_tag_flags[n->tag] & TF_BLOCK)) {
+        p->own += (n->flags & NF_TEXT) ? n->wchars : n->own;
+        p->own_punct += (n->flags & NF_TEXT) ? n->punct : n->own_punct;
+    } else {
+        p->paras++;
+    }
+}
 
 /* Mark hidden and boilerplate subtrees, compute statistics bottom-up and
  * give paragraph scores to ancestors: one iterative walk. */
 static void mark_and_score(ex_doc *doc, scorer *sc)
 {
     ex_node *root = doc->root, *n = root->first;
-    uint32_t page_raw, page_raw_p;
     raw_sizes(doc);
-    page_raw = doc->body ? doc->body->raw : root->raw;
-    page_raw_p = doc->body ? doc->body->raw_p : root->raw_p;
+    uint32_t page_raw = doc->body ? doc->body->raw : root->raw;
+    uint32_t page_raw_p = doc->body ? doc->body->raw_p : root->raw_p;
     while (n) {
         int descend = 0;
         if (n->flags & NF_TEXT) {
@@ -207,45 +300,7 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
                 n->punct = 0;
             }
         } else {
-            uint8_t f = ex_tag_flags[n->tag];
-            int boiler = 0;
-            n->order = ++sc->order;
-            if (n->parent->flags & NF_LINK)
-                n->flags |= NF_LINK;
-            if (n->tag == T_A && ex_attr_get(n, "href"))
-                n->flags |= NF_LINK;
-            if ((f & TF_SKIP) || n->tag == T_TITLE)
-                descend = 0;
-            else if (is_hidden(n))
-                n->flags |= NF_HIDDEN;
-            else {
-                int rank = -1;
-                if (n->attrs)
-                    n->weight = ex_classify(sc->memo, n, &boiler, &rank);
-                else if (n->tag == T_ARTICLE || n->tag == T_MAIN)
-                    rank = ex_known_rank(n);
-                if ((n->tag == T_ARTICLE || n->tag == T_MAIN) && boiler == 1)
-                    boiler = 0;
-                if (!boiler && (tag_boiler(n->tag) || (n->tag == T_HEADER && !under_article(n))))
-                    boiler = 1;
-                if (!boiler && (ex_attr_is(n, "role", "navigation") ||
-                                ex_attr_is(n, "role", "complementary") ||
-                                ex_attr_is(n, "role", "contentinfo") || ex_attr_is(n, "role", "banner")))
-                    boiler = 1;
-                if (boiler == 1 && (n->raw * 2 > page_raw ||
-                                    (n->weight >= 0 && n->raw * 4 > page_raw) ||
-                                    (n->raw_p >= 400 && n->raw_p * 2 > page_raw_p)))
-                    boiler = 0;   /* a wrapper of most of the page */
-                if (boiler && n != doc->body && n != doc->html) {
-                    n->flags |= NF_BOILER;
-                } else {
-                    descend = n->first != NULL;
-                    if (rank >= 0 && !sc->known[rank])
-                        sc->known[rank] = n;
-                    if (!sc->lead && n->attrs && n->tag != T_BODY && ex_lead_class(n))
-                        sc->lead = n;
-                }
-            }
+            descend = mark_element(doc, sc, n, page_raw, page_raw_p);
         }
         if (descend) {
             n = n->first;
@@ -254,27 +309,7 @@ static void mark_and_score(ex_doc *doc, scorer *sc)
         /* leave n and every ancestor whose last child it is */
         for (;;) {
             ex_node *p = n->parent;
-            int counted = !(n->flags & (NF_HIDDEN | NF_BOILER)) &&
-                          ((n->flags & NF_TEXT) || !(ex_tag_flags[n->tag] & TF_SKIP));
-            if (!(n->flags & NF_TEXT) && counted) {
-                if (ex_tag_flags[n->tag] & TF_BLOCK)
-                    score_paragraph(sc, n);
-            }
-            if (p && counted) {
-                p->chars += n->chars;
-                p->link_chars += n->link_chars;
-                p->punct += n->punct;
-                if (n->tag == T_P && !(n->flags & NF_TEXT))
-                    n->p_w = n->wchars;
-                p->wchars += n->wchars;
-                p->p_w += n->p_w;
-                if ((n->flags & NF_TEXT) || !(ex_tag_flags[n->tag] & TF_BLOCK)) {
-                    p->own += (n->flags & NF_TEXT) ? n->wchars : n->own;
-                    p->own_punct += (n->flags & NF_TEXT) ? n->punct : n->own_punct;
-                } else {
-                    p->paras++;
-                }
-            }
+            leave_node(sc, n);
             if (n->next) {
                 n = n->next;
                 break;
@@ -314,13 +349,24 @@ static ex_node *pick_top(scorer *sc)
 {
     ex_node *top = NULL;
     float best = 0;
+    ex_node *thread = NULL;   /* the best comment thread, when nothing else scores */
+    float thread_best = 0;
     for (size_t i = 0; i < sc->n; i++) {
         float f = final_score(sc->cands[i]);
         sc->cands[i]->score = f;   /* from here on score is final */
-        if (!top || f > best) {
+        if (ex_thread_like(sc->cands[i])) {
+            if (!thread || f > thread_best) {
+                thread = sc->cands[i];
+                thread_best = f;
+            }
+        } else if (!top || f > best) {
             top = sc->cands[i];
             best = f;
         }
+    }
+    if (!top) {
+        top = thread;
+        best = thread_best;
     }
     if (!top)
         return NULL;
@@ -356,7 +402,7 @@ static void mark_siblings(ex_node *top)
         const char *c = ex_attr_get(s, "class");
         if (tcls && c && *c && !strcmp(tcls, c))
             bonus = top->score * 0.2f;
-        if ((s->flags & NF_CAND) && s->score + bonus >= thr) {
+        if ((s->flags & NF_CAND) && s->score + bonus >= thr && !ex_thread_like(s)) {
             s->flags |= NF_KEEP;
             continue;
         }
@@ -432,8 +478,11 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
                !(top->parent->flags & (NF_BOILER | NF_HIDDEN)))
             top = top->parent;
     }
-    if (top && sc.lead && lead_fits(sc.lead, top))
-        ex_emit(&e, sc.lead, sc.lead);
+    for (int i = 0; top && i < sc.n_leads; i++)
+        if (lead_fits(sc.leads[i], top)) {   /* the first that fits */
+            ex_emit(&e, sc.leads[i], sc.leads[i]);
+            break;
+        }
     if (top) {
         mark_siblings(top);
         if (top->parent) {
@@ -446,13 +495,12 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     }
     if (e.b.len < 50 && !e.b.failed) {   /* no article found: the visible text */
         ex_node *body = doc->body ? doc->body : doc->root;
-        e.b.len = 0;
-        e.block_start = 0;
-        e.stopped = 0;
+        ex_emit_restart(&e);
         ex_marks_cut(&doc->marks, 0, 1);
         ex_emit(&e, body, body);
         if (e.b.len == 0 && !e.b.failed) {
             e.all = 1;
+            ex_emit_restart(&e);
             ex_marks_cut(&doc->marks, 0, 1);
             ex_emit(&e, body, body);
         }
@@ -468,7 +516,7 @@ char *ex_main_text(ex_doc *doc, const char *title, int *nomem)
     ex_marks_cut(&doc->marks, e.b.len, 0);
     out = ex_buf_take(&e.b);
 done:
-    free(e.b.buf);
+    ex_emitter_release(&e);
     free(sc.cands);
     ex_class_cache_free(sc.memo);
     return out;

@@ -62,6 +62,18 @@ void ex_buf_put_text(ex_buf *b, const char *s, size_t n)
                  ((unsigned char)s[i + 2] == 0x8B || (unsigned char)s[i + 2] == 0x89 ||
                   (unsigned char)s[i + 2] == 0xAF))
             sp = 3;   /* zero width space, thin space, narrow nbsp */
+        if ((c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xAD) ||
+            (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB &&
+             (unsigned char)s[i + 2] == 0xBF)) {
+            /* soft hyphen, zero width no-break space: invisible, and
+             * words carrying them ("Mit\u00ADtel\u00ADal\u00ADter") must read whole */
+            if (run) {
+                ex_buf_put(b, s + i - run, run);
+                run = 0;
+            }
+            i += c == 0xC2 ? 2 : 3;
+            continue;
+        }
         if (sp) {
             if (run) {
                 ex_buf_put(b, s + i - run, run);

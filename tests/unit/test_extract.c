@@ -280,12 +280,17 @@ static char *repeat(const char *unit, size_t times, const char *prefix, const ch
 static void test_five_mib_page(void **state)
 {
     (void)state;
-    const char *para = "<p>This paragraph is one of many in a very large page, and it says the "
-                       "same thing again, with commas, so that it scores as prose.</p>\n"
+    const char *para = "<p>This paragraph is one of many in a very large page, and it says "
+                       "thing 0000000 again, with commas, so that it scores as prose.</p>\n"
                        "<div class=\"sidebar\"><a href=\"/x\">link</a></div>\n";
     size_t times = (5u << 20) / strlen(para) + 1;
     char *html = repeat(para, times, "<html><head><title>Big</title></head><body><div class=\"content\">",
                         "</div></body></html>");
+    /* number the paragraphs: identical blocks would be deduplicated */
+    size_t k = 0;
+    for (char *q = strstr(html, "thing 0000000"); q; q = strstr(q + 13, "thing 0000000"), k++)
+        for (size_t d = 0, v = k; d < 7; d++, v /= 10)
+            q[12 - d] = (char)('0' + v % 10);
     size_t len = strlen(html);
     assert_true(len >= 5u << 20);
     extract_article a;
