@@ -445,6 +445,23 @@ void store_close(store *st)
     free(st);
 }
 
+void store_shed_memory(store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < SQL_COUNT_; i++)
+        if (st->stmts[i]) {
+            sqlite3_reset(st->stmts[i]);
+            sqlite3_clear_bindings(st->stmts[i]);
+        }
+    for (int i = 0; i < STORE_LIST_VARIANTS; i++)
+        if (st->list_stmts[i]) {
+            sqlite3_reset(st->list_stmts[i]);
+            sqlite3_clear_bindings(st->list_stmts[i]);
+        }
+    sqlite3_db_release_memory(st->db);
+}
+
 int store_quick_check(store *st, char *err, size_t errlen)
 {
     sqlite3_stmt *s = NULL;
