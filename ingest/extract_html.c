@@ -160,6 +160,11 @@ static void append_child(ex_node *parent, ex_node *n)
 
 static ex_node *new_node(builder *b)
 {
+    if (++b->doc->nodes > EXTRACT_MAX_NODES) {
+        b->doc->over = 1;
+        b->failed = 1;
+        return NULL;
+    }
     ex_node *n = ex_alloc(&b->doc->arena, sizeof *n);
     if (!n) {
         b->failed = 1;
@@ -437,6 +442,11 @@ int ex_parse(ex_doc *doc, const char *html, size_t len)
         int r = ex_tok_next(&tz, &tok);
         if (r <= 0) {
             b->failed |= r < 0;
+            break;
+        }
+        if (tz.attrs_seen > EXTRACT_MAX_ATTRS) {
+            doc->over = 1;
+            b->failed = 1;
             break;
         }
         if (tok.kind == EX_TOK_START)

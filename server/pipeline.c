@@ -61,8 +61,9 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
         goto done;
     case EXTRACT_TOO_LARGE:
         pipeline_error_set(err, FAIL_TOO_LARGE,
-                           "the page needs more than its caps allow to read (a word or "
-                           "text block over 1 MiB, or a tree past the memory cap)");
+                           "the page passes a bound skimd reads pages within (more than "
+                           "%d nodes or %d attributes, or a word or text block over 1 MiB)",
+                           EXTRACT_MAX_NODES, EXTRACT_MAX_ATTRS);
         goto done;
     default:
         pipeline_error_set(err, FAIL_INTERNAL, "out of memory while extracting the page");
