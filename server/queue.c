@@ -154,9 +154,10 @@ static void trusted_canonical(const store_job *job, job_outcome *o, const char *
 }
 
 /* Fetch (unless the job has its page) and read it into o. */
-static void read_job(srv_queue *q, const store_job *job, worker_slot *slot, job_outcome *o)
+static void read_job(srv_queue *q, store_job *job, worker_slot *slot, job_outcome *o)
 {
-    const char *bytes = job->html, *ctype = NULL, *page_url = job->url;
+    char **bytes = &job->html;       /* taken by the pipeline */
+    const char *ctype = NULL, *page_url = job->url;
     size_t len = job->html_len;
     if (job->fetch) {
         fetch_options fo = {
@@ -171,7 +172,7 @@ static void read_job(srv_queue *q, const store_job *job, worker_slot *slot, job_
             o->message = o->fe.message;
             return;
         }
-        bytes = o->fr.body;
+        bytes = &o->fr.body;
         len = o->fr.len;
         ctype = o->fr.content_type;
         page_url = o->fr.final_url;
@@ -189,8 +190,8 @@ static void read_job(srv_queue *q, const store_job *job, worker_slot *slot, job_
         o->message = "out of memory";
         return;
     }
-    if (pipeline_process_page(q->actx, bytes, len, ctype, page_url, o->rec, &o->terms,
-                              &o->pe) != 0) {
+    if (pipeline_process_taken(q->actx, bytes, len, ctype, page_url, o->rec, &o->terms,
+                               &o->pe) != 0) {
         o->code = o->pe.code;
         o->message = o->pe.message;
         json_decref(o->rec);
@@ -238,7 +239,7 @@ static void outcome_release(job_outcome *o)
 
 /* Run one claimed job to its end. Returns the bytes of the page it read
  * (0 when none), for the trim after the job. */
-static size_t run_job(srv_queue *q, store *st, const store_job *job, worker_slot *slot)
+static size_t run_job(srv_queue *q, store *st, store_job *job, worker_slot *slot)
 {
     job_outcome o;
     double t0 = mono_s();
