@@ -10,7 +10,9 @@
  * resident (issue 12). That top is trimmed (heap_trim) whenever a block
  * of 64 KiB or more is freed into the heap, so one is allocated and
  * freed here: below the mmap threshold (server.c), it comes from this
- * thread's heap.
+ * thread's heap. srv_serve now runs one arena (M_ARENA_MAX 1), whose top
+ * malloc_trim does trim; the block still matters when an operator sets
+ * MALLOC_ARENA_MAX higher.
  */
 #include "server/trim.h"
 
