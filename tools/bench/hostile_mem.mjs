@@ -7,8 +7,9 @@
 // /proc/PID/clear_refs) and the RSS once the job has ended, against the
 // idle RSS measured after a warm-up page (one small article through the
 // whole pipeline, so that lazily built state -- per-thread SQLite
-// connections, ICU break iterators -- counts as idle). HOSTILE_ROUNDS=2
-// runs the five twice; HOSTILE_SHAPES=1,4 picks shapes by number;
+// connections, ICU break iterators -- counts as idle). With more than one
+// worker, the first `workers` shapes are then posted at once (a page per
+// worker: the per-page cost adds up). HOSTILE_ROUNDS=2 runs the five twice; HOSTILE_SHAPES=1,4 picks shapes by number;
 // HOSTILE_WRAP="valgrind --tool=massif ..." runs the daemon under a
 // wrapper (its figures are then the wrapper's). Pages are posted as `html`
 // (nothing is fetched), on loopback only.
@@ -144,6 +145,18 @@ async function runDaemon(workers, shapes) {
     console.log(`${name.padEnd(32)} ${result.padEnd(22)} ${s.hwm.toFixed(1).padStart(9)} ${s.rss.toFixed(1).padStart(10)} ${((s.rss / idle - 1) * 100).toFixed(0).padStart(10)}% ${s.anon.toFixed(1).padStart(11)}`);
     if (process.env.HOSTILE_HEAPS)
       heaps(child.pid, dir);
+  }
+  if (workers > 1 || !workers) {
+    // as many pages at once as there are workers: the bound per worker adds up
+    const k = workers || os.cpus().length;
+    fs.writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
+    const rs = await Promise.all(shapes.slice(0, k).map(([, html]) =>
+      post(port, JSON.stringify({ url: `http://hostile.invalid/${n++}`, html }))));
+    await sleep(1000);
+    const s = status(child.pid);
+    worst = Math.max(worst, s.hwm);
+    const result = rs.map((r) => (r.json.status === 'failed' ? r.json.error.code : r.json.status)).join(',');
+    console.log(`${`the first ${k} at once`.padEnd(32)} ${result.padEnd(22)} ${s.hwm.toFixed(1).padStart(9)} ${s.rss.toFixed(1).padStart(10)} ${((s.rss / idle - 1) * 100).toFixed(0).padStart(10)}% ${s.anon.toFixed(1).padStart(11)}`);
   }
   const end = status(child.pid);
   console.log(`after all pages: RSS ${end.rss.toFixed(1)} MiB (${((end.rss / idle - 1) * 100).toFixed(0)}% over idle), highest peak ${worst.toFixed(1)} MiB ` +
