@@ -20,7 +20,7 @@
 # PIE, full RELRO).
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso libpsl libcares libcrypto
+PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso libpsl libcares libcrypto libpq
 VERSION  := $(shell sed -n 's/^\#define SKIMD_VERSION "\(.*\)"$$/\1/p' server/version.h)
 
 ifneq ($(wildcard .git),)
@@ -72,7 +72,7 @@ BINDIR   ?= $(PREFIX)/bin
 DATADIR  ?= $(PREFIX)/share/skimd
 MANDIR   ?= $(PREFIX)/share/man
 
-SRC_DIRS := server handlers storage ingest analyze
+SRC_DIRS := server handlers storage storage/sqlite storage/postgres ingest analyze
 LIB_SRC  := $(filter-out server/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

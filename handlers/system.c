@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "server/metrics.h"
+#include "server/queue.h"
 #include "server/version.h"
 #include "storage/health.h"
 #include "storage/store.h"
@@ -29,7 +30,21 @@ void hdl_healthz(srv_request *r)
         return;
     }
     srv_reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "status", "ok", "database", "ok",
-                                     "backend", "sqlite", "version", SKIMD_VERSION));
+                                     "backend", store_backend_name(st), "version", SKIMD_VERSION));
+}
+
+/* text with add[0..w) appended (w from snprintf into cap bytes); text
+ * as it was when w says the lines did not fit or memory is short. */
+static char *append_text(char *text, size_t *len, const char *add, int w, size_t cap)
+{
+    if (!text || w <= 0 || (size_t)w >= cap)
+        return text;
+    char *grown = realloc(text, *len + (size_t)w + 1);
+    if (!grown)
+        return text;
+    memcpy(grown + *len, add, (size_t)w + 1);
+    *len += (size_t)w;
+    return grown;
 }
 
 /* text + the webhook outbox gauge (storage/webhooks.h), or text as it
@@ -47,14 +62,32 @@ static char *add_webhook_gauge(store *st, char *text, size_t *len)
     for (int i = 0; i < 3 && w > 0 && (size_t)w < sizeof add; i++)
         w += snprintf(add + w, sizeof add - (size_t)w, "skimd_webhook_deliveries{state=\"%s\"} %lld\n",
                       states[i], (long long)n[i]);
-    if (w <= 0 || (size_t)w >= sizeof add)
-        return text;
-    char *grown = realloc(text, *len + (size_t)w + 1);
-    if (!grown)
-        return text;
-    memcpy(grown + *len, add, (size_t)w + 1);
-    *len += (size_t)w;
-    return grown;
+    return append_text(text, len, add, w, sizeof add);
+}
+
+/* text + the connection pool and lease gauges; as add_webhook_gauge. */
+static char *add_pool_gauges(srv_request *r, store *st, char *text, size_t *len)
+{
+    int total = 0, idle = 0;
+    int64_t leases[3];
+    char add[768];
+    store_pool_counts(&total, &idle);
+    int w = snprintf(add, sizeof add,
+                     "# HELP skimd_db_connections The HTTP threads' database connections.\n"
+                     "# TYPE skimd_db_connections gauge\n"
+                     "skimd_db_connections{state=\"idle\"} %d\n"
+                     "skimd_db_connections{state=\"in_use\"} %d\n",
+                     idle, total - idle);
+    if (text && st && w > 0 && (size_t)w < sizeof add &&
+        store_lease_counts(st, srv_queue_owner(srv_req_app(r)->queue), leases) == STORE_OK)
+        w += snprintf(add + w, sizeof add - (size_t)w,
+                      "# HELP skimd_job_leases Job leases by holder (all daemons on the database).\n"
+                      "# TYPE skimd_job_leases gauge\n"
+                      "skimd_job_leases{holder=\"this_daemon\"} %lld\n"
+                      "skimd_job_leases{holder=\"other_daemons\"} %lld\n"
+                      "skimd_job_leases{holder=\"expired\"} %lld\n",
+                      (long long)leases[0], (long long)leases[1], (long long)leases[2]);
+    return append_text(text, len, add, w, sizeof add);
 }
 
 void hdl_metrics(srv_request *r)
@@ -64,6 +97,7 @@ void hdl_metrics(srv_request *r)
     int have = st && store_status_counts(st, counts) == STORE_OK;
     size_t len = 0;
     char *text = add_webhook_gauge(st, srv_metrics_render(have ? counts : NULL, &len), &len);
+    text = add_pool_gauges(r, st, text, &len);
     if (!text) {
         srv_reply_problem(r, 500, "internal", "Internal error", "out of memory");
         return;

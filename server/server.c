@@ -59,7 +59,7 @@ static int open_database(const srv_config *cfg, store **st)
         log_line("error", err);
         return -1;
     }
-    if (stat(cfg->db_path, &sb) != 0) {
+    if (store_db_is_file(cfg->db_path) && stat(cfg->db_path, &sb) != 0) {
         snprintf(err, sizeof err, "creating a NEW, EMPTY database at %s (no file was there); "
                  "if you expected your records, stop now and check --db", cfg->db_path);
         log_line("warning", err);
@@ -98,6 +98,28 @@ static void job_done(int64_t id, void *userdata)
 {
     srv_http_job_done(id, NULL);
     srv_webhooks_notify(userdata);
+}
+
+/* What the daemon hears from the others on a shared database
+ * (store_listen_start): a job that ended there wakes this daemon's
+ * waiters and webhook sender; queued work wakes its idle workers. */
+typedef struct peer_events {
+    srv_queue **queue;          /* replaced by a reload, under swap_lock */
+    pthread_rwlock_t *swap_lock;
+    srv_webhooks *webhooks;
+} peer_events;
+
+static void peer_event(void *arg, int64_t id)
+{
+    peer_events *pe = arg;
+    if (id > 0) {
+        job_done(id, pe->webhooks);
+        return;
+    }
+    pthread_rwlock_rdlock(pe->swap_lock);
+    if (*pe->queue)
+        srv_queue_notify(*pe->queue);
+    pthread_rwlock_unlock(pe->swap_lock);
 }
 
 static void log_reload(const char *status, const char *detail)
@@ -183,6 +205,8 @@ int srv_serve(const srv_config *cfg)
     srv_queue *queue = NULL;
     srv_http *http = NULL;
     srv_retag *retag = NULL;
+    store_listener *listener = NULL;
+    peer_events peers;
     srv_webhooks *webhooks = NULL;
     char err[512], msg[4096];
     sigset_t sigs;
@@ -239,13 +263,20 @@ int srv_serve(const srv_config *cfg)
         log_line("error", "cannot start the webhook sender");
         goto done;
     }
+    peers = (peer_events){.queue = &queue, .swap_lock = &swap_lock, .webhooks = webhooks};
+    if (store_listen_start(cfg->db_path, peer_event, &peers, &listener) != 0) {
+        log_line("error", "cannot listen for the other daemons' jobs");
+        goto done;
+    }
     if (srv_retag_start(&retag, cfg->db_path, actx) != 0) {
         log_line("error", "cannot start re-tagging stored articles");
         goto done;
     }
+    char shown[1100];
+    store_db_display(cfg->db_path, shown, sizeof shown);
     snprintf(msg, sizeof msg,
              "skimd %s listening on %s:%u, database %s, data %s, %d workers, lease owner %s%s",
-             SKIMD_VERSION, cfg->listen_host, (unsigned)cfg->listen_port, cfg->db_path,
+             SKIMD_VERSION, cfg->listen_host, (unsigned)cfg->listen_port, shown,
              cfg->data_dir, cfg->workers, srv_queue_owner(queue),
              cfg->allow_private ? ", SSRF guard OFF" : "");
     log_line("start", msg);
@@ -270,6 +301,7 @@ done:
      * parked and in-flight requests answer and HTTP is freed */
     srv_http_quiesce(http);
     srv_retag_stop(retag);
+    store_listen_stop(listener);
     srv_queue_stop(queue);
     srv_webhooks_stop(webhooks);
     resolve_stop();                 /* after the workers and the webhook sender: they may be resolving */

@@ -283,7 +283,9 @@ static void *run(void *arg)
         }
         store_delivery d;
         int64_t due = -1;
-        store_rc rc = store_delivery_next(w->st, store_now_ms(), &d, &due);
+        /* taken (shared database) for one attempt's limit and a margin */
+        int64_t lease_ms = ((int64_t)w->cfg->webhook_timeout_s + 5) * 1000;
+        store_rc rc = store_delivery_next(w->st, store_now_ms(), lease_ms, &d, &due);
         if (rc == STORE_OK) {
             store_rc kept = attempt(w, &d);
             store_delivery_release(&d);

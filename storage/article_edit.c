@@ -12,13 +12,13 @@
 
 static int page_exists(store *st, int64_t id)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_PAGE_EXISTS);
+    db_stmt *s = store_stmt(st, SQL_PAGE_EXISTS);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    db_reset(s);
+    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 store_rc store_article_requeue(store *st, int64_t id, const char *html, size_t html_len,
@@ -31,16 +31,16 @@ store_rc store_article_requeue(store *st, int64_t id, const char *html, size_t h
     store_now_utc(now);
     if (store_begin(st) != 0)
         return store_abort(st, store_last_rc(st), "begin requeue");
-    sqlite3_stmt *s = store_stmt(st, SQL_REQUEUE);
+    db_stmt *s = store_stmt(st, SQL_REQUEUE);
     if (!s)
         goto done;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, now);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE)
         goto done;
-    if (sqlite3_changes(st->db) == 0) {
+    if (db_changes(st) == 0) {
         ret = STORE_NOT_FOUND;
         goto done;
     }
@@ -62,15 +62,15 @@ done:
 
 store_rc store_article_job_pending(store *st, int64_t id, int64_t *generation)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_JOB_PENDING);
+    db_stmt *s = store_stmt(st, SQL_JOB_PENDING);
     if (!s)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && generation)
-        *generation = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : store_rc_of(rc);
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW && generation)
+        *generation = db_col_int64(s, 0);
+    db_reset(s);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : store_last_rc(st);
 }
 
 /* 1 when the array of strings holds s. */
@@ -107,19 +107,19 @@ static json_t *user_list(json_t *old, json_t *tags, int merge, size_t max)
 /* Read user_tags and tags of article id (new references). */
 static store_rc read_tags(store *st, int64_t id, json_t **user, json_t **tags)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_ARTICLE_TAGS);
+    db_stmt *s = store_stmt(st, SQL_ARTICLE_TAGS);
     if (!s)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
         *user = store_col_json(s, 0, json_array);
         *tags = store_col_json(s, 1, json_object);
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    db_reset(s);
+    if (rc == DB_DONE)
         return STORE_NOT_FOUND;
-    return rc == SQLITE_ROW && *user && *tags ? STORE_OK : STORE_ERROR;
+    return rc == DB_ROW && *user && *tags ? STORE_OK : STORE_ERROR;
 }
 
 static int write_user_rows(store *st, int64_t id, json_t *list)
@@ -154,16 +154,16 @@ store_rc store_article_set_user_tags(store *st, int64_t id, json_t *tags, int me
         json_object_set(all, "user", list);
     else
         json_object_del(all, "user");
-    sqlite3_stmt *s = store_stmt(st, SQL_SET_USER_TAGS);
+    db_stmt *s = store_stmt(st, SQL_SET_USER_TAGS);
     if (!s)
         goto done;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_json(s, 2, list, "[]");
     store_bind_json(s, 3, all, "{}");
     store_bind_text(s, 4, now);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE || write_user_rows(st, id, list) != 0)
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE || write_user_rows(st, id, list) != 0)
         goto done;
     if (store_commit(st) == 0)
         ret = STORE_OK;

@@ -15,23 +15,24 @@
 #include <string.h>
 
 /* Bind text or NULL. */
-void store_bind_text(sqlite3_stmt *s, int i, const char *v)
+void store_bind_text(db_stmt *s, int i, const char *v)
 {
     if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+        db_bind_text(s, i, v, -1);
     else
-        sqlite3_bind_null(s, i);
+        db_bind_null(s, i);
 }
 
 /* Bind a JSON value serialised; `fallback` when v is not of the type. */
-int store_bind_json(sqlite3_stmt *s, int i, json_t *v, const char *fallback)
+int store_bind_json(db_stmt *s, int i, json_t *v, const char *fallback)
 {
     char *txt = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
     if (!txt) {
-        sqlite3_bind_text(s, i, fallback, -1, SQLITE_STATIC);
+        db_bind_text(s, i, fallback, -1);
         return 0;
     }
-    sqlite3_bind_text(s, i, txt, -1, free);
+    db_bind_text(s, i, txt, -1);
+    free(txt);
     return 0;
 }
 
@@ -52,33 +53,33 @@ static char *fold(const char *s)
 }
 
 /* Column value as a JSON string or null; returns new. */
-static json_t *col_str(sqlite3_stmt *s, int i)
+static json_t *col_str(db_stmt *s, int i)
 {
-    const unsigned char *v = sqlite3_column_text(s, i);
+    const char *v = db_col_text(s, i);
     json_t *j = v ? json_string((const char *)v) : NULL;
     return j ? j : json_null();
 }
 
 /* Column holding JSON text; `empty` builds the default. Returns new. */
-json_t *store_col_json(sqlite3_stmt *s, int i, json_t *(*empty)(void))
+json_t *store_col_json(db_stmt *s, int i, json_t *(*empty)(void))
 {
-    const char *v = (const char *)sqlite3_column_text(s, i);
+    const char *v = db_col_text(s, i);
     json_t *j = v ? json_loads(v, JSON_DECODE_ANY, NULL) : NULL;
     return j ? j : empty();
 }
 
 /* Build the record from a row shaped like SQL_GET. Returns new. */
-static json_t *row_to_record(sqlite3_stmt *s, unsigned flags)
+static json_t *row_to_record(db_stmt *s, unsigned flags)
 {
     json_t *r = json_object();
     if (!r)
         return NULL;
-    json_object_set_new(r, "id", json_integer(sqlite3_column_int64(s, 0)));
+    json_object_set_new(r, "id", json_integer(db_col_int64(s, 0)));
     json_object_set_new(r, "url", col_str(s, 1));
     json_object_set_new(r, "normalized_url", col_str(s, 2));
     json_object_set_new(r, "canonical_url", col_str(s, 3));
     json_object_set_new(r, "status", col_str(s, 4));
-    if (sqlite3_column_type(s, 5) == SQLITE_NULL)
+    if (db_col_null(s, 5))
         json_object_set_new(r, "error", json_null());
     else
         json_object_set_new(r, "error", json_pack("{s:o, s:o}", "code", col_str(s, 5),
@@ -91,13 +92,13 @@ static json_t *row_to_record(sqlite3_stmt *s, unsigned flags)
     json_object_set_new(r, "keywords", store_col_json(s, 16, json_array));
     json_object_set_new(r, "tags", store_col_json(s, 17, json_object));
     json_object_set_new(r, "events", store_col_json(s, 18, json_array));
-    json_object_set_new(r, "word_count", sqlite3_column_type(s, 19) == SQLITE_NULL
+    json_object_set_new(r, "word_count", db_col_null(s, 19)
                                              ? json_null()
-                                             : json_integer(sqlite3_column_int64(s, 19)));
+                                             : json_integer(db_col_int64(s, 19)));
     json_object_set_new(r, "created_at", col_str(s, 20));
     json_object_set_new(r, "updated_at", col_str(s, 21));
     json_object_set_new(r, "last_refresh", store_col_json(s, 24, json_null));
-    json_t *job = sqlite3_column_type(s, 25) == SQLITE_NULL
+    json_t *job = db_col_null(s, 25)
                       ? json_null() : json_pack("{s:o}", "state", col_str(s, 25));
     json_object_set_new(r, "job", job ? job : json_null());
     json_object_set_new(r, "authors", store_col_json(s, 26, json_array));
@@ -129,18 +130,18 @@ static void put_int(store_jbuf *b, int64_t v)
 
 /* A text column as a JSON string; null when NULL or not valid UTF-8
  * (what json_string() refuses). */
-static void put_text_col(store_jbuf *b, sqlite3_stmt *s, int i)
+static void put_text_col(store_jbuf *b, db_stmt *s, int i)
 {
-    const char *v = (const char *)sqlite3_column_text(s, i);
+    const char *v = db_col_text(s, i);
     if (!v || store_json_string(b, v, strlen(v)) != 0)
         PUT(b, "null");
 }
 
 /* A column holding JSON text: copied when canonical, else parsed and
  * dumped the way row_to_record() does (`empty` when it does not parse). */
-static void put_json_col(store_jbuf *b, sqlite3_stmt *s, int i, const char *empty)
+static void put_json_col(store_jbuf *b, db_stmt *s, int i, const char *empty)
 {
-    const char *v = (const char *)sqlite3_column_text(s, i);
+    const char *v = db_col_text(s, i);
     size_t n = v ? strlen(v) : 0;
     if (v && store_json_canonical(v, n)) {
         store_jbuf_add(b, v, n);
@@ -162,14 +163,14 @@ static void put_json_col(store_jbuf *b, sqlite3_stmt *s, int i, const char *empt
 
 /* The record from a row shaped like SQL_GET, as row_to_record() and a
  * compact dump would write it. */
-static void row_to_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
+static void row_to_text(store_jbuf *b, db_stmt *s, unsigned flags)
 {
     static const char *const text_keys[] = {
         ",\"title\":", ",\"site_name\":", ",\"author\":", ",\"published_at\":",
         ",\"modified_at\":", ",\"language\":", ",\"summary\":", ",\"description\":",
         ",\"image_url\":" };
     PUT(b, "{\"id\":");
-    put_int(b, sqlite3_column_int64(s, 0));
+    put_int(b, db_col_int64(s, 0));
     PUT(b, ",\"url\":");
     put_text_col(b, s, 1);
     PUT(b, ",\"normalized_url\":");
@@ -178,7 +179,7 @@ static void row_to_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
     put_text_col(b, s, 3);
     PUT(b, ",\"status\":");
     put_text_col(b, s, 4);
-    if (sqlite3_column_type(s, 5) == SQLITE_NULL) {
+    if (db_col_null(s, 5)) {
         PUT(b, ",\"error\":null");
     } else {
         PUT(b, ",\"error\":{\"code\":");
@@ -198,17 +199,17 @@ static void row_to_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
     PUT(b, ",\"events\":");
     put_json_col(b, s, 18, "[]");
     PUT(b, ",\"word_count\":");
-    if (sqlite3_column_type(s, 19) == SQLITE_NULL)
+    if (db_col_null(s, 19))
         PUT(b, "null");
     else
-        put_int(b, sqlite3_column_int64(s, 19));
+        put_int(b, db_col_int64(s, 19));
     PUT(b, ",\"created_at\":");
     put_text_col(b, s, 20);
     PUT(b, ",\"updated_at\":");
     put_text_col(b, s, 21);
     PUT(b, ",\"last_refresh\":");
     put_json_col(b, s, 24, "null");
-    if (sqlite3_column_type(s, 25) == SQLITE_NULL) {
+    if (db_col_null(s, 25)) {
         PUT(b, ",\"job\":null");
     } else {
         PUT(b, ",\"job\":{\"state\":");
@@ -238,18 +239,18 @@ static void row_to_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
 
 static store_rc find_by_url(store *st, const char *norm_url, int64_t *id)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_FIND_BY_URL);
+    db_stmt *s = store_stmt(st, SQL_FIND_BY_URL);
     if (!s)
         return STORE_ERROR;
     store_bind_text(s, 1, norm_url);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        *id = db_col_int64(s, 0);
+        db_reset(s);
         return STORE_OK;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    db_reset(s);
+    return rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
 /* Write the article's job row for its current generation (a requeue
@@ -257,50 +258,51 @@ static store_rc find_by_url(store *st, const char *norm_url, int64_t *id)
  * page. Inside the caller's transaction. 0 or -1. */
 int store_insert_job(store *st, int64_t id, int fetch)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_INSERT_JOB);
+    db_stmt *s = store_stmt(st, SQL_INSERT_JOB);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int(s, 2, fetch ? 1 : 0);
-    sqlite3_bind_int64(s, 3, store_now_ms());
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE && sqlite3_changes(st->db) == 1 ? 0 : -1;
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, fetch ? 1 : 0);
+    db_bind_int64(s, 3, store_now_ms());
+    int rc = db_step(s);
+    db_reset(s);
+    /* other daemons' idle workers hear of it at the commit */
+    return rc == DB_DONE && db_changes(st) == 1 && store_notify(st, 0) == 0 ? 0 : -1;
 }
 
 /* Keep the page a client pushed (inside the caller's transaction). */
 int store_put_page(store *st, int64_t id, const char *html, size_t len)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_PAGE_PUT);
+    db_stmt *s = store_stmt(st, SQL_PAGE_PUT);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_blob64(s, 2, html, len, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    db_bind_int64(s, 1, id);
+    db_bind_blob(s, 2, html, len);
+    int rc = db_step(s);
+    db_reset(s);
+    return rc == DB_DONE ? 0 : -1;
 }
 
 int store_insert_tag(store *st, int64_t id, const char *facet, const char *tag_id,
                       const char *label, double score)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_INSERT_TAG);
+    db_stmt *s = store_stmt(st, SQL_INSERT_TAG);
     char *f = fold(label);
     char *fid = fold(tag_id);
-    int rc = SQLITE_ERROR;
+    int rc = DB_FAIL;
     if (s && f && fid) {
-        sqlite3_bind_int64(s, 1, id);
+        db_bind_int64(s, 1, id);
         store_bind_text(s, 2, facet);
         store_bind_text(s, 3, fid);
         store_bind_text(s, 4, label);
         store_bind_text(s, 5, f);
-        sqlite3_bind_double(s, 6, score);
-        rc = sqlite3_step(s);
-        sqlite3_reset(s);
+        db_bind_double(s, 6, score);
+        rc = db_step(s);
+        db_reset(s);
     }
     free(f);
     free(fid);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return rc == DB_DONE ? 0 : -1;
 }
 
 /* Declared in store_int.h: one submission inside the caller's
@@ -323,7 +325,7 @@ store_rc store_submit_in_tx(store *st, const store_submit *sub, const char *now,
         goto done;
     if (json_array_size(sub->user_tags) > 0)
         json_object_set(tags, "user", sub->user_tags);
-    sqlite3_stmt *s = store_stmt(st, SQL_INSERT_ARTICLE);
+    db_stmt *s = store_stmt(st, SQL_INSERT_ARTICLE);
     if (!s)
         goto done;
     store_bind_text(s, 1, sub->url);
@@ -331,13 +333,21 @@ store_rc store_submit_in_tx(store *st, const store_submit *sub, const char *now,
     store_bind_json(s, 3, sub->user_tags ? sub->user_tags : NULL, "[]");
     store_bind_json(s, 4, tags, "{}");
     store_bind_text(s, 5, now);
-    if (sqlite3_step(s) != SQLITE_DONE) {
-        sqlite3_reset(s);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        *id = db_col_int64(s, 0);       /* RETURNING id */
+    db_reset(s);
+    if (rc == DB_DONE) {
+        /* PostgreSQL: another daemon stored the URL meanwhile (ON CONFLICT
+         * DO NOTHING waited for its commit); its record answers */
+        ret = find_by_url(st, sub->norm_url, id);
+        *existed = ret == STORE_OK;
+        goto done;
+    }
+    if (rc != DB_ROW) {
         store_log_error(st, "insert article");
         goto done;
     }
-    sqlite3_reset(s);
-    *id = sqlite3_last_insert_rowid(st->db);
     if ((sub->html && store_put_page(st, *id, sub->html, sub->html_len) != 0) ||
         store_insert_job(st, *id, !sub->html) != 0) {
         store_log_error(st, "insert job");
@@ -380,41 +390,41 @@ store_rc store_article_get(store *st, int64_t id, unsigned flags, json_t **out)
 
 store_rc store_article_get_text(store *st, int64_t id, unsigned flags, store_jbuf *out)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_GET);
+    db_stmt *s = store_stmt(st, SQL_GET);
     if (!s || !out)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
         row_to_text(out, s, flags);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    db_reset(s);
+    if (rc == DB_DONE)
         return STORE_NOT_FOUND;
-    return rc == SQLITE_ROW && !out->failed ? STORE_OK : STORE_ERROR;
+    return rc == DB_ROW && !out->failed ? STORE_OK : STORE_ERROR;
 }
 
 store_rc store_article_status(store *st, int64_t id, char *buf, size_t cap)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_GET_STATUS);
+    db_stmt *s = store_stmt(st, SQL_GET_STATUS);
     if (!s || !buf || !cap)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        snprintf(buf, cap, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        snprintf(buf, cap, "%s", db_col_text(s, 0));
+    db_reset(s);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
 int store_exec_id(store *st, store_stmt_id which, int64_t id)
 {
-    sqlite3_stmt *s = store_stmt(st, which);
+    db_stmt *s = store_stmt(st, which);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    db_reset(s);
+    return rc == DB_DONE ? 0 : -1;
 }
 
 store_rc store_article_delete(store *st, int64_t id)
@@ -427,7 +437,7 @@ store_rc store_article_delete(store *st, int64_t id)
         store_rollback(st);
         return STORE_ERROR;
     }
-    int changed = sqlite3_changes(st->db);
+    int changed = db_changes(st) > 0;
     /* the webhook outbox, in the delete's transaction (webhooks.c) */
     if (changed && store_outbox_add(st, id, STORE_EV_DELETED) != 0) {
         store_log_error(st, "delete outbox");
@@ -452,91 +462,19 @@ store_rc store_article_delete(store *st, int64_t id)
  * the FTS5 table in rowid order (F_FTS). `a.id IN (SELECT ...)` would
  * materialise every match first: seconds for a common tag at 1 M rows.
  * Several tag ids at once (F_TAG_MANY, rare) pay for a sort. */
-enum {
-    F_BEFORE = 1, F_STATUS = 2, F_LANG = 4, F_SINCE = 8, F_UNTIL = 16,
-    F_FTS = 32, F_TAG = 64, F_TAG_MANY = 128
-};
-
-static const char list_columns[] =
-    "SELECT a.id, a.url, a.norm_url, a.canonical_url, a.status, a.error_code, "
-    "a.error_message, a.title, a.site_name, a.author, a.published_at, a.modified_at, "
-    "a.language, a.summary, a.description, a.image_url, a.keywords, a.tags, a.events, "
-    "a.word_count, a.created_at, a.updated_at, NULL, a.tag_evidence, a.last_refresh, "
-    "(SELECT CASE WHEN j.lease_owner IS NULL THEN 'queued' ELSE 'running' END "
-    " FROM jobs j WHERE j.article_id = a.id), a.authors, NULL, NULL";
-
-static sqlite3_stmt *list_stmt(store *st, unsigned variant)
+static db_stmt *list_stmt(store *st, unsigned variant)
 {
     char sql[2048];
-    size_t w = 0;
-    const char *key;        /* the column that orders the walk */
     if (variant >= STORE_LIST_VARIANTS)
         return NULL;
     if (st->list_stmts[variant]) {
-        sqlite3_reset(st->list_stmts[variant]);
-        sqlite3_clear_bindings(st->list_stmts[variant]);
+        db_reset(st->list_stmts[variant]);
+        db_clear(st->list_stmts[variant]);
         return st->list_stmts[variant];
     }
-    const char *from;
-    if (variant & (F_TAG | F_TAG_MANY)) {
-        from = (variant & F_TAG)
-            ? " FROM article_tags t JOIN articles a ON a.id = t.article_id"
-              " WHERE t.tag_id = ?8 AND (?9 IS NULL OR t.facet = ?9)"
-            : " FROM article_tags t JOIN articles a ON a.id = t.article_id"
-              " WHERE t.tag_id IN (SELECT value FROM json_each(?8))"
-              " AND (?9 IS NULL OR t.facet = ?9)";
-        key = "t.article_id";
-    } else if (variant & F_FTS) {
-        from = " FROM articles_fts f JOIN articles a ON a.id = f.rowid"
-               " WHERE articles_fts MATCH ?6";
-        key = "f.rowid";
-    } else {
-        from = " FROM articles a WHERE 1";
-        key = "a.id";
-    }
-    int n = snprintf(sql, sizeof sql, "%s%s", list_columns, from);
-    if (n < 0 || (size_t)n >= sizeof sql)
+    if (store_list_sql(st, variant, sql, sizeof sql) != 0)
         return NULL;
-    w = (size_t)n;
-    static const struct { unsigned bit; const char *sql; } parts[] = {
-        {F_STATUS, " AND a.status = ?2"},
-        {F_LANG, " AND a.language = ?3"},
-        {F_SINCE, " AND a.sort_time >= ?4"},
-        {F_UNTIL, " AND a.sort_time <= ?5"},
-    };
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        if (!(variant & parts[i].bit))
-            continue;
-        n = snprintf(sql + w, sizeof sql - w, "%s", parts[i].sql);
-        if (n < 0 || (size_t)n >= sizeof sql - w)
-            return NULL;
-        w += (size_t)n;
-    }
-    /* full text together with a tag: the tag drives, the text filters */
-    if ((variant & F_FTS) && (variant & (F_TAG | F_TAG_MANY))) {
-        n = snprintf(sql + w, sizeof sql - w,
-                     " AND a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?6)");
-        if (n < 0 || (size_t)n >= sizeof sql - w)
-            return NULL;
-        w += (size_t)n;
-    }
-    if (variant & F_BEFORE) {
-        n = snprintf(sql + w, sizeof sql - w, " AND %s < ?1", key);
-        if (n < 0 || (size_t)n >= sizeof sql - w)
-            return NULL;
-        w += (size_t)n;
-    }
-    /* one row per article even when a tag id stands in two facets */
-    n = snprintf(sql + w, sizeof sql - w, "%s ORDER BY %s DESC LIMIT ?10",
-                 (variant & (F_TAG | F_TAG_MANY)) ? " GROUP BY t.article_id" : "", key);
-    if (n < 0 || (size_t)n >= sizeof sql - w)
-        return NULL;
-    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                           &st->list_stmts[variant], NULL) != SQLITE_OK) {
-        store_log_error(st, "prepare list");
-        st->list_stmts[variant] = NULL;
-        return NULL;
-    }
+    st->list_stmts[variant] = db_prepare(st, sql);
     return st->list_stmts[variant];
 }
 
@@ -550,29 +488,29 @@ static json_t *tag_ids_in_use(store *st, const store_query *q)
 {
     json_t *ids = json_array();
     char *label = fold(q->tag_label);
-    sqlite3_stmt *probe = store_stmt(st, SQL_TAG_PROBE);
-    sqlite3_stmt *by_label = store_stmt(st, SQL_TAG_BY_LABEL);
+    db_stmt *probe = store_stmt(st, SQL_TAG_PROBE);
+    db_stmt *by_label = store_stmt(st, SQL_TAG_BY_LABEL);
     if (!ids || !label || !probe || !by_label)
         goto fail;
     for (size_t i = 0; i < q->n_tag_ids && json_array_size(ids) < MAX_TAG_IDS; i++) {
         char *id = fold(q->tag_ids[i]);
         if (!id)
             goto fail;
-        sqlite3_reset(probe);
+        db_reset(probe);
         store_bind_text(probe, 1, id);
-        if (sqlite3_step(probe) == SQLITE_ROW)
+        if (db_step(probe) == DB_ROW)
             json_array_append_new(ids, json_string(id));
         free(id);
     }
     /* distinct ids under the label, one index step each */
     char last[256] = "";
     while (json_array_size(ids) < MAX_TAG_IDS) {
-        sqlite3_reset(by_label);
+        db_reset(by_label);
         store_bind_text(by_label, 1, label);
         store_bind_text(by_label, 2, last);
-        if (sqlite3_step(by_label) != SQLITE_ROW)
+        if (db_step(by_label) != DB_ROW)
             break;
-        const char *id = (const char *)sqlite3_column_text(by_label, 0);
+        const char *id = db_col_text(by_label, 0);
         if (!id || strlen(id) >= sizeof last)
             break;
         snprintf(last, sizeof last, "%s", id);
@@ -582,15 +520,15 @@ static json_t *tag_ids_in_use(store *st, const store_query *q)
         if (!seen)
             json_array_append_new(ids, json_string(id));
     }
-    sqlite3_reset(probe);
-    sqlite3_reset(by_label);
+    db_reset(probe);
+    db_reset(by_label);
     free(label);
     return ids;
 fail:
     if (probe)
-        sqlite3_reset(probe);
+        db_reset(probe);
     if (by_label)
-        sqlite3_reset(by_label);
+        db_reset(by_label);
     free(label);
     json_decref(ids);
     return NULL;
@@ -598,7 +536,7 @@ fail:
 
 /* Called for each row of a list page (shaped like SQL_GET); returns 0 or
  * -1 to stop with an error. */
-typedef int (*list_row_fn)(sqlite3_stmt *s, void *ctx);
+typedef int (*list_row_fn)(db_stmt *s, void *ctx);
 
 /* Run the list query q, calling row() for each record of the page;
  * *empty is set when no article can match (row() never called). */
@@ -608,7 +546,7 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     unsigned variant = 0;
     char *pattern = NULL, *ids_json = NULL;
     json_t *ids = NULL;
-    sqlite3_stmt *s = NULL;
+    db_stmt *s = NULL;
     store_rc ret = STORE_ERROR;
     if (!st || !q || !next_id || q->limit < 1 || q->limit > 100)
         return STORE_ERROR;
@@ -621,7 +559,7 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (q->text && *q->text) {
         /* the index answers every q (store_fts_query); the caller has
          * refused one with no searchable token */
-        if (!(pattern = store_fts_query(q->text)))
+        if (!(pattern = store_text_query(st, q->text)))
             goto done;
         variant |= F_FTS;
     }
@@ -640,7 +578,7 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     s = list_stmt(st, variant);
     if (!s)
         goto done;
-    if (variant & F_BEFORE) sqlite3_bind_int64(s, 1, q->before_id);
+    if (variant & F_BEFORE) db_bind_int64(s, 1, q->before_id);
     if (variant & F_STATUS) store_bind_text(s, 2, q->status);
     if (variant & F_LANG) store_bind_text(s, 3, q->language);
     if (variant & F_SINCE) store_bind_text(s, 4, q->since);
@@ -657,11 +595,11 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     }
     if (variant & (F_TAG | F_TAG_MANY))
         store_bind_text(s, 9, q->tag_facet);
-    sqlite3_bind_int(s, 10, q->limit + 1);
+    db_bind_int64(s, 10, q->limit + 1);
 
     int rc, count = 0;
     int64_t last_id = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (count == q->limit) {
             /* one more row exists: the cursor points below the last shown */
             *next_id = last_id;
@@ -669,24 +607,24 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
         }
         if (row(s, ctx) != 0)
             goto done;
-        last_id = sqlite3_column_int64(s, 0);
+        last_id = db_col_int64(s, 0);
         count++;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    if (rc != DB_ROW && rc != DB_DONE) {
         store_log_error(st, "list");
         goto done;
     }
     ret = STORE_OK;
 done:
     if (s)
-        sqlite3_reset(s);
+        db_reset(s);
     json_decref(ids);
     free(ids_json);
     free(pattern);
     return ret;
 }
 
-static int list_row_json(sqlite3_stmt *s, void *ctx)
+static int list_row_json(db_stmt *s, void *ctx)
 {
     json_t *rec = row_to_record(s, 0);
     return rec && json_array_append_new(ctx, rec) == 0 ? 0 : -1;
@@ -714,7 +652,7 @@ typedef struct list_text_ctx {
     int n;
 } list_text_ctx;
 
-static int list_row_text(sqlite3_stmt *s, void *ctx)
+static int list_row_text(db_stmt *s, void *ctx)
 {
     list_text_ctx *c = ctx;
     if (c->n++ > 0)
@@ -737,7 +675,7 @@ store_rc store_article_list_text(store *st, const store_query *q, store_jbuf *ou
 
 store_rc store_tags_list(store *st, const char *facet, json_t **items)
 {
-    sqlite3_stmt *s = store_stmt(st, facet ? SQL_TAGS_FACET : SQL_TAGS_ALL);
+    db_stmt *s = store_stmt(st, facet ? SQL_TAGS_FACET : SQL_TAGS_ALL);
     json_t *arr = json_array();
     int rc;
     if (!s || !arr || !items) {
@@ -746,17 +684,17 @@ store_rc store_tags_list(store *st, const char *facet, json_t **items)
     }
     if (facet)
         store_bind_text(s, 1, facet);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         json_t *it = json_pack("{s:o, s:o, s:o, s:I}", "facet", col_str(s, 0),
                                "tag", col_str(s, 1), "id", col_str(s, 2),
-                               "count", (json_int_t)sqlite3_column_int64(s, 3));
+                               "count", (json_int_t)db_col_int64(s, 3));
         if (!it || json_array_append_new(arr, it) != 0) {
-            rc = SQLITE_NOMEM;
+            rc = DB_FAIL;
             break;
         }
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    db_reset(s);
+    if (rc != DB_DONE) {
         json_decref(arr);
         return STORE_ERROR;
     }
@@ -767,7 +705,7 @@ store_rc store_tags_list(store *st, const char *facet, json_t **items)
 
 /* --- for export (transfer.c) ---------------------------------------- */
 
-void store_row_text(store_jbuf *b, sqlite3_stmt *s, unsigned flags)
+void store_row_text(store_jbuf *b, db_stmt *s, unsigned flags)
 {
     row_to_text(b, s, flags);
 }
@@ -782,12 +720,12 @@ typedef struct list_ids_ctx {
     size_t n, cap;
 } list_ids_ctx;
 
-static int list_row_id(sqlite3_stmt *s, void *ctx)
+static int list_row_id(db_stmt *s, void *ctx)
 {
     list_ids_ctx *c = ctx;
     if (c->n >= c->cap)
         return -1;
-    c->ids[c->n++] = sqlite3_column_int64(s, 0);
+    c->ids[c->n++] = db_col_int64(s, 0);
     return 0;
 }
 

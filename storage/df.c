@@ -59,17 +59,17 @@ int store_df_count(store *st, int64_t id, const store_terms *t)
     if (!t || !t->lang || !t->lang[0] || !t->n || !t->v)
         return 0;
     char *json = terms_json(t);
-    sqlite3_stmt *s = json ? store_stmt(st, SQL_DF_REMEMBER) : NULL;
-    int rc = SQLITE_ERROR;
+    db_stmt *s = json ? store_stmt(st, SQL_DF_REMEMBER) : NULL;
+    int rc = DB_FAIL;
     if (s) {
-        sqlite3_bind_int64(s, 1, id);
+        db_bind_int64(s, 1, id);
         store_bind_text(s, 2, t->lang);
         store_bind_text(s, 3, json);
-        rc = sqlite3_step(s);
-        sqlite3_reset(s);
+        rc = db_step(s);
+        db_reset(s);
     }
     free(json);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return rc == DB_DONE ? 0 : -1;
 }
 
 #define FOLD_BATCH 500   /* articles per fold transaction: the write lock stays short */
@@ -81,20 +81,30 @@ long store_df_fold(store *st)
     for (;;) {
         if (!st || store_begin(st) != 0)
             return -1;
+        /* one folder at a time across daemons (PostgreSQL; SQLite has
+         * one writer anyway): a second would count the same rows */
+        db_stmt *lock = store_stmt(st, SQL_DF_FOLD_LOCK);
+        int lrc = lock ? db_step(lock) : DB_FAIL;
+        if (lock)
+            db_reset(lock);
+        if (lrc != DB_ROW) {
+            store_abort(st, STORE_ERROR, "fold df lock");
+            return -1;
+        }
         int marked = -1;
         for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-            sqlite3_stmt *s = store_stmt(st, steps[i]);
-            int rc = SQLITE_ERROR;
+            db_stmt *s = store_stmt(st, steps[i]);
+            int rc = DB_FAIL;
             if (s) {
-                sqlite3_bind_int64(s, 1, FOLD_BATCH);
-                rc = sqlite3_step(s);
-                sqlite3_reset(s);
+                db_bind_int64(s, 1, FOLD_BATCH);
+                rc = db_step(s);
+                db_reset(s);
             }
-            if (rc != SQLITE_DONE) {
+            if (rc != DB_DONE) {
                 marked = -1;
                 break;
             }
-            marked = sqlite3_changes(st->db);   /* the last step's: rows folded */
+            marked = (int)db_changes(st);   /* the last step's: rows folded */
         }
         if (marked < 0 || store_commit(st) != 0) {
             store_abort(st, STORE_ERROR, "fold df");
@@ -111,17 +121,17 @@ store_rc store_df_count_missing(store *st, int64_t id, const store_terms *terms)
     store_rc ret = STORE_ERROR;
     if (!st || store_begin(st) != 0)
         return STORE_ERROR;
-    sqlite3_stmt *s = store_stmt(st, SQL_DF_UNCOUNTED);
+    db_stmt *s = store_stmt(st, SQL_DF_UNCOUNTED);
     if (!s)
         goto done;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE) {
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc == DB_DONE) {
         ret = STORE_NOT_FOUND;
         goto done;
     }
-    if (rc != SQLITE_ROW || store_df_count(st, id, terms) != 0)
+    if (rc != DB_ROW || store_df_count(st, id, terms) != 0)
         goto done;
     if (store_commit(st) == 0)
         ret = STORE_OK;
@@ -140,22 +150,20 @@ store_rc store_df_load(store *st, int64_t min_df, int64_t cap, store_df_fn fn, v
     if (!st || !fn)
         return STORE_ERROR;
     /* one read snapshot: counts and terms agree */
-    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        store_log_error(st, "load df");
+    if (store_read_begin(st) != 0)
         return STORE_ERROR;
-    }
-    sqlite3_stmt *s = store_stmt(st, SQL_DF_DOCS_ALL);
-    int rc = SQLITE_ERROR;
-    while (s && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *l = (const char *)sqlite3_column_text(s, 0);
+    db_stmt *s = store_stmt(st, SQL_DF_DOCS_ALL);
+    int rc = DB_FAIL;
+    while (s && (rc = db_step(s)) == DB_ROW) {
+        const char *l = db_col_text(s, 0);
         if (nl < DF_LANGS && l && strlen(l) < sizeof langs[0]) {
             snprintf(langs[nl], sizeof langs[nl], "%s", l);
-            docs[nl++] = sqlite3_column_int64(s, 1);
+            docs[nl++] = db_col_int64(s, 1);
         }
     }
     if (s)
-        sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+        db_reset(s);
+    if (rc != DB_DONE)
         goto done;
     for (size_t i = 0; i < nl; i++) {
         if (fn(arg, langs[i], NULL, 0, docs[i]) != 0)
@@ -164,22 +172,22 @@ store_rc store_df_load(store *st, int64_t min_df, int64_t cap, store_df_fn fn, v
         if (!s)
             goto done;
         store_bind_text(s, 1, langs[i]);
-        sqlite3_bind_int64(s, 2, min_df);
-        sqlite3_bind_int64(s, 3, cap);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            const char *term = (const char *)sqlite3_column_text(s, 0);
-            int len = sqlite3_column_bytes(s, 0);
-            if (term && fn(arg, langs[i], term, (size_t)len, sqlite3_column_int64(s, 1)) != 0)
+        db_bind_int64(s, 2, min_df);
+        db_bind_int64(s, 3, cap);
+        while ((rc = db_step(s)) == DB_ROW) {
+            const char *term = db_col_text(s, 0);
+            int len = db_col_bytes(s, 0);
+            if (term && fn(arg, langs[i], term, (size_t)len, db_col_int64(s, 1)) != 0)
                 break;
         }
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
+        db_reset(s);
+        if (rc != DB_DONE)
             goto done;
     }
     ret = STORE_OK;
 done:
-    if (ret != STORE_OK && rc != SQLITE_ROW)
+    if (ret != STORE_OK && rc != DB_ROW)
         store_log_error(st, "load df");
-    sqlite3_exec(st->db, ret == STORE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    store_read_end(st);
     return ret;
 }

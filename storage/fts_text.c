@@ -207,49 +207,6 @@ char *store_fts_chars(const char *s, size_t n, size_t *out_len)
     return store_jbuf_take(&b, out_len);
 }
 
-/* The SQL functions skimd_fts_text(text) and skimd_cjk_chars(text): the
- * migrations that build the index from stored articles call them, and
- * skimd_cjk_chars fills the chars column on every insert. */
-static void sql_result(sqlite3_context *ctx, sqlite3_value *v,
-                       char *(*fn)(const char *, size_t, size_t *))
-{
-    const char *s = (const char *)sqlite3_value_text(v);
-    if (!s) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    size_t len = 0;
-    char *t = fn(s, (size_t)sqlite3_value_bytes(v), &len);
-    if (!t) {
-        sqlite3_result_error_nomem(ctx);
-        return;
-    }
-    sqlite3_result_text(ctx, t, (int)len, free);
-}
-
-static void sql_fts_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    sql_result(ctx, argv[0], store_fts_text);
-}
-
-static void sql_cjk_chars(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    sql_result(ctx, argv[0], store_fts_chars);
-}
-
-int store_fts_register(sqlite3 *db)
-{
-    const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    if (sqlite3_create_function(db, "skimd_fts_text", 1, flags, NULL, sql_fts_text, NULL,
-                                NULL) != SQLITE_OK ||
-        sqlite3_create_function(db, "skimd_cjk_chars", 1, flags, NULL, sql_cjk_chars, NULL,
-                                NULL) != SQLITE_OK)
-        return -1;
-    return 0;
-}
-
 /* Text that holds at least one word character (a letter, a digit, CJK). */
 static int piece_has_word(const char *p, size_t n)
 {
@@ -259,25 +216,6 @@ static int piece_has_word(const char *p, size_t n)
             return 1;
     }
     return 0;
-}
-
-/* FTS5 string literal: s[0..n) in double quotes, quotes doubled. */
-static void add_string(store_jbuf *b, const char *s, size_t n)
-{
-    store_jbuf_add(b, "\"", 1);
-    for (size_t i = 0; i < n; i++)
-        store_jbuf_add(b, s[i] == '"' ? "\"\"" : s + i, s[i] == '"' ? 2 : 1);
-    store_jbuf_add(b, "\"", 1);
-}
-
-
-/* " AND " before every condition but the first. */
-static void add_cond(store_jbuf *b, int *conds, const char *column_filter)
-{
-    if (*conds)
-        store_jbuf_add(b, " AND ", 5);
-    store_jbuf_add(b, column_filter, strlen(column_filter));
-    (*conds)++;
 }
 
 /* A lone CJK character at an edge of a term: in the text it may sit
@@ -329,66 +267,49 @@ static int edge_lone(const char *t, size_t tn, int at_end, size_t *x, size_t *xe
     return 1;
 }
 
-/* chars : "<the glued token>", or chars : "<the character>" when it
- * touches no word or one longer than the index glues. [g, ge) is the
- * glued span in t, [x, xe) the character. */
-static void add_chars_cond(store_jbuf *b, int *conds, const char *t, size_t g, size_t ge,
-                           size_t x, size_t xe, size_t word_len)
+/* The chars token for a lone character: glued to the word it touches
+ * ("A股"), or the character alone when it touches no word or one longer
+ * than the index glues. [g, ge) is the glued span in t, [x, xe) the
+ * character. */
+static void chars_term(const store_fts_emit *e, const char *t, size_t g, size_t ge, size_t x,
+                       size_t xe, size_t word_len)
 {
-    add_cond(b, conds, "chars : ");
     if (word_len > 0 && word_len <= FTS_BOUNDARY_WORD_MAX)
-        add_string(b, t + g, ge - g);
+        e->chars(e->ctx, t + g, ge - g);
     else
-        add_string(b, t + x, xe - x);
+        e->chars(e->ctx, t + x, xe - x);
 }
 
-/* One term (a word, or a quoted string's inside) as FTS5 conditions
- * appended to b; *conds counts the conditions so far. A lone CJK
- * character at an edge goes to chars (edge_lone); the rest is one phrase
- * of its words, bigrams and the unigrams of lone characters inside it
- * (between letters in the term, so between letters in the text too). */
-static void add_term(store_jbuf *b, const char *term, size_t tn, int *conds)
+/* One term (a word, or a quoted string's inside) as conditions: a lone
+ * CJK character at an edge goes to chars (edge_lone); the rest is one
+ * phrase of its words, bigrams and the unigrams of lone characters
+ * inside it (between letters in the term, so between letters in the
+ * text too). 0 or -1 (out of memory). */
+static int walk_term(const store_fts_emit *e, const char *term, size_t tn)
 {
     size_t from = 0, to = tn, x, xe, w, we;
     if (edge_lone(term, tn, 0, &x, &xe, &w, &we)) {
-        add_chars_cond(b, conds, term, x, we, x, xe, we - w);        /* 股A: "股A" */
+        chars_term(e, term, x, we, x, xe, we - w);          /* 股A: "股A" */
         from = xe;
     }
     if (from < tn && edge_lone(term + from, tn - from, 1, &x, &xe, &w, &we)) {
-        add_chars_cond(b, conds, term + from, w, xe, x, xe, we - w); /* A股: "A股" */
+        chars_term(e, term + from, w, xe, x, xe, we - w);   /* A股: "A股" */
         to = from + x;
     }
     size_t rn = 0;
     char *rw = rewrite(term + from, to - from, &rn, NULL);
-    if (!rw) {
-        b->failed = 1;
-        return;
-    }
-    if (piece_has_word(rw, rn)) {
-        add_cond(b, conds, "{title content} : \"");
-        int space = 0, any = 0;
-        for (size_t i = 0; i < rn; i++) {
-            if (rw[i] == ' ') {
-                space = any;
-                continue;
-            }
-            if (space)
-                store_jbuf_add(b, " ", 1);
-            space = 0;
-            any = 1;
-            store_jbuf_add(b, rw[i] == '"' ? "\"\"" : rw + i, rw[i] == '"' ? 2 : 1);
-        }
-        store_jbuf_add(b, "\"", 1);
-    }
+    if (!rw)
+        return -1;
+    if (piece_has_word(rw, rn))
+        e->phrase(e->ctx, rw, rn);
     free(rw);
+    return 0;
 }
 
-char *store_fts_query(const char *q)
+int store_fts_walk(const char *q, const store_fts_emit *e)
 {
-    store_jbuf b = {0};
-    int conds = 0;
     if (!q)
-        return NULL;
+        return -1;
     for (const char *p = q; *p;) {
         if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
             p++;
@@ -403,14 +324,76 @@ char *store_fts_query(const char *q)
         } else {
             end = p + strcspn(p, " \t\r\n\"");
         }
-        add_term(&b, p, (size_t)(end - p), &conds);
+        if (walk_term(e, p, (size_t)(end - p)) != 0)
+            return -1;
         p = *end == '"' ? end + 1 : end;
     }
-    if (conds == 0 || b.failed) {
-        store_jbuf_free(&b);
+    return 0;
+}
+
+/* --- the FTS5 expression -------------------------------------------------- */
+
+typedef struct fts5_query {
+    store_jbuf b;
+    int conds;
+} fts5_query;
+
+/* FTS5 string literal: s[0..n) in double quotes, quotes doubled. */
+static void add_string(store_jbuf *b, const char *s, size_t n)
+{
+    store_jbuf_add(b, "\"", 1);
+    for (size_t i = 0; i < n; i++)
+        store_jbuf_add(b, s[i] == '"' ? "\"\"" : s + i, s[i] == '"' ? 2 : 1);
+    store_jbuf_add(b, "\"", 1);
+}
+
+
+/* " AND " before every condition but the first. */
+static void add_cond(store_jbuf *b, int *conds, const char *column_filter)
+{
+    if (*conds)
+        store_jbuf_add(b, " AND ", 5);
+    store_jbuf_add(b, column_filter, strlen(column_filter));
+    (*conds)++;
+}
+
+static void fts5_chars(void *ctx, const char *s, size_t n)
+{
+    fts5_query *f = ctx;
+    add_cond(&f->b, &f->conds, "chars : ");
+    add_string(&f->b, s, n);
+}
+
+/* {title content} : "the phrase", its tokens one space apart */
+static void fts5_phrase(void *ctx, const char *rw, size_t rn)
+{
+    fts5_query *f = ctx;
+    store_jbuf *b = &f->b;
+    add_cond(b, &f->conds, "{title content} : \"");
+    int space = 0, any = 0;
+    for (size_t i = 0; i < rn; i++) {
+        if (rw[i] == ' ') {
+            space = any;
+            continue;
+        }
+        if (space)
+            store_jbuf_add(b, " ", 1);
+        space = 0;
+        any = 1;
+        store_jbuf_add(b, rw[i] == '"' ? "\"\"" : rw + i, rw[i] == '"' ? 2 : 1);
+    }
+    store_jbuf_add(b, "\"", 1);
+}
+
+char *store_fts_query(const char *q)
+{
+    fts5_query f = {0};
+    store_fts_emit e = {fts5_chars, fts5_phrase, &f};
+    if (store_fts_walk(q, &e) != 0 || f.conds == 0 || f.b.failed) {
+        store_jbuf_free(&f.b);
         return NULL;
     }
-    return store_jbuf_take(&b, NULL);
+    return store_jbuf_take(&f.b, NULL);
 }
 
 int store_fts_searchable(const char *q)

@@ -6,6 +6,7 @@
  * own connections (store.c) or the HTTP answer (handlers/system.c).
  */
 #include "storage/health.h"
+#include "storage/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,7 @@ static struct {
     dev_t db_dev, lock_dev;
     ino_t db_ino, lock_ino;
     int watching;
+    int server;                 /* a database server, not a file: no file checks */
     int lock_fd;
     char failure[256];          /* the last failed write's message */
 } H = { .lock = PTHREAD_MUTEX_INITIALIZER, .lock_fd = -1 };
@@ -46,6 +48,8 @@ int store_lock_acquire(const char *db_path, char *err, size_t errlen)
 {
     struct stat sb;
     char dir[1024], lock_path[1040];
+    if (!store_db_is_file(db_path))
+        return 0;       /* a database server: many daemons share it, by design */
     if (!db_path || dir_of(db_path, dir, sizeof dir) != 0) {
         snprintf(err, errlen, "the database path is too long");
         return -1;
@@ -95,6 +99,14 @@ int store_health_watch(const char *db_path)
 {
     struct stat sb;
     char dir[1024];
+    if (!store_db_is_file(db_path)) {
+        /* a server: only its writes tell (store_health_write_failed) */
+        pthread_mutex_lock(&H.lock);
+        H.watching = 1;
+        H.server = 1;
+        pthread_mutex_unlock(&H.lock);
+        return 0;
+    }
     if (!db_path || stat(db_path, &sb) != 0 || dir_of(db_path, dir, sizeof dir) != 0)
         return -1;
     pthread_mutex_lock(&H.lock);
@@ -140,6 +152,8 @@ int store_health_check(char *why, size_t cap)
         bad = 0;
     else if (atomic_load(&write_failing))
         snprintf(why, cap, "the last database write failed: %s", H.failure);
+    else if (H.server)
+        bad = 0;
     else if (!same_file(H.db_path, H.db_dev, H.db_ino))
         snprintf(why, cap, "%s is no longer the database file this daemon opened "
                  "(removed or replaced)", H.db_path);

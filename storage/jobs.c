@@ -28,10 +28,10 @@ void store_job_release(store_job *job)
 }
 
 /* Copy a BLOB/TEXT column into a NUL-terminated heap buffer. 0 or -1. */
-static int col_blob_dup(sqlite3_stmt *s, int i, char **out, size_t *len)
+static int col_blob_dup(db_stmt *s, int i, char **out, size_t *len)
 {
-    int n = sqlite3_column_bytes(s, i);
-    const void *p = sqlite3_column_blob(s, i);
+    int n = db_col_bytes(s, i);
+    const void *p = db_col_blob(s, i);
     *out = malloc((size_t)n + 1);
     if (!*out)
         return -1;
@@ -47,30 +47,30 @@ static int col_blob_dup(sqlite3_stmt *s, int i, char **out, size_t *len)
  * fetches instead. */
 static int load_page(store *st, store_job *job)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_PAGE_GET);
+    db_stmt *s = store_stmt(st, SQL_PAGE_GET);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, job->id);
-    int rc = sqlite3_step(s), ret = 0;
-    if (rc == SQLITE_ROW)
+    db_bind_int64(s, 1, job->id);
+    int rc = db_step(s), ret = 0;
+    if (rc == DB_ROW)
         ret = col_blob_dup(s, 0, &job->html, &job->html_len);
-    else if (rc == SQLITE_DONE)
+    else if (rc == DB_DONE)
         job->fetch = 1;
     else
         ret = -1;
-    sqlite3_reset(s);
+    db_reset(s);
     return ret;
 }
 
 /* Bind (article id, generation, owner) as ?1 ?2 ?3 of a lease statement. */
-static sqlite3_stmt *lease_stmt(store *st, store_stmt_id which, const store_job *job,
+static db_stmt *lease_stmt(store *st, store_stmt_id which, const store_job *job,
                                 const char *owner)
 {
-    sqlite3_stmt *s = store_stmt(st, which);
+    db_stmt *s = store_stmt(st, which);
     if (!s)
         return NULL;
-    sqlite3_bind_int64(s, 1, job->id);
-    sqlite3_bind_int64(s, 2, job->generation);
+    db_bind_int64(s, 1, job->id);
+    db_bind_int64(s, 2, job->generation);
     store_bind_text(s, 3, owner);
     return s;
 }
@@ -78,23 +78,23 @@ static sqlite3_stmt *lease_stmt(store *st, store_stmt_id which, const store_job 
 /* Pick the oldest free job into job (id, generation, fetch, url). */
 static store_rc pick_free_job(store *st, int64_t now, store_job *job)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_CLAIM);
+    db_stmt *s = store_stmt(st, SQL_CLAIM);
     if (!s)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 1, now);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        job->id = sqlite3_column_int64(s, 0);
-        job->generation = sqlite3_column_int64(s, 1);
-        job->fetch = sqlite3_column_int(s, 2) != 0;
-        const unsigned char *u = sqlite3_column_text(s, 3);
+    db_bind_int64(s, 1, now);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        job->id = db_col_int64(s, 0);
+        job->generation = db_col_int64(s, 1);
+        job->fetch = (int)db_col_int64(s, 2) != 0;
+        const char *u = db_col_text(s, 3);
         job->url = u ? strdup((const char *)u) : NULL;
-        job->refresh = sqlite3_column_int64(s, 4) > 0;
+        job->refresh = db_col_int64(s, 4) > 0;
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    db_reset(s);
+    if (rc == DB_DONE)
         return STORE_NOT_FOUND;
-    return rc == SQLITE_ROW && job->url ? STORE_OK : STORE_ERROR;
+    return rc == DB_ROW && job->url ? STORE_OK : STORE_ERROR;
 }
 
 store_rc store_job_claim(store *st, const char *owner, int64_t lease_ms, store_job *job)
@@ -112,21 +112,21 @@ store_rc store_job_claim(store *st, const char *owner, int64_t lease_ms, store_j
     if (ret != STORE_OK)
         goto done;
     ret = STORE_ERROR;
-    sqlite3_stmt *s = lease_stmt(st, SQL_LEASE_TAKE, job, owner);
+    db_stmt *s = lease_stmt(st, SQL_LEASE_TAKE, job, owner);
     if (!s)
         goto done;
-    sqlite3_bind_int64(s, 4, now_ms + lease_ms);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE || sqlite3_changes(st->db) != 1)
+    db_bind_int64(s, 4, now_ms + lease_ms);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE || db_changes(st) != 1)
         goto done;
     if (!(s = store_stmt(st, SQL_MARK_FETCHING)))
         goto done;
-    sqlite3_bind_int64(s, 1, job->id);
+    db_bind_int64(s, 1, job->id);
     store_bind_text(s, 2, now);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE || (!job->fetch && load_page(st, job) != 0))
+    rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE || (!job->fetch && load_page(st, job) != 0))
         goto done;
     if (store_commit(st) == 0)
         return STORE_OK;
@@ -138,41 +138,41 @@ done:
 
 store_rc store_job_renew(store *st, const store_job *job, const char *owner, int64_t lease_ms)
 {
-    sqlite3_stmt *s = job && owner ? lease_stmt(st, SQL_LEASE_RENEW, job, owner) : NULL;
+    db_stmt *s = job && owner ? lease_stmt(st, SQL_LEASE_RENEW, job, owner) : NULL;
     if (!s)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 4, store_now_ms() + lease_ms);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    db_bind_int64(s, 4, store_now_ms() + lease_ms);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE) {
         store_log_error(st, "renew lease");
-        return store_rc_of(rc);
+        return store_last_rc(st);
     }
-    return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_STALE;
+    return db_changes(st) == 1 ? STORE_OK : STORE_STALE;
 }
 
 /* Inside a transaction: is the job still the owner's, at its generation? */
 static store_rc lease_held(store *st, const store_job *job, const char *owner)
 {
-    sqlite3_stmt *s = lease_stmt(st, SQL_LEASE_HELD, job, owner);
+    db_stmt *s = lease_stmt(st, SQL_LEASE_HELD, job, owner);
     if (!s)
         return STORE_ERROR;
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_STALE : store_rc_of(rc);
+    int rc = db_step(s);
+    db_reset(s);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_STALE : store_last_rc(st);
 }
 
 /* Delete the job row of this generation (inside the caller's transaction). */
 static int delete_job(store *st, const store_job *job)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_DELETE_JOB);
+    db_stmt *s = store_stmt(st, SQL_DELETE_JOB);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, job->id);
-    sqlite3_bind_int64(s, 2, job->generation);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    db_bind_int64(s, 1, job->id);
+    db_bind_int64(s, 2, job->generation);
+    int rc = db_step(s);
+    db_reset(s);
+    return rc == DB_DONE ? 0 : -1;
 }
 
 store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
@@ -183,25 +183,25 @@ store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
         return STORE_ERROR;
     if (store_begin(st) != 0)
         return store_abort(st, store_last_rc(st), "begin give back");
-    sqlite3_stmt *s = lease_stmt(st, SQL_LEASE_GIVE_BACK, job, owner);
+    db_stmt *s = lease_stmt(st, SQL_LEASE_GIVE_BACK, job, owner);
     if (!s)
         goto done;
-    sqlite3_bind_int64(s, 4, delay_ms > 0 ? store_now_ms() + delay_ms : 0);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    db_bind_int64(s, 4, delay_ms > 0 ? store_now_ms() + delay_ms : 0);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE)
         goto done;
-    if (sqlite3_changes(st->db) != 1) {
+    if (db_changes(st) != 1) {
         ret = STORE_STALE;
         goto done;
     }
     if (!(s = store_stmt(st, SQL_UNMARK_FETCHING)))
         goto done;
-    sqlite3_bind_int64(s, 1, job->id);
-    sqlite3_bind_int64(s, 2, job->generation);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE && store_commit(st) == 0)
+    db_bind_int64(s, 1, job->id);
+    db_bind_int64(s, 2, job->generation);
+    rc = db_step(s);
+    db_reset(s);
+    if (rc == DB_DONE && store_commit(st) == 0)
         return STORE_OK;
 done:
     return store_end_write(st, ret, "give back job");
@@ -214,18 +214,21 @@ int store_jobs_reap(store *st, const char *exclusive_owner)
         store_abort(st, STORE_ERROR, "begin reap");
         return -1;
     }
+    /* on a shared server every other owner's lease is live until it expires */
+    if (st->backend == STORE_POSTGRES)
+        exclusive_owner = NULL;
     int n = -1;
     for (int which = SQL_REAP_ARTICLES; which <= SQL_REAP_JOBS; which++) {
-        sqlite3_stmt *s = store_stmt(st, (store_stmt_id)which);
+        db_stmt *s = store_stmt(st, (store_stmt_id)which);
         if (!s)
             goto done;
-        sqlite3_bind_int64(s, 1, now);
+        db_bind_int64(s, 1, now);
         store_bind_text(s, 2, exclusive_owner);
-        int rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
+        int rc = db_step(s);
+        db_reset(s);
+        if (rc != DB_DONE)
             goto done;
-        n = sqlite3_changes(st->db);
+        n = (int)db_changes(st);
     }
     if (store_commit(st) == 0)
         return n;
@@ -271,20 +274,20 @@ static int write_events(store *st, int64_t id, json_t *events)
     size_t i;
     json_t *ev;
     json_array_foreach(events, i, ev) {
-        sqlite3_stmt *s = store_stmt(st, SQL_INSERT_EVENT);
+        db_stmt *s = store_stmt(st, SQL_INSERT_EVENT);
         const char *text = store_obj_str(ev, "text");
         if (!s)
             return -1;
         if (!text)
             continue;
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        db_bind_int64(s, 1, id);
+        db_bind_int64(s, 2, (int64_t)i);
         store_bind_text(s, 3, text);
         store_bind_text(s, 4, store_obj_str(ev, "date"));
         store_bind_json(s, 5, json_object_get(ev, "actors"), "[]");
-        int rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
+        int rc = db_step(s);
+        db_reset(s);
+        if (rc != DB_DONE)
             return -1;
     }
     return 0;
@@ -306,25 +309,25 @@ static int replace_tag_rows(store *st, int64_t id, json_t *analysis)
 static json_t *merged_tags(store *st, int64_t id, json_t *tags)
 {
     json_t *out = json_is_object(tags) ? json_deep_copy(tags) : json_object();
-    sqlite3_stmt *s = store_stmt(st, SQL_USER_TAGS);
+    db_stmt *s = store_stmt(st, SQL_USER_TAGS);
     if (!out || !s)
         return out;
-    sqlite3_bind_int64(s, 1, id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    db_bind_int64(s, 1, id);
+    if (db_step(s) == DB_ROW) {
         json_t *user = store_col_json(s, 0, json_array);
         if (json_array_size(user) > 0)
             json_object_set_new(out, "user", user);
         else
             json_decref(user);
     }
-    sqlite3_reset(s);
+    db_reset(s);
     return out;
 }
 
 /* The analysis fields of rec as ?first.. of a statement: the nine text
  * fields (title .. image_url), then keywords, tags, tag_evidence, events
  * (SQL_READY and SQL_IMPORT_ARTICLE list them in this order). */
-static void bind_analysis(sqlite3_stmt *s, int first, json_t *rec, json_t *tags)
+static void bind_analysis(db_stmt *s, int first, json_t *rec, json_t *tags)
 {
     static const char *const cols[] = {
         "title", "site_name", "author", "published_at", "modified_at", "language",
@@ -344,51 +347,49 @@ static store_rc write_ready_row(store *st, const store_job *job, json_t *rec, js
     char sort_time[21];
     const char *published = store_obj_str(rec, "published_at");
     int have_sort = published && store_iso_to_utc(published, 0, sort_time) == 0;
-    sqlite3_stmt *s = store_stmt(st, SQL_READY);
+    db_stmt *s = store_stmt(st, SQL_READY);
     if (!s)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 1, job->id);
+    db_bind_int64(s, 1, job->id);
     store_bind_text(s, 2, store_obj_str(rec, "canonical_url"));
     store_bind_text(s, 3, canonical_norm);
     bind_analysis(s, 4, rec, tags);
     json_t *wc = json_object_get(rec, "word_count");
     if (json_is_integer(wc))
-        sqlite3_bind_int64(s, 17, json_integer_value(wc));
+        db_bind_int64(s, 17, json_integer_value(wc));
     store_bind_text(s, 18, store_obj_str(rec, "content"));
     store_bind_text(s, 19, have_sort ? sort_time : NULL);
     store_bind_text(s, 20, now);
-    sqlite3_bind_int64(s, 21, job->generation);
+    db_bind_int64(s, 21, job->generation);
     store_bind_json(s, 22, json_object_get(rec, "authors"), "[]");
     store_bind_text(s, 23, store_obj_str(rec, "content_html"));
     store_bind_text(s, 24, store_obj_str(rec, "content_markdown"));
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return store_rc_of(rc);
-    return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_STALE;
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE)
+        return store_last_rc(st);
+    return db_changes(st) == 1 ? STORE_OK : STORE_STALE;
 }
 
 static int insert_fts(store *st, int64_t id, const char *title, const char *content)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_INSERT_FTS);
+    db_stmt *s = store_stmt(st, SQL_INSERT_FTS);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_text(s, 2, title);
     store_bind_text(s, 3, content);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    int rc = db_step(s);
+    db_reset(s);
+    return rc == DB_DONE ? 0 : -1;
 }
 
-/* The full-text index's title and content for rec (fts_text.c); the
- * caller frees both, also on failure (-1, out of memory). */
-static int fts_texts(json_t *rec, char **title, char **content)
+/* The full-text index's texts for rec in st's dialect (store_index_texts);
+ * the caller frees both, also on failure (-1, out of memory). */
+static int fts_texts(store *st, json_t *rec, char **title, char **content)
 {
-    const char *t = store_obj_str(rec, "title"), *c = store_obj_str(rec, "content");
-    *title = store_fts_text(t ? t : "", t ? strlen(t) : 0, NULL);
-    *content = store_fts_text(c ? c : "", c ? strlen(c) : 0, NULL);
-    return *title && *content ? 0 : -1;
+    return store_index_texts(st, store_obj_str(rec, "title"), store_obj_str(rec, "content"),
+                             title, content);
 }
 
 store_rc store_job_finish_ready(store *st, const store_job *job, const char *owner,
@@ -403,7 +404,7 @@ store_rc store_job_finish_ready(store *st, const store_job *job, const char *own
     store_now_utc(now);
     /* the index's text (fts_text.c), made before the write lock is taken */
     char *fts_title = NULL, *fts_content = NULL;
-    if (fts_texts(rec, &fts_title, &fts_content) != 0)
+    if (fts_texts(st, rec, &fts_title, &fts_content) != 0)
         goto done;
     if (store_begin(st) != 0) {
         ret = store_last_rc(st);
@@ -425,7 +426,8 @@ store_rc store_job_finish_ready(store *st, const store_job *job, const char *own
     /* a fetched page replaces a pushed one; the webhook outbox reports
      * the record as committed here (webhooks.c) */
     if ((job->fetch && store_exec_id(st, SQL_PAGE_DELETE, job->id) != 0) ||
-        store_outbox_add(st, job->id, job->refresh ? STORE_EV_REFRESHED : STORE_EV_READY) != 0)
+        store_outbox_add(st, job->id, job->refresh ? STORE_EV_REFRESHED : STORE_EV_READY) != 0 ||
+        store_notify(st, job->id) != 0)
         goto done;
     if (store_commit(st) == 0)
         ret = STORE_OK;
@@ -443,19 +445,19 @@ static store_rc write_failure(store *st, const store_job *job, const char *code,
                               const char *message, const char *now, unsigned *event)
 {
     for (int which = SQL_FAILED; which <= SQL_REFRESH_FAILED; which++) {
-        sqlite3_stmt *s = store_stmt(st, (store_stmt_id)which);
+        db_stmt *s = store_stmt(st, (store_stmt_id)which);
         if (!s)
             return STORE_ERROR;
-        sqlite3_bind_int64(s, 1, job->id);
+        db_bind_int64(s, 1, job->id);
         store_bind_text(s, 2, code ? code : "internal");
         store_bind_text(s, 3, message ? message : "");
         store_bind_text(s, 4, now);
-        sqlite3_bind_int64(s, 5, job->generation);
-        int rc = sqlite3_step(s);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE)
-            return store_rc_of(rc);
-        if (sqlite3_changes(st->db) == 1) {
+        db_bind_int64(s, 5, job->generation);
+        int rc = db_step(s);
+        db_reset(s);
+        if (rc != DB_DONE)
+            return store_last_rc(st);
+        if (db_changes(st) == 1) {
             *event = which == SQL_FAILED ? STORE_EV_FAILED : STORE_EV_REFRESHED;
             return STORE_OK;
         }
@@ -478,7 +480,8 @@ store_rc store_job_finish_failed(store *st, const store_job *job, const char *ow
         (ret = write_failure(st, job, code, message, now, &event)) != STORE_OK)
         goto done;
     ret = STORE_ERROR;
-    if (delete_job(st, job) != 0 || store_outbox_add(st, job->id, event) != 0)
+    if (delete_job(st, job) != 0 || store_outbox_add(st, job->id, event) != 0 ||
+        store_notify(st, job->id) != 0)
         goto done;
     if (store_commit(st) == 0)
         return STORE_OK;
@@ -498,20 +501,34 @@ void store_probe_write(store *st)
 store_rc store_count_by_name(store *st, store_stmt_id which, const char *const *names,
                              int n, int64_t *counts)
 {
-    sqlite3_stmt *s = store_stmt(st, which);
+    db_stmt *s = store_stmt(st, which);
     int rc;
     if (!s)
         return STORE_ERROR;
     for (int i = 0; i < n; i++)
         counts[i] = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(s, 0);
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *name = db_col_text(s, 0);
         for (int i = 0; i < n; i++)
             if (name && !strcmp(name, names[i]))
-                counts[i] = sqlite3_column_int64(s, 1);
+                counts[i] = db_col_int64(s, 1);
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+    db_reset(s);
+    return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+store_rc store_lease_counts(store *st, const char *owner, int64_t n[3])
+{
+    db_stmt *s = store_stmt(st, SQL_LEASE_COUNTS);
+    if (!s || !owner)
+        return STORE_ERROR;
+    store_bind_text(s, 1, owner);
+    db_bind_int64(s, 2, store_now_ms());
+    int rc = db_step(s);
+    for (int i = 0; i < 3; i++)
+        n[i] = rc == DB_ROW ? db_col_int64(s, i) : 0;
+    db_reset(s);
+    return rc == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 store_rc store_status_counts(store *st, int64_t counts[4])
@@ -524,53 +541,53 @@ store_rc store_status_counts(store *st, int64_t counts[4])
 
 store_rc store_meta_get(store *st, const char *key, char *buf, size_t cap)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_META_GET);
+    db_stmt *s = store_stmt(st, SQL_META_GET);
     if (!s || !key || !buf || !cap)
         return STORE_ERROR;
     store_bind_text(s, 1, key);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        snprintf(buf, cap, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        snprintf(buf, cap, "%s", db_col_text(s, 0));
+    db_reset(s);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
 store_rc store_meta_set(store *st, const char *key, const char *value)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_META_SET);
+    db_stmt *s = store_stmt(st, SQL_META_SET);
     if (!s || !key || !value)
         return STORE_ERROR;
     store_bind_text(s, 1, key);
     store_bind_text(s, 2, value);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+    int rc = db_step(s);
+    db_reset(s);
+    return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
-static char *col_dup(sqlite3_stmt *s, int i)
+static char *col_dup(db_stmt *s, int i)
 {
-    const unsigned char *v = sqlite3_column_text(s, i);
+    const char *v = db_col_text(s, i);
     return v ? strdup((const char *)v) : NULL;
 }
 
 store_rc store_next_ready(store *st, int64_t after_id, store_stored_text *out)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_NEXT_READY);
+    db_stmt *s = store_stmt(st, SQL_NEXT_READY);
     if (!s || !out)
         return STORE_ERROR;
     memset(out, 0, sizeof *out);
-    sqlite3_bind_int64(s, 1, after_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(s, 0);
+    db_bind_int64(s, 1, after_id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        out->id = db_col_int64(s, 0);
         out->title = col_dup(s, 1);
         out->content = col_dup(s, 2);
         out->published_at = col_dup(s, 3);
         out->language = col_dup(s, 4);
-        out->content_gen = sqlite3_column_int64(s, 5);
+        out->content_gen = db_col_int64(s, 5);
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+    db_reset(s);
+    return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
 void store_stored_text_release(store_stored_text *t)
@@ -591,19 +608,19 @@ store_rc store_article_set_tags(store *st, int64_t id, int64_t content_gen, json
     if (!st || !json_is_object(analysis) || store_begin(st) != 0)
         return STORE_ERROR;
     tags = merged_tags(st, id, json_object_get(analysis, "tags"));
-    sqlite3_stmt *s = store_stmt(st, SQL_SET_TAGS);
+    db_stmt *s = store_stmt(st, SQL_SET_TAGS);
     if (!s || !tags)
         goto done;
-    sqlite3_bind_int64(s, 1, id);
+    db_bind_int64(s, 1, id);
     store_bind_json(s, 2, tags, "{}");
     store_bind_json(s, 3, json_object_get(analysis, "tag_evidence"), "{}");
     store_bind_json(s, 4, json_object_get(analysis, "events"), "[]");
-    sqlite3_bind_int64(s, 5, content_gen);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    db_bind_int64(s, 5, content_gen);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE)
         goto done;
-    if (sqlite3_changes(st->db) == 0) {
+    if (db_changes(st) == 0) {
         ret = STORE_NOT_FOUND;
         goto done;
     }
@@ -629,10 +646,10 @@ done:
  * part in dedupe until the page is fetched again. */
 
 /* Bind a JSON column: NULL for JSON null or absent. */
-static void bind_json_or_null(sqlite3_stmt *s, int i, json_t *v)
+static void bind_json_or_null(db_stmt *s, int i, json_t *v)
 {
     if (!v || json_is_null(v))
-        sqlite3_bind_null(s, i);
+        db_bind_null(s, i);
     else
         store_bind_json(s, i, v, "null");
 }
@@ -646,10 +663,10 @@ static int import_row(store *st, const store_import *imp, const char *status)
     const char *published = store_obj_str(rec, "published_at");
     int ready = imp->content_gen > 0;
     int have_sort = ready && published && store_iso_to_utc(published, 0, sort_time) == 0;
-    sqlite3_stmt *s = store_stmt(st, SQL_IMPORT_ARTICLE);
+    db_stmt *s = store_stmt(st, SQL_IMPORT_ARTICLE);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, imp->id);
+    db_bind_int64(s, 1, imp->id);
     store_bind_text(s, 2, store_obj_str(rec, "url"));
     store_bind_text(s, 3, imp->norm_url);
     store_bind_text(s, 4, store_obj_str(rec, "canonical_url"));
@@ -660,20 +677,30 @@ static int import_row(store *st, const store_import *imp, const char *status)
     store_bind_json(s, 21, imp->user_tags, "[]");
     json_t *wc = json_object_get(rec, "word_count");
     if (json_is_integer(wc))
-        sqlite3_bind_int64(s, 22, json_integer_value(wc));
+        db_bind_int64(s, 22, json_integer_value(wc));
     store_bind_text(s, 23, store_obj_str(rec, "content"));
     store_bind_text(s, 24, have_sort ? sort_time : store_obj_str(rec, "created_at"));
     store_bind_text(s, 25, store_obj_str(rec, "created_at"));
     store_bind_text(s, 26, store_obj_str(rec, "updated_at"));
-    sqlite3_bind_int64(s, 27, imp->generation);
-    sqlite3_bind_int64(s, 28, imp->content_gen);
+    db_bind_int64(s, 27, imp->generation);
+    db_bind_int64(s, 28, imp->content_gen);
     bind_json_or_null(s, 29, json_object_get(rec, "last_refresh"));
     store_bind_json(s, 30, json_object_get(rec, "authors"), "[]");
     store_bind_text(s, 31, store_obj_str(rec, "content_html"));
     store_bind_text(s, 32, store_obj_str(rec, "content_markdown"));
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE)
+        return -1;
+    /* ids handed out later stay above the restored one (PostgreSQL's
+     * sequence; SQLite's AUTOINCREMENT follows by itself) */
+    s = store_stmt(st, SQL_ID_BUMP);
+    if (!s)
+        return -1;
+    db_bind_int64(s, 1, imp->id);
+    rc = db_step(s);
+    db_reset(s);
+    return rc == DB_ROW ? 0 : -1;
 }
 
 /* The rows around the article row: user tags always; a ready record's
@@ -702,15 +729,15 @@ static int import_rows(store *st, const store_import *imp, const char *fts_title
 static store_rc import_free(store *st, const store_import *imp,
                             store_import_outcome *outcome, int64_t *existing)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_GET_STATUS);
+    db_stmt *s = store_stmt(st, SQL_GET_STATUS);
     if (!s)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 1, imp->id);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    db_bind_int64(s, 1, imp->id);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_ROW && rc != DB_DONE)
         return STORE_ERROR;
-    if (rc == SQLITE_ROW || imp->id <= imp->floor) {
+    if (rc == DB_ROW || imp->id <= imp->floor) {
         *outcome = STORE_IMPORT_ID_TAKEN;
         *existing = imp->id;
         return STORE_OK;
@@ -718,13 +745,13 @@ static store_rc import_free(store *st, const store_import *imp,
     if (!(s = store_stmt(st, SQL_FIND_BY_URL)))
         return STORE_ERROR;
     store_bind_text(s, 1, imp->norm_url);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    rc = db_step(s);
+    if (rc == DB_ROW) {
         *outcome = STORE_IMPORT_URL_TAKEN;
-        *existing = sqlite3_column_int64(s, 0);
+        *existing = db_col_int64(s, 0);
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+    db_reset(s);
+    return rc == DB_ROW || rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
 store_rc store_article_import(store *st, const store_import *imp,
@@ -739,7 +766,7 @@ store_rc store_article_import(store *st, const store_import *imp,
     const char *status = store_obj_str(imp->record, "status");
     if (!status)
         return STORE_ERROR;
-    if (imp->content_gen > 0 && fts_texts(imp->record, &fts_title, &fts_content) != 0)
+    if (imp->content_gen > 0 && fts_texts(st, imp->record, &fts_title, &fts_content) != 0)
         goto done;
     if (store_begin(st) != 0) {
         ret = store_last_rc(st);

@@ -1,4 +1,5 @@
-/* store.h -- the SQLite store: articles, tags, events, jobs, full text.
+/* store.h -- the store: articles, tags, events, jobs, full text, in
+ * SQLite (the default) or PostgreSQL (storage/db.h tells how).
  *
  * One `store` is one SQLite connection with its prepared statements. A
  * connection belongs to one thread at a time: workers open their own, and
@@ -39,6 +40,26 @@ int64_t store_now_ms(void);
  * to date (PRAGMA user_version, forward migrations). On failure writes a
  * message into err and returns -1. Release with store_close(). */
 int store_open(const char *path, store **out, char *err, size_t errlen);
+
+/* What other daemons on the same database did (PostgreSQL's LISTEN/
+ * NOTIFY, storage/postgres/notify.c): fn(arg, id) when article id's job
+ * ended on any daemon, fn(arg, 0) when new work was queued or when
+ * anything may have changed (a reconnect). Called on the listener's own
+ * thread. For a SQLite file there is no listener (*out NULL): the
+ * daemon is alone. 0 or -1. */
+typedef void (*store_event_fn)(void *arg, int64_t id);
+typedef struct store_listener store_listener;
+int store_listen_start(const char *db, store_event_fn fn, void *arg, store_listener **out);
+void store_listen_stop(store_listener *l);
+
+/* 1 when a --db value names a SQLite file; 0 for a PostgreSQL URI
+ * (postgres://... or postgresql://...), whose server many daemons share. */
+int store_db_is_file(const char *db);
+/* "sqlite" or "postgresql": the backend of st's connection. */
+const char *store_backend_name(const store *st);
+/* The --db value for a log line or /healthz: a URI's password (user:PASS@
+ * or password=PASS) replaced by "***". */
+void store_db_display(const char *db, char *out, size_t cap);
 void store_close(store *st);
 
 /* Connections for threads the daemon does not create (HTTP): n are
@@ -52,8 +73,8 @@ void store_thread_shutdown(void);
 
 /* Give back what the connection holds between calls: the values last
  * bound to its cached statements (a pushed 10 MiB page stays bound to
- * the insert that stored it until the next insert) and the unused pages
- * of its page cache. Call after a large job or request (issue 12); st
+ * the insert that stored it until the next insert) and, on SQLite, the
+ * unused pages of its page cache. Call after a large job or request (issue 12); st
  * may be NULL. Nothing stored changes. */
 void store_shed_memory(store *st);
 
@@ -276,6 +297,20 @@ char *store_fts_chars(const char *s, size_t n, size_t *out_len);
  * frees the result. */
 char *store_fts_query(const char *q);
 
+/* The parts of a query (fts_text.c), for an index of either backend:
+ * each condition, in order, is a token to find among an article's
+ * distinct CJK characters and the words glued to them (chars), or a
+ * phrase of consecutive tokens of its title or content, given as the
+ * rewritten text (words, CJK bigrams and lone characters separated by
+ * spaces; store_fts_text). All conditions must match. */
+typedef struct store_fts_emit {
+    void (*chars)(void *ctx, const char *s, size_t n);
+    void (*phrase)(void *ctx, const char *rewritten, size_t n);
+    void *ctx;
+} store_fts_emit;
+/* Walk q's conditions into e; 0, or -1 when out of memory. */
+int store_fts_walk(const char *q, const store_fts_emit *e);
+
 /* 1 when q holds a letter, digit or CJK character the index can look
  * up; a q without one ("***", "\"") is refused by the caller (400). */
 int store_fts_searchable(const char *q);
@@ -400,6 +435,12 @@ void store_probe_write(store *st);
 
 /* Count articles by status into counts[4] (queued, fetching, ready, failed). */
 store_rc store_status_counts(store *st, int64_t counts[4]);
+/* Leases now: held by owner (this daemon), held by other daemons, and
+ * expired (waiting for a reaper), into n[0..2]. */
+store_rc store_lease_counts(store *st, const char *owner, int64_t n[3]);
+/* The HTTP threads' connection pool (store_thread_init): connections
+ * made, and those idle in the pool now. */
+void store_pool_counts(int *total, int *idle);
 
 /* Convert an ISO 8601 date or date-time to UTC "YYYY-MM-DDTHH:MM:SSZ".
  * A date alone is the start of the day, or its last second when

@@ -38,21 +38,21 @@ store_rc store_article_submit_many(store *st, store_batch_item *items, size_t n)
 
 store_rc store_export_line(store *st, int64_t id, store_jbuf *out)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_EXPORT);
+    db_stmt *s = store_stmt(st, SQL_EXPORT);
     if (!s || !out)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    db_bind_int64(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
         PUT(out, "{\"record\":");
         store_row_text(out, s, STORE_WITH_CONTENT | STORE_WITH_HTML | STORE_WITH_MARKDOWN |
                                    STORE_WITH_EVIDENCE);
         PUT(out, ",\"store\":{\"generation\":");
-        store_jbuf_int(out, sqlite3_column_int64(s, 29));
+        store_jbuf_int(out, db_col_int64(s, 29));
         PUT(out, ",\"content_gen\":");
-        store_jbuf_int(out, sqlite3_column_int64(s, 30));
-        const char *lang = (const char *)sqlite3_column_text(s, 31);
-        const char *terms = (const char *)sqlite3_column_text(s, 32);
+        store_jbuf_int(out, db_col_int64(s, 30));
+        const char *lang = db_col_text(s, 31);
+        const char *terms = db_col_text(s, 32);
         /* term_docs.terms is written by df.c as a compact JSON array */
         if (lang && terms && store_json_canonical(terms, strlen(terms)) && terms[0] == '[') {
             PUT(out, ",\"terms\":{\"lang\":");
@@ -65,35 +65,20 @@ store_rc store_export_line(store *st, int64_t id, store_jbuf *out)
             PUT(out, ",\"terms\":null}}");
         }
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    db_reset(s);
+    if (rc == DB_DONE)
         return STORE_NOT_FOUND;
-    return rc == SQLITE_ROW && !out->failed ? STORE_OK : STORE_ERROR;
+    return rc == DB_ROW && !out->failed ? STORE_OK : STORE_ERROR;
 }
 
 store_rc store_id_floor(store *st, int64_t *floor)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_ID_FLOOR);
+    db_stmt *s = store_stmt(st, SQL_ID_FLOOR);
     if (!s || !floor)
         return STORE_ERROR;
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *floor = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
-}
-
-int store_read_begin(store *st)
-{
-    if (!st || sqlite3_exec(st->db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK) {
-        store_log_error(st, "begin read");
-        return -1;
-    }
-    return 0;
-}
-
-void store_read_end(store *st)
-{
-    if (st && !sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        *floor = db_col_int64(s, 0);
+    db_reset(s);
+    return rc == DB_ROW ? STORE_OK : STORE_ERROR;
 }

@@ -73,27 +73,27 @@ int store_outbox_add(store *st, int64_t id, unsigned event)
 {
     store_jbuf b = {0};
     int ret = -1;
-    sqlite3_stmt *s = store_stmt(st, SQL_WH_WANTED);
+    db_stmt *s = store_stmt(st, SQL_WH_WANTED);
     if (!s || !store_event_name(event))
         return -1;
-    sqlite3_bind_int64(s, 1, event);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    db_bind_int64(s, 1, event);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc == DB_DONE)
         return 0;                       /* nobody listens: the common case */
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return -1;
     int64_t now_ms = store_now_ms();
     if (build_payload(st, id, event, now_ms, &b) != 0 || !(s = store_stmt(st, SQL_WH_OUTBOX)))
         goto done;
-    sqlite3_bind_int64(s, 1, event);
+    db_bind_int64(s, 1, event);
     store_bind_text(s, 2, store_event_name(event));
-    sqlite3_bind_int64(s, 3, id);
-    sqlite3_bind_text(s, 4, b.data, (int)b.len, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(s, 5, now_ms);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    ret = rc == SQLITE_DONE ? 0 : -1;
+    db_bind_int64(s, 3, id);
+    db_bind_text(s, 4, b.data, (int)b.len);
+    db_bind_int64(s, 5, now_ms);
+    rc = db_step(s);
+    db_reset(s);
+    ret = rc == DB_DONE ? 0 : -1;
 done:
     store_jbuf_free(&b);
     return ret;
@@ -110,38 +110,39 @@ store_rc store_webhook_create(store *st, const char *url, unsigned events, const
     store_now_utc(now);
     if (store_begin(st) != 0)
         return store_abort(st, store_last_rc(st), "begin webhook create");
-    sqlite3_stmt *s = store_stmt(st, SQL_WH_INSERT);
+    db_stmt *s = store_stmt(st, SQL_WH_INSERT);
     if (!s)
         return store_end_write(st, STORE_ERROR, "webhook create");
     store_bind_text(s, 1, url);
-    sqlite3_bind_int64(s, 2, events);
+    db_bind_int64(s, 2, events);
     store_bind_text(s, 3, secret);
     store_bind_text(s, 4, description);
     store_bind_text(s, 5, now);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    *id = sqlite3_last_insert_rowid(st->db);
-    if (rc != SQLITE_DONE || store_commit(st) != 0)
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        *id = db_col_int64(s, 0);   /* RETURNING id */
+    db_reset(s);
+    if (rc != DB_ROW || store_commit(st) != 0)
         return store_end_write(st, STORE_ERROR, "webhook create");
     return STORE_OK;
 }
 
 /* The row at s (id, url, events, description, created_at) as an object. */
-static json_t *hook_from_row(sqlite3_stmt *s, unsigned flags)
+static json_t *hook_from_row(db_stmt *s, unsigned flags)
 {
     (void)flags;
     json_t *events = json_array();
-    unsigned mask = (unsigned)sqlite3_column_int64(s, 2);
+    unsigned mask = (unsigned)db_col_int64(s, 2);
     for (unsigned bit = 1; events && bit <= STORE_EV_ALL; bit <<= 1)
         if (mask & bit)
             json_array_append_new(events, json_string(store_event_name(bit)));
-    const char *desc = (const char *)sqlite3_column_text(s, 3);
+    const char *desc = db_col_text(s, 3);
     return json_pack("{s:I, s:s, s:o, s:s?, s:s}",
-                     "id", (json_int_t)sqlite3_column_int64(s, 0),
-                     "url", (const char *)sqlite3_column_text(s, 1),
+                     "id", (json_int_t)db_col_int64(s, 0),
+                     "url", db_col_text(s, 1),
                      "events", events ? events : json_array(),
                      "description", desc,
-                     "created_at", (const char *)sqlite3_column_text(s, 4));
+                     "created_at", db_col_text(s, 4));
 }
 
 store_rc store_webhook_get(store *st, int64_t id, json_t **out)
@@ -151,15 +152,15 @@ store_rc store_webhook_get(store *st, int64_t id, json_t **out)
 
 store_rc store_webhook_list(store *st, json_t **items)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_WH_LIST);
+    db_stmt *s = store_stmt(st, SQL_WH_LIST);
     int rc;
     if (!s || !items || !(*items = json_array()))
         return STORE_ERROR;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = db_step(s)) == DB_ROW)
         if (json_array_append_new(*items, hook_from_row(s, 0)) != 0)
             break;
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    db_reset(s);
+    if (rc == DB_DONE)
         return STORE_OK;
     json_decref(*items);
     *items = NULL;
@@ -174,7 +175,7 @@ store_rc store_webhook_delete(store *st, int64_t id)
         return store_abort(st, store_last_rc(st), "begin webhook delete");
     if (store_exec_id(st, SQL_WH_DELETE, id) != 0)
         return store_end_write(st, STORE_ERROR, "webhook delete");
-    int changed = sqlite3_changes(st->db);
+    int changed = db_changes(st) > 0;
     if (store_commit(st) != 0)
         return store_end_write(st, STORE_ERROR, "webhook delete");
     return changed ? STORE_OK : STORE_NOT_FOUND;
@@ -183,45 +184,45 @@ store_rc store_webhook_delete(store *st, int64_t id)
 /* --- deliveries ---------------------------------------------------- */
 
 /* An optional ms column as an ISO time, or JSON null. */
-static json_t *col_time(sqlite3_stmt *s, int i)
+static json_t *col_time(db_stmt *s, int i)
 {
     char iso[32];
-    if (sqlite3_column_type(s, i) == SQLITE_NULL)
+    if (db_col_null(s, i))
         return json_null();
-    ms_to_iso(sqlite3_column_int64(s, i), iso);
+    ms_to_iso(db_col_int64(s, i), iso);
     return json_string(iso);
 }
 
-static json_t *col_int_or_null(sqlite3_stmt *s, int i)
+static json_t *col_int_or_null(db_stmt *s, int i)
 {
-    if (sqlite3_column_type(s, i) == SQLITE_NULL)
+    if (db_col_null(s, i))
         return json_null();
-    return json_integer(sqlite3_column_int64(s, i));
+    return json_integer(db_col_int64(s, i));
 }
 
-static json_t *col_text_or_null(sqlite3_stmt *s, int i)
+static json_t *col_text_or_null(db_stmt *s, int i)
 {
-    const unsigned char *v = sqlite3_column_text(s, i);
+    const char *v = db_col_text(s, i);
     return v ? json_string((const char *)v) : json_null();
 }
 
 /* The attempts of delivery id, in order; returns new or NULL. */
 static json_t *attempts_of(store *st, int64_t id)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_WH_ATTEMPTS);
+    db_stmt *s = store_stmt(st, SQL_WH_ATTEMPTS);
     json_t *list = json_array();
     int rc;
     if (!s || !list) {
         json_decref(list);
         return NULL;
     }
-    sqlite3_bind_int64(s, 1, id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    db_bind_int64(s, 1, id);
+    while ((rc = db_step(s)) == DB_ROW)
         json_array_append_new(list, json_pack("{s:o, s:o, s:o}", "at", col_time(s, 0),
                                               "status_code", col_int_or_null(s, 1),
                                               "error", col_text_or_null(s, 2)));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    db_reset(s);
+    if (rc != DB_DONE) {
         json_decref(list);
         return NULL;
     }
@@ -230,14 +231,14 @@ static json_t *attempts_of(store *st, int64_t id)
 
 /* The delivery row at s (SQL_WH_DELIVERIES) as an object, without its
  * attempts; returns new or NULL. */
-static json_t *delivery_from_row(sqlite3_stmt *s)
+static json_t *delivery_from_row(db_stmt *s)
 {
     return json_pack("{s:s, s:s, s:I, s:s, s:i, s:o, s:o, s:o, s:o, s:o}",
-                     "id", (const char *)sqlite3_column_text(s, 1),
-                     "event", (const char *)sqlite3_column_text(s, 2),
-                     "article_id", (json_int_t)sqlite3_column_int64(s, 3),
-                     "state", (const char *)sqlite3_column_text(s, 4),
-                     "attempts", sqlite3_column_int(s, 5),
+                     "id", db_col_text(s, 1),
+                     "event", db_col_text(s, 2),
+                     "article_id", (json_int_t)db_col_int64(s, 3),
+                     "state", db_col_text(s, 4),
+                     "attempts", (int)db_col_int64(s, 5),
                      "created_at", col_time(s, 6),
                      "next_attempt_at", col_time(s, 7),
                      "last_status_code", col_int_or_null(s, 8),
@@ -249,20 +250,20 @@ static json_t *delivery_from_row(sqlite3_stmt *s)
 static store_rc read_deliveries(store *st, int64_t hook_id, int64_t before_id, int limit,
                                 json_t *items, int64_t *ids)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_WH_DELIVERIES);
+    db_stmt *s = store_stmt(st, SQL_WH_DELIVERIES);
     int rc, n = 0;
     if (!s)
         return STORE_ERROR;
-    sqlite3_bind_int64(s, 1, hook_id);
-    sqlite3_bind_int64(s, 2, before_id > 0 ? before_id : INT64_MAX);
-    sqlite3_bind_int(s, 3, limit + 1);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        ids[n++] = sqlite3_column_int64(s, 0);
+    db_bind_int64(s, 1, hook_id);
+    db_bind_int64(s, 2, before_id > 0 ? before_id : INT64_MAX);
+    db_bind_int64(s, 3, limit + 1);
+    while ((rc = db_step(s)) == DB_ROW) {
+        ids[n++] = db_col_int64(s, 0);
         if (json_array_append_new(items, delivery_from_row(s)) != 0)
             break;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+    db_reset(s);
+    return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
 store_rc store_webhook_deliveries(store *st, int64_t hook_id, int64_t before_id, int limit,
@@ -302,10 +303,10 @@ fail:
     return ret;
 }
 
-static char *col_strdup(sqlite3_stmt *s, int i, size_t *len)
+static char *col_strdup(db_stmt *s, int i, size_t *len)
 {
-    const unsigned char *v = sqlite3_column_text(s, i);
-    int n = sqlite3_column_bytes(s, i);
+    const char *v = db_col_text(s, i);
+    int n = db_col_bytes(s, i);
     char *out = v ? malloc((size_t)n + 1) : NULL;
     if (!out)
         return NULL;
@@ -319,42 +320,43 @@ static char *col_strdup(sqlite3_stmt *s, int i, size_t *len)
 /* When the next pending delivery is due, or -1 when none is pending. */
 static int64_t next_due(store *st)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_WH_NEXT_DUE);
+    db_stmt *s = store_stmt(st, SQL_WH_NEXT_DUE);
     int64_t at = -1;
-    if (s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
-        at = sqlite3_column_int64(s, 0);
+    if (s && db_step(s) == DB_ROW && !db_col_null(s, 0))
+        at = db_col_int64(s, 0);
     if (s)
-        sqlite3_reset(s);
+        db_reset(s);
     return at;
 }
 
-store_rc store_delivery_next(store *st, int64_t now_ms, store_delivery *d,
+store_rc store_delivery_next(store *st, int64_t now_ms, int64_t lease_ms, store_delivery *d,
                              int64_t *next_due_ms)
 {
-    sqlite3_stmt *s = store_stmt(st, SQL_WH_DUE);
+    db_stmt *s = store_stmt(st, SQL_WH_DUE);
     if (!s || !d)
         return STORE_ERROR;
     memset(d, 0, sizeof *d);
-    sqlite3_bind_int64(s, 1, now_ms);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        d->id = sqlite3_column_int64(s, 0);
+    db_bind_int64(s, 1, now_ms);
+    db_bind_int64(s, 2, lease_ms);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        d->id = db_col_int64(s, 0);
         d->msg_id = col_strdup(s, 1, NULL);
         d->url = col_strdup(s, 2, NULL);
         d->secret = col_strdup(s, 3, NULL);
         d->payload = col_strdup(s, 4, &d->payload_len);
-        d->created_ms = sqlite3_column_int64(s, 5);
-        d->attempts = sqlite3_column_int(s, 6);
+        d->created_ms = db_col_int64(s, 5);
+        d->attempts = (int)db_col_int64(s, 6);
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE) {
+    db_reset(s);
+    if (rc == DB_DONE) {
         if (next_due_ms)
             *next_due_ms = next_due(st);
         return STORE_NOT_FOUND;
     }
-    if (rc != SQLITE_ROW || !d->msg_id || !d->url || !d->secret || !d->payload) {
+    if (rc != DB_ROW || !d->msg_id || !d->url || !d->secret || !d->payload) {
         store_delivery_release(d);
-        return store_rc_of(rc == SQLITE_ROW ? SQLITE_NOMEM : rc);
+        return rc == DB_ROW ? STORE_ERROR : store_last_rc(st);
     }
     return STORE_OK;
 }
@@ -377,34 +379,34 @@ store_rc store_delivery_settle(store *st, const store_delivery *d, const store_a
     if (store_begin(st) != 0)
         return store_abort(st, store_last_rc(st), "begin delivery settle");
     store_rc ret = STORE_ERROR;
-    sqlite3_stmt *s = store_stmt(st, SQL_WH_SETTLE);
+    db_stmt *s = store_stmt(st, SQL_WH_SETTLE);
     if (!s)
         goto done;
-    sqlite3_bind_int64(s, 1, d->id);
+    db_bind_int64(s, 1, d->id);
     if (a->status_code > 0)
-        sqlite3_bind_int64(s, 2, a->status_code);
+        db_bind_int64(s, 2, a->status_code);
     store_bind_text(s, 3, a->error);
-    sqlite3_bind_int(s, 4, a->delivered != 0);
-    sqlite3_bind_int64(s, 5, a->delivered ? 0 : a->retry_ms);
-    sqlite3_bind_int64(s, 6, a->at_ms);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    db_bind_int64(s, 4, a->delivered != 0);
+    db_bind_int64(s, 5, a->delivered ? 0 : a->retry_ms);
+    db_bind_int64(s, 6, a->at_ms);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE)
         goto done;
-    if (sqlite3_changes(st->db) != 1) {
+    if (db_changes(st) != 1) {
         ret = STORE_NOT_FOUND;
         goto done;
     }
     if (!(s = store_stmt(st, SQL_WH_ATTEMPT_ADD)))
         goto done;
-    sqlite3_bind_int64(s, 1, d->id);
-    sqlite3_bind_int64(s, 2, a->at_ms);
+    db_bind_int64(s, 1, d->id);
+    db_bind_int64(s, 2, a->at_ms);
     if (a->status_code > 0)
-        sqlite3_bind_int64(s, 3, a->status_code);
+        db_bind_int64(s, 3, a->status_code);
     store_bind_text(s, 4, a->error);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE && store_commit(st) == 0)
+    rc = db_step(s);
+    db_reset(s);
+    if (rc == DB_DONE && store_commit(st) == 0)
         return STORE_OK;
 done:
     return store_end_write(st, ret, "delivery settle");

@@ -66,8 +66,11 @@ typedef struct store_delivery {
 
 /* The pending delivery due soonest at now_ms. STORE_NOT_FOUND when none
  * is due; then *next_due_ms (may be NULL) is when the next one is, or -1
- * when nothing is pending. Release with store_delivery_release. */
-store_rc store_delivery_next(store *st, int64_t now_ms, store_delivery *d,
+ * when nothing is pending. Release with store_delivery_release. On a
+ * shared database (PostgreSQL) the delivery is taken for lease_ms: its
+ * next attempt moves that far ahead, so no other daemon sends it
+ * meanwhile, and another does if this one dies before settling it. */
+store_rc store_delivery_next(store *st, int64_t now_ms, int64_t lease_ms, store_delivery *d,
                              int64_t *next_due_ms);
 void store_delivery_release(store_delivery *d);
 

@@ -4,14 +4,15 @@ import YAML from 'yaml';
 import { test } from './lib/runner.mjs';
 import { eq, ok, sleep } from './lib/assert.mjs';
 import { mainDaemon } from './lib/shared.mjs';
+import { BACKEND } from './lib/daemon.mjs';
 import { expectProblem } from './lib/check.mjs';
 import { specText } from './lib/spec.mjs';
 
-test('GET /healthz -> 200 {"status":"ok","database":"ok","backend":"sqlite","version":info.version}', async () => {
+test(`GET /healthz -> 200 {"status":"ok","database":"ok","backend":"${BACKEND}","version":info.version}`, async () => {
   const d = await mainDaemon();
   const r = await d.get('/healthz');
   eq(r.status, 200, 'status');
-  eq(r.json(), { status: 'ok', database: 'ok', backend: 'sqlite', version: YAML.parse(specText).info.version }, 'body');
+  eq(r.json(), { status: 'ok', database: 'ok', backend: BACKEND, version: YAML.parse(specText).info.version }, 'body');
   ok(/^application\/json/.test(r.headers['content-type']), `content type ${r.headers['content-type']}`);
 });
 

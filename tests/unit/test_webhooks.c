@@ -170,7 +170,7 @@ static void test_outbox_follows_the_changes(void **state)
     static const char *const want[] = {"article.ready", "article.refreshed"};
     store_delivery d;
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(store_delivery_next(f->st, store_now_ms() + 1, &d, NULL), STORE_OK);
+        assert_int_equal(store_delivery_next(f->st, store_now_ms() + 1, 15000, &d, NULL), STORE_OK);
         json_t *p = json_loads(d.payload, 0, NULL);
         assert_non_null(p);
         assert_string_equal(json_string_value(json_object_get(p, "type")), want[i]);
@@ -223,19 +223,19 @@ static void test_attempts_retry_and_dead(void **state)
     int64_t id = submit(f->st, "https://a.example/3");
     assert_int_equal(store_article_delete(f->st, id), STORE_OK);
     int64_t now = store_now_ms() + 1;
-    assert_int_equal(store_delivery_next(f->st, now, &d, NULL), STORE_OK);
+    assert_int_equal(store_delivery_next(f->st, now, 15000, &d, NULL), STORE_OK);
     store_attempt fail = {.at_ms = now, .status_code = 500, .error = "HTTP 500",
                           .retry_ms = now + 60000};
     assert_int_equal(store_delivery_settle(f->st, &d, &fail), STORE_OK);
     store_delivery_release(&d);
-    assert_int_equal(store_delivery_next(f->st, now, &d, &due), STORE_NOT_FOUND);
+    assert_int_equal(store_delivery_next(f->st, now, 15000, &d, &due), STORE_NOT_FOUND);
     assert_int_equal(due, now + 60000);
-    assert_int_equal(store_delivery_next(f->st, now + 60000, &d, NULL), STORE_OK);
+    assert_int_equal(store_delivery_next(f->st, now + 60000, 15000, &d, NULL), STORE_OK);
     assert_int_equal(d.attempts, 1);
     store_attempt last = {.at_ms = now + 60000, .error = "connect: refused"};
     assert_int_equal(store_delivery_settle(f->st, &d, &last), STORE_OK);
     store_delivery_release(&d);
-    assert_int_equal(store_delivery_next(f->st, INT64_MAX, &d, &due), STORE_NOT_FOUND);
+    assert_int_equal(store_delivery_next(f->st, INT64_MAX, 15000, &d, &due), STORE_NOT_FOUND);
     assert_int_equal(due, -1);
 
     json_t *items = deliveries(f->st, hook);

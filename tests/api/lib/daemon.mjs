@@ -33,6 +33,32 @@ export function freePort() {
 
 let seq = 0;
 
+// SKIMD_TEST_PG: run against PostgreSQL (tests/pg/run.sh sets it to the
+// throw-away server's base URI, postgresql:///?host=DIR&user=U): every
+// database path a test names becomes a fresh database of that server.
+export const PG = process.env.SKIMD_TEST_PG || '';
+export const BACKEND = PG ? 'postgresql' : 'sqlite';
+const pgDbs = new Map();
+const pgUri = (name) => PG.replace(':///?', `:///${name}?`);
+
+/** The --db value for a database path: the path (SQLite), or its own
+ *  PostgreSQL database, created on first use (SKIMD_TEST_PG). */
+export function dbFor(p) {
+  if (!PG || /^postgres(ql)?:/.test(p)) return p;
+  if (!pgDbs.has(p)) {
+    const name = `t${process.pid}_${pgDbs.size}`;
+    execFileSync('psql', [pgUri('postgres'), '-qc', `CREATE DATABASE ${name}`]);
+    pgDbs.set(p, pgUri(name));
+  }
+  return pgDbs.get(p);
+}
+
+/** Rows of q on the test's database (sqlite3 or psql), as text. */
+export function dbQuery(db, q) {
+  return PG ? execFileSync('psql', [db, '-qAtc', q], { encoding: 'utf8' }).trim()
+    : execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+}
+
 // Daemons still running when the suite exits (a crash of the runner, ^C)
 // are killed so that none outlives it.
 const live = new Set();
@@ -56,7 +82,8 @@ export class Daemon {
   constructor(opts = {}) {
     this.opts = opts;
     this.name = opts.name || `daemon${++seq}`;
-    this.db = opts.db || path.join(TMP, `${this.name}-${process.pid}-${seq}.db`);
+    this.dbPath = opts.db || path.join(TMP, `${this.name}-${process.pid}-${seq}.db`);
+    this.db = dbFor(this.dbPath);
     this.proc = null;
     this.port = 0;
     this.output = [];
@@ -238,10 +265,11 @@ export class Daemon {
     throw new Error('listAll: more than 1000 pages');
   }
 
-  /** sha256 of `sqlite3 DB .dump` (null when the sqlite3 CLI is missing). */
+  /** sha256 of `sqlite3 DB .dump` or `pg_dump --data-only` (null when the CLI is missing). */
   dumpHash() {
     try {
-      const out = execFileSync('sqlite3', [this.db, '.dump'], { maxBuffer: 256 << 20 });
+      const out = PG ? execFileSync('pg_dump', ['--data-only', '--restrict-key=skimdtest', this.db], { maxBuffer: 256 << 20 })
+        : execFileSync('sqlite3', [this.db, '.dump'], { maxBuffer: 256 << 20 });
       return createHash('sha256').update(out).digest('hex');
     } catch (e) {
       if (e.code === 'ENOENT') return null;

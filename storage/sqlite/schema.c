@@ -50,7 +50,7 @@
  *    canonical URL has the final URL's registrable domain; only then does
  *    the canonical URL take part in dedupe (canonical_url is for display).
  */
-#include "storage/schema.h"
+#include "storage/sqlite/schema.h"
 
 #include <stdio.h>
 #include <sqlite3.h>
