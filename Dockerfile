@@ -17,7 +17,7 @@ RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       build-essential pkg-config \
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libcurl4-openssl-dev \
-      zlib1g-dev libicu-dev libfriso-dev friso-dict libstemmer-dev libpsl-dev libc-ares-dev libssl-dev libpq-dev \
+      zlib1g-dev libicu-dev libfriso-dev friso-dict libstemmer-dev libpsl-dev libc-ares-dev libxml2-dev libssl-dev libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -29,7 +29,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       libmicrohttpd12 libjansson4 libsqlite3-0 libcurl4 libicu72 \
-      libfriso0 friso-dict libstemmer0d libpsl5 publicsuffix libc-ares2 libpq5 ca-certificates curl \
+      libfriso0 friso-dict libstemmer0d libpsl5 publicsuffix libc-ares2 libxml2 libpq5 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system skimd \
  && useradd --system --gid skimd --home-dir /data --no-create-home \

@@ -20,7 +20,7 @@
 # PIE, full RELRO).
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso libpsl libcares libcrypto libpq
+PKGS     := libmicrohttpd jansson libcurl icu-uc icu-i18n sqlite3 friso libpsl libcares libcrypto libxml-2.0 libpq
 VERSION  := $(shell sed -n 's/^\#define SKIMD_VERSION "\(.*\)"$$/\1/p' server/version.h)
 
 ifneq ($(wildcard .git),)

@@ -416,6 +416,18 @@ static int status_or_reply(srv_request *r, const char **out)
     return -1;
 }
 
+/* feed= : a feed id (README "Feeds"). */
+static int feed_or_reply(srv_request *r, int64_t *out)
+{
+    const char *v = srv_req_query(r, "feed");
+    *out = 0;
+    if (!v || hdl_parse_id(v, out) == 0)
+        return 0;
+    srv_reply_problem(r, 400, "invalid-parameter", "Invalid parameter",
+                      "'feed' must be a feed id (a positive integer), got '%.40s'", v);
+    return -1;
+}
+
 static int lang_or_reply(srv_request *r, const char **out)
 {
     const char *v = srv_req_query(r, "lang");
@@ -489,7 +501,8 @@ int hdl_list_query_or_reply(srv_request *r, hdl_list_params *p)
     if (status_or_reply(r, &q->status) != 0 || lang_or_reply(r, &q->language) != 0 ||
         time_or_reply(r, "since", 0, p->since, &q->since) != 0 ||
         time_or_reply(r, "until", 1, p->until, &q->until) != 0 ||
-        tag_or_reply(r, q, p->facet, sizeof p->facet, p->ids) != 0)
+        tag_or_reply(r, q, p->facet, sizeof p->facet, p->ids) != 0 ||
+        feed_or_reply(r, &q->feed_id) != 0)
         return -1;
     const char *c = srv_req_query(r, "cursor");
     if (c && hdl_cursor_decode(c, &q->before_id) != 0) {

@@ -26,6 +26,11 @@ void hdl_webhooks_list(srv_request *r);     /* GET /webhooks */
 void hdl_webhook_get(srv_request *r);       /* GET /webhooks/{id} */
 void hdl_webhook_delete(srv_request *r);    /* DELETE /webhooks/{id} */
 void hdl_webhook_deliveries(srv_request *r); /* GET /webhooks/{id}/deliveries */
+void hdl_feeds_create(srv_request *r);      /* POST /feeds (feeds.c) */
+void hdl_feeds_list(srv_request *r);        /* GET /feeds */
+void hdl_feed_get(srv_request *r);          /* GET /feeds/{id} */
+void hdl_feed_delete(srv_request *r);       /* DELETE /feeds/{id} */
+void hdl_feed_poll(srv_request *r);         /* POST /feeds/{id}/poll */
 void hdl_healthz(srv_request *r);           /* GET /healthz */
 void hdl_metrics(srv_request *r);           /* GET /metrics */
 void hdl_openapi(srv_request *r);           /* GET /openapi.yaml */

@@ -66,6 +66,8 @@ void fetch_result_release(fetch_result *r)
     free(r->body);
     free(r->content_type);
     free(r->final_url);
+    free(r->etag);
+    free(r->last_modified);
     memset(r, 0, sizeof *r);
 }
 
@@ -310,11 +312,55 @@ static void map_curl_error(CURLcode cc, const hop_ctx *h, const fetch_options *o
     }
 }
 
+/* An HTTP status failure: its code, status and (429, 503) Retry-After. */
+static void status_failure(CURL *curl, long status, fetch_error *err)
+{
+    struct curl_header *h = NULL;
+    if (!err)
+        return;
+    snprintf(err->code, sizeof err->code, "http_%ld", status);
+    err->http_status = status;
+    if ((status == 429 || status == 503) &&
+        curl_easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h &&
+        h->value && strlen(h->value) < sizeof err->retry_after)
+        snprintf(err->retry_after, sizeof err->retry_after, "%s", h->value);
+}
+
+/* A copy of the last answer's header `name`, or NULL. */
+static char *header_dup(CURL *curl, const char *name)
+{
+    struct curl_header *h = NULL;
+    if (curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h || !h->value)
+        return NULL;
+    return strdup(h->value);
+}
+
+/* Append "Name: value" to *list when value is set and free of controls.
+ * 0, or -1 when out of memory. */
+static int add_conditional(struct curl_slist **list, const char *name, const char *value)
+{
+    char line[600];
+    if (!value || !*value)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return 0;
+    int n = snprintf(line, sizeof line, "%s: %s", name, value);
+    if (n < 0 || (size_t)n >= sizeof line)
+        return 0;
+    struct curl_slist *next = curl_slist_append(*list, line);
+    if (!next)
+        return -1;
+    *list = next;
+    return 0;
+}
+
 int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
               fetch_error *err)
 {
     CURL *curl = NULL;
     struct curl_slist *pins = NULL;
+    struct curl_slist *conditional = NULL;
     hop_ctx hop = {0};
     char *current = NULL;
     int rc = -1;
@@ -325,10 +371,14 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         return -1;
     }
     memset(out, 0, sizeof *out);
+    if (err)
+        memset(err, 0, sizeof *err);
     deadline = now_s() + (double)opt->timeout_s;
     current = strdup(url);
     curl = curl_easy_init();
-    if (!current || !curl) {
+    if (!current || !curl ||
+        add_conditional(&conditional, "If-None-Match", opt->if_none_match) != 0 ||
+        add_conditional(&conditional, "If-Modified-Since", opt->if_modified_since) != 0) {
         set_err(err, FAIL_INTERNAL, "out of memory");
         goto done;
     }
@@ -401,7 +451,7 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &hop);
         /* A proxy from the environment would bypass the pinning. */
         curl_easy_setopt(curl, CURLOPT_PROXY, "");
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, conditional);
         if (opt->cancel) {
             curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
             curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -437,12 +487,14 @@ int fetch_url(const char *url, const fetch_options *opt, fetch_result *out,
         }
         if (status >= 400 || status < 200) {
             set_err(err, FAIL_HTTP_STATUS, "the server answered HTTP %ld", status);
-            snprintf(err->code, sizeof err->code, "http_%ld", status);
+            status_failure(curl, status, err);
             goto done;
         }
         curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ctype);
         out->http_status = status;
         out->content_type = ctype ? strdup(ctype) : NULL;
+        out->etag = header_dup(curl, "ETag");
+        out->last_modified = header_dup(curl, "Last-Modified");
         out->final_url = current;
         current = NULL;
         if (!hop.buf) {
@@ -465,6 +517,7 @@ done:
     free(hop.buf);
     free(current);
     curl_slist_free_all(pins);
+    curl_slist_free_all(conditional);
     curl_easy_cleanup(curl);
     return rc;
 }

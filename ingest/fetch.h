@@ -26,6 +26,12 @@ typedef struct fetch_options {
     const char *user_agent;       /* borrowed */
     const atomic_int *cancel;    /* when it becomes non-zero the fetch
                                      stops with code "cancelled"; may be NULL */
+    const char *if_none_match;    /* conditional GET (fetch_url): sent as
+                                   * If-None-Match / If-Modified-Since when not
+                                   * NULL; a value with a control character is
+                                   * not sent. A 304 is then an answer (rc 0,
+                                   * http_status 304, empty body) */
+    const char *if_modified_since;
 } fetch_options;
 
 typedef struct fetch_result {
@@ -35,6 +41,8 @@ typedef struct fetch_result {
     char *final_url;              /* malloc'd: the URL the body came from */
     long http_status;
     int redirects;                /* hops followed */
+    char *etag;                   /* the answer's ETag / Last-Modified, malloc'd or NULL */
+    char *last_modified;
 } fetch_result;
 
 /* Why a fetch failed: a stable code (fetch_timeout, dns, connect,
@@ -44,6 +52,9 @@ typedef struct fetch_error {
     fail_code fail;               /* the failure (ingest/failure.h) */
     char code[32];                /* its code string; "http_404" for HTTP statuses */
     char message[256];
+    long http_status;             /* the HTTP status of an http_<status> failure, else 0 */
+    char retry_after[64];         /* that answer's Retry-After value ("" when none or
+                                   * longer), for 429 and 503 (server/polite.h) */
 } fetch_error;
 
 typedef enum fetch_check {

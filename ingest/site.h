@@ -8,6 +8,8 @@
 #ifndef SKIMD_SITE_H
 #define SKIMD_SITE_H
 
+#include <stddef.h>
+
 /* Load the Public Suffix List (the system's file, else libpsl's built-in
  * copy). Call once before threads; later calls do nothing. 0 or -1 (then
  * site_same_site compares whole host names only). */
@@ -17,5 +19,12 @@ int site_init(void);
  * for IP literals and hosts that are a public suffix themselves, the very
  * same host); 0 otherwise, and when either does not parse. */
 int site_same_site(const char *url_a, const char *url_b);
+
+/* The politeness key of an http(s) URL (server/polite.h): its host's
+ * registrable domain (news.example.co.uk and www.example.co.uk are one
+ * site), or the lower-cased host itself for IP literals, names without
+ * one (localhost) and public suffixes. 0, or -1 when the URL does not
+ * parse or the key is longer than cap - 1. */
+int site_host_key(const char *url, char *out, size_t cap);
 
 #endif

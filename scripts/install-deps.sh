@@ -9,7 +9,7 @@ set -eu
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libcurl4-openssl-dev libc-ares-dev
 zlib1g-dev libicu-dev libfriso-dev friso-dict libstemmer-dev libcmocka-dev libpsl-dev
-libssl-dev libpq-dev
+libssl-dev libxml2-dev libpq-dev
 sqlite3 postgresql curl nodejs npm
 chromium fonts-wqy-microhei
 groff-base man-db lintian"

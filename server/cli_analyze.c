@@ -104,7 +104,7 @@ int cli_analyze(const srv_config *cfg, const char *source, const char *page_url,
     if (!record)
         goto done;
     if (!strncmp(source, "http://", 7) || !strncmp(source, "https://", 8)) {
-        fetch_error fe = {FAIL_NONE, {0}, {0}};
+        fetch_error fe = {.fail = FAIL_NONE};
         fetch_options fo = {
             .timeout_s = cfg->fetch_timeout_s, .max_bytes = cfg->max_page_bytes,
             .allow_private = cfg->allow_private, .allow_hosts = cfg->allow_hosts,

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "analyze/taxonomy.h"
+#include "server/webhook_file.h"
 
 /* The install's data directory, compiled into main.c (srv_config_set_datadir). */
 static const char *builtin_datadir = "/usr/local/share/skimd";
@@ -120,6 +121,13 @@ static int apply_webhook(srv_config *cfg, const char *name, const char *v, char 
         cfg->webhook_allow_private = !(v[0] == '0' || !strcmp(v, "false") || !strcmp(v, "no"));
         return 0;
     }
+    if (!strcmp(name, "webhooks-file")) {
+        if (!*v || copy_str(cfg->webhooks_file, sizeof cfg->webhooks_file, v) != 0) {
+            snprintf(err, errlen, "bad value for --%s: '%s'", name, v);
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(name, "webhook-retry-ms")) {
         if (!(bad = srv_parse_long(v, 1, 3600000, &n)))
             cfg->webhook_retry_ms = n;
@@ -129,6 +137,42 @@ static int apply_webhook(srv_config *cfg, const char *name, const char *v, char 
     } else if (!strcmp(name, "webhook-timeout")) {
         if (!(bad = srv_parse_long(v, 1, 600, &n)))
             cfg->webhook_timeout_s = n;
+    } else if (!strcmp(name, "webhook-retention")) {
+        if (!(bad = srv_parse_long(v, 0, 3650L * 86400, &n)))
+            cfg->webhook_retention_s = n;
+    } else {
+        return 1;
+    }
+    if (bad)
+        snprintf(err, errlen, "bad value for --%s: '%s'", name, v);
+    return bad ? -1 : 0;
+}
+
+/* The polite-fetching and feed settings (server/polite.h, feeds.h): 1 when name is not
+ * one, else 0 or -1 (a bad value, message in err). */
+static int apply_polite(srv_config *cfg, const char *name, const char *v, char *err,
+                        size_t errlen)
+{
+    long n = 0;
+    int bad;
+    if (!strcmp(name, "host-concurrency")) {
+        if (!(bad = srv_parse_long(v, 1, 256, &n)))
+            cfg->host_concurrency = (int)n;
+    } else if (!strcmp(name, "host-gap-ms")) {
+        if (!(bad = srv_parse_long(v, 0, 600000, &n)))
+            cfg->host_gap_ms = n;
+    } else if (!strcmp(name, "retry-after-max")) {
+        if (!(bad = srv_parse_long(v, 0, 86400, &n)))
+            cfg->retry_after_max_s = n;
+    } else if (!strcmp(name, "retry-after-tries")) {
+        if (!(bad = srv_parse_long(v, 1, 100, &n)))
+            cfg->retry_after_tries = (int)n;
+    } else if (!strcmp(name, "feed-min-interval")) {
+        if (!(bad = srv_parse_long(v, 1, 7L * 86400, &n)))
+            cfg->feed_min_interval_s = n;
+    } else if (!strcmp(name, "feed-max-interval")) {
+        if (!(bad = srv_parse_long(v, 1, 30L * 86400, &n)))
+            cfg->feed_max_interval_s = n;
     } else {
         return 1;
     }
@@ -198,6 +242,8 @@ static int apply(srv_config *cfg, const char *name, const char *v, char *err, si
     long n;
     int wh = apply_webhook(cfg, name, v, err, errlen);
     if (wh != 1)
+        return wh;
+    if ((wh = apply_polite(cfg, name, v, err, errlen)) != 1)
         return wh;
     if (!strcmp(name, "listen"))
         return set_listen(cfg, v, err, errlen);
@@ -348,6 +394,12 @@ static const char *const env_names[][2] = {
     {"SKIMD_WEBHOOK_RETRY_MS", "webhook-retry-ms"},
     {"SKIMD_WEBHOOK_MAX_AGE", "webhook-max-age"},
     {"SKIMD_WEBHOOK_TIMEOUT", "webhook-timeout"},
+    {"SKIMD_WEBHOOK_RETENTION", "webhook-retention"},
+    {"SKIMD_WEBHOOKS_FILE", "webhooks-file"},
+    {"SKIMD_HOST_CONCURRENCY", "host-concurrency"}, {"SKIMD_HOST_GAP_MS", "host-gap-ms"},
+    {"SKIMD_RETRY_AFTER_MAX", "retry-after-max"}, {"SKIMD_RETRY_AFTER_TRIES", "retry-after-tries"},
+    {"SKIMD_FEED_MIN_INTERVAL", "feed-min-interval"},
+    {"SKIMD_FEED_MAX_INTERVAL", "feed-max-interval"},
 };
 
 /* 1 when dir/taxonomy.json can be read. */
@@ -508,6 +560,13 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
     cfg->webhook_retry_ms = 5000;
     cfg->webhook_max_age_s = 86400;
     cfg->webhook_timeout_s = 10;
+    cfg->webhook_retention_s = 7L * 86400;
+    cfg->host_concurrency = 2;
+    cfg->host_gap_ms = 0;
+    cfg->retry_after_max_s = 3600;
+    cfg->retry_after_tries = 5;
+    cfg->feed_min_interval_s = 60;
+    cfg->feed_max_interval_s = 86400;
 
     for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
         const char *v = getenv(env_names[i][0]);
@@ -574,6 +633,13 @@ int srv_config_load(srv_config *cfg, int argc, char **argv, int first,
         if (rc != 0)
             return -1;
     }
+    if (cfg->webhooks_file[0] && srv_webhook_file_check(cfg->webhooks_file, err, errlen) != 0)
+        return -1;
+    if (cfg->feed_min_interval_s > cfg->feed_max_interval_s) {
+        snprintf(err, errlen, "--feed-min-interval (%ld) is above --feed-max-interval (%ld)",
+                 cfg->feed_min_interval_s, cfg->feed_max_interval_s);
+        return -1;
+    }
     return check_files(cfg, err, errlen);
 }
 
@@ -636,7 +702,23 @@ void srv_config_usage(const char *prog)
            "                           [SKIMD_WEBHOOK_RETRY_MS]\n"
            "  --webhook-max-age S      retry a delivery this long, then dead, 86400\n"
            "                           [SKIMD_WEBHOOK_MAX_AGE]\n"
-           "  --webhook-timeout S      one delivery attempt's limit, 10 [SKIMD_WEBHOOK_TIMEOUT]\n\n"
+           "  --webhook-timeout S      one delivery attempt's limit, 10 [SKIMD_WEBHOOK_TIMEOUT]\n"
+           "  --webhooks-file FILE     webhook subscriptions declared in a JSON file, synced\n"
+           "                           at every start [SKIMD_WEBHOOKS_FILE]\n"
+           "  --webhook-retention S    delivered/dead deliveries are removed after S s,\n"
+           "                           604800, 0 = kept [SKIMD_WEBHOOK_RETENTION]\n"
+           "  --host-concurrency N     concurrent fetches per host (registrable domain), 2\n"
+           "                           [SKIMD_HOST_CONCURRENCY]\n"
+           "  --host-gap-ms N          least time between two fetches of one host, 0\n"
+           "                           [SKIMD_HOST_GAP_MS]\n"
+           "  --retry-after-max S      a 429/503 with Retry-After requeues the job for at\n"
+           "                           most S s, 3600; 0 = fail it [SKIMD_RETRY_AFTER_MAX]\n"
+           "  --retry-after-tries N    tries of one request before a 429/503 fails it, 5\n"
+           "                           [SKIMD_RETRY_AFTER_TRIES]\n"
+           "  --feed-min-interval S    shortest polling interval of a feed, 60\n"
+           "                           [SKIMD_FEED_MIN_INTERVAL]\n"
+           "  --feed-max-interval S    longest, and the cap of a failing feed's backoff,\n"
+           "                           86400 [SKIMD_FEED_MAX_INTERVAL]\n\n"
            "signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the taxonomy.\n"
            "exit status: 0 clean stop, 1 start-up or runtime failure, 2 bad flags.\n"
            "See skimd(1).\n",

@@ -47,6 +47,14 @@ typedef struct srv_config {
     long webhook_retry_ms;       /* first retry delay; doubles per attempt */
     long webhook_max_age_s;      /* retry for this long after the change, then dead */
     long webhook_timeout_s;      /* one delivery attempt's time limit */
+    char webhooks_file[1024];    /* --webhooks-file, "" = none (server/webhook_file.h) */
+    long webhook_retention_s;    /* settled deliveries are removed after this; 0 = kept */
+    int host_concurrency;        /* concurrent fetches per host (site_host_key), >= 1 */
+    long host_gap_ms;            /* least time between two fetch starts of a host */
+    long retry_after_max_s;      /* longest Retry-After obeyed (longer: this); 0 = fail */
+    int retry_after_tries;       /* tries of one request before a 429/503 fails it */
+    long feed_min_interval_s;    /* shortest polling interval a feed may ask for */
+    long feed_max_interval_s;    /* longest; also the cap of a failing feed's backoff */
     char env_lists[3][2048];     /* storage for lists split from env vars */
     char key_store[4096];        /* keys read from --api-key-file, NUL-separated */
     size_t key_store_len;

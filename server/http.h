@@ -16,6 +16,7 @@
 #include "analyze/analyze.h"
 #include "server/config.h"
 #include "server/queue.h"
+#include "server/feeds.h"
 #include "server/webhooks.h"
 
 /* What every handler may use; read-only after start-up. */
@@ -24,6 +25,7 @@ typedef struct srv_app {
     const analyze_ctx *actx;        /* actx and queue are swapped on SIGHUP ... */
     srv_queue *queue;
     srv_webhooks *webhooks;         /* notified of outbox writes; may be NULL */
+    srv_feeds *feeds;               /* the feed poller, notified of new feeds; may be NULL */
     pthread_rwlock_t *swap_lock;    /* ... under this lock's write side; every handler
                                      * runs under its read side (NULL = never swapped) */
     const char *openapi;            /* the contract, served as is */

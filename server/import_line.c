@@ -41,13 +41,14 @@ static int is_text(json_t *v, int nullable)
     return json_is_string(v) && json_string_length(v) == strlen(json_string_value(v));
 }
 
-/* The keys of a record, in the order GET writes them; `optional` ones may
- * be missing (job: it is not restored). */
+/* The keys of a record, in the order GET writes them; job (not restored),
+ * checked_at and feed_id (not in exports made before schema v10 and v11)
+ * may be missing. */
 static const char *const record_keys[] = {
     "id", "url", "normalized_url", "canonical_url", "status", "error", "title",
     "site_name", "author", "published_at", "modified_at", "language", "summary",
     "description", "image_url", "keywords", "tags", "events", "word_count", "created_at",
-    "updated_at", "last_refresh", "job", "authors", "content", "content_html",
+    "updated_at", "last_refresh", "checked_at", "feed_id", "job", "authors", "content", "content_html",
     "content_markdown", "tag_evidence", NULL };
 static const char *const analysis_text[] = {
     "title", "site_name", "author", "published_at", "modified_at", "language", "summary",
@@ -148,6 +149,12 @@ static int check_fields(json_t *rec, const char *status, char *why, size_t cap)
         !is_utc_stamp(json_object_get(rec, "updated_at")))
         return fail(why, cap, "'created_at' and 'updated_at' must be UTC times "
                               "like 2024-01-31T08:00:00Z");
+    json_t *ck = json_object_get(rec, "checked_at");
+    if (ck && !json_is_null(ck) && !is_utc_stamp(ck))
+        return fail(why, cap, "'checked_at' must be null or a UTC time like 2024-01-31T08:00:00Z");
+    json_t *feed = json_object_get(rec, "feed_id");
+    if (feed && !json_is_null(feed) && !(json_is_integer(feed) && json_integer_value(feed) > 0))
+        return fail(why, cap, "'feed_id' must be null or a positive integer");
     return check_tags(json_object_get(rec, "tags"), ready, why, cap);
 }
 
@@ -200,7 +207,8 @@ static int check_record(json_t *rec, srv_import_line *out, char *why, size_t cap
         if (!known_key(key, record_keys))
             return fail(why, cap, "unknown record field '%.40s'", key);
     for (int i = 0; record_keys[i]; i++)
-        if (strcmp(record_keys[i], "job") != 0 && !json_object_get(rec, record_keys[i]))
+        if (strcmp(record_keys[i], "job") != 0 && strcmp(record_keys[i], "checked_at") != 0 &&
+            strcmp(record_keys[i], "feed_id") != 0 && !json_object_get(rec, record_keys[i]))
             return fail(why, cap, "the record has no '%s'", record_keys[i]);
     json_t *id = json_object_get(rec, "id");
     if (!json_is_integer(id) || json_integer_value(id) < 1)

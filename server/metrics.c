@@ -118,6 +118,32 @@ void srv_metrics_job_event(srv_job_event ev, unsigned n)
     pthread_mutex_unlock(&lock);
 }
 
+static uint64_t deferred[SRV_DEFER_REASONS_];
+static const char *const defer_names[SRV_DEFER_REASONS_] = {
+    "host_limit", "host_gap", "retry_after" };
+
+void srv_metrics_job_deferred(srv_defer_reason why)
+{
+    if ((unsigned)why >= SRV_DEFER_REASONS_)
+        return;
+    pthread_mutex_lock(&lock);
+    deferred[why]++;
+    pthread_mutex_unlock(&lock);
+}
+
+static uint64_t feed_polls[SRV_FEED_OUTCOMES_], feed_items;
+static const char *const feed_names[SRV_FEED_OUTCOMES_] = {"ok", "not_modified", "error"};
+
+void srv_metrics_feed_poll(srv_feed_outcome outcome, size_t created)
+{
+    if ((unsigned)outcome >= SRV_FEED_OUTCOMES_)
+        return;
+    pthread_mutex_lock(&lock);
+    feed_polls[outcome]++;
+    feed_items += created;
+    pthread_mutex_unlock(&lock);
+}
+
 typedef struct outbuf {
     char *buf;
     size_t len, cap;
@@ -254,6 +280,19 @@ char *srv_metrics_render(const int64_t *job_counts, size_t *len)
     for (int i = 0; i < SRV_JOB_EVENTS_; i++)
         out(&o, "skimd_job_events_total{event=\"%s\"} %llu\n", job_event_names[i],
             (unsigned long long)job_events[i]);
+    out(&o, "# HELP skimd_jobs_deferred_total Jobs given back to wait (polite fetching), "
+            "by reason.\n# TYPE skimd_jobs_deferred_total counter\n");
+    for (int i = 0; i < SRV_DEFER_REASONS_; i++)
+        out(&o, "skimd_jobs_deferred_total{reason=\"%s\"} %llu\n", defer_names[i],
+            (unsigned long long)deferred[i]);
+    out(&o, "# HELP skimd_feed_polls_total Feed polls recorded, by outcome.\n"
+            "# TYPE skimd_feed_polls_total counter\n");
+    for (int i = 0; i < SRV_FEED_OUTCOMES_; i++)
+        out(&o, "skimd_feed_polls_total{status=\"%s\"} %llu\n", feed_names[i],
+            (unsigned long long)feed_polls[i]);
+    out(&o, "# HELP skimd_feed_items_total Articles created from feed items.\n"
+            "# TYPE skimd_feed_items_total counter\nskimd_feed_items_total %llu\n",
+        (unsigned long long)feed_items);
     pthread_mutex_unlock(&lock);
     out(&o, "# HELP skimd_build_info The running skimd's version (always 1).\n"
             "# TYPE skimd_build_info gauge\nskimd_build_info{version=\"%s\"} 1\n",

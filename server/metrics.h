@@ -28,6 +28,28 @@ typedef enum srv_job_event {
 /* Count n events of one kind. */
 void srv_metrics_job_event(srv_job_event ev, unsigned n);
 
+/* Why a claimed job was given back for later (polite fetching). */
+typedef enum srv_defer_reason {
+    SRV_DEFER_HOST_LIMIT,   /* its host had --host-concurrency fetches running */
+    SRV_DEFER_HOST_GAP,     /* its host's last fetch started within --host-gap-ms */
+    SRV_DEFER_RETRY_AFTER,  /* the server answered 429/503 with Retry-After */
+    SRV_DEFER_REASONS_
+} srv_defer_reason;
+
+/* Count one deferred job. */
+void srv_metrics_job_deferred(srv_defer_reason why);
+
+/* Outcomes of feed polls (server/feeds.c). */
+typedef enum srv_feed_outcome {
+    SRV_FEED_OK,            /* read; its new items submitted */
+    SRV_FEED_NOT_MODIFIED,  /* answered 304 */
+    SRV_FEED_ERROR,         /* failed: fetch, HTTP or a document refused */
+    SRV_FEED_OUTCOMES_
+} srv_feed_outcome;
+
+/* Count one recorded poll, and the articles it created. */
+void srv_metrics_feed_poll(srv_feed_outcome outcome, size_t created);
+
 /* Render every metric; job_counts[4] = queued, fetching, ready, failed
  * (NULL to omit). Returns a malloc'd NUL-terminated text the caller
  * frees, or NULL when out of memory. */

@@ -36,6 +36,7 @@
 #include "server/metrics.h"
 #include "server/trim.h"
 #include "server/pipeline.h"
+#include "server/polite.h"
 #include "server/version.h"
 #include "storage/health.h"
 #include "storage/store.h"
@@ -46,6 +47,10 @@
 #define LEASE_MS_DEFAULT 30000
 #define RETRY_FIRST_MS 50
 #define RETRY_MAX_MS 5000
+/* most jobs parked in memory for a slot of their host */
+#define MAX_PARKED 100000
+/* the shortest Retry-After deferral: "0" must not make a fast loop */
+#define RETRY_AFTER_MIN_MS 1000
 
 /* One worker's claim, as the lease keeper sees it. */
 typedef struct worker_slot {
@@ -73,6 +78,9 @@ struct srv_queue {
     int64_t lease_ms;
     char owner[96];                 /* this daemon's lease owner id */
     srv_idf idf;                    /* when to reload the stored-article IDF counts */
+    srv_polite *polite;             /* per-host limits (polite fetching) */
+    int64_t park_ms;                /* give-back delay of a job parked for its host */
+    _Atomic int64_t next_due_ms;    /* earliest known deferral end (store_now_ms), 0 none */
 };
 
 /* Media types we read; a missing type is sniffed by the extractor. */
@@ -111,6 +119,37 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A deferred job falls due at at_ms (store_now_ms): idle workers wake by then. */
+static void note_due(srv_queue *q, int64_t at_ms)
+{
+    int64_t cur = atomic_load(&q->next_due_ms);
+    while ((cur == 0 || at_ms < cur) &&
+           !atomic_compare_exchange_weak(&q->next_due_ms, &cur, at_ms))
+        ;
+}
+
+/* How long an idle worker sleeps: a second, or until the next deferred
+ * job falls due (a due time long past is forgotten). */
+static long idle_wait_ms(srv_queue *q)
+{
+    int64_t due = atomic_load(&q->next_due_ms), now = store_now_ms();
+    if (due == 0)
+        return 1000;
+    if (due + 100 < now) {
+        atomic_compare_exchange_strong(&q->next_due_ms, &due, 0);
+        return 1000;
+    }
+    int64_t left = due - now + 5;
+    return left < 5 ? 5 : left > 1000 ? 1000 : (long)left;
+}
+
 /* Sleep up to ms unless the queue is stopping or notified. */
 static void nap(srv_queue *q, long ms)
 {
@@ -139,6 +178,10 @@ typedef struct job_outcome {
     size_t page_len;                /* bytes of the page read (for the trim) */
     fetch_error fe;
     pipeline_error pe;
+    int unchanged;                  /* a conditional refresh answered 304 */
+    int deferred;                   /* 1 + srv_defer_reason: give the job back for later */
+    int64_t defer_ms;               /* ... after this long (host_gap, retry_after) */
+    char host[256];                 /* the politeness key of the fetched URL */
 } job_outcome;
 
 /* The canonical URL takes part in dedupe only when skimd fetched the page
@@ -153,8 +196,72 @@ static void trusted_canonical(const store_job *job, job_outcome *o, const char *
         o->canon = NULL;
 }
 
+/* A slot of host is free again: the oldest job parked for it that is
+ * still waiting becomes due now. */
+static void polite_release(srv_queue *q, store *st, const char *host)
+{
+    int64_t id, generation;
+    srv_polite_done(q->polite, host);
+    while (srv_polite_pop(q->polite, host, &id, &generation))
+        if (store_job_wake(st, id, generation) == STORE_OK) {
+            srv_queue_notify(q);
+            break;
+        }
+}
+
+/* May the fetch of job start now? 1 when it may (a slot of o->host is
+ * taken when o->host is set); 0 when the job must wait (o->deferred). */
+static int polite_admit(srv_queue *q, const store_job *job, job_outcome *o)
+{
+    int64_t wait_ms = 0;
+    if (site_host_key(job->url, o->host, sizeof o->host) != 0) {
+        o->host[0] = '\0';         /* no key (cannot happen for a stored URL): unlimited */
+        return 1;
+    }
+    srv_polite_verdict v = srv_polite_acquire(q->polite, o->host, mono_ms(), &wait_ms);
+    if (v == SRV_POLITE_GO)
+        return 1;
+    o->deferred = 1 + (v == SRV_POLITE_LIMIT ? SRV_DEFER_HOST_LIMIT : SRV_DEFER_HOST_GAP);
+    o->defer_ms = v == SRV_POLITE_LIMIT ? q->park_ms : wait_ms;
+    return 0;                       /* o->host is kept to park the job */
+}
+
+/* A 429 or 503 with a Retry-After this request may still wait for:
+ * 1 with o->deferred set. */
+static int retry_later(srv_queue *q, const store_job *job, job_outcome *o)
+{
+    int64_t ms;
+    long max_s = q->cfg->retry_after_max_s;
+    if ((o->fe.http_status != 429 && o->fe.http_status != 503) || !o->fe.retry_after[0] ||
+        max_s <= 0 || job->attempts >= q->cfg->retry_after_tries ||
+        srv_polite_retry_after(o->fe.retry_after, time(NULL), &ms) != 0)
+        return 0;
+    if (ms > (int64_t)max_s * 1000)
+        ms = (int64_t)max_s * 1000;
+    o->deferred = 1 + SRV_DEFER_RETRY_AFTER;
+    o->defer_ms = ms < RETRY_AFTER_MIN_MS ? RETRY_AFTER_MIN_MS : ms;
+    return 1;
+}
+
+/* A 304: the record is current when the fetch was conditional; a 304 to
+ * an unconditional GET is a broken answer, failed as http_304. */
+static void not_modified(const store_job *job, job_outcome *o, int conditional)
+{
+    if (conditional && job->refresh) {
+        o->unchanged = 1;
+        return;
+    }
+    o->fe.fail = FAIL_HTTP_STATUS;
+    snprintf(o->fe.code, sizeof o->fe.code, "http_304");
+    snprintf(o->fe.message, sizeof o->fe.message,
+             "the server answered 304 Not Modified to a request that was not conditional");
+    o->code = o->fe.code;
+    o->message = o->fe.message;
+}
+
 /* Fetch (unless the job has its page) and read it into o. */
-static void read_job(srv_queue *q, store_job *job, worker_slot *slot, job_outcome *o)
+static void read_job(srv_queue *q, store *st, store_job *job, worker_slot *slot,
+                     job_outcome *o)
 {
     char **bytes = &job->html;       /* taken by the pipeline */
     const char *ctype = NULL, *page_url = job->url;
@@ -165,11 +272,25 @@ static void read_job(srv_queue *q, store_job *job, worker_slot *slot, job_outcom
             .allow_private = q->cfg->allow_private, .allow_hosts = q->cfg->allow_hosts,
             .n_allow_hosts = q->cfg->n_allow_hosts, .user_agent = SKIMD_USER_AGENT,
             .cancel = &slot->cancel,
+            /* a refresh of a fetched record asks whether the page changed */
+            .if_none_match = job->refresh ? job->etag : NULL,
+            .if_modified_since = job->refresh ? job->last_modified : NULL,
         };
-        if (fetch_url(job->url, &fo, &o->fr, &o->fe) != 0) {
+        if (!polite_admit(q, job, o))
+            return;
+        int frc = fetch_url(job->url, &fo, &o->fr, &o->fe);
+        if (o->host[0])
+            polite_release(q, st, o->host);
+        if (frc != 0) {
+            if (retry_later(q, job, o))
+                return;
             o->cancelled = o->fe.fail == FAIL_CANCELLED;
             o->code = o->fe.code;
             o->message = o->fe.message;
+            return;
+        }
+        if (o->fr.http_status == 304) {
+            not_modified(job, o, fo.if_none_match || fo.if_modified_since);
             return;
         }
         bytes = &o->fr.body;
@@ -203,12 +324,26 @@ static void read_job(srv_queue *q, store_job *job, worker_slot *slot, job_outcom
 
 /* Store the outcome, retrying transient errors with backoff while the
  * daemon runs. Returns the final store_rc. */
-static store_rc store_outcome(srv_queue *q, store *st, const store_job *job, job_outcome *o)
+static store_rc store_outcome(srv_queue *q, store *st, const store_job *claimed,
+                              job_outcome *o)
 {
     long wait_ms = RETRY_FIRST_MS;
+    /* the claim with the validators of the page read (a 304 may omit
+     * them: the ones sent stay); borrowed, never released */
+    store_job with = *claimed;
+    const store_job *job = &with;
+    if (claimed->fetch && !o->unchanged) {
+        with.etag = o->fr.etag;
+        with.last_modified = o->fr.last_modified;
+    } else if (o->unchanged) {
+        with.etag = o->fr.etag ? o->fr.etag : claimed->etag;
+        with.last_modified = o->fr.last_modified ? o->fr.last_modified : claimed->last_modified;
+    }
     for (;;) {
         store_rc rc;
-        if (o->rec) {
+        if (o->unchanged) {
+            rc = store_job_finish_unchanged(st, job, q->owner);
+        } else if (o->rec) {
             store_terms t = { o->terms.lang, o->terms.v, o->terms.n };
             rc = store_job_finish_ready(st, job, q->owner, o->rec, o->canon, &t);
             if (rc == STORE_ERROR) {           /* permanent: the record cannot be stored */
@@ -237,6 +372,33 @@ static void outcome_release(job_outcome *o)
     fetch_result_release(&o->fr);
 }
 
+/* Give a job back for later (o->deferred): parked for a slot of its
+ * host, or due after o->defer_ms. A job replaced meanwhile (STALE) or a
+ * failing store (its lease lapses, the reaper frees it) is left as is. */
+static void defer_job(srv_queue *q, store *st, const store_job *job, job_outcome *o,
+                      double t0)
+{
+    srv_defer_reason why = (srv_defer_reason)(o->deferred - 1);
+    static const char *const names[] = {"host_limit", "host_gap", "retry_after"};
+    store_rc rc = why == SRV_DEFER_RETRY_AFTER
+                      ? store_job_give_back(st, job, q->owner, o->defer_ms)   /* it was tried */
+                      : store_job_defer(st, job, q->owner, o->defer_ms);
+    if (rc != STORE_OK) {
+        log_job(job, rc == STORE_STALE ? "superseded" : "unstored", names[why],
+                (mono_s() - t0) * 1000.0);
+        return;
+    }
+    srv_metrics_job_deferred(why);
+    if (why == SRV_DEFER_HOST_LIMIT) {
+        if (srv_polite_park(q->polite, o->host, job->id, job->generation) == 0 &&
+            store_job_wake(st, job->id, job->generation) == STORE_OK)
+            srv_queue_notify(q);        /* a slot freed meanwhile */
+    } else {
+        note_due(q, store_now_ms() + o->defer_ms);
+    }
+    log_job(job, "deferred", names[why], (mono_s() - t0) * 1000.0);
+}
+
 /* Run one claimed job to its end. Returns the bytes of the page it read
  * (0 when none), for the trim after the job. */
 static size_t run_job(srv_queue *q, store *st, store_job *job, worker_slot *slot)
@@ -244,10 +406,14 @@ static size_t run_job(srv_queue *q, store *st, store_job *job, worker_slot *slot
     job_outcome o;
     double t0 = mono_s();
     memset(&o, 0, sizeof o);
-    read_job(q, job, slot, &o);
+    read_job(q, st, job, slot, &o);
+    if (o.deferred) {
+        defer_job(q, st, job, &o, t0);
+        goto done;
+    }
     srv_failpoint("job.before_finish");
     store_rc rc = STORE_STALE;
-    if (atomic_load(&q->stopping) && (o.cancelled || !o.rec)) {
+    if (atomic_load(&q->stopping) && (o.cancelled || (!o.rec && !o.unchanged))) {
         /* shutting down: the job goes back, to be resumed at the next start */
         if (store_job_give_back(st, job, q->owner, 0) == STORE_OK)
             srv_metrics_job_event(SRV_JOB_GIVEN_BACK, 1);
@@ -269,9 +435,10 @@ static size_t run_job(srv_queue *q, store *st, store_job *job, worker_slot *slot
     }
     if (o.rec && o.terms.n)
         srv_idf_counted(&q->idf, st, q->actx);
-    if (!o.rec)
+    if (!o.rec && !o.unchanged)
         srv_metrics_job_failure(o.code);
-    log_job(job, o.rec ? "ready" : "failed", o.code, (mono_s() - t0) * 1000.0);
+    log_job(job, o.unchanged ? "not_modified" : o.rec ? "ready" : "failed", o.code,
+            (mono_s() - t0) * 1000.0);
     if (q->done)
         q->done(job->id, q->userdata);
 done:
@@ -335,8 +502,14 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&q->lock);
         if (!atomic_load(&q->stopping) && q->pending == 0) {
             struct timespec until;
+            long ms = idle_wait_ms(q);
             clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 1;
+            until.tv_sec += ms / 1000;
+            until.tv_nsec += (ms % 1000) * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
             pthread_cond_timedwait(&q->wake, &q->lock, &until);
         }
         if (q->pending > 0)
@@ -448,6 +621,15 @@ int srv_queue_new(srv_queue **out, const srv_config *cfg, const analyze_ctx *act
     q->userdata = userdata;
     q->lease_ms = cfg->lease_seconds > 0 ? (int64_t)cfg->lease_seconds * 1000 : LEASE_MS_DEFAULT;
     make_owner(q->owner, sizeof q->owner);
+    /* a parked job is woken when a slot frees; should that be missed (a
+     * crash, another daemon's fetch), it is due once any fetch has ended */
+    q->park_ms = (int64_t)cfg->fetch_timeout_s * 1000 + 5000;
+    q->polite = srv_polite_new(cfg->host_concurrency > 0 ? cfg->host_concurrency : 2,
+                               cfg->host_gap_ms, MAX_PARKED);
+    if (!q->polite) {
+        free(q);
+        return -1;
+    }
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->wake, NULL);
     *out = q;
@@ -497,6 +679,7 @@ void srv_queue_stop(srv_queue *q)
         pthread_join(q->keeper, NULL);
     free(q->threads);
     free(q->slots);
+    srv_polite_free(q->polite);
     pthread_cond_destroy(&q->wake);
     pthread_mutex_destroy(&q->lock);
     free(q);

@@ -31,6 +31,8 @@
 #include "server/queue.h"
 #include "server/retag.h"
 #include "server/version.h"
+#include "server/feeds.h"
+#include "server/webhook_file.h"
 #include "server/webhooks.h"
 #include "storage/health.h"
 #include "storage/store.h"
@@ -208,6 +210,7 @@ int srv_serve(const srv_config *cfg)
     store_listener *listener = NULL;
     peer_events peers;
     srv_webhooks *webhooks = NULL;
+    srv_feeds *feeds = NULL;
     char err[512], msg[4096];
     sigset_t sigs;
     int sig = 0, rc = 1;
@@ -240,16 +243,22 @@ int srv_serve(const srv_config *cfg)
         log_line("error", err);
         goto done;
     }
-    if (srv_webhooks_new(&webhooks, cfg) != 0 ||
+    if (srv_webhooks_new(&webhooks, cfg) != 0 || srv_feeds_new(&feeds, cfg) != 0 ||
         srv_queue_new(&queue, cfg, actx, job_done, webhooks) != 0) {
         log_line("error", "cannot prepare the workers");
         goto done;
     }
     srv_app app = {
-        .cfg = cfg, .actx = actx, .queue = queue, .webhooks = webhooks,
+        .cfg = cfg, .actx = actx, .queue = queue, .webhooks = webhooks, .feeds = feeds,
         .swap_lock = &swap_lock,
         .openapi = (const char *)srv_openapi_yaml, .openapi_len = srv_openapi_yaml_len,
     };
+    /* the file's subscriptions before the first request can read them
+     * (the one write before binding: the file is the operator's truth) */
+    if (srv_webhook_file_sync(st, cfg, err, sizeof err) != 0) {
+        log_line("error", err);
+        goto done;
+    }
     /* bind before any worker runs: a daemon that cannot listen changes nothing */
     if (srv_http_start(&http, &app, err, sizeof err) != 0) {
         log_line("error", err);
@@ -261,6 +270,10 @@ int srv_serve(const srv_config *cfg)
     }
     if (srv_webhooks_start(webhooks) != 0) {
         log_line("error", "cannot start the webhook sender");
+        goto done;
+    }
+    if (srv_feeds_start(feeds) != 0) {
+        log_line("error", "cannot start the feed poller");
         goto done;
     }
     peers = (peer_events){.queue = &queue, .swap_lock = &swap_lock, .webhooks = webhooks};
@@ -304,9 +317,12 @@ done:
     store_listen_stop(listener);
     srv_queue_stop(queue);
     srv_webhooks_stop(webhooks);
-    resolve_stop();                 /* after the workers and the webhook sender: they may be resolving */
+    srv_feeds_stop(feeds);
+    resolve_stop();                 /* after the workers, the webhook sender and the poller:
+                                     * they may be resolving */
     srv_http_stop(http);
     srv_webhooks_free(webhooks);
+    srv_feeds_free(feeds);
     store_thread_shutdown();
     analyze_ctx_free(actx);
     store_close(st);

@@ -31,6 +31,8 @@
 #define SECRET_MAX_BYTES 64
 #define RETRY_CAP_MS (3600LL * 1000)
 #define IDLE_POLL_MS 1000           /* look at the outbox at least this often */
+#define PRUNE_EVERY_MS 60000       /* prune settled deliveries at most this often */
+#define PRUNE_BATCH 1000            /* deliveries removed per transaction */
 #define ANSWER_CAP_BYTES (64 * 1024) /* a receiver's answer is read and dropped */
 
 /* --- secrets and signatures ----------------------------------------- */
@@ -154,6 +156,7 @@ struct srv_webhooks {
     pthread_cond_t wake;
     int notified;               /* under lock: look at the outbox now */
     atomic_int stopping;        /* also cancels the POST in flight */
+    int64_t pruned_ms;          /* when settled deliveries were last pruned */
 };
 
 int srv_webhooks_new(srv_webhooks **out, const srv_config *cfg)
@@ -273,6 +276,25 @@ static int open_store(srv_webhooks *w)
     return -1;
 }
 
+/* At most once a minute: remove deliveries settled longer ago than
+ * --webhook-retention (0 keeps them), a batch at a time so that no
+ * transaction holds the file long. */
+static void prune(srv_webhooks *w)
+{
+    int64_t now = store_now_ms();
+    if (w->cfg->webhook_retention_s <= 0 || now - w->pruned_ms < PRUNE_EVERY_MS)
+        return;
+    w->pruned_ms = now;
+    long n, total = 0;
+    do {
+        n = store_deliveries_prune(w->st, now - w->cfg->webhook_retention_s * 1000,
+                                   PRUNE_BATCH);
+        total += n > 0 ? n : 0;
+    } while (n == PRUNE_BATCH && !atomic_load(&w->stopping));
+    if (total > 0)
+        fprintf(stderr, "{\"event\":\"webhook_prune\",\"deliveries\":%ld}\n", total);
+}
+
 static void *run(void *arg)
 {
     srv_webhooks *w = arg;
@@ -281,6 +303,7 @@ static void *run(void *arg)
             nap(w, -1);
             continue;
         }
+        prune(w);
         store_delivery d;
         int64_t due = -1;
         /* taken (shared database) for one attempt's limit and a margin */

@@ -98,6 +98,10 @@ static json_t *row_to_record(db_stmt *s, unsigned flags)
     json_object_set_new(r, "created_at", col_str(s, 20));
     json_object_set_new(r, "updated_at", col_str(s, 21));
     json_object_set_new(r, "last_refresh", store_col_json(s, 24, json_null));
+    json_object_set_new(r, "checked_at", col_str(s, 29));
+    json_object_set_new(r, "feed_id", db_col_null(s, 30)
+                                          ? json_null()
+                                          : json_integer(db_col_int64(s, 30)));
     json_t *job = db_col_null(s, 25)
                       ? json_null() : json_pack("{s:o}", "state", col_str(s, 25));
     json_object_set_new(r, "job", job ? job : json_null());
@@ -209,6 +213,13 @@ static void row_to_text(store_jbuf *b, db_stmt *s, unsigned flags)
     put_text_col(b, s, 21);
     PUT(b, ",\"last_refresh\":");
     put_json_col(b, s, 24, "null");
+    PUT(b, ",\"checked_at\":");
+    put_text_col(b, s, 29);
+    PUT(b, ",\"feed_id\":");
+    if (db_col_null(s, 30))
+        PUT(b, "null");
+    else
+        put_int(b, db_col_int64(s, 30));
     if (db_col_null(s, 25)) {
         PUT(b, ",\"job\":null");
     } else {
@@ -556,6 +567,7 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (q->language) variant |= F_LANG;
     if (q->since) variant |= F_SINCE;
     if (q->until) variant |= F_UNTIL;
+    if (q->feed_id > 0) variant |= F_FEED;
     if (q->text && *q->text) {
         /* the index answers every q (store_fts_query); the caller has
          * refused one with no searchable token */
@@ -583,6 +595,7 @@ static store_rc list_run(store *st, const store_query *q, list_row_fn row, void 
     if (variant & F_LANG) store_bind_text(s, 3, q->language);
     if (variant & F_SINCE) store_bind_text(s, 4, q->since);
     if (variant & F_UNTIL) store_bind_text(s, 5, q->until);
+    if (variant & F_FEED) db_bind_int64(s, 7, q->feed_id);
     if (variant & F_FTS)
         store_bind_text(s, 6, pattern);
     if (variant & F_TAG)

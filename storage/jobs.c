@@ -10,6 +10,7 @@
  * Split from articles.c, which owns submission, reading and listing.
  */
 #include "storage/store_int.h"
+#include "storage/validators.h"
 #include "storage/webhooks.h"
 
 #include <stdio.h>
@@ -24,6 +25,8 @@ void store_job_release(store_job *job)
         return;
     free(job->url);
     free(job->html);
+    free(job->etag);
+    free(job->last_modified);
     memset(job, 0, sizeof *job);
 }
 
@@ -90,6 +93,7 @@ static store_rc pick_free_job(store *st, int64_t now, store_job *job)
         const char *u = db_col_text(s, 3);
         job->url = u ? strdup((const char *)u) : NULL;
         job->refresh = db_col_int64(s, 4) > 0;
+        job->attempts = (int)db_col_int64(s, 5) + 1;
     }
     db_reset(s);
     if (rc == DB_DONE)
@@ -126,7 +130,8 @@ store_rc store_job_claim(store *st, const char *owner, int64_t lease_ms, store_j
     store_bind_text(s, 2, now);
     rc = db_step(s);
     db_reset(s);
-    if (rc != DB_DONE || (!job->fetch && load_page(st, job) != 0))
+    if (rc != DB_DONE || (!job->fetch && load_page(st, job) != 0) ||
+        (job->fetch && job->refresh && store_validators_load(st, job) != 0))
         goto done;
     if (store_commit(st) == 0)
         return STORE_OK;
@@ -175,15 +180,17 @@ static int delete_job(store *st, const store_job *job)
     return rc == DB_DONE ? 0 : -1;
 }
 
-store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
-                             int64_t delay_ms)
+/* Drop the lease with statement which (give back or defer): the job is
+ * free again from now + delay_ms, a first read "queued" again. */
+static store_rc drop_lease(store *st, store_stmt_id which, const store_job *job,
+                           const char *owner, int64_t delay_ms)
 {
     store_rc ret = STORE_ERROR;
     if (!st || !job || !owner)
         return STORE_ERROR;
     if (store_begin(st) != 0)
         return store_abort(st, store_last_rc(st), "begin give back");
-    db_stmt *s = lease_stmt(st, SQL_LEASE_GIVE_BACK, job, owner);
+    db_stmt *s = lease_stmt(st, which, job, owner);
     if (!s)
         goto done;
     db_bind_int64(s, 4, delay_ms > 0 ? store_now_ms() + delay_ms : 0);
@@ -205,6 +212,34 @@ store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
         return STORE_OK;
 done:
     return store_end_write(st, ret, "give back job");
+}
+
+store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
+                             int64_t delay_ms)
+{
+    return drop_lease(st, SQL_LEASE_GIVE_BACK, job, owner, delay_ms);
+}
+
+store_rc store_job_defer(store *st, const store_job *job, const char *owner,
+                         int64_t delay_ms)
+{
+    return drop_lease(st, SQL_LEASE_DEFER, job, owner, delay_ms);
+}
+
+store_rc store_job_wake(store *st, int64_t id, int64_t generation)
+{
+    db_stmt *s = st ? store_stmt(st, SQL_JOB_WAKE) : NULL;
+    if (!s)
+        return STORE_ERROR;
+    db_bind_int64(s, 1, id);
+    db_bind_int64(s, 2, generation);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE) {
+        store_log_error(st, "wake job");
+        return store_last_rc(st);
+    }
+    return db_changes(st) == 1 ? STORE_OK : STORE_STALE;
 }
 
 int store_jobs_reap(store *st, const char *exclusive_owner)
@@ -423,9 +458,13 @@ store_rc store_job_finish_ready(store *st, const store_job *job, const char *own
         store_df_uncount(st, job->id) != 0 || store_df_count(st, job->id, terms) != 0 ||
         insert_fts(st, job->id, fts_title, fts_content) != 0)
         goto done;
-    /* a fetched page replaces a pushed one; the webhook outbox reports
-     * the record as committed here (webhooks.c) */
+    /* a fetched page replaces a pushed one, and its validators describe
+     * the record from now on (a pushed page's record has none); the
+     * webhook outbox reports the record as committed here (webhooks.c) */
     if ((job->fetch && store_exec_id(st, SQL_PAGE_DELETE, job->id) != 0) ||
+        store_validators_put(st, job->id, job->fetch ? job->etag : NULL,
+                             job->fetch ? job->last_modified : NULL,
+                             job->fetch ? now : NULL) != 0 ||
         store_outbox_add(st, job->id, job->refresh ? STORE_EV_REFRESHED : STORE_EV_READY) != 0 ||
         store_notify(st, job->id) != 0)
         goto done;
@@ -436,6 +475,41 @@ done:
     free(fts_content);
     json_decref(tags);
     return store_end_write(st, ret, "finish job");
+}
+
+store_rc store_job_finish_unchanged(store *st, const store_job *job, const char *owner)
+{
+    char now[21];
+    store_rc ret = STORE_ERROR;
+    if (!st || !job || !owner || !job->refresh || !job->fetch)
+        return STORE_ERROR;
+    store_now_utc(now);
+    if (store_begin(st) != 0)
+        return store_abort(st, store_last_rc(st), "begin unchanged");
+    if ((ret = lease_held(st, job, owner)) != STORE_OK)
+        goto done;
+    ret = STORE_ERROR;
+    db_stmt *s = store_stmt(st, SQL_UNCHANGED);
+    if (!s)
+        goto done;
+    db_bind_int64(s, 1, job->id);
+    store_bind_text(s, 2, now);
+    db_bind_int64(s, 3, job->generation);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc != DB_DONE)
+        goto done;
+    if (db_changes(st) != 1) {
+        ret = STORE_STALE;      /* no good version to keep (cannot happen for a refresh) */
+        goto done;
+    }
+    /* no webhook event: nothing a receiver holds has changed */
+    if (delete_job(st, job) == 0 &&
+        store_validators_put(st, job->id, job->etag, job->last_modified, now) == 0 &&
+        store_commit(st) == 0)
+        return STORE_OK;
+done:
+    return store_end_write(st, ret, "finish unchanged");
 }
 
 /* The failure's row change: a first read fails the record, a refresh
@@ -688,6 +762,10 @@ static int import_row(store *st, const store_import *imp, const char *status)
     store_bind_json(s, 30, json_object_get(rec, "authors"), "[]");
     store_bind_text(s, 31, store_obj_str(rec, "content_html"));
     store_bind_text(s, 32, store_obj_str(rec, "content_markdown"));
+    store_bind_text(s, 33, store_obj_str(rec, "checked_at"));
+    json_t *feed = json_object_get(rec, "feed_id");
+    if (json_is_integer(feed))
+        db_bind_int64(s, 34, json_integer_value(feed));
     int rc = db_step(s);
     db_reset(s);
     if (rc != DB_DONE)

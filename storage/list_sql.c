@@ -10,7 +10,7 @@
  * ids at once (F_TAG_MANY, rare) pay for a sort.
  *
  * Parameters (both dialects): ?1 cursor, ?2 status, ?3 language,
- * ?4 since, ?5 until, ?6 text query, ?8 tag id (or a JSON array of ids),
+ * ?4 since, ?5 until, ?6 text query, ?7 feed id, ?8 tag id (or a JSON array of ids),
  * ?9 facet, ?10 limit. Columns: as SQL_GET, without content, HTML and
  * Markdown.
  */
@@ -24,7 +24,7 @@ static const char list_columns[] =
     "a.language, a.summary, a.description, a.image_url, a.keywords, a.tags, a.events, "
     "a.word_count, a.created_at, a.updated_at, NULL, a.tag_evidence, a.last_refresh, "
     "(SELECT CASE WHEN j.lease_owner IS NULL THEN 'queued' ELSE 'running' END "
-    " FROM jobs j WHERE j.article_id = a.id), a.authors, NULL, NULL";
+    " FROM jobs j WHERE j.article_id = a.id), a.authors, NULL, NULL, a.checked_at, a.feed_id";
 
 /* Append s at *w; -1 when it does not fit. */
 static int put(char *sql, size_t cap, size_t *w, const char *s)
@@ -43,6 +43,7 @@ int store_list_sql_build(const store_list_dialect *d, unsigned variant, char *sq
         {F_LANG, " AND a.language = ?3"},
         {F_SINCE, " AND a.sort_time >= ?4"},
         {F_UNTIL, " AND a.sort_time <= ?5"},
+        {F_FEED, " AND a.feed_id = ?7"},
     };
     const char *from, *key;     /* key: the column that orders the walk */
     int tag = (variant & (F_TAG | F_TAG_MANY)) != 0;

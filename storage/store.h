@@ -187,6 +187,7 @@ typedef struct store_query {
     const char *until;          /* UTC, inclusive */
     const char *text;           /* full-text query */
     const char *tag_facet;      /* restrict tag match to this facet */
+    int64_t feed_id;            /* > 0: only articles submitted from this feed */
     const char *tag_label;      /* match this label (case-folded) ... */
     const char *const *tag_ids; /* ... or any of these taxonomy ids */
     size_t n_tag_ids;
@@ -327,9 +328,16 @@ typedef struct store_job {
     int64_t generation;         /* the request this claim answers */
     int fetch;                  /* 1: fetch url; 0: analyse html */
     int refresh;                /* the record already holds a good version */
+    int attempts;               /* tries of this request, this claim included
+                                 * (deferrals by store_job_defer do not count) */
     char *url;                  /* the normalised URL to fetch */
     char *html;                 /* the stored page (fetch == 0) or NULL */
     size_t html_len;
+    char *etag;                 /* a refresh that fetches: the validators of the page the
+                                 * record holds (NULL: none), for a conditional GET; the
+                                 * worker replaces them (malloc'd) with the new page's
+                                 * before finishing, and finish_ready stores them */
+    char *last_modified;
 } store_job;
 
 /* Claim the oldest free job: lease it to owner and mark a first read
@@ -366,10 +374,29 @@ store_rc store_job_finish_ready(store *st, const store_job *job, const char *own
 store_rc store_job_finish_failed(store *st, const store_job *job, const char *owner,
                                  const char *code, const char *message);
 
+/* End a refresh that fetches (job->refresh && job->fetch) whose page
+ * was answered 304 Not Modified: the record stays as it is, the job row
+ * goes, last_refresh says ready, checked_at is now and the validators
+ * become job->etag / job->last_modified. No webhook event is written
+ * (nothing a receiver holds changed). Conditional on lease and
+ * generation as store_job_finish_ready. */
+store_rc store_job_finish_unchanged(store *st, const store_job *job, const char *owner);
+
 /* Give a claimed job back (shutdown, or a retry later): the lease is
  * dropped and the job may be claimed again after delay_ms. */
 store_rc store_job_give_back(store *st, const store_job *job, const char *owner,
                              int64_t delay_ms);
+
+/* As store_job_give_back, for a job given back before it was tried
+ * (polite fetching: its host is busy): the claim does not count in
+ * attempts. */
+store_rc store_job_defer(store *st, const store_job *job, const char *owner,
+                         int64_t delay_ms);
+
+/* Make a free job of this generation due now (a slot of its host freed).
+ * STORE_STALE when there is no such job free (replaced, deleted, claimed
+ * already): nothing changed. One statement, its own transaction. */
+store_rc store_job_wake(store *st, int64_t id, int64_t generation);
 
 /* The reaper: free every lease that has expired, and, when
  * exclusive_owner is not NULL (the caller holds the database alone, as

@@ -15,7 +15,8 @@ typedef enum store_stmt_id {
     SQL_FIND_BY_URL, SQL_INSERT_ARTICLE, SQL_INSERT_JOB, SQL_INSERT_TAG,
     SQL_GET, SQL_GET_STATUS, SQL_DELETE, SQL_DELETE_FTS,
     SQL_REQUEUE, SQL_CLAIM, SQL_MARK_FETCHING,
-    SQL_LEASE_TAKE, SQL_LEASE_RENEW, SQL_LEASE_HELD, SQL_LEASE_GIVE_BACK, SQL_UNMARK_FETCHING,
+    SQL_LEASE_TAKE, SQL_LEASE_RENEW, SQL_LEASE_HELD, SQL_LEASE_GIVE_BACK, SQL_LEASE_DEFER, SQL_JOB_WAKE,
+    SQL_UNMARK_FETCHING,
     SQL_REAP_ARTICLES, SQL_REAP_JOBS,
     SQL_PAGE_GET, SQL_PAGE_PUT, SQL_PAGE_DELETE, SQL_PAGE_EXISTS, SQL_JOB_PENDING,
     SQL_SET_USER_TAGS, SQL_ARTICLE_TAGS, SQL_DELETE_USER_TAGS,
@@ -29,8 +30,13 @@ typedef enum store_stmt_id {
     SQL_DF_DOCS_ALL, SQL_DF_TERMS,
     SQL_WH_WANTED, SQL_WH_OUTBOX, SQL_WH_INSERT, SQL_WH_GET, SQL_WH_LIST, SQL_WH_DELETE,
     SQL_WH_DELIVERIES, SQL_WH_ATTEMPTS, SQL_WH_DUE, SQL_WH_NEXT_DUE, SQL_WH_SETTLE,
-    SQL_WH_ATTEMPT_ADD, SQL_WH_COUNTS,
-    SQL_IMPORT_ARTICLE, SQL_EXPORT, SQL_ID_FLOOR, SQL_ID_BUMP, SQL_DF_FOLD_LOCK, SQL_NOTIFY, SQL_LEASE_COUNTS,
+    SQL_WH_ATTEMPT_ADD, SQL_WH_COUNTS, SQL_WH_PRUNE,
+    SQL_IMPORT_ARTICLE, SQL_EXPORT, SQL_ID_FLOOR, SQL_ID_BUMP, SQL_DF_FOLD_LOCK, SQL_NOTIFY,
+    SQL_LEASE_COUNTS,
+    SQL_VAL_GET, SQL_VAL_PUT, SQL_VAL_DELETE, SQL_VAL_CHECKED, SQL_UNCHANGED,
+    SQL_FEED_FIND, SQL_FEED_INSERT, SQL_FEED_GET, SQL_FEED_LIST, SQL_FEED_DELETE,
+    SQL_FEED_POLL_NOW, SQL_FEED_NEXT, SQL_FEED_ITEM_ADD, SQL_FEED_ARTICLE, SQL_FEED_POLLED,
+    SQL_FEED_COUNT, SQL_WF_LIST, SQL_WF_MARK, SQL_WF_DROP,
     SQL_COUNT_
 } store_stmt_id;
 
@@ -39,7 +45,7 @@ typedef enum store_stmt_id {
 #define STORE_LIST_VARIANTS 512
 enum {
     F_BEFORE = 1, F_STATUS = 2, F_LANG = 4, F_SINCE = 8, F_UNTIL = 16,
-    F_FTS = 32, F_TAG = 64, F_TAG_MANY = 128
+    F_FTS = 32, F_TAG = 64, F_TAG_MANY = 128, F_FEED = 256
 };
 
 /* What differs between the dialects' list queries (list_sql.c). */
@@ -168,6 +174,11 @@ int store_put_page(store *st, int64_t id, const char *html, size_t len);
  * for a delete). Nothing when nobody wants the event. 0 or -1. */
 int store_outbox_add(store *st, int64_t id, unsigned event);
 
+/* A subscription row inside the caller's transaction (webhooks.c): the
+ * API's create and the --webhooks-file sync (webhook_file.c). 0 or -1. */
+int store_webhook_insert_tx(store *st, const char *url, unsigned events, const char *secret,
+                            const char *description, int64_t *id);
+
 /* Rows (name, count) of statement `which` into counts[i] for names[i]
  * (0 for a name without a row). */
 store_rc store_count_by_name(store *st, store_stmt_id which, const char *const *names,
@@ -176,7 +187,7 @@ store_rc store_count_by_name(store *st, store_stmt_id which, const char *const *
 store_rc store_submit_in_tx(store *st, const store_submit *sub, const char *now, int64_t *id,
                             int *existed);
 
-/* A record from a row shaped like SQL_GET (columns 0-28) appended as
+/* A record from a row shaped like SQL_GET (columns 0-30) appended as
  * JSON text, as GET /articles/{id} writes it (articles.c). */
 void store_row_text(store_jbuf *b, db_stmt *s, unsigned flags);
 /* v in decimal (articles.c). */

@@ -48,11 +48,11 @@ store_rc store_export_line(store *st, int64_t id, store_jbuf *out)
         store_row_text(out, s, STORE_WITH_CONTENT | STORE_WITH_HTML | STORE_WITH_MARKDOWN |
                                    STORE_WITH_EVIDENCE);
         PUT(out, ",\"store\":{\"generation\":");
-        store_jbuf_int(out, db_col_int64(s, 29));
+        store_jbuf_int(out, db_col_int64(s, 31));
         PUT(out, ",\"content_gen\":");
-        store_jbuf_int(out, db_col_int64(s, 30));
-        const char *lang = db_col_text(s, 31);
-        const char *terms = db_col_text(s, 32);
+        store_jbuf_int(out, db_col_int64(s, 32));
+        const char *lang = db_col_text(s, 33);
+        const char *terms = db_col_text(s, 34);
         /* term_docs.terms is written by df.c as a compact JSON array */
         if (lang && terms && store_json_canonical(terms, strlen(terms)) && terms[0] == '[') {
             PUT(out, ",\"terms\":{\"lang\":");

@@ -101,18 +101,14 @@ done:
 
 /* --- subscriptions ------------------------------------------------ */
 
-store_rc store_webhook_create(store *st, const char *url, unsigned events, const char *secret,
-                              const char *description, int64_t *id)
+int store_webhook_insert_tx(store *st, const char *url, unsigned events, const char *secret,
+                            const char *description, int64_t *id)
 {
     char now[21];
-    if (!st || !url || !secret || !id)
-        return STORE_ERROR;
     store_now_utc(now);
-    if (store_begin(st) != 0)
-        return store_abort(st, store_last_rc(st), "begin webhook create");
     db_stmt *s = store_stmt(st, SQL_WH_INSERT);
     if (!s)
-        return store_end_write(st, STORE_ERROR, "webhook create");
+        return -1;
     store_bind_text(s, 1, url);
     db_bind_int64(s, 2, events);
     store_bind_text(s, 3, secret);
@@ -122,7 +118,18 @@ store_rc store_webhook_create(store *st, const char *url, unsigned events, const
     if (rc == DB_ROW)
         *id = db_col_int64(s, 0);   /* RETURNING id */
     db_reset(s);
-    if (rc != DB_ROW || store_commit(st) != 0)
+    return rc == DB_ROW ? 0 : -1;
+}
+
+store_rc store_webhook_create(store *st, const char *url, unsigned events, const char *secret,
+                              const char *description, int64_t *id)
+{
+    if (!st || !url || !secret || !id)
+        return STORE_ERROR;
+    if (store_begin(st) != 0)
+        return store_abort(st, store_last_rc(st), "begin webhook create");
+    if (store_webhook_insert_tx(st, url, events, secret, description, id) != 0 ||
+        store_commit(st) != 0)
         return store_end_write(st, STORE_ERROR, "webhook create");
     return STORE_OK;
 }
@@ -410,6 +417,29 @@ store_rc store_delivery_settle(store *st, const store_delivery *d, const store_a
         return STORE_OK;
 done:
     return store_end_write(st, ret, "delivery settle");
+}
+
+long store_deliveries_prune(store *st, int64_t before_ms, int limit)
+{
+    if (!st || limit < 1 || store_begin(st) != 0) {
+        store_abort(st, STORE_ERROR, "begin prune deliveries");
+        return -1;
+    }
+    db_stmt *s = store_stmt(st, SQL_WH_PRUNE);
+    if (!s) {
+        store_abort(st, STORE_ERROR, "prune deliveries");
+        return -1;
+    }
+    db_bind_int64(s, 1, before_ms);
+    db_bind_int64(s, 2, limit);
+    int rc = db_step(s);
+    db_reset(s);
+    long n = rc == DB_DONE ? (long)db_changes(st) : -1;
+    if (n < 0 || store_commit(st) != 0) {
+        store_abort(st, STORE_ERROR, "prune deliveries");
+        return -1;
+    }
+    return n;
 }
 
 store_rc store_delivery_counts(store *st, int64_t counts[3])

@@ -88,6 +88,11 @@ typedef struct store_attempt {
  * or no longer pending. */
 store_rc store_delivery_settle(store *st, const store_delivery *d, const store_attempt *a);
 
+/* Remove at most limit deliveries settled (delivered or dead) before
+ * before_ms, with their attempts, in one transaction; pending ones are
+ * never removed. Returns how many, or -1 on error. */
+long store_deliveries_prune(store *st, int64_t before_ms, int limit);
+
 /* Count deliveries by state into counts[3] (pending, delivered, dead). */
 store_rc store_delivery_counts(store *st, int64_t counts[3]);
 

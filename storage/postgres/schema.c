@@ -4,8 +4,9 @@
  * The same tables, columns and invariants as SQLite's
  * (storage/sqlite/schema.c, where the invariants are written: one
  * article per normalised URL, one job row per article, generations and
- * leases, ...), built at once at the SQLite version 9 shape; later
- * changes append a migration to both arrays. skimd_schema holds the
+ * leases, ...), built at once at the SQLite version 9 shape; each later
+ * SQLite migration has its PostgreSQL twin appended here (SQLite's v10 is
+ * PostgreSQL's v2, ...). skimd_schema holds the
  * version; each migration runs in its own transaction, and all of them
  * under a session advisory lock, so that daemons starting together
  * migrate once (the others wait, then find the work done). A database
@@ -124,8 +125,14 @@ static const char *const migrations[] = {
     "  n BIGINT NOT NULL,"
     "  PRIMARY KEY (facet, tag_id));"
     /* tag_counts.n = article_tags rows per (facet, tag_id); an upsert's
-     * UPDATE takes one back and adds one */
+     * UPDATE takes one back and adds one. Transactions of several daemons
+     * change the same hot rows (a common tag) in different orders, which
+     * deadlocked: the first tag change of a transaction takes a
+     * transaction-scoped advisory lock, so they take their turns, and
+     * nothing else is locked after it but rows of the transaction's own
+     * article, locked before it */
     "CREATE FUNCTION skimd_tag_counts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  PERFORM pg_advisory_xact_lock(7596385261374833410);"
     "  IF TG_OP IN ('DELETE', 'UPDATE') THEN"
     "    UPDATE tag_counts SET n = n - 1 WHERE facet = OLD.facet AND tag_id = OLD.tag_id;"
     "    DELETE FROM tag_counts WHERE facet = OLD.facet AND tag_id = OLD.tag_id AND n <= 0;"
@@ -168,6 +175,38 @@ static const char *const migrations[] = {
     "  status_code INT,"
     "  error TEXT,"
     "  PRIMARY KEY (delivery_id, seq));",
+    /* 1 -> 2: SQLite's 9 -> 10, conditional GET on refresh
+     * (storage/validators.c) */
+    ("ALTER TABLE articles ADD COLUMN checked_at TEXT;"
+     "CREATE TABLE page_validators("
+     "  article_id BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+     "  etag TEXT,"
+     "  last_modified TEXT);"),
+    /* 2 -> 3: SQLite's 10 -> 11, feed subscriptions (storage/feeds.c) */
+    ("CREATE TABLE feeds("
+     "  id BIGSERIAL PRIMARY KEY,"
+     "  url TEXT NOT NULL,"
+     "  norm_url TEXT NOT NULL UNIQUE,"
+     "  interval_s BIGINT NOT NULL,"
+     "  created_at TEXT NOT NULL,"
+     "  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','ok','not_modified','error')),"
+     "  last_poll_at TEXT,"
+     "  last_error TEXT,"
+     "  item_count BIGINT NOT NULL DEFAULT 0,"
+     "  polls BIGINT NOT NULL DEFAULT 0,"
+     "  failures INT NOT NULL DEFAULT 0,"
+     "  etag TEXT, last_modified TEXT,"
+     "  next_poll_ms BIGINT NOT NULL DEFAULT 0);"
+     "CREATE INDEX feeds_due ON feeds(next_poll_ms);"
+     "CREATE TABLE feed_items("
+     "  feed_id BIGINT NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+     "  norm_url TEXT NOT NULL,"
+     "  PRIMARY KEY (feed_id, norm_url));"
+     "ALTER TABLE articles ADD COLUMN feed_id BIGINT;"
+     "CREATE INDEX articles_feed ON articles(feed_id, id) WHERE feed_id IS NOT NULL;"),
+    /* 3 -> 4: SQLite's 11 -> 12, subscriptions from --webhooks-file */
+    ("CREATE TABLE webhook_file("
+     "  webhook_id BIGINT PRIMARY KEY REFERENCES webhooks(id) ON DELETE CASCADE);"),
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

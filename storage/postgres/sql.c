@@ -43,7 +43,7 @@ static const char *const pg_sql[SQL_COUNT_] = {
         "SET label = excluded.label, label_fold = excluded.label_fold, score = excluded.score",
     [SQL_DELETE_FTS] = "DELETE FROM articles_fts WHERE article_id = ?1",
     [SQL_CLAIM] =
-        "SELECT j.article_id, j.generation, j.fetch, a.norm_url, a.content_gen "
+        "SELECT j.article_id, j.generation, j.fetch, a.norm_url, a.content_gen, j.attempts "
         "FROM jobs j JOIN articles a ON a.id = j.article_id "
         "WHERE j.lease_owner IS NULL AND j.not_before_ms <= ?1 "
         "ORDER BY j.enqueued_ms, j.article_id LIMIT 1 FOR UPDATE OF j SKIP LOCKED",
@@ -143,6 +143,25 @@ static const char *const pg_sql[SQL_COUNT_] = {
     [SQL_WH_ATTEMPT_ADD] =
         "INSERT INTO webhook_attempts(delivery_id, seq, at_ms, status_code, error) "
         "SELECT id, attempts, ?2::bigint, ?3::int, ?4::text FROM webhook_deliveries "
+        "WHERE id = ?1",
+    [SQL_LEASE_DEFER] =
+        "UPDATE jobs SET lease_owner = NULL, lease_expires_ms = NULL, not_before_ms = ?4, "
+        "attempts = greatest(attempts - 1, 0) "
+        "WHERE article_id = ?1 AND generation = ?2 AND lease_owner = ?3",
+    [SQL_VAL_PUT] =
+        "INSERT INTO page_validators(article_id, etag, last_modified) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (article_id) DO UPDATE SET etag = excluded.etag, "
+        "last_modified = excluded.last_modified",
+    [SQL_UNCHANGED] =
+        "UPDATE articles SET last_refresh = " PG_TS("?2") "'status', 'ready', 'error', NULL)::text, "
+        "updated_at = ?2 WHERE id = ?1 AND generation = ?3 AND content_gen > 0",
+    [SQL_FEED_ITEM_ADD] =
+        "INSERT INTO feed_items(feed_id, norm_url) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    [SQL_FEED_POLLED] =
+        "UPDATE feeds SET status = ?2, last_poll_at = ?3, last_error = ?4, polls = polls + 1, "
+        "etag = CASE WHEN ?5::int <> 0 THEN ?6::text ELSE etag END, "
+        "last_modified = CASE WHEN ?5::int <> 0 THEN ?7::text ELSE last_modified END, "
+        "next_poll_ms = ?8, failures = CASE WHEN ?9::int <> 0 THEN failures + 1 ELSE 0 END "
         "WHERE id = ?1",
     [SQL_ID_FLOOR] =
         "SELECT greatest((SELECT CASE WHEN is_called THEN last_value ELSE 0 END "

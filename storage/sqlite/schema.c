@@ -46,6 +46,9 @@
  *  - pages holds the page a client pushed (html): a refresh re-analyses
  *    it unless the job was asked to fetch (jobs.fetch = 1); a successful
  *    fetch replaces the pushed page and removes the row.
+ *  - page_validators (v10) describes the page the record holds: written in
+ *    the transaction that stores a fetched result (removed for a pushed
+ *    page's), so a 304 to its validators means the record is current.
  *  - canonical_norm is set only from a page skimd fetched itself whose
  *    canonical URL has the final URL's registrable domain; only then does
  *    the canonical URL take part in dedupe (canonical_url is for display).
@@ -275,6 +278,51 @@ static const char *const migrations[] = {
      "  status_code INTEGER,"                         /* NULL: no HTTP answer */
      "  error TEXT,"
      "  PRIMARY KEY (delivery_id, seq)) WITHOUT ROWID;"),
+    /* 9 -> 10: conditional GET on refresh (storage/validators.c).
+     * page_validators holds the ETag and Last-Modified of the page a
+     * fetched record was read from, written with the record (a record
+     * read from a pushed page has none); articles.checked_at is when skimd
+     * last found the page current: a fetch that read it, or a refresh
+     * answered 304 Not Modified. Records stored before: NULL, and their
+     * first refresh is an unconditional GET. */
+    ("ALTER TABLE articles ADD COLUMN checked_at TEXT;"
+     "CREATE TABLE page_validators("
+     "  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+     "  etag TEXT,"
+     "  last_modified TEXT);"),
+    /* 10 -> 11: feed subscriptions (storage/feeds.c). feed_items holds
+     * every item link a feed has shown (normalised), so an item is
+     * submitted once however often it is seen; articles.feed_id names the
+     * feed an article was first submitted from (no foreign key: the
+     * articles stay when their feed is deleted). next_poll_ms: when the
+     * poller (server/feeds.c) fetches it next; failures: consecutive
+     * failed polls, for the backoff. */
+    ("CREATE TABLE feeds("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  url TEXT NOT NULL,"
+     "  norm_url TEXT NOT NULL UNIQUE,"
+     "  interval_s INTEGER NOT NULL,"
+     "  created_at TEXT NOT NULL,"
+     "  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','ok','not_modified','error')),"
+     "  last_poll_at TEXT,"
+     "  last_error TEXT,"
+     "  item_count INTEGER NOT NULL DEFAULT 0,"        /* articles submitted from it */
+     "  polls INTEGER NOT NULL DEFAULT 0,"
+     "  failures INTEGER NOT NULL DEFAULT 0,"
+     "  etag TEXT, last_modified TEXT,"
+     "  next_poll_ms INTEGER NOT NULL DEFAULT 0);"
+     "CREATE INDEX feeds_due ON feeds(next_poll_ms);"
+     "CREATE TABLE feed_items("
+     "  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+     "  norm_url TEXT NOT NULL,"
+     "  PRIMARY KEY (feed_id, norm_url)) WITHOUT ROWID;"
+     "ALTER TABLE articles ADD COLUMN feed_id INTEGER;"
+     "CREATE INDEX articles_feed ON articles(feed_id, id) WHERE feed_id IS NOT NULL;"),
+    /* 11 -> 12: which subscriptions came from --webhooks-file
+     * (storage/webhook_file.c): the start-up sync adds and removes only
+     * those; the API's stay as they are. */
+    ("CREATE TABLE webhook_file("
+     "  webhook_id INTEGER PRIMARY KEY REFERENCES webhooks(id) ON DELETE CASCADE);"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

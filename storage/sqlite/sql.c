@@ -33,8 +33,8 @@ static const char *const sqlite_sql[SQL_COUNT_] = {
         "description, image_url, keywords, tags, events, word_count, created_at, "
         "updated_at, content, tag_evidence, last_refresh, "
         "(SELECT CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END "
-        " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown "
-        "FROM articles WHERE id = ?1",
+        " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown, "
+        "checked_at, feed_id FROM articles WHERE id = ?1",
     [SQL_GET_STATUS] = "SELECT status FROM articles WHERE id = ?1",
     [SQL_DELETE] = "DELETE FROM articles WHERE id = ?1",
     [SQL_DELETE_FTS] = "DELETE FROM articles_fts WHERE rowid = ?1",
@@ -46,7 +46,7 @@ static const char *const sqlite_sql[SQL_COUNT_] = {
         "error_message = CASE WHEN content_gen > 0 THEN error_message END, "
         "updated_at = ?2 WHERE id = ?1",
     [SQL_CLAIM] =
-        "SELECT j.article_id, j.generation, j.fetch, a.norm_url, a.content_gen "
+        "SELECT j.article_id, j.generation, j.fetch, a.norm_url, a.content_gen, j.attempts "
         "FROM jobs j JOIN articles a ON a.id = j.article_id "
         "WHERE j.lease_owner IS NULL AND j.not_before_ms <= ?1 "
         "ORDER BY j.enqueued_ms, j.article_id LIMIT 1",
@@ -64,6 +64,14 @@ static const char *const sqlite_sql[SQL_COUNT_] = {
     [SQL_LEASE_GIVE_BACK] =
         "UPDATE jobs SET lease_owner = NULL, lease_expires_ms = NULL, not_before_ms = ?4 "
         "WHERE article_id = ?1 AND generation = ?2 AND lease_owner = ?3",
+    [SQL_LEASE_DEFER] =
+        /* given back before it was tried (polite fetching): not an attempt */
+        "UPDATE jobs SET lease_owner = NULL, lease_expires_ms = NULL, not_before_ms = ?4, "
+        "attempts = max(attempts - 1, 0) "
+        "WHERE article_id = ?1 AND generation = ?2 AND lease_owner = ?3",
+    [SQL_JOB_WAKE] =
+        "UPDATE jobs SET not_before_ms = 0 "
+        "WHERE article_id = ?1 AND generation = ?2 AND lease_owner IS NULL",
     [SQL_UNMARK_FETCHING] =
         "UPDATE articles SET status = 'queued' WHERE id = ?1 AND generation = ?2 "
         "AND status = 'fetching'",
@@ -212,15 +220,19 @@ static const char *const sqlite_sql[SQL_COUNT_] = {
         "INSERT INTO webhook_attempts(delivery_id, seq, at_ms, status_code, error) "
         "SELECT id, attempts, ?2, ?3, ?4 FROM webhook_deliveries WHERE id = ?1",
     [SQL_WH_COUNTS] = "SELECT state, count(*) FROM webhook_deliveries GROUP BY state",
+    [SQL_WH_PRUNE] =
+        /* settled (delivered or dead) before ?1; their attempts go by cascade */
+        "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries "
+        "WHERE state <> 'pending' AND done_ms < ?1 LIMIT ?2)",
     /* batches, export, import (transfer.c, jobs.c) */
     [SQL_IMPORT_ARTICLE] =
         "INSERT INTO articles(id, url, norm_url, canonical_url, status, error_code, "
         "error_message, title, site_name, author, published_at, modified_at, language, "
         "summary, description, image_url, keywords, tags, tag_evidence, events, user_tags, "
         "word_count, content, sort_time, created_at, updated_at, generation, content_gen, "
-        "last_refresh, authors, content_html, content_markdown) VALUES (?1, ?2, ?3, ?4, ?5, "
-        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-        "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+        "last_refresh, authors, content_html, content_markdown, checked_at, feed_id) VALUES (?1, "
+        "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+        "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
     [SQL_EXPORT] =
         "SELECT id, url, norm_url, canonical_url, status, error_code, error_message, "
         "title, site_name, author, published_at, modified_at, language, summary, "
@@ -228,13 +240,50 @@ static const char *const sqlite_sql[SQL_COUNT_] = {
         "updated_at, content, tag_evidence, last_refresh, "
         "(SELECT CASE WHEN lease_owner IS NULL THEN 'queued' ELSE 'running' END "
         " FROM jobs WHERE article_id = articles.id), authors, content_html, content_markdown, "
-        "generation, content_gen, "
+        "checked_at, feed_id, generation, content_gen, "
         "(SELECT lang FROM term_docs WHERE article_id = articles.id), "
         "(SELECT terms FROM term_docs WHERE article_id = articles.id) "
         "FROM articles WHERE id = ?1",
     [SQL_ID_FLOOR] =
         "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0), "
         "coalesce((SELECT max(id) FROM articles), 0))",
+    /* validators.c: the page a record holds (schema v10) */
+    [SQL_VAL_GET] = "SELECT etag, last_modified FROM page_validators WHERE article_id = ?1",
+    [SQL_VAL_PUT] = "INSERT OR REPLACE INTO page_validators(article_id, etag, last_modified) "
+                    "VALUES (?1, ?2, ?3)",
+    [SQL_VAL_DELETE] = "DELETE FROM page_validators WHERE article_id = ?1",
+    [SQL_VAL_CHECKED] = "UPDATE articles SET checked_at = ?2 WHERE id = ?1",
+    [SQL_UNCHANGED] =
+        /* a refresh answered 304: the record stays, its refresh succeeded */
+        "UPDATE articles SET last_refresh = json_object('at', ?2, 'status', 'ready', "
+        "'error', NULL), updated_at = ?2 WHERE id = ?1 AND generation = ?3 AND content_gen > 0",
+    /* feeds.c: subscriptions and their items (schema v11) */
+    [SQL_FEED_FIND] = "SELECT id FROM feeds WHERE norm_url = ?1",
+    [SQL_FEED_INSERT] = "INSERT INTO feeds(url, norm_url, interval_s, created_at) "
+                        "VALUES (?1, ?2, ?3, ?4) RETURNING id",
+    [SQL_FEED_GET] = "SELECT id, url, interval_s, created_at, status, last_poll_at, last_error, "
+                     "item_count, polls, failures, next_poll_ms FROM feeds WHERE id = ?1",
+    [SQL_FEED_LIST] = "SELECT id, url, interval_s, created_at, status, last_poll_at, last_error, "
+                      "item_count, polls, failures, next_poll_ms FROM feeds ORDER BY id LIMIT 1000",
+    [SQL_FEED_DELETE] = "DELETE FROM feeds WHERE id = ?1",
+    [SQL_FEED_POLL_NOW] = "UPDATE feeds SET next_poll_ms = 0 WHERE id = ?1",
+    [SQL_FEED_NEXT] = "SELECT id, norm_url, interval_s, etag, last_modified, next_poll_ms, failures "
+                      "FROM feeds ORDER BY next_poll_ms, id LIMIT 1",
+    [SQL_FEED_ITEM_ADD] = "INSERT OR IGNORE INTO feed_items(feed_id, norm_url) VALUES (?1, ?2)",
+    [SQL_FEED_ARTICLE] = "UPDATE articles SET feed_id = ?2 WHERE id = ?1",
+    [SQL_FEED_POLLED] =
+        /* ok: new validators; not_modified: kept; error: kept, one more failure */
+        "UPDATE feeds SET status = ?2, last_poll_at = ?3, last_error = ?4, polls = polls + 1, "
+        "etag = CASE WHEN ?5 THEN ?6 ELSE etag END, "
+        "last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END, "
+        "next_poll_ms = ?8, failures = CASE WHEN ?9 THEN failures + 1 ELSE 0 END WHERE id = ?1",
+    [SQL_FEED_COUNT] = "UPDATE feeds SET item_count = item_count + ?2 WHERE id = ?1",
+    /* webhook_file.c: subscriptions from --webhooks-file (schema v12) */
+    [SQL_WF_LIST] = "SELECT w.id, w.url, w.events, w.secret, w.description FROM webhook_file f "
+                    "JOIN webhooks w ON w.id = f.webhook_id ORDER BY w.id",
+    [SQL_WF_MARK] = "INSERT INTO webhook_file(webhook_id) VALUES (?1)",
+    [SQL_WF_DROP] = "DELETE FROM webhooks WHERE id = ?1 "
+                    "AND id IN (SELECT webhook_id FROM webhook_file)",
     /* AUTOINCREMENT follows an explicit id by itself; one writer folds */
     [SQL_ID_BUMP] = "SELECT ?1",
     [SQL_DF_FOLD_LOCK] = "SELECT 1",

@@ -23,11 +23,14 @@ const unfolded = (db) => Number(sql(db, 'SELECT count(*) FROM term_docs WHERE fo
 
 // every fixture page (lib/fixture.mjs articlePage) says "The reference for this story"
 const TERM = 'reference';
-// Undo schema v9 (webhooks), v8 (tag counts), v7 (authors, content_html,
+// Undo schema v12 (webhook file), v11 (feeds), v10 (page validators), v9 (webhooks), v8 (tag counts), v7 (authors, content_html,
 // content_markdown) and v6 (generations, leases, pages) so a v3 database
 // can be staged (the index's chars column of v8 goes with the v4 -> v5
 // rebuild).
-const UNDO_V9 = 'DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhooks; ';
+const UNDO_V12 = 'DROP TABLE webhook_file; ';
+const UNDO_V11 = UNDO_V12 + 'DROP TABLE feed_items; DROP TABLE feeds; DROP INDEX articles_feed; ALTER TABLE articles DROP COLUMN feed_id; ';
+const UNDO_V10 = UNDO_V11 + 'DROP TABLE page_validators; ALTER TABLE articles DROP COLUMN checked_at; ';
+const UNDO_V9 = UNDO_V10 + 'DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhooks; ';
 const UNDO_V8 = UNDO_V9 + 'DROP TRIGGER tag_counts_replaced; DROP TRIGGER tag_counts_inserted; ' +
   'DROP TRIGGER tag_counts_deleted; DROP TRIGGER tag_counts_updated; DROP TABLE tag_counts; ';
 const UNDO_V7 = UNDO_V8 + 'ALTER TABLE articles DROP COLUMN authors; ALTER TABLE articles DROP COLUMN content_html; ' +
@@ -91,7 +94,7 @@ if (!PG) test('idf: a database from before v4 gets its stored articles counted o
             "DELETE FROM meta WHERE key = 'df_backfill'; PRAGMA user_version = 3;");
   await d.start();
   await waitFor(() => /"event":"idf_backfill","articles":2/.test(d.logText()), 'backfill logged');
-  eq(Number(sql(d.db, 'PRAGMA user_version')), 9, 'migrated to the current schema (v9)');
+  eq(Number(sql(d.db, 'PRAGMA user_version')), 12, 'migrated to the current schema (v12)');
   eq(docsEn(d.db), 2, 'old articles counted');
   eq(dfEn(d.db, TERM), 2, `df of "${TERM}"`);
   eq(sql(d.db, "SELECT value FROM meta WHERE key = 'df_backfill'"), 'done', 'backfill marked done');

@@ -9,7 +9,7 @@ const fi = args.indexOf('--filter');
 const filter = fi >= 0 ? args[fi + 1] : process.env.SKIMD_TEST_FILTER;
 
 console.log(`# skimd API tests against ${SKIMD_BIN}`);
-for (const f of ['system', 'articles', 'content', 'failures', 'badinput', 'authcors', 'ssrf', 'restart', 'retag', 'idf', 'seed', 'webhooks', 'transfer'])
+for (const f of ['system', 'articles', 'content', 'failures', 'badinput', 'authcors', 'ssrf', 'restart', 'retag', 'idf', 'seed', 'webhooks', 'transfer', 'polite', 'conditional', 'feeds', 'webhookfile'])
   await import(`./${f}.test.mjs`);
 
 const failed = await run({ filter });

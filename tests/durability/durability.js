@@ -78,7 +78,10 @@ async function crashTest() {
   const db = path.join(dir, 'd.db');
   const fx = await pageServer();
   const origin = `127.0.0.1:${fx.port}`;
-  const args = ['--workers', '6', '--fetch-timeout', String(FETCH_TIMEOUT), '--allow-host', origin];
+  // on PostgreSQL no daemon owns the database: the dead one's leases are
+  // freed when they expire, not at the start, so they are kept short
+  const args = ['--workers', '6', '--fetch-timeout', String(FETCH_TIMEOUT), '--allow-host', origin,
+    ...(H.PG ? ['--lease-seconds', '3'] : [])];
   const url = (n) => `http://${origin}/page/${n}`;
   let d = await H.startDaemon({ db, args });
   const acked = new Map();              // n -> id, answered 202 before the kill
@@ -106,10 +109,12 @@ async function crashTest() {
 
     d = await H.startDaemon({ db, args });
     // the dead daemon's leases are freed by the new one's lease keeper
-    const reaped = Number(fetching) === 0 ? [null, '0']
-      : await waitLog(d, /"event":"leases_reaped","jobs":(\d+)/, 10000);
-    R.ok(reaped && Number(reaped[1]) === Number(fetching),
-      'restart frees the lease of every job caught fetching', reaped ? reaped[0] : d.log);
+    const reapedSum = () => [...d.log.matchAll(/"event":"leases_reaped","jobs":(\d+)/g)]
+      .reduce((n, m) => n + Number(m[1]), 0);
+    if (Number(fetching) > 0)
+      await waitLog(d, { exec: () => reapedSum() >= Number(fetching) }, H.PG ? 20000 : 10000);
+    R.ok(reapedSum() === Number(fetching),
+      'restart frees the lease of every job caught fetching', `${reapedSum()} of ${fetching}: ${d.log.slice(-400)}`);
     // the rest of the 500, plus any whose answer the kill swallowed
     let resubmitted = 0;
     await pool(ns.filter((n) => !acked.has(n)), 8, async (n) => {
@@ -156,10 +161,12 @@ async function crashTest() {
     R.ok(jobs === '0', 'no job rows left', jobs);
     const counts = H.sql(db, 'SELECT status, count(*) FROM articles GROUP BY status').replace(/\n/g, ', ');
     console.log(`durability: crash test ${Date.now() - t0} ms, ${counts}, fixture hits ${fx.hits}`);
-    const integrity = H.sql(db, 'PRAGMA integrity_check');
-    R.ok(integrity === 'ok', 'PRAGMA integrity_check ok after the crash', integrity);
-    const mode = H.sql(db, 'PRAGMA journal_mode');
-    R.ok(mode === 'wal', 'database in WAL mode', mode);
+    if (!H.PG) {     // the file's own checks; PostgreSQL keeps its own pages
+      const integrity = H.sql(db, 'PRAGMA integrity_check');
+      R.ok(integrity === 'ok', 'PRAGMA integrity_check ok after the crash', integrity);
+      const mode = H.sql(db, 'PRAGMA journal_mode');
+      R.ok(mode === 'wal', 'database in WAL mode', mode);
+    }
   } finally {
     if (!d.exited) { d.child.kill('SIGKILL'); await d.exitPromise; }
     await fx.stop();

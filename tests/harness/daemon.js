@@ -12,6 +12,21 @@ const crypto = require('node:crypto');
 const { spawn, execFileSync } = require('node:child_process');
 
 const BIN = process.env.SKIMD_BIN || 'build/skimd';
+
+// SKIMD_TEST_PG (tests/pg/run.sh): the suites run on PostgreSQL, every
+// database path a suite names becoming a fresh database of that server.
+const PG = process.env.SKIMD_TEST_PG || '';
+const pgDbs = new Map();
+const pgUri = (name) => PG.replace(':///?', `:///${name}?`);
+function dbFor(p) {
+  if (!PG || /^postgres(ql)?:/.test(p)) return p;
+  if (!pgDbs.has(p)) {
+    const name = `h${process.pid}_${pgDbs.size}`;
+    execFileSync('psql', [pgUri('postgres'), '-qc', `CREATE DATABASE ${name}`]);
+    pgDbs.set(p, pgUri(name));
+  }
+  return pgDbs.get(p);
+}
 const started = [];                     // every daemon this process started
 const SANITIZER = /ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|ThreadSanitizer/;
 
@@ -47,7 +62,7 @@ function freePort() {
 async function startDaemon(opts = {}) {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
-    const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', opts.db,
+    const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', dbFor(opts.db),
       ...(opts.args || [])];
     const child = spawn(BIN, args, {
       env: { ...process.env, ...(opts.env || {}) },
@@ -163,13 +178,20 @@ function postJSON(port, pathname, obj, headers = {}) {
   });
 }
 
-// sha256 of `sqlite3 DB .dump` (a consistent read; WAL-safe).
+// sha256 of `sqlite3 DB .dump` (a consistent read; WAL-safe), or of
+// `pg_dump --data-only` on PostgreSQL.
 function dbChecksum(db) {
-  const out = execFileSync('sqlite3', [db, '.dump'], { maxBuffer: 1 << 30 });
+  const out = PG ? execFileSync('pg_dump', ['--data-only', '--restrict-key=skimdtest', dbFor(db)],
+    { maxBuffer: 1 << 30 })
+    : execFileSync('sqlite3', [db, '.dump'], { maxBuffer: 1 << 30 });
   return crypto.createHash('sha256').update(out).digest('hex');
 }
 
 function sql(db, query) {
+  if (PG) {
+    return execFileSync('psql', [dbFor(db), '-qAt', '-F', '|', '-c', query], { maxBuffer: 1 << 30 })
+      .toString('utf8').trim();
+  }
   return execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '|', db, query],
     { maxBuffer: 1 << 30 }).toString('utf8').trim();
 }
@@ -210,6 +232,6 @@ function results(suite) {
 }
 
 module.exports = {
-  BIN, sleep, tmpDir, sanitizerReports, freePort, startDaemon, raw, parseResponse, request, postJSON,
+  BIN, PG, dbFor, sleep, tmpDir, sanitizerReports, freePort, startDaemon, raw, parseResponse, request, postJSON,
   dbChecksum, sql, fixture, results,
 };

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The PostgreSQL backend: a throw-away server (tests/pg/server.sh) for
-# the whole run; the API suite against it (every daemon on its own
-# database), then the several-daemons suite (tests/pg/multi.js). One
-# closing line "N passed, N failed" for both.
+# the whole run; the API, robustness, durability and security suites
+# against it (every daemon on a database of its own), then the
+# several-daemons suite (tests/pg/multi.js). One closing line "N passed,
+# N failed" for all.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 dir=$(mktemp -d /tmp/skimd-pg-XXXXXX)
@@ -12,7 +13,8 @@ export SKIMD_TEST_PG="$base"
 log=$(mktemp)
 pass=0
 fail=0
-for suite in "tests/api/run.sh" "node tests/pg/multi.js"; do
+for suite in "tests/api/run.sh" "tests/robustness/run.sh" "tests/durability/run.sh" \
+             "tests/security/run.sh" "node tests/pg/multi.js"; do
     echo "---- $suite (PostgreSQL)"
     $suite >"$log" 2>&1
     rc=$?

@@ -34,7 +34,7 @@ start)
     # no TCP at all; a socket in DIR; enough connections for several
     # daemons with their pools
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=300 -c fsync=off -c synchronous_commit=on ${PG_EXTRA:-}" \
+        -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=1000 -c fsync=off -c synchronous_commit=on ${PG_EXTRA:-}" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgresql:///?host=$dir&user=$user"
     ;;

@@ -409,7 +409,7 @@ function debPackage(v) {
   const f = (field) => run('dpkg-deb', ['-f', deb, field]).out.trim();
   R.ok(f('Version') === `${v}-1` && f('Package') === 'skimd', 'package version from server/version.h', f('Version'));
   const dep = f('Depends');
-  const libs = ['libmicrohttpd12', 'libjansson4', 'libsqlite3-0', 'libcurl4', 'libfriso0', 'libstemmer0d', 'libpsl5', 'libc-ares2', 'friso-dict', 'adduser'];
+  const libs = ['libmicrohttpd12', 'libjansson4', 'libsqlite3-0', 'libcurl4', 'libfriso0', 'libstemmer0d', 'libpsl5', 'libc-ares2', 'libxml2', 'friso-dict', 'adduser'];
   R.ok(libs.every((l) => dep.includes(l)), 'Depends: the runtime libraries (dpkg-shlibdeps) and adduser', dep);
   const ctl = path.join(tmp, 'ctl');
   run('dpkg-deb', ['--control', deb, ctl]);

@@ -127,6 +127,107 @@ static void test_leases_expire_and_are_reaped(void **state)
     store_job_release(&k);
 }
 
+/* Polite fetching: a deferred job keeps its generation, is not claimed
+ * before its time unless woken, a wake of a replaced job changes
+ * nothing, and only real tries count in attempts. */
+static void test_defer_and_wake(void **state)
+{
+    fixture *f = *state;
+    store_job j, k;
+    char st[16];
+    int64_t id = submit(f->st, "https://a.example/defer", NULL);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &j), STORE_OK);
+    assert_int_equal(j.attempts, 1);
+    assert_int_equal(store_job_defer(f->st, &j, ME, 60000), STORE_OK);
+    assert_int_equal(store_article_status(f->st, id, st, sizeof st), STORE_OK);
+    assert_string_equal(st, "queued");
+    /* deferred for a minute: not claimable, and the old lease is gone */
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &k), STORE_NOT_FOUND);
+    assert_int_equal(store_job_defer(f->st, &j, ME, 0), STORE_STALE);
+    assert_int_equal(store_job_wake(f->st, j.id, j.generation + 1), STORE_STALE);
+    assert_int_equal(store_job_wake(f->st, j.id, j.generation), STORE_OK);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &k), STORE_OK);
+    assert_int_equal(k.generation, j.generation);
+    assert_int_equal(k.attempts, 1);               /* the deferral was not a try */
+    /* a leased job is not woken; a give back counts the try */
+    assert_int_equal(store_job_wake(f->st, k.id, k.generation), STORE_STALE);
+    assert_int_equal(store_job_give_back(f->st, &k, ME, 60000), STORE_OK);
+    store_job_release(&k);
+    /* a refresh replaces the deferred job: the old wake is stale, the new job free now */
+    assert_int_equal(store_article_requeue(f->st, id, NULL, 0, 1), STORE_OK);
+    assert_int_equal(store_job_wake(f->st, j.id, j.generation), STORE_STALE);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &k), STORE_OK);
+    assert_int_equal(k.generation, j.generation + 1);
+    assert_int_equal(k.attempts, 1);
+    store_job_release(&j);
+    store_job_release(&k);
+}
+
+/* Conditional GET: a fetched record keeps its page's validators and
+ * checked_at; a refresh's claim carries them; a 304 keeps the record,
+ * ends the job and moves checked_at; a pushed page drops them. */
+static void test_validators_and_unchanged(void **state)
+{
+    fixture *f = *state;
+    store_job j;
+    int64_t id = submit(f->st, "https://a.example/etag", NULL);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &j), STORE_OK);
+    assert_null(j.etag);                           /* a first read is unconditional */
+    assert_int_equal(store_job_finish_unchanged(f->st, &j, ME), STORE_ERROR);
+    j.etag = strdup("\"v1\"");
+    j.last_modified = strdup("Wed, 21 Oct 2015 07:28:00 GMT");
+    json_t *rec = record("One", "first text");
+    assert_int_equal(store_job_finish_ready(f->st, &j, ME, rec, NULL, NULL), STORE_OK);
+    json_decref(rec);
+    store_job_release(&j);
+    rec = get(f->st, id);
+    assert_non_null(str(rec, "checked_at"));
+    json_decref(rec);
+    /* a refresh that fetches: the claim has the validators */
+    assert_int_equal(store_article_requeue(f->st, id, NULL, 0, 1), STORE_OK);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &j), STORE_OK);
+    assert_true(j.refresh && j.fetch);
+    assert_string_equal(j.etag, "\"v1\"");
+    assert_string_equal(j.last_modified, "Wed, 21 Oct 2015 07:28:00 GMT");
+    /* another owner cannot end it; the owner's 304 keeps the record */
+    assert_int_equal(store_job_finish_unchanged(f->st, &j, "daemon-z"), STORE_STALE);
+    free(j.etag);
+    j.etag = strdup("\"v2\"");
+    assert_int_equal(store_job_finish_unchanged(f->st, &j, ME), STORE_OK);
+    assert_int_equal(store_job_finish_unchanged(f->st, &j, ME), STORE_STALE);
+    store_job_release(&j);
+    rec = get(f->st, id);
+    assert_string_equal(str(rec, "content"), "first text");
+    assert_string_equal(str(rec, "status"), "ready");
+    assert_string_equal(str(json_object_get(rec, "last_refresh"), "status"), "ready");
+    assert_true(json_is_null(json_object_get(rec, "job")));
+    assert_non_null(str(rec, "checked_at"));
+    json_decref(rec);
+    assert_int_equal(store_article_job_pending(f->st, id, NULL), STORE_NOT_FOUND);
+    assert_int_equal(store_article_requeue(f->st, id, NULL, 0, 1), STORE_OK);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &j), STORE_OK);
+    assert_string_equal(j.etag, "\"v2\"");          /* the 304's new ETag */
+    store_job_release(&j);
+    /* a pushed page replaces the fetched one: no validators, no checked_at */
+    assert_int_equal(store_article_requeue(f->st, id, "<p>pushed</p>", 13, 0), STORE_OK);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &j), STORE_OK);
+    assert_false(j.fetch);
+    assert_null(j.etag);
+    rec = record("Two", "pushed text");
+    assert_int_equal(store_job_finish_ready(f->st, &j, ME, rec, NULL, NULL), STORE_OK);
+    json_decref(rec);
+    store_job_release(&j);
+    rec = get(f->st, id);
+    assert_true(json_is_null(json_object_get(rec, "checked_at")));
+    json_decref(rec);
+    assert_int_equal(store_article_requeue(f->st, id, NULL, 0, 1), STORE_OK);
+    assert_int_equal(store_job_claim(f->st, ME, LEASE, &j), STORE_OK);
+    assert_true(j.fetch && j.refresh);
+    assert_null(j.etag);
+    assert_null(j.last_modified);
+    store_job_release(&j);
+}
+
 static void test_refresh_never_destroys(void **state)
 {
     fixture *f = *state;
@@ -275,6 +376,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_newest_request_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leases_expire_and_are_reaped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defer_and_wake, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validators_and_unchanged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_never_destroys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_failure_leaves_no_analysis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pushed_page_is_kept, setup, teardown),

@@ -567,12 +567,16 @@ static void exec_sql(const char *path, const char *sql)
     assert_int_equal(rc, SQLITE_OK);
 }
 
-/* Undo schema v9 (webhooks), v8 (tag counts), v7 (authors, content_html,
+/* Undo schema v12 (webhook file marks), v11 (feeds), v10 (page validators, checked_at), v9 (webhooks), v8 (tag counts), v7 (authors, content_html,
  * content_markdown) and v6 (generations, leases, pages) on a current
  * database, so the older migrations can be tested from a database of
  * their time. (The index's chars column of v8 goes with the v4 -> v5
  * rebuild.) */
-#define UNDO_V9 "DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhooks;"
+#define UNDO_V12 "DROP TABLE webhook_file;"
+#define UNDO_V11 UNDO_V12 "DROP TABLE feed_items; DROP TABLE feeds; DROP INDEX articles_feed;" \
+                 "ALTER TABLE articles DROP COLUMN feed_id;"
+#define UNDO_V10 UNDO_V11 "DROP TABLE page_validators; ALTER TABLE articles DROP COLUMN checked_at;"
+#define UNDO_V9 UNDO_V10 "DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhooks;"
 #define UNDO_V8 UNDO_V9 "DROP TRIGGER tag_counts_replaced; DROP TRIGGER tag_counts_inserted;" \
                 "DROP TRIGGER tag_counts_deleted; DROP TRIGGER tag_counts_updated;" \
                 "DROP TABLE tag_counts;"

@@ -48,7 +48,8 @@ static long long sql_int(const fixture *f, const char *sql)
     "\"tags\":{\"industry\":[\"Economy\"],\"user\":[\"to-read\"]},"                         \
     "\"events\":[{\"text\":\"The council voted.\",\"date\":\"2024-03-01\",\"actors\":[]}],"  \
     "\"word_count\":3,\"created_at\":\"2024-03-02T00:00:00Z\","                             \
-    "\"updated_at\":\"2024-03-02T00:00:01Z\",\"last_refresh\":null,\"job\":null,"            \
+    "\"updated_at\":\"2024-03-02T00:00:01Z\",\"last_refresh\":null,"                        \
+    "\"checked_at\":\"2024-03-02T00:00:01Z\",\"feed_id\":3,\"job\":null,"                     \
     "\"authors\":[\"Jane\"],\"content\":\"The council voted on the budget.\","              \
     "\"content_html\":null,\"content_markdown\":null,"                                      \
     "\"tag_evidence\":{\"industry\":[{\"id\":\"economy\",\"label\":\"Economy\","              \
@@ -63,7 +64,8 @@ static long long sql_int(const fixture *f, const char *sql)
     "\"published_at\":null,\"modified_at\":null,\"language\":null,\"summary\":null,"         \
     "\"description\":null,\"image_url\":null,\"keywords\":[],\"tags\":{},\"events\":[],"     \
     "\"word_count\":null,\"created_at\":\"2024-03-02T00:00:00Z\","                          \
-    "\"updated_at\":\"2024-03-02T00:00:00Z\",\"last_refresh\":null,\"job\":null,"            \
+    "\"updated_at\":\"2024-03-02T00:00:00Z\",\"last_refresh\":null,\"checked_at\":null,"      \
+    "\"feed_id\":null,\"job\":null,"                                                         \
     "\"authors\":[],\"content\":null,\"content_html\":null,\"content_markdown\":null,"       \
     "\"tag_evidence\":{}},\"store\":{\"generation\":1,\"content_gen\":0,\"terms\":null}}"
 
@@ -202,6 +204,20 @@ static void test_damaged_lines_refused(void **state)
     refused(failed, "\"terms\":null", "\"terms\":{\"lang\":\"en\",\"terms\":[\"a\"]}");
     refused(failed, "\"error\":{\"code\":\"http_404\",\"message\":\"gone\"}", "\"error\":null");
     refused(failed, "\"authors\":[]", "\"authors\":[\"x\"]");
+    refused(ready, "\"checked_at\":\"2024-03-02T00:00:01Z\"", "\"checked_at\":\"yesterday\"");
+    refused(ready, "\"checked_at\":\"2024-03-02T00:00:01Z\"", "\"checked_at\":17");
+    refused(ready, "\"feed_id\":3", "\"feed_id\":0");
+    refused(ready, "\"feed_id\":3", "\"feed_id\":\"3\"");
+    /* an export made before schema v10 has no checked_at nor feed_id: accepted */
+    char old[4096], why[300];
+    srv_import_line l;
+    static const char gone[] = "\"checked_at\":\"2024-03-02T00:00:01Z\",\"feed_id\":3,";
+    const char *p = strstr(ready, gone);
+    assert_non_null(p);
+    snprintf(old, sizeof old, "%.*s%s", (int)(p - ready), ready, p + strlen(gone));
+    if (srv_import_line_parse(old, strlen(old), &l, why, sizeof why) != 0)
+        fail_msg("an export without checked_at refused: %s", why);
+    srv_import_line_release(&l);
 }
 
 int main(void)

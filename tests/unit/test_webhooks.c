@@ -259,6 +259,39 @@ static void test_attempts_retry_and_dead(void **state)
     assert_int_equal(counts[0] + counts[1] + counts[2], 0);
 }
 
+/* Pruning removes settled deliveries older than the limit, a batch at a
+ * time, with their attempts; a pending one stays whatever its age. */
+static void test_prune_settled(void **state)
+{
+    fixture *f = *state;
+    store_delivery d;
+    int64_t counts[3];
+    subscribe(f->st, STORE_EV_DELETED);
+    for (int i = 0; i < 3; i++) {
+        char url[64];
+        snprintf(url, sizeof url, "https://a.example/prune/%d", i);
+        assert_int_equal(store_article_delete(f->st, submit(f->st, url)), STORE_OK);
+    }
+    int64_t t = store_now_ms() + 1;
+    store_attempt ok = {.at_ms = t, .status_code = 204, .delivered = 1};
+    store_attempt dead = {.at_ms = t, .error = "connect: refused"};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(store_delivery_next(f->st, t, 15000, &d, NULL), STORE_OK);
+        assert_int_equal(store_delivery_settle(f->st, &d, i ? &dead : &ok), STORE_OK);
+        store_delivery_release(&d);
+    }
+    assert_int_equal(store_deliveries_prune(f->st, t, 10), 0);      /* not older than t */
+    assert_int_equal(store_deliveries_prune(f->st, t + 1, 1), 1);   /* a batch of one */
+    assert_int_equal(store_deliveries_prune(f->st, INT64_MAX, 10), 1);
+    assert_int_equal(store_deliveries_prune(f->st, INT64_MAX, 10), 0);
+    assert_int_equal(store_deliveries_prune(f->st, INT64_MAX, 0), -1);
+    assert_int_equal(store_delivery_counts(f->st, counts), STORE_OK);
+    assert_int_equal(counts[0], 1);
+    assert_int_equal(counts[1] + counts[2], 0);
+    assert_int_equal(store_delivery_next(f->st, t, 15000, &d, NULL), STORE_OK);  /* still sent */
+    store_delivery_release(&d);
+}
+
 /* Nobody subscribed: a change writes no outbox row. */
 static void test_no_subscription_no_rows(void **state)
 {
@@ -284,6 +317,7 @@ int main(void)
                                         tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_no_subscription_no_rows, tmpdb_setup,
                                         tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_prune_settled, tmpdb_setup, tmpdb_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

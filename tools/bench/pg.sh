@@ -32,9 +32,11 @@ part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 [ -x "$BIN" ] || { echo "bench-pg: build $BIN first"; exit 1; }
 
 WORK=$(mktemp -d /tmp/skimd-bench-pg.XXXXXX)
+chmod 755 "$WORK"      # the server runs as postgres when we are root
 PIDS=""
+FIXTURE_PID=""
 cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
+    for p in $PIDS $FIXTURE_PID; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null
     tests/pg/server.sh stop "$WORK/pg" >/dev/null 2>&1
     rm -rf "$WORK"
@@ -68,7 +70,7 @@ start_daemon() {
 }
 stop_daemons() {
     for p in $PIDS; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
+    for p in $PIDS; do wait "$p" 2>/dev/null; done
     PIDS=""
     PORTS=""
 }
@@ -76,10 +78,9 @@ stop_daemons() {
 # ---- (a) ingest --------------------------------------------------------
 if part a; then
     node tools/bench/pg_pages.mjs "$SHARED" "$PAGES" "$WORK/pages.port" >"$WORK/pages.log" 2>&1 &
-    PIDS="$PIDS $!"
+    FIXTURE_PID=$!
     for _ in $(seq 1 200); do [ -s "$WORK/pages.port" ] && break; sleep 0.05; done
     PP=$(cat "$WORK/pages.port")
-    SPID=$PIDS
     echo
     echo "== (a) ingest: $PAGES pages from a loopback fixture, 8 parallel clients, 2 workers per daemon"
     printf '%-26s %10s %12s %10s %16s\n' "backend" "seconds" "articles/s" "vs PG x1" "db ms/article"
@@ -103,7 +104,7 @@ if part a; then
         done
         [ "$kind" = postgresql ] && psqlq "$db" "SELECT pg_stat_statements_reset()" >/dev/null
         out=$(node tools/bench/pg_ingest.mjs "$PP" "$PAGES" $PORTS)
-        secs=${out% *}
+        secs=${out%% *}
         rate=$(awk -v s="$secs" -v n="$PAGES" 'BEGIN { printf "%.1f", n / s }')
         ratio="-"
         dbms="-"
@@ -116,7 +117,6 @@ if part a; then
         fi
         printf '%-26s %10s %12s %10s %16s   %s\n' "$kind x$n" "$secs" "$rate" "$ratio" "$dbms" "${out#* }"
         stop_daemons
-        PIDS=$SPID
     done
     echo "PostgreSQL x1 / SQLite: $(awk -v a="$pg1" -v b="$sqlite_rate" 'BEGIN { printf "%.2f", a / b }') (target >= 0.7)"
 fi
