@@ -341,22 +341,31 @@ static void set_name(char *dst, const char *src)
     snprintf(dst, NAME_CAP, "%s", src);
 }
 
-int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
-                   char **out, size_t *out_len, char *charset, size_t charset_cap)
+/* decode_to_utf8 and decode_to_utf8_take: owned, when not NULL, is bytes
+ * itself, malloc'd and the caller's no more. */
+static int decode_impl(const char *bytes, size_t len, char *owned, const char *content_type,
+                       char **out, size_t *out_len, char *charset, size_t charset_cap)
 {
     char name[NAME_CAP] = "";
     const char *use;
     size_t bad = 0, nonascii = 0, nul = 0;
     int declared = 0, from_header = 0;
-    if (!out || !out_len || (!bytes && len))
+    if (!out || !out_len || (!bytes && len)) {
+        free(owned);
         return -1;
+    }
     *out = NULL;
     *out_len = 0;
     if (!bytes)
         bytes = "";
 
     if (len >= 3 && !memcmp(bytes, "\xEF\xBB\xBF", 3)) {
-        bytes += 3;
+        if (owned) {                 /* keep the buffer freeable */
+            memmove(owned, owned + 3, len - 3);
+            bytes = owned;
+        } else {
+            bytes += 3;
+        }
         len -= 3;
         set_name(name, "UTF-8");
         declared = 2;                /* a BOM is not overridden */
@@ -397,6 +406,13 @@ int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
 
     int rc;
     if (!strcmp(use, "UTF-8") && bad == 0 && nul == 0 && declared < 2 &&
+        utf8_is_nfc((const unsigned char *)bytes, len) && owned) {
+        owned[len] = '\0';          /* the page itself is the output: no copy */
+        *out = owned;
+        *out_len = len;
+        owned = NULL;
+        rc = 0;
+    } else if (!strcmp(use, "UTF-8") && bad == 0 && nul == 0 && declared < 2 &&
         utf8_is_nfc((const unsigned char *)bytes, len)) {
         char *copy = malloc(len + 1);
         rc = copy ? 0 : -1;
@@ -413,9 +429,22 @@ int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
             rc = convert(use, bytes, len, out, out_len);
         }
     }
+    free(owned);
     if (rc != 0)
         return -1;
     if (charset && charset_cap)
         snprintf(charset, charset_cap, "%s", use);
     return 0;
+}
+
+int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
+                   char **out, size_t *out_len, char *charset, size_t charset_cap)
+{
+    return decode_impl(bytes, len, NULL, content_type, out, out_len, charset, charset_cap);
+}
+
+int decode_to_utf8_take(char *bytes, size_t len, const char *content_type,
+                        char **out, size_t *out_len, char *charset, size_t charset_cap)
+{
+    return decode_impl(bytes, len, bytes, content_type, out, out_len, charset, charset_cap);
 }

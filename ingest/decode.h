@@ -27,4 +27,12 @@ int decode_to_utf8(const char *bytes, size_t len, const char *content_type,
                    char **out, size_t *out_len,
                    char *charset, size_t charset_cap);
 
+/* As decode_to_utf8, but takes `bytes`: a malloc'd buffer of at least
+ * len + 1 bytes (pages from fetch.h and store.h are). When the page is
+ * NFC UTF-8 already, *out is that buffer itself, with no copy of a page
+ * that may be 10 MiB (issue 12); otherwise the buffer is freed once
+ * converted. Freed on failure too: the caller never frees it. */
+int decode_to_utf8_take(char *bytes, size_t len, const char *content_type,
+                        char **out, size_t *out_len, char *charset, size_t charset_cap);
+
 #endif

@@ -153,7 +153,11 @@ extract_status extract_article_from_html(const char *html, size_t len,
     /* the tree gets all but the floor, so that metadata and scoring still
      * have room when the tree was cut at the cap */
     doc.arena.limit = limit - ARENA_FLOOR / 2;
-    if (ex_parse(&doc, html, len) != 0 && !doc.root) {
+    if (ex_parse(&doc, html, len) != 0 && doc.over) {
+        st = EXTRACT_TOO_LARGE;      /* a bound of extract.h, not memory */
+        goto done;
+    }
+    if (doc.root == NULL) {
         st = doc.arena.capped ? EXTRACT_TOO_LARGE : EXTRACT_NOMEM;
         goto done;
     }

@@ -27,6 +27,7 @@
 
 #define EX_MAX_DEPTH 512
 #define CHUNK_MIN    (64u * 1024u)
+#define CHUNK_MAX    ((size_t)4 << 20)
 
 /* ---- arena ---- */
 struct ex_chunk {
@@ -39,7 +40,16 @@ void *ex_alloc(ex_arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     if (!a->head || a->used + n > a->cap) {
-        size_t sz = n > CHUNK_MIN ? n : CHUNK_MIN;
+        /* chunks double up to CHUNK_MAX: a big tree lies in a few large
+         * blocks, which malloc maps on their own and unmaps at the
+         * release, instead of spreading the thread's heap (issue 12) */
+        size_t sz = a->cap ? a->cap * 2 : CHUNK_MIN;
+        if (sz > CHUNK_MAX)
+            sz = CHUNK_MAX;
+        if (a->limit && a->total + sz > a->limit && a->total < a->limit)
+            sz = a->limit - a->total;     /* the last room below the cap */
+        if (sz < n)
+            sz = n;
         if (a->limit && a->total + sz > a->limit) {
             a->capped = 1;
             return NULL;
@@ -150,6 +160,11 @@ static void append_child(ex_node *parent, ex_node *n)
 
 static ex_node *new_node(builder *b)
 {
+    if (++b->doc->nodes > EXTRACT_MAX_NODES) {
+        b->doc->over = 1;
+        b->failed = 1;
+        return NULL;
+    }
     ex_node *n = ex_alloc(&b->doc->arena, sizeof *n);
     if (!n) {
         b->failed = 1;
@@ -427,6 +442,11 @@ int ex_parse(ex_doc *doc, const char *html, size_t len)
         int r = ex_tok_next(&tz, &tok);
         if (r <= 0) {
             b->failed |= r < 0;
+            break;
+        }
+        if (tz.attrs_seen > EXTRACT_MAX_ATTRS) {
+            doc->over = 1;
+            b->failed = 1;
             break;
         }
         if (tok.kind == EX_TOK_START)

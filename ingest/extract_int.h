@@ -107,12 +107,16 @@ typedef struct ex_doc {
     ex_node *root;           /* document node (tag T_OTHER, name "#doc") */
     ex_node *html, *head, *body;
     size_t elements;         /* element count */
+    size_t nodes;            /* nodes of every kind made so far */
+    int over;                /* the page passed EXTRACT_MAX_NODES or
+                                EXTRACT_MAX_ATTRS: too large, parse stopped */
     const char *ld_body;     /* JSON-LD articleBody (arena), or NULL */
     ex_marks marks;          /* blocks of the main text (malloc'd arrays) */
 } ex_doc;
 
 /* Parse UTF-8 HTML into doc. Returns 0, or -1 when out of memory/limit
- * (the tree holds what was parsed so far). Never recursive. */
+ * (the tree holds what was parsed so far; doc->over says the page passed
+ * a bound of extract.h, then the page is refused). Never recursive. */
 int ex_parse(ex_doc *doc, const char *html, size_t len);
 void ex_doc_release(ex_doc *doc);
 

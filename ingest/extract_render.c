@@ -29,7 +29,13 @@
 
 #include "ingest/url.h"
 
-#define OUT_CAP    (16u << 20)   /* each output stays under 16 MiB */
+/* Each output stays under 4 MiB: four times the main text's cap (1 MiB,
+ * extract_score.c), room for the markup and escapes of the longest text.
+ * The text's last block may be cut at its cap while the render writes
+ * the block's nodes whole: at 16 MiB a 10 MiB paragraph came out as two
+ * 10 MiB outputs (stored and returned with the record, issue 12); now
+ * such a page has neither (an output over the cap is dropped). */
+#define OUT_CAP    (4u << 20)
 #define STACK_MAX  600           /* source depth is capped at 512 */
 #define SUBTREE_TEXT_CAP 65536   /* code spans and fences look this far */
 

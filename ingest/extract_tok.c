@@ -359,6 +359,7 @@ static int add_attr(ex_tokenizer *t, ex_attr ***tail, ex_attr *head, int *count,
                     size_t a, size_t b, size_t va, size_t vb)
 {
     const char *s = t->s;
+    t->attrs_seen++;
     reset(&t->name);
     put_name(&t->name, s + a, b - a);
     if (t->name.failed)

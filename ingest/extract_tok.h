@@ -77,6 +77,8 @@ typedef struct ex_tokenizer {
     ex_buf data;           /* scratch: decoded text, comment data, values */
     ex_buf pub, sys;       /* scratch: doctype identifiers */
     int failed;            /* out of memory: tokens may be missing */
+    size_t attrs_seen;     /* attributes read so far, kept or not (the tree
+                              builder holds the page to EXTRACT_MAX_ATTRS) */
 } ex_tokenizer;
 
 /* The standard's input preprocessing: CR LF and lone CR become LF. Returns

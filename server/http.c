@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -27,6 +26,7 @@
 
 #include "handlers/handlers.h"
 #include "server/metrics.h"
+#include "server/trim.h"
 #include "server/ratelimit.h"
 #include "storage/store.h"
 
@@ -102,7 +102,7 @@ static const body_rule body_rules[] = {
 /* Query strings larger than these are refused (431) before libmicrohttpd
  * splits them: the API's own take a handful of parameters. */
 #define MAX_QUERY_BYTES 8192
-/* malloc_trim after a request whose body buffer was at least this big */
+/* srv_trim_memory after a request whose body buffer was at least this big */
 #define TRIM_AFTER_BODY_BYTES ((size_t)1 << 20)
 #define MAX_QUERY_PARAMS 64
 
@@ -622,6 +622,21 @@ static enum MHD_Result send_reply(srv_request *r)
     return ret;
 }
 
+/* Free the body before a long park; after a big one, the connection's
+ * copy of it (bound to the insert that stored the page) and the free
+ * pages go too, so a parked ?wait= holds no page while the job runs. */
+static void drop_body(srv_request *r, store *st)
+{
+    free(r->body);
+    r->body = NULL;
+    r->body_len = 0;
+    r->body_cap = 0;
+    if (r->big_body) {
+        store_shed_memory(st);
+        srv_trim_memory();
+    }
+}
+
 static int body_append(srv_request *r, const char *data, size_t n, size_t cap)
 {
     if (r->body_too_large)
@@ -644,6 +659,7 @@ static int body_append(srv_request *r, const char *data, size_t n, size_t cap)
             return -1;
         r->body = nb;
         r->body_cap = nc;
+        r->big_body |= nc >= TRIM_AFTER_BODY_BYTES;
     }
     memcpy(r->body + r->body_len, data, n);
     r->body_len += n;
@@ -813,6 +829,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         pthread_rwlock_unlock(h->app->swap_lock);
     if (r->wait_requested) {
         store *st = store_for_thread();
+        if (r->wait_id >= 0 && !r->wait_ended)
+            drop_body(r, st);        /* a job wait: the next pass reads no body */
         MHD_suspend_connection(conn);
         pthread_mutex_lock(&h->lock);
         int stopping = h->stopping;
@@ -847,14 +865,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     atomic_fetch_sub(&h->live_requests, 1);
     if (r->ctx_free)
         r->ctx_free(r->ctx);
-    int big = r->body_cap >= TRIM_AFTER_BODY_BYTES;
+    int big = r->big_body;
     reply_clear(r);
     free(r->param);
     free(r->body);
     free(r);
     *req_cls = NULL;
-    if (big)
-        malloc_trim(0);              /* a big pushed page: give its pages back */
+    if (big) {                       /* a big pushed page: give its pages back */
+        store_shed_memory(store_for_thread());   /* the page bound to the insert */
+        srv_trim_memory();
+    }
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)

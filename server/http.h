@@ -83,7 +83,9 @@ int srv_reply_stream(srv_request *r, int status, const char *content_type, srv_s
 
 /* Park the request until article `id` ends (ready or failed) or `seconds`
  * pass, without holding an HTTP thread; then the handler is called again
- * and srv_req_resumed() is 1. */
+ * and srv_req_resumed() is 1. The request body is freed when it parks
+ * (a pushed 10 MiB page would otherwise stay for the whole job): the
+ * resumed call sees an empty body. */
 void srv_req_wait(srv_request *r, int64_t id, double seconds);
 
 /* Park the request until srv_req_wake() or `seconds` pass; `ended(arg)`

@@ -99,6 +99,7 @@ struct srv_request {
     char *body;                      /* NUL-terminated, at most max_body_bytes */
     size_t body_len;
     size_t body_cap;
+    int big_body;                /* the body was >= TRIM_AFTER_BODY_BYTES (trim at the end) */
     int body_too_large;              /* the body passed the cap: answer 413 */
     const body_rule *body_rule;      /* the route's, or NULL (whole, --max-body-bytes) */
     int stream_checked;              /* BODY_STREAM: the key was checked ... */

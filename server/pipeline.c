@@ -33,9 +33,11 @@ static int set_string_or_null(json_t *obj, const char *key, const char *s)
     return json_object_set_new(obj, key, v);
 }
 
-int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len,
-                          const char *content_type, const char *url,
-                          json_t *record, analyze_terms *terms, pipeline_error *err)
+/* pipeline_process_page, pipeline_process_taken: owned is bytes itself
+ * when the call has taken it (decode_to_utf8_take), else NULL. */
+static int process(const analyze_ctx *actx, const char *bytes, char *owned, size_t len,
+                   const char *content_type, const char *url,
+                   json_t *record, analyze_terms *terms, pipeline_error *err)
 {
     char *utf8 = NULL;
     size_t utf8_len = 0;
@@ -43,10 +45,12 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
     int rc = -1;
 
     if (!actx || !record || (!bytes && len)) {
+        free(owned);
         pipeline_error_set(err, FAIL_INTERNAL, "bad arguments to the pipeline");
         return -1;
     }
-    if (decode_to_utf8(bytes, len, content_type, &utf8, &utf8_len, NULL, 0) != 0) {
+    if ((owned ? decode_to_utf8_take(owned, len, content_type, &utf8, &utf8_len, NULL, 0)
+               : decode_to_utf8(bytes, len, content_type, &utf8, &utf8_len, NULL, 0)) != 0) {
         pipeline_error_set(err, FAIL_BAD_ENCODING, "the page could not be decoded to UTF-8");
         goto done;
     }
@@ -61,8 +65,9 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
         goto done;
     case EXTRACT_TOO_LARGE:
         pipeline_error_set(err, FAIL_TOO_LARGE,
-                           "the page needs more than its caps allow to read (a word or "
-                           "text block over 1 MiB, or a tree past the memory cap)");
+                           "the page passes a bound skimd reads pages within (more than "
+                           "%d nodes or %d attributes, or a word or text block over 1 MiB)",
+                           EXTRACT_MAX_NODES, EXTRACT_MAX_ATTRS);
         goto done;
     default:
         pipeline_error_set(err, FAIL_INTERNAL, "out of memory while extracting the page");
@@ -101,4 +106,21 @@ done:
     extract_article_release(&art);
     free(utf8);
     return rc;
+}
+
+int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len,
+                          const char *content_type, const char *url,
+                          json_t *record, analyze_terms *terms, pipeline_error *err)
+{
+    return process(actx, bytes, NULL, len, content_type, url, record, terms, err);
+}
+
+int pipeline_process_taken(const analyze_ctx *actx, char **bytes, size_t len,
+                           const char *content_type, const char *url,
+                           json_t *record, analyze_terms *terms, pipeline_error *err)
+{
+    char *owned = bytes ? *bytes : NULL;
+    if (bytes)
+        *bytes = NULL;
+    return process(actx, owned, owned, len, content_type, url, record, terms, err);
 }

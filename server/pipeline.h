@@ -32,6 +32,15 @@ int pipeline_process_page(const analyze_ctx *actx, const char *bytes, size_t len
                           const char *content_type, const char *url,
                           json_t *record, analyze_terms *terms, pipeline_error *err);
 
+/* As pipeline_process_page, but takes the page: *bytes is a malloc'd
+ * buffer of at least len + 1 bytes (a fetch_result's body, a store_job's
+ * html), set to NULL here and freed by the pipeline as soon as the page
+ * is decoded; a page that is UTF-8 already is read in place (no 10 MiB
+ * copy, issue 12). */
+int pipeline_process_taken(const analyze_ctx *actx, char **bytes, size_t len,
+                           const char *content_type, const char *url,
+                           json_t *record, analyze_terms *terms, pipeline_error *err);
+
 /* Fill *err; used by every stage that reports a failure. */
 void pipeline_error_set(pipeline_error *err, fail_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

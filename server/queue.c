@@ -19,7 +19,6 @@
  */
 #include "server/queue.h"
 
-#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -35,13 +34,14 @@
 #include "server/failpoint.h"
 #include "server/idf.h"
 #include "server/metrics.h"
+#include "server/trim.h"
 #include "server/pipeline.h"
 #include "server/polite.h"
 #include "server/version.h"
 #include "storage/health.h"
 #include "storage/store.h"
 
-/* malloc_trim after a job whose page was at least this big */
+/* srv_trim_memory after a job whose page was at least this big */
 #define TRIM_AFTER_BYTES ((size_t)1 << 20)
 
 #define LEASE_MS_DEFAULT 30000
@@ -260,10 +260,11 @@ static void not_modified(const store_job *job, job_outcome *o, int conditional)
 }
 
 /* Fetch (unless the job has its page) and read it into o. */
-static void read_job(srv_queue *q, store *st, const store_job *job, worker_slot *slot,
+static void read_job(srv_queue *q, store *st, store_job *job, worker_slot *slot,
                      job_outcome *o)
 {
-    const char *bytes = job->html, *ctype = NULL, *page_url = job->url;
+    char **bytes = &job->html;       /* taken by the pipeline */
+    const char *ctype = NULL, *page_url = job->url;
     size_t len = job->html_len;
     if (job->fetch) {
         fetch_options fo = {
@@ -292,7 +293,7 @@ static void read_job(srv_queue *q, store *st, const store_job *job, worker_slot 
             not_modified(job, o, fo.if_none_match || fo.if_modified_since);
             return;
         }
-        bytes = o->fr.body;
+        bytes = &o->fr.body;
         len = o->fr.len;
         ctype = o->fr.content_type;
         page_url = o->fr.final_url;
@@ -310,8 +311,8 @@ static void read_job(srv_queue *q, store *st, const store_job *job, worker_slot 
         o->message = "out of memory";
         return;
     }
-    if (pipeline_process_page(q->actx, bytes, len, ctype, page_url, o->rec, &o->terms,
-                              &o->pe) != 0) {
+    if (pipeline_process_taken(q->actx, bytes, len, ctype, page_url, o->rec, &o->terms,
+                               &o->pe) != 0) {
         o->code = o->pe.code;
         o->message = o->pe.message;
         json_decref(o->rec);
@@ -398,8 +399,9 @@ static void defer_job(srv_queue *q, store *st, const store_job *job, job_outcome
     log_job(job, "deferred", names[why], (mono_s() - t0) * 1000.0);
 }
 
-/* Run one claimed job to its end. */
-static void run_job(srv_queue *q, store *st, const store_job *job, worker_slot *slot)
+/* Run one claimed job to its end. Returns the bytes of the page it read
+ * (0 when none), for the trim after the job. */
+static size_t run_job(srv_queue *q, store *st, store_job *job, worker_slot *slot)
 {
     job_outcome o;
     double t0 = mono_s();
@@ -441,11 +443,7 @@ static void run_job(srv_queue *q, store *st, const store_job *job, worker_slot *
         q->done(job->id, q->userdata);
 done:
     outcome_release(&o);
-    /* a big page's buffers (DOM arena, text, analysis) went back to this
-     * thread's malloc arena; hand the free pages to the kernel, so RSS
-     * after the job is back near idle (issue 12) */
-    if (o.page_len >= TRIM_AFTER_BYTES)
-        malloc_trim(0);
+    return o.page_len;
 }
 
 static void slot_set(srv_queue *q, worker_slot *slot, const store_job *job)
@@ -480,9 +478,18 @@ static void *worker_main(void *arg)
         store_rc rc = store_job_claim(st, q->owner, q->lease_ms, &job);
         if (rc == STORE_OK) {
             slot_set(q, slot, &job);
-            run_job(q, st, &job, slot);
+            size_t page_len = run_job(q, st, &job, slot);
             slot_set(q, slot, NULL);
             store_job_release(&job);
+            /* after a big page, once its last copy (the claimed job's) is
+             * freed: the SQLite connection drops what it holds of the
+             * page and the record (bound values, cache pages), and the
+             * free pages go back to the kernel, so RSS after the job is
+             * back near idle (issue 12, docs/memory.md) */
+            if (page_len >= TRIM_AFTER_BYTES) {
+                store_shed_memory(st);
+                srv_trim_memory();
+            }
             idle_ms = RETRY_FIRST_MS;
             continue;
         }

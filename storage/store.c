@@ -226,6 +226,24 @@ void store_close(store *st)
     free(st);
 }
 
+void store_shed_memory(store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < SQL_COUNT_; i++)
+        if (st->stmts[i]) {
+            db_reset(st->stmts[i]);
+            db_clear(st->stmts[i]);
+        }
+    for (int i = 0; i < STORE_LIST_VARIANTS; i++)
+        if (st->list_stmts[i]) {
+            db_reset(st->list_stmts[i]);
+            db_clear(st->list_stmts[i]);
+        }
+    if (st->backend == STORE_SQLITE && st->db)
+        sqlite3_db_release_memory(st->db);
+}
+
 /* --- per-thread connections ---------------------------------------
  *
  * HTTP threads are libmicrohttpd's, created after start-up; a connection

@@ -71,6 +71,13 @@ int store_thread_init(const char *path, int n, char *err, size_t errlen);
 store *store_for_thread(void);
 void store_thread_shutdown(void);
 
+/* Give back what the connection holds between calls: the values last
+ * bound to its cached statements (a pushed 10 MiB page stays bound to
+ * the insert that stored it until the next insert) and, on SQLite, the
+ * unused pages of its page cache. Call after a large job or request (issue 12); st
+ * may be NULL. Nothing stored changes. */
+void store_shed_memory(store *st);
+
 /* PRAGMA quick_check: 0 when the file is sound; -1 with a message. */
 int store_quick_check(store *st, char *err, size_t errlen);
 

@@ -1,4 +1,5 @@
-/* test_decode.c -- unit tests of decode_to_utf8 (ingest/decode.c).
+/* test_decode.c -- unit tests of decode_to_utf8 and decode_to_utf8_take
+ * (ingest/decode.c).
  *
  * Charset choice (BOM, header, <meta>, detection, browser label mapping,
  * the two repairs for lying pages), conversion of each supported legacy
@@ -227,6 +228,48 @@ static void test_utf16_header(void **state)
     free(d.out);
 }
 
+/* A malloc'd copy of s[0..n) with its NUL, as fetch and store give pages. */
+static char *owned(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    assert_non_null(p);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* Issue 12: decode_to_utf8_take reads a UTF-8 page in place (the output
+ * is the buffer it took); a page it converts gets a new
+ * buffer and the one taken is freed (the ASan build's leak check sees it);
+ * on bad arguments the buffer is freed too. */
+static void test_take(void **state)
+{
+    (void)state;
+    char *out = NULL, cs[32];
+    size_t len = 0;
+    const char *s = "<p>Grüße, 世界</p>";
+    char *in = owned(s, strlen(s));
+    assert_int_equal(decode_to_utf8_take(in, strlen(s), NULL, &out, &len, cs, sizeof cs), 0);
+    assert_ptr_equal(out, in);
+    assert_string_equal(out, s);
+    assert_int_equal(len, strlen(s));
+    free(out);
+    /* a BOM settles the charset before the bytes are checked: converted */
+    in = owned("\xEF\xBB\xBF<p>x</p>", 11);
+    assert_int_equal(decode_to_utf8_take(in, 11, NULL, &out, &len, NULL, 0), 0);
+    assert_string_equal(out, "<p>x</p>");
+    assert_int_equal(len, 8);
+    free(out);
+    const char *gbk = "<meta charset=gbk><p>\xD6\xD0\xCE\xC4</p>";
+    in = owned(gbk, strlen(gbk));
+    assert_int_equal(decode_to_utf8_take(in, strlen(gbk), NULL, &out, &len, cs, sizeof cs), 0);
+    assert_non_null(strstr(out, "<p>中文</p>"));
+    assert_string_equal(cs, "GB18030");
+    free(out);
+    in = owned("x", 1);
+    assert_int_equal(decode_to_utf8_take(in, 1, NULL, NULL, &len, NULL, 0), -1);
+}
+
 static void test_arguments(void **state)
 {
     (void)state;
@@ -256,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_unknown_charset_label),
         cmocka_unit_test(test_non_whatwg_labels_ignored),
         cmocka_unit_test(test_utf16_header),
+        cmocka_unit_test(test_take),
         cmocka_unit_test(test_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

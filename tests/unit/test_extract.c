@@ -356,6 +356,37 @@ static void test_too_large_word(void **state)
     free(page);
 }
 
+/* Issue 12: the node and attribute bounds of extract.h refuse a page as
+ * too large (not a cut tree read as "empty"); a page just under them is
+ * read. Each unit below makes two nodes (an element and its text). */
+static void test_node_and_attribute_bounds(void **state)
+{
+    (void)state;
+    static const char head[] = "<html><head><title>Bounds</title></head><body><article>";
+    static const char tail[] = "</article></body></html>";
+    /* long enough that the DOM's cap of 12x the page does not bind first */
+    const char *unit = "<b>a word, with more words in it. </b>";
+    extract_article a;
+    char *over = repeat(unit, EXTRACT_MAX_NODES / 2 + 1, head, tail);
+    assert_int_equal(extract_article_from_html(over, strlen(over), NULL, &a), EXTRACT_TOO_LARGE);
+    assert_null(a.text);
+    free(over);
+    char *under = repeat(unit, EXTRACT_MAX_NODES / 2 - 64, head, tail);
+    assert_int_equal(extract_article_from_html(under, strlen(under), NULL, &a), EXTRACT_OK);
+    assert_non_null(strstr(a.text, "a word"));
+    extract_article_release(&a);
+    free(under);
+    /* attributes: counted whether kept or not (all but the first "a" are
+     * duplicates here, and at most 64 are kept anyway) */
+    char *attrs = repeat("a=b ", EXTRACT_MAX_ATTRS + 1, "<html><body><p ", ">Some text here.</p></body></html>");
+    assert_int_equal(extract_article_from_html(attrs, strlen(attrs), NULL, &a), EXTRACT_TOO_LARGE);
+    free(attrs);
+    char *fewer = repeat("a=b ", EXTRACT_MAX_ATTRS - 1, "<html><body><p ", ">Some text here, read.</p></body></html>");
+    assert_int_equal(extract_article_from_html(fewer, strlen(fewer), NULL, &a), EXTRACT_OK);
+    extract_article_release(&a);
+    free(fewer);
+}
+
 static void test_word_count(void **state)
 {
     (void)state;
@@ -376,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_too_large_word),
+        cmocka_unit_test(test_node_and_attribute_bounds),
         cmocka_unit_test(test_word_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
