@@ -12,6 +12,7 @@
 'use strict';
 const { execFileSync } = require('node:child_process');
 const H = require('../harness/daemon.js');
+const { articlePage } = require('../harness/pages.js');
 
 const R = H.results('pg-multi');
 const BASE = process.env.SKIMD_TEST_PG;
@@ -28,26 +29,18 @@ function freshDb() {
   return uri(name);
 }
 
-function page(title) {
-  const p = [];
-  for (let i = 0; i < 4; i++) {
-    p.push(`<p>Paragraph ${i} of ${title}: the council met on Monday and discussed the budget `
-      + 'for the district in detail, with figures for every year and every school.</p>');
-  }
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>`
-    + `</head><body><article><h1>${title}</h1>${p.join('')}</article></body></html>`;
-}
-
 // Pages by path, hits counted per path; the next request of a path can be held.
 async function pages() {
   const hits = new Map();
   const holds = new Map();
+  const numbers = new Map();          // a different page per path
   const srv = await H.fixture((req, res) => {
     const p = req.url.split('?')[0];
     hits.set(p, (hits.get(p) || 0) + 1);
+    if (!numbers.has(p)) numbers.set(p, numbers.size + 1);
     const send = () => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(page(`Story ${p}`));
+      res.end(articlePage(numbers.get(p)));
     };
     const h = holds.get(p);
     if (h && !h.taken) {
